@@ -1,0 +1,19 @@
+/* kari.h — the whole public API of libkari
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "kari-cron.h"
+#include "kari-diagnostic.h"
+#include "kari-discovery.h"
+#include "kari-json.h"
+#include "kari-lifecycle.h"
+#include "kari-location.h"
+#include "kari-manifest.h"
+#include "kari-permission.h"
+#include "kari-plugin.h"
+#include "kari-registry.h"
+#include "kari-resolver.h"
+#include "kari-toml.h"
+#include "kari-version.h"

@@ -1,0 +1,2 @@
+/* bench-discovery.c — STUB */
+int main (void) { return 0; }

@@ -1,0 +1,2 @@
+/* bench-manifest.c — STUB */
+int main (void) { return 0; }

@@ -1,0 +1,2 @@
+/* bench-registry.c — STUB */
+int main (void) { return 0; }

@@ -1,0 +1,2 @@
+/* bench-resolve.c — STUB */
+int main (void) { return 0; }
