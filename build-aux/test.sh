@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# test.sh — install what is missing, build, and run every test:
+#   1. the test suite in a normal build,
+#   2. the same suite under AddressSanitizer and UndefinedBehaviorSanitizer,
+#   3. each libFuzzer target briefly (KARI_FUZZ_SECONDS, default 20 s each),
+#   4. the benchmarks, which print their figures (they never fail on time).
+# Set KARI_TEST_SKIP to a space-separated subset of "asan fuzz bench" to skip steps.
+set -euo pipefail
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$top"
+
+build-aux/ensure-packages.sh build test
+
+skip=" ${KARI_TEST_SKIP:-} "
+jobs=$(nproc 2>/dev/null || echo 2)
+
+# Tests must not see the caller's extensions, registry or session.
+export XDG_DATA_HOME=$(mktemp -d /tmp/kari-test-data.XXXXXX)
+export XDG_CONFIG_HOME=$(mktemp -d /tmp/kari-test-config.XXXXXX)
+export XDG_DATA_DIRS=/nonexistent-kari-test
+unset KARI_EXTENSIONS_PATH KARI_PLUGINS_PATH
+trap 'rm -rf "$XDG_DATA_HOME" "$XDG_CONFIG_HOME"' EXIT
+
+setup() {
+  local dir=$1; shift
+  if [ -f "$dir/build.ninja" ]; then
+    meson configure "$dir" "$@" >/dev/null
+  else
+    meson setup "$dir" "$@" >/dev/null
+  fi
+  ninja -C "$dir" -j "$jobs"
+}
+
+echo "== build and test"
+setup _build-test -Dbenchmarks=true
+meson test -C _build-test --print-errorlogs --num-processes "$jobs"
+
+if [[ "$skip" != *" asan "* ]]; then
+  echo "== build and test under AddressSanitizer and UndefinedBehaviorSanitizer"
+  setup _build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbenchmarks=false
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  LSAN_OPTIONS=suppressions="$top/tests/lsan.supp" \
+    meson test -C _build-asan --print-errorlogs --num-processes "$jobs" --timeout-multiplier 3
+fi
+
+if [[ "$skip" != *" fuzz "* ]] && command -v clang >/dev/null; then
+  echo "== fuzz each parser for ${KARI_FUZZ_SECONDS:-20} s"
+  CC=clang setup _build-fuzz -Dfuzzing=true -Dbenchmarks=false
+  for fuzzer in _build-fuzz/tests/fuzz/fuzz-*; do
+    [ -x "$fuzzer" ] || continue
+    name=${fuzzer##*/fuzz-}
+    corpus=$(mktemp -d /tmp/kari-fuzz-corpus.XXXXXX)
+    [ -d "tests/fuzz/corpus/$name" ] && cp -r "tests/fuzz/corpus/$name/." "$corpus/"
+    echo "-- fuzz-$name"
+    "$fuzzer" -max_total_time="${KARI_FUZZ_SECONDS:-20}" -print_final_stats=0 \
+      -artifact_prefix="$top/_build-fuzz/" "$corpus" 2>&1 | tail -n 3
+    rm -rf "$corpus"
+  done
+fi
+
+if [[ "$skip" != *" bench "* ]]; then
+  echo "== benchmarks (figures, not pass/fail)"
+  meson test -C _build-test --benchmark --verbose 2>&1 | grep -E '^(bench|  )|target' || true
+fi
+
+echo "== all tests passed"

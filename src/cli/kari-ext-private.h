@@ -1,0 +1,44 @@
+/* kari-ext-private.h — what the kari-ext commands share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "kari.h"
+
+G_BEGIN_DECLS
+
+/* Exit statuses: 0 success, 1 the thing asked about is bad, 2 usage. */
+#define KARI_EXIT_OK      0
+#define KARI_EXIT_FAILURE 1
+#define KARI_EXIT_USAGE   2
+
+typedef struct
+{
+  const char *name;
+  const char *parameter;
+  const char *summary;
+  int       (*run) (int argc, char **argv);
+} KariExtCommand;
+
+int            kari_ext_validate       (int argc, char **argv);
+int            kari_ext_list           (int argc, char **argv);
+int            kari_ext_info           (int argc, char **argv);
+int            kari_ext_resolve        (int argc, char **argv);
+
+int            _kari_ext_parse_options (const KariExtCommand *command,
+                                        GOptionEntry         *entries,
+                                        int                  *argc,
+                                        char               ***argv);
+const KariExtCommand *_kari_ext_lookup_command (const char *name);
+int            _kari_ext_usage_error   (const KariExtCommand *command,
+                                        const char           *format,
+                                        ...) G_GNUC_PRINTF (2, 3);
+void           _kari_ext_print_json    (JsonNode             *node);
+void           _kari_ext_print_diagnostics (GPtrArray        *diagnostics);
+KariDiscovery *_kari_ext_discover      (void);
+KariRegistry  *_kari_ext_open_registry (KariDiscovery        *discovery,
+                                        GError              **error);
+JsonNode      *_kari_ext_strv_to_json  (const char * const   *strv);
+
+G_END_DECLS
