@@ -1,0 +1,87 @@
+/* kari-test-util.h — small helpers the tests share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib/gstdio.h>
+
+#include "kari.h"
+
+G_BEGIN_DECLS
+
+/* Writes @contents to @dir/@name, creating @dir; aborts the test on failure. */
+static inline char *
+kari_test_write (const char *dir,
+                 const char *name,
+                 const char *contents)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *parent = g_path_get_dirname (path);
+
+  g_assert_cmpint (g_mkdir_with_parents (parent, 0700), ==, 0);
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+/* Writes an extension folder @root/@folder with a JSON manifest. */
+static inline char *
+kari_test_write_extension (const char *root,
+                           const char *folder,
+                           const char *name,
+                           const char *version,
+                           const char *extra_json)
+{
+  g_autofree char *dir = g_build_filename (root, folder, NULL);
+  g_autofree char *json = g_strdup_printf ("{\n  \"name\": \"%s\",\n  \"version\": \"%s\",\n"
+                                           "  \"description\": \"Test extension %s\"%s%s\n}\n",
+                                           name, version, name,
+                                           extra_json ? ",\n  " : "", extra_json ? extra_json : "");
+  g_free (kari_test_write (dir, "extension.json", json));
+  return g_steal_pointer (&dir);
+}
+
+static gboolean
+kari_test_rm_rf_cb (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+          kari_test_rm_rf_cb (child);
+        else
+          g_unlink (child);
+      }
+  return g_remove (path) == 0;
+}
+
+/* Removes a folder tree made by a test. */
+static inline void
+kari_test_rm_rf (const char *path)
+{
+  if (path != NULL)
+    kari_test_rm_rf_cb (path);
+}
+
+/* Runs the default main context until *@flag is set or @seconds pass;
+ * returns whether it was set. Only a safety net against hangs, never a
+ * measure of speed. */
+static inline gboolean
+kari_test_wait_for (gboolean *flag,
+                    guint     seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+
+  while (!*flag && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return *flag;
+}
+
+G_END_DECLS
