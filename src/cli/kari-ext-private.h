@@ -39,6 +39,9 @@ void           _kari_ext_print_diagnostics (GPtrArray        *diagnostics);
 KariDiscovery *_kari_ext_discover      (void);
 KariRegistry  *_kari_ext_open_registry (KariDiscovery        *discovery,
                                         GError              **error);
+const char    *_kari_ext_state_of      (KariRegistry         *registry,
+                                        const char           *name);
+const char    *_kari_ext_or_dash       (const char           *text);
 JsonNode      *_kari_ext_strv_to_json  (const char * const   *strv);
 
 G_END_DECLS

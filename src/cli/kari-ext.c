@@ -163,6 +163,25 @@ _kari_ext_open_registry (KariDiscovery  *discovery,
   return g_steal_pointer (&registry);
 }
 
+/* The state a person sees: the registry's when it knows the extension. */
+const char *
+_kari_ext_state_of (KariRegistry *registry,
+          const char   *name)
+{
+  g_autoptr(KariRegistryEntry) entry = NULL;
+
+  if (registry == NULL)
+    return NULL;
+  entry = kari_registry_lookup (registry, name, NULL);
+  return entry != NULL ? kari_state_to_string (entry->state) : NULL;
+}
+
+const char *
+_kari_ext_or_dash (const char *s)
+{
+  return s != NULL && *s != '\0' ? s : "-";
+}
+
 int
 main (int    argc,
       char **argv)
