@@ -103,8 +103,10 @@ kari_ext_info (int    argc,
       return KARI_EXIT_FAILURE;
     }
 
+  resolver = kari_discovery_create_resolver (discovery);
+  resolution = kari_resolver_resolve (resolver);
   registry = _kari_ext_open_registry (discovery, &error);
-  if (registry == NULL || !kari_registry_sync (registry, discovery, &error))
+  if (registry == NULL || !kari_catalog_sync (registry, discovery, resolution, &error))
     {
       fprintf (stderr, "kari-ext: %s\n", error->message);
       return KARI_EXIT_FAILURE;
@@ -113,8 +115,6 @@ kari_ext_info (int    argc,
   versions = kari_registry_list_versions (registry, argv[1], NULL);
   state = _kari_ext_state_of (registry, argv[1]);
 
-  resolver = kari_discovery_create_resolver (discovery);
-  resolution = kari_resolver_resolve (resolver);
   for (guint i = 0; i < kari_resolution_get_unresolved (resolution)->len; i++)
     {
       KariUnresolved *u = g_ptr_array_index (kari_resolution_get_unresolved (resolution), i);

@@ -39,7 +39,7 @@ kari_ext_list (int    argc,
       fprintf (stderr, "kari-ext: %s\n", error->message);
       return KARI_EXIT_FAILURE;
     }
-  if (!kari_registry_sync (registry, discovery, &error))
+  if (!kari_catalog_sync (registry, discovery, NULL, &error))
     {
       fprintf (stderr, "kari-ext: %s\n", error->message);
       return KARI_EXIT_FAILURE;

@@ -135,13 +135,7 @@ rebuild_registry (KariRegistry  *registry,
                   gpointer       user_data,
                   GError       **error)
 {
-  GPtrArray *extensions = kari_discovery_get_extensions (user_data);
-
-  for (guint i = 0; i < extensions->len; i++)
-    if (!kari_registry_install (registry, g_ptr_array_index (extensions, i),
-                                _("registered again after the registry was rebuilt"), error))
-      return FALSE;
-  return TRUE;
+  return kari_catalog_sync (registry, user_data, NULL, error);
 }
 
 KariRegistry *

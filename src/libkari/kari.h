@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "kari-catalog.h"
 #include "kari-cron.h"
 #include "kari-diagnostic.h"
 #include "kari-discovery.h"
