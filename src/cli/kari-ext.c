@@ -157,17 +157,16 @@ _kari_ext_open_registry (KariDiscovery  *discovery,
   return g_steal_pointer (&registry);
 }
 
-/* The state a person sees: the registry's when it knows the extension. */
+/* The state a person sees. Discovery only yields valid manifests, so
+ * one the registry has not taken in (its dependencies are not met) is
+ * validated but not resolved. */
 const char *
 _kari_ext_state_of (KariRegistry *registry,
-          const char   *name)
+                    const char   *name)
 {
-  g_autoptr(KariRegistryEntry) entry = NULL;
+  g_autoptr(KariRegistryEntry) entry = kari_registry_lookup (registry, name, NULL);
 
-  if (registry == NULL)
-    return NULL;
-  entry = kari_registry_lookup (registry, name, NULL);
-  return entry != NULL ? kari_state_to_string (entry->state) : NULL;
+  return kari_state_to_string (entry != NULL ? entry->state : KARI_STATE_VALIDATED);
 }
 
 const char *
