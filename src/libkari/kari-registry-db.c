@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "kari-registry-private.h"
@@ -236,6 +237,35 @@ create_private_file (const char  *path,
   return TRUE;
 }
 
+/* SQLite deletes the -wal and -shm next to a file that is not a
+ * database as soon as it looks at it, so such a file is recognised here,
+ * before SQLite opens it, to set all three aside intact. */
+static gboolean
+check_header (const char  *path,
+              GError     **error)
+{
+  static const char magic[16] = "SQLite format 3";
+  char header[16];
+  ssize_t n;
+  int fd;
+
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return TRUE;   /* sqlite3_open_v2 reports it with more context */
+  n = read (fd, header, sizeof header);
+  close (fd);
+
+  if (n == 0)
+    return TRUE;   /* an empty file is a new database */
+  if (n != (ssize_t) sizeof header || memcmp (header, magic, sizeof header) != 0)
+    {
+      g_set_error (error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_CORRUPT,
+                   "The registry %s is not an SQLite database", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /*
  * _kari_registry_db_open:
  *
@@ -256,7 +286,7 @@ _kari_registry_db_open (const char  *path,
   int version = 0;
   int rc;
 
-  if (!create_private_file (path, error))
+  if (!create_private_file (path, error) || !check_header (path, error))
     return NULL;
 
   rc = sqlite3_open_v2 (path, &db,
@@ -320,6 +350,9 @@ _kari_registry_db_open (const char  *path,
   return db;
 
 fail:
+  /* Closing the last connection would checkpoint the WAL into the file
+   * and delete it; a database being refused is left exactly as found. */
+  sqlite3_db_config (db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
   sqlite3_close (db);
   return NULL;
 }

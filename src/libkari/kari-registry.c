@@ -787,7 +787,10 @@ remove_locked (KariRegistry  *self,
     }
 
   stmt = get_stmt (self, STMT_DELETE_EXTENSION, error);
-  return stmt != NULL && step_done (self, stmt, "Removing the extension", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, name);
+  return step_done (self, stmt, "Removing the extension", error);
 }
 
 /**
