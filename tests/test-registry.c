@@ -212,8 +212,15 @@ test_default_path (void)
 {
   g_autofree char *path = kari_registry_default_path ();
   g_autofree char *expected = g_build_filename (g_get_user_data_dir (), "kari", "registry.db", NULL);
+  g_autoptr(KariRegistry) registry = NULL;
 
   g_assert_cmpstr (path, ==, expected);
+
+  /* G_TEST_OPTION_ISOLATE_DIRS points the data dir at a temporary one */
+  g_assert_false (g_file_test (expected, G_FILE_TEST_EXISTS));
+  registry = open_ok (NULL);
+  g_assert_cmpstr (kari_registry_get_path (registry), ==, expected);
+  g_assert_true (g_file_test (expected, G_FILE_TEST_IS_REGULAR));
 }
 
 static void
@@ -1211,7 +1218,7 @@ main (int    argc,
   if (argc == 3 && g_str_equal (argv[1], "--child-writer"))
     return child_writer (argv[2]);
 
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   ADD ("/registry/open/creates", test_open_creates);
   ADD ("/registry/open/unwritable", test_open_unwritable);
