@@ -75,6 +75,10 @@ gboolean        kari_state_from_string      (const char           *name,
 gboolean        kari_lifecycle_check        (KariState             from,
                                              KariState             to,
                                              GError              **error);
+gboolean        kari_lifecycle_is_allowed   (KariState             from,
+                                             KariState             to);
+gboolean        kari_lifecycle_check_removal (KariState            state,
+                                             GError              **error);
 
 GType           kari_transition_get_type    (void) G_GNUC_CONST;
 KariTransition *kari_transition_new         (KariState             from,

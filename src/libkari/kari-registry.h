@@ -21,6 +21,8 @@ G_BEGIN_DECLS
  * @KARI_REGISTRY_ERROR_NOT_FOUND: no such extension or version
  * @KARI_REGISTRY_ERROR_SQL: SQLite reported an error
  * @KARI_REGISTRY_ERROR_BUSY: another process holds the database too long
+ * @KARI_REGISTRY_ERROR_INVALID: the request makes no sense for what is
+ *   registered (an empty name, a rollback to the current version)
  */
 typedef enum
 {
@@ -30,7 +32,17 @@ typedef enum
   KARI_REGISTRY_ERROR_NOT_FOUND,
   KARI_REGISTRY_ERROR_SQL,
   KARI_REGISTRY_ERROR_BUSY,
+  KARI_REGISTRY_ERROR_INVALID,
 } KariRegistryError;
+
+/**
+ * KARI_REGISTRY_SCHEMA_VERSION:
+ *
+ * The schema version this build creates and upgrades to; a database with
+ * a higher `PRAGMA user_version` is refused with
+ * %KARI_REGISTRY_ERROR_SCHEMA.
+ */
+#define KARI_REGISTRY_SCHEMA_VERSION 2
 
 #define KARI_TYPE_REGISTRY_ENTRY (kari_registry_entry_get_type ())
 
@@ -43,8 +55,12 @@ typedef enum
  * @state: its lifecycle state
  * @installed_usec: when it was first installed (µs since the epoch)
  * @updated_usec: when it last changed
+ * @is_current: in kari_registry_list_versions(), whether this is the
+ *   version in use; always %TRUE from kari_registry_lookup() and
+ *   kari_registry_list()
  *
- * An installed extension as the registry knows it.
+ * An installed extension as the registry knows it, or one of its kept
+ * versions.
  */
 typedef struct
 {
@@ -55,6 +71,7 @@ typedef struct
   KariState  state;
   gint64     installed_usec;
   gint64     updated_usec;
+  gboolean   is_current;
 } KariRegistryEntry;
 
 GType              kari_registry_entry_get_type (void) G_GNUC_CONST;
@@ -119,6 +136,13 @@ gboolean           kari_registry_set_state        (KariRegistry            *self
                                                    GError                 **error);
 GPtrArray         *kari_registry_get_history      (KariRegistry            *self,
                                                    const char              *name,
+                                                   GError                 **error);
+gboolean           kari_registry_install_values   (KariRegistry            *self,
+                                                   const char              *name,
+                                                   const char              *version,
+                                                   const char              *path,
+                                                   const char              *manifest_json,
+                                                   const char              *reason,
                                                    GError                 **error);
 
 G_END_DECLS
