@@ -244,14 +244,6 @@ kari_registry_install_values (KariRegistry  *self,
   return ok;
 }
 
-/* Declared weak so this file links while the manifest part of the
- * library is still being written; once kari-manifest.c defines them,
- * these bind to the real functions. */
-extern const char  *kari_manifest_get_name    (KariManifest *self) __attribute__ ((weak));
-extern KariVersion *kari_manifest_get_version (KariManifest *self) __attribute__ ((weak));
-extern const char  *kari_manifest_get_dir     (KariManifest *self) __attribute__ ((weak));
-extern JsonNode    *kari_manifest_to_json     (KariManifest *self) __attribute__ ((weak));
-
 /**
  * kari_registry_install:
  * @self: a #KariRegistry
@@ -279,14 +271,6 @@ kari_registry_install (KariRegistry  *self,
 
   g_return_val_if_fail (KARI_IS_REGISTRY (self), FALSE);
   g_return_val_if_fail (manifest != NULL, FALSE);
-
-  if (kari_manifest_get_name == NULL || kari_manifest_get_version == NULL ||
-      kari_manifest_get_dir == NULL || kari_manifest_to_json == NULL)
-    {
-      g_set_error (error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_INVALID,
-                   "This build of libkari cannot read manifests");
-      return FALSE;
-    }
 
   name = kari_manifest_get_name (manifest);
   version = kari_manifest_get_version (manifest);
