@@ -565,8 +565,8 @@ check_permission_groups (Validator  *v,
   const char *group;
   JsonNode *values;
 
-  json_object_iter_init (&iter, object);
-  while (json_object_iter_next (&iter, &group, &values))
+  json_object_iter_init_ordered (&iter, object);
+  while (json_object_iter_next_ordered (&iter, &group, &values))
     {
       g_autofree char *group_path = kari_path_append_member (path, group);
       JsonArray *array;
@@ -673,8 +673,8 @@ check_env (Validator   *v,
   const char *key;
   JsonNode *value;
 
-  json_object_iter_init (&iter, json_node_get_object (node));
-  while (json_object_iter_next (&iter, &key, &value))
+  json_object_iter_init_ordered (&iter, json_node_get_object (node));
+  while (json_object_iter_next_ordered (&iter, &key, &value))
     {
       g_autofree char *child = kari_path_append_member (path, key);
       gboolean ok = g_ascii_isalpha (*key) || *key == '_';

@@ -316,8 +316,8 @@ _kari_validator_walk_object (Validator   *v,
 
   /* Unknown members stay in the tree (a newer host may know them) but
    * are pointed out, since they are often typos. */
-  json_object_iter_init (&iter, object);
-  while (json_object_iter_next (&iter, &member, &value))
+  json_object_iter_init_ordered (&iter, object);
+  while (json_object_iter_next_ordered (&iter, &member, &value))
     if (find_field (table, member) == NULL)
       {
         g_autofree char *child = kari_path_append_member (path, member);
