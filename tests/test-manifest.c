@@ -238,7 +238,7 @@ static const FieldCase field_cases[] = {
 
   /* permissions */
   { "/manifest/field/permissions/unknown-action", HEAD "  \"permissions\": [\"data:read\", \"network:telnet\"]" TAIL,
-    { E ("4:31", "permissions[1]: unknown action “telnet” for “network” (known: http, connect, full)") } },
+    { E ("4:32", "permissions[1]: unknown action “telnet” for “network” (known: http, connect, full)") } },
   { "/manifest/field/permissions/relative-path", HEAD "  \"permissions\": [\"filesystem:read:Documents\"]" TAIL,
     { E ("4:19", "permissions[0]: path pattern “Documents” must start with /, ~ or $DATA") } },
   { "/manifest/field/permissions/unknown-domain", HEAD "  \"permissions\": [\"root\"]" TAIL,
@@ -251,7 +251,7 @@ static const FieldCase field_cases[] = {
                 "secrets_access, notification_access)") } },
   { "/manifest/field/permissions/unknown-group-value",
     HEAD "  \"permissions\": {\n    \"data_access\": [\"read\", \"delete\"]\n  }" TAIL,
-    { E ("5:30", "permissions.data_access[1]: unknown value “delete” for “data_access” (known: read, write)") } },
+    { E ("5:29", "permissions.data_access[1]: unknown value “delete” for “data_access” (known: read, write)") } },
   { "/manifest/field/permissions/group-not-array",
     HEAD "  \"permissions\": {\n    \"data_access\": \"read\"\n  }" TAIL,
     { E ("5:5", "permissions.data_access: expected an array of strings, got \"read\"") } },
@@ -290,17 +290,17 @@ static const FieldCase field_cases[] = {
   /* ui */
   { "/manifest/field/ui/page-path-relative",
     HEAD "  \"ui\": {\n    \"pages\": [\n      {\"name\": \"A\", \"path\": \"analytics\"}\n    ]\n  }" TAIL,
-    { E ("6:20", "ui.pages[0].path: expected a path starting with “/”, such as “/analytics”, got \"analytics\"") } },
+    { E ("6:21", "ui.pages[0].path: expected a path starting with “/”, such as “/analytics”, got \"analytics\"") } },
   { "/manifest/field/ui/page-path-duplicate",
     HEAD "  \"ui\": {\n    \"pages\": [\n      {\"name\": \"A\", \"path\": \"/a\"}\n    ],\n"
     "    \"control_room_pages\": [\n      {\"name\": \"B\", \"path\": \"/a\"}\n    ]\n  }" TAIL,
-    { E ("9:20", "ui.control_room_pages[0].path: page path “/a” is declared twice") } },
+    { E ("9:21", "ui.control_room_pages[0].path: page path “/a” is declared twice") } },
   { "/manifest/field/ui/page-without-name",
     HEAD "  \"ui\": {\n    \"pages\": [\n      {\"path\": \"/a\"}\n    ]\n  }" TAIL,
     { E ("6:7", "ui.pages[0].name: missing required field") } },
   { "/manifest/field/ui/page-bad-role",
     HEAD "  \"ui\": {\n    \"pages\": [\n      {\"name\": \"A\", \"path\": \"/a\", \"roles\": [\"Admin\"]}\n    ]\n  }" TAIL,
-    { E ("6:43", "ui.pages[0].roles[0]: expected a role name such as “admin” or “user”, got \"Admin\"") } },
+    { E ("6:45", "ui.pages[0].roles[0]: expected a role name such as “admin” or “user”, got \"Admin\"") } },
   { "/manifest/field/ui/web-page-neither",
     HEAD "  \"ui\": {\n    \"web_pages\": [\n      {\"name\": \"A\"}\n    ]\n  }" TAIL,
     { E ("6:7", "ui.web_pages[0]: expected module or path, got neither") } },
@@ -309,12 +309,12 @@ static const FieldCase field_cases[] = {
     { E ("6:7", "ui.streamlit_pages[0]: expected either module or path, got both") } },
   { "/manifest/field/ui/web-page-bad-module",
     HEAD "  \"ui\": {\n    \"web_pages\": [\n      {\"name\": \"A\", \"module\": \"ui/reports.py\"}\n    ]\n  }" TAIL,
-    { E ("6:22", "ui.web_pages[0].module: expected a dotted module name such as “ui.reports”, got \"ui/reports.py\"") } },
+    { E ("6:21", "ui.web_pages[0].module: expected a dotted module name such as “ui.reports”, got \"ui/reports.py\"") } },
 
   /* api */
   { "/manifest/field/api/bad-method",
     HEAD "  \"api\": {\n    \"endpoints\": [\n      {\"path\": \"/d\", \"methods\": [\"GET\", \"FETCH\"]}\n    ]\n  }" TAIL,
-    { E ("6:40", "api.endpoints[0].methods[1]: expected one of GET, POST, PUT, PATCH, DELETE, got \"FETCH\"") } },
+    { E ("6:41", "api.endpoints[0].methods[1]: expected one of GET, POST, PUT, PATCH, DELETE, got \"FETCH\"") } },
   { "/manifest/field/api/duplicate-path",
     HEAD "  \"api\": {\n    \"endpoints\": [\n      {\"path\": \"/d\", \"methods\": [\"GET\"]},\n"
     "      {\"path\": \"/d\", \"methods\": [\"POST\"]}\n    ]\n  }" TAIL,
@@ -326,18 +326,18 @@ static const FieldCase field_cases[] = {
   /* webhooks */
   { "/manifest/field/webhooks/duplicate-path",
     HEAD "  \"webhooks\": [\n    {\"name\": \"a\", \"path\": \"/h\"},\n    {\"name\": \"b\", \"path\": \"/h\"}\n  ]" TAIL,
-    { E ("6:18", "webhooks[1].path: webhook path “/h” is declared twice") } },
+    { E ("6:19", "webhooks[1].path: webhook path “/h” is declared twice") } },
   { "/manifest/field/webhooks/bad-secret-key",
     HEAD "  \"webhooks\": [\n    {\"name\": \"a\", \"path\": \"/h\", \"secret_config_key\": \"my key\"}\n  ]" TAIL,
-    { E ("5:32", "webhooks[0].secret_config_key: expected a config key of letters, digits, “_”, “.” and “-”, got \"my key\"") } },
+    { E ("5:33", "webhooks[0].secret_config_key: expected a config key of letters, digits, “_”, “.” and “-”, got \"my key\"") } },
 
   /* background tasks */
   { "/manifest/field/tasks/bad-schedule",
     HEAD "  \"background_tasks\": [\n    {\"name\": \"t\", \"schedule\": \"0 25 * * *\", \"function\": \"tasks.t\"}\n  ]" TAIL,
-    { E ("5:18", "background_tasks[0].schedule: hour: “25” is not a value from 0 to 23") } },
+    { E ("5:19", "background_tasks[0].schedule: hour: “25” is not a value from 0 to 23") } },
   { "/manifest/field/tasks/reboot",
     HEAD "  \"background_tasks\": [\n    {\"name\": \"t\", \"schedule\": \"@reboot\", \"function\": \"tasks.t\"}\n  ]" TAIL,
-    { E ("5:18", "background_tasks[0].schedule: @reboot is not a schedule: use a start-up event trigger") } },
+    { E ("5:19", "background_tasks[0].schedule: @reboot is not a schedule: use a start-up event trigger") } },
   { "/manifest/field/tasks/duplicate-name",
     HEAD "  \"background_tasks\": [\n    {\"name\": \"t\", \"schedule\": \"@daily\", \"function\": \"tasks.t\"},\n"
     "    {\"name\": \"t\", \"schedule\": \"@hourly\", \"function\": \"tasks.u\"}\n  ]" TAIL,
@@ -350,7 +350,7 @@ static const FieldCase field_cases[] = {
     { E ("5:5", "background_tasks[0].schedule: missing required field") } },
   { "/manifest/field/tasks/zero-timeout",
     HEAD "  \"background_tasks\": [\n    {\"name\": \"t\", \"schedule\": \"@daily\", \"function\": \"a.b\", \"timeout_seconds\": 0}\n  ]" TAIL,
-    { E ("5:62", "background_tasks[0].timeout_seconds: expected an integer from 1 to 86400, got 0") } },
+    { E ("5:60", "background_tasks[0].timeout_seconds: expected an integer from 1 to 86400, got 0") } },
 
   /* events, config, marketplace */
   { "/manifest/field/events/bad-name", HEAD "  \"events\": {\n    \"emits\": [\"User Created\", \"user.*\"]\n  }" TAIL,
