@@ -33,6 +33,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (manifest != NULL)
     {
       g_autoptr(JsonNode) copy = kari_manifest_to_json (manifest);
+      g_assert (copy != NULL);
       g_assert (kari_manifest_get_name (manifest) != NULL);
       g_assert (kari_manifest_get_version (manifest) != NULL);
     }
