@@ -1,3 +1,179 @@
-/* test-permission.c — STUB */
-#include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+/* test-permission.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "kari.h"
+
+typedef struct
+{
+  const char *permission;
+  int         code;      /* -1: valid */
+  const char *message;   /* for invalid ones: the exact message, or NULL */
+} SyntaxCase;
+
+static const SyntaxCase syntax_cases[] = {
+  /* every example of DESIGN.md */
+  { "filesystem:read:~/Documents/**", -1 },
+  { "network:http:*.github.com", -1 },
+  { "network:full", -1 },
+  { "plugin:execute:time_query", -1 },
+  { "extension:call:crm/*", -1 },
+  { "data:read", -1 },
+  { "data:write", -1 },
+  { "secrets", -1 },
+  { "notifications", -1 },
+  { "system:metrics", -1 },
+  { "system:logs", -1 },
+  { "model:inference:*", -1 },
+  { "ipc:emit:user.created", -1 },
+  /* more valid ones */
+  { "filesystem:write:/tmp/out", -1 },
+  { "filesystem:read:$DATA/cache/**", -1 },
+  { "filesystem:read:$DATA", -1 },
+  { "filesystem:read:~", -1 },
+  { "network:http", -1 },
+  { "network:connect:db.example.com:5432", -1 },
+  { "network:http:*", -1 },
+  { "network:http:api.example.com:*", -1 },
+  { "network:connect:127.0.0.1:8080", -1 },
+  { "model:inference", -1 },
+  { "notifications:send", -1 },
+  { "secrets:read:github_token", -1 },
+  /* syntax */
+  { "", KARI_PERMISSION_ERROR_SYNTAX, NULL },
+  { "data:", KARI_PERMISSION_ERROR_SYNTAX, "“data:” has an empty part: write domain:action[:resource]" },
+  { "data:read:", KARI_PERMISSION_ERROR_SYNTAX, NULL },
+  { "data: read", KARI_PERMISSION_ERROR_SYNTAX, NULL },
+  { "data:read\n", KARI_PERMISSION_ERROR_SYNTAX, NULL },
+  { "data:read\x7f", KARI_PERMISSION_ERROR_SYNTAX, NULL },
+  /* domains and actions */
+  { "root", KARI_PERMISSION_ERROR_UNKNOWN_DOMAIN,
+    "unknown permission domain “root” (known: filesystem, network, system, model, ipc, extension, "
+    "plugin, data, secrets, notifications)" },
+  { "Data:read", KARI_PERMISSION_ERROR_UNKNOWN_DOMAIN, NULL },
+  { "data", KARI_PERMISSION_ERROR_UNKNOWN_ACTION, "“data” needs an action (read, write)" },
+  { "network:telnet", KARI_PERMISSION_ERROR_UNKNOWN_ACTION,
+    "unknown action “telnet” for “network” (known: http, connect, full)" },
+  { "secrets:delete", KARI_PERMISSION_ERROR_UNKNOWN_ACTION, NULL },
+  { "filesystem", KARI_PERMISSION_ERROR_UNKNOWN_ACTION, NULL },
+  /* resources */
+  { "filesystem:read", KARI_PERMISSION_ERROR_BAD_RESOURCE,
+    "“filesystem:read” needs a path pattern, such as filesystem:read:~/Documents/**" },
+  { "filesystem:read:Documents", KARI_PERMISSION_ERROR_BAD_RESOURCE,
+    "path pattern “Documents” must start with /, ~ or $DATA" },
+  { "filesystem:read:/home/../etc", KARI_PERMISSION_ERROR_BAD_RESOURCE,
+    "path pattern “/home/../etc” must not contain “..”" },
+  { "filesystem:read:~root/x", KARI_PERMISSION_ERROR_BAD_RESOURCE, NULL },
+  { "filesystem:read:$DATAX", KARI_PERMISSION_ERROR_BAD_RESOURCE, NULL },
+  { "network:full:example.com", KARI_PERMISSION_ERROR_BAD_RESOURCE, "“network:full” takes no resource" },
+  { "system:logs:all", KARI_PERMISSION_ERROR_BAD_RESOURCE, NULL },
+  { "secrets:x", KARI_PERMISSION_ERROR_UNKNOWN_ACTION, NULL },
+  { "network:http:exa mple.com", KARI_PERMISSION_ERROR_SYNTAX, NULL },
+  { "network:http:exa_mple.com", KARI_PERMISSION_ERROR_BAD_RESOURCE,
+    "“exa_mple.com” is not a host pattern (host, *.domain or *, with an optional :port)" },
+  { "network:http:example..com", KARI_PERMISSION_ERROR_BAD_RESOURCE, NULL },
+  { "network:http:*example.com", KARI_PERMISSION_ERROR_BAD_RESOURCE, NULL },
+  { "network:http:a.*.com", KARI_PERMISSION_ERROR_BAD_RESOURCE, NULL },
+  { "network:connect:example.com:0", KARI_PERMISSION_ERROR_BAD_RESOURCE,
+    "host pattern “example.com:0”: the port must be a number from 1 to 65535 or *" },
+  { "network:connect:example.com:70000", KARI_PERMISSION_ERROR_BAD_RESOURCE, NULL },
+  { "plugin:execute:../x", KARI_PERMISSION_ERROR_BAD_RESOURCE, "“../x” must not contain “..”" },
+  { "plugin:execute:a;b", KARI_PERMISSION_ERROR_BAD_RESOURCE,
+    "“a;b” may only hold letters, digits and _ - . / @ *" },
+};
+
+static void
+test_syntax (gconstpointer data)
+{
+  const SyntaxCase *c = data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = kari_permission_check_syntax (c->permission, &error);
+
+  if (c->code < 0)
+    {
+      g_assert_no_error (error);
+      g_assert_true (ok);
+      return;
+    }
+  g_assert_false (ok);
+  g_assert_error (error, KARI_PERMISSION_ERROR, c->code);
+  if (c->message != NULL)
+    g_assert_cmpstr (error->message, ==, c->message);
+}
+
+typedef struct
+{
+  const char *group;
+  const char *value;
+  const char *expansion;   /* NULL: refused */
+  int         code;
+} GroupedCase;
+
+static const GroupedCase grouped_cases[] = {
+  { "data_access", "read", "data:read" },
+  { "data_access", "write", "data:write" },
+  { "plugin_access", "execute", "plugin:execute" },
+  { "system_access", "metrics", "system:metrics" },
+  { "system_access", "logs", "system:logs" },
+  { "network_access", "outbound_http", "network:http" },
+  { "network_access", "full", "network:full" },
+  { "model_access", "inference", "model:inference" },
+  { "extension_access", "call", "extension:call" },
+  { "secrets_access", "read", "secrets:read" },
+  { "notification_access", "send", "notifications:send" },
+  { "data_access", "delete", NULL, KARI_PERMISSION_ERROR_UNKNOWN_ACTION },
+  { "magic_access", "read", NULL, KARI_PERMISSION_ERROR_UNKNOWN_DOMAIN },
+};
+
+static void
+test_grouped (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (grouped_cases); i++)
+    {
+      const GroupedCase *c = &grouped_cases[i];
+      g_autoptr(GError) error = NULL;
+      g_auto(GStrv) expanded = kari_permission_expand_grouped (c->group, c->value, &error);
+
+      if (c->expansion == NULL)
+        {
+          g_assert_null (expanded);
+          g_assert_error (error, KARI_PERMISSION_ERROR, c->code);
+          continue;
+        }
+      g_assert_no_error (error);
+      g_assert_cmpstrv (expanded, ((const char * const[]) { c->expansion, NULL }));
+      /* What the grouped form expands to is itself valid list form. */
+      g_assert_true (kari_permission_check_syntax (expanded[0], NULL));
+    }
+}
+
+static void
+test_grouped_message (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) expanded = kari_permission_expand_grouped ("data_access", "delete", &error);
+
+  g_assert_null (expanded);
+  g_assert_cmpstr (error->message, ==, "unknown value “delete” for “data_access” (known: read, write)");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (syntax_cases); i++)
+    {
+      g_autofree char *escaped = g_strescape (syntax_cases[i].permission, NULL);
+      g_autofree char *path = g_strdup_printf ("/permission/syntax/%s/%s",
+                                               syntax_cases[i].code < 0 ? "valid" : "invalid",
+                                               *escaped ? escaped : "(empty)");
+      g_test_add_data_func (path, &syntax_cases[i], test_syntax);
+    }
+  g_test_add_func ("/permission/grouped/table", test_grouped);
+  g_test_add_func ("/permission/grouped/message", test_grouped_message);
+
+  return g_test_run ();
+}

@@ -127,6 +127,7 @@ gint64              kari_manifest_get_max_disk_mb    (KariManifest        *self)
 const char * const *kari_manifest_get_page_paths     (KariManifest        *self);
 const char * const *kari_manifest_get_endpoint_paths (KariManifest        *self);
 JsonNode           *kari_manifest_get_root           (KariManifest        *self);
+KariLocations      *kari_manifest_get_locations      (KariManifest        *self);
 const char         *kari_manifest_get_path           (KariManifest        *self);
 const char         *kari_manifest_get_dir            (KariManifest        *self);
 KariManifestFormat  kari_manifest_get_format         (KariManifest        *self);
