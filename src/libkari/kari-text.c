@@ -53,12 +53,8 @@ _kari_text_cursor_position (KariTextCursor *cursor,
     }
   cursor->offset = offset;
 
-  /* An offset inside a multi-byte character belongs to that character. */
   position->line = cursor->line;
   position->column = cursor->column;
-  if (offset < cursor->len && ((guchar) cursor->text[offset] & 0xc0) == 0x80
-      && position->column > 1)
-    position->column--;
 }
 
 /* Returns FALSE with the offset of the first bad byte when @text is not
