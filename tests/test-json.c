@@ -116,11 +116,14 @@ test_valid (gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(JsonNode) actual = NULL;
+  g_autofree char *exact = NULL;
   KariPosition pos;
 
   g_assert_true (json_parser_load_from_data (parser, valid_cases[i].expected, -1, &error));
   g_assert_no_error (error);
-  actual = kari_json_parse (valid_cases[i].text, -1, NULL, &pos, &error);
+  /* Exact-size copies, so that the sanitizers see any read past the end. */
+  exact = g_memdup2 (valid_cases[i].text, strlen (valid_cases[i].text));
+  actual = kari_json_parse (exact, (gssize) strlen (valid_cases[i].text), NULL, &pos, &error);
   g_assert_no_error (error);
   g_assert_nonnull (actual);
   assert_json_equal (json_parser_get_root (parser), actual);
@@ -132,9 +135,11 @@ test_invalid (gconstpointer data)
   guint i = GPOINTER_TO_UINT (data);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
+  g_autofree char *exact = NULL;
   KariPosition pos = { 0, 0 };
 
-  node = kari_json_parse (invalid_cases[i].text, -1, NULL, &pos, &error);
+  exact = g_memdup2 (invalid_cases[i].text, strlen (invalid_cases[i].text));
+  node = kari_json_parse (exact, (gssize) strlen (invalid_cases[i].text), NULL, &pos, &error);
   g_assert_null (node);
   g_assert_nonnull (error);
   g_test_message ("%u:%u: %s", pos.line, pos.column, error->message);

@@ -19,6 +19,7 @@ test_valid_file (gconstpointer data)
   g_autofree char *base = g_strndup (toml_path, strlen (toml_path) - strlen (".toml"));
   g_autofree char *json_path = g_strconcat (base, ".json", NULL);
   g_autofree char *text = NULL;
+  g_autofree char *exact = NULL;
   gsize len;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonParser) expected = json_parser_new ();
@@ -30,7 +31,9 @@ test_valid_file (gconstpointer data)
   g_assert_true (json_parser_load_from_file (expected, json_path, &error));
   g_assert_no_error (error);
 
-  actual = kari_toml_parse (text, (gssize) len, NULL, &pos, &error);
+  /* An exact-size copy, so that the sanitizers see any read past the end. */
+  exact = g_memdup2 (text, len);
+  actual = kari_toml_parse (exact, (gssize) len, NULL, &pos, &error);
   if (error != NULL)
     g_test_message ("refused at %u:%u", pos.line, pos.column);
   g_assert_no_error (error);
@@ -57,6 +60,7 @@ test_invalid_file (gconstpointer data)
 {
   const char *path = data;
   g_autofree char *text = NULL;
+  g_autofree char *exact = NULL;
   gsize len;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
@@ -81,7 +85,8 @@ test_invalid_file (gconstpointer data)
   if (words[1] != NULL)
     g_assert_cmpint (sscanf (words[1], "%u:%u", &line, &column), ==, 2);
 
-  node = kari_toml_parse (text, (gssize) len, NULL, &pos, &error);
+  exact = g_memdup2 (text, len);
+  node = kari_toml_parse (exact, (gssize) len, NULL, &pos, &error);
   g_assert_null (node);
   g_assert_nonnull (error);
   g_test_message ("%u:%u: %s", pos.line, pos.column, error->message);

@@ -10,6 +10,8 @@
 #include "kari-toml-private.h"
 
 #define PEEK(n) _kari_toml_peek (p, (n))
+/* The byte at an absolute offset, NUL past the end. */
+#define AT(i) ((i) < p->len ? p->text[(i)] : '\0')
 
 static gboolean
 is_forbidden_control (guchar c)
@@ -461,7 +463,7 @@ parse_number (KariTomlParser  *p,
     }
   token = g_strndup (p->text + start, end - start);
   q = start;
-  if (p->text[q] == '+' || p->text[q] == '-')
+  if (AT (q) == '+' || AT (q) == '-')
     negative = p->text[q++] == '-';
 
   if (strcmp (p->text[start] == '+' || p->text[start] == '-' ? token + 1 : token, "inf") == 0)
@@ -477,10 +479,10 @@ parse_number (KariTomlParser  *p,
       return TRUE;
     }
 
-  if (p->text[q] == '0' && q + 1 < end
-      && (p->text[q + 1] == 'x' || p->text[q + 1] == 'o' || p->text[q + 1] == 'b'))
+  if (AT (q) == '0' && q + 1 < end
+      && (AT (q + 1) == 'x' || AT (q + 1) == 'o' || AT (q + 1) == 'b'))
     {
-      int base = p->text[q + 1] == 'x' ? 16 : p->text[q + 1] == 'o' ? 8 : 2;
+      int base = AT (q + 1) == 'x' ? 16 : AT (q + 1) == 'o' ? 8 : 2;
       gssize n;
 
       if (q != start)
@@ -507,13 +509,13 @@ parse_number (KariTomlParser  *p,
     return FALSE;
   if (n_int == 0)
     {
-      if (p->text[q] == '.')
+      if (AT (q) == '.')
         return _kari_toml_fail (p, q, KARI_TOML_ERROR_INVALID_VALUE,
                                 "a float needs a digit before the ‘.’: “%s”", token);
       return _kari_toml_fail (p, start, KARI_TOML_ERROR_SYNTAX,
                               "invalid value “%s” (strings must be quoted)", token);
     }
-  if (p->text[q] == '0' && n_int > 1)
+  if (AT (q) == '0' && n_int > 1)
     return _kari_toml_fail (p, q, KARI_TOML_ERROR_INVALID_VALUE,
                             "leading zeros are not allowed in “%s”", token);
   {
@@ -521,7 +523,7 @@ parse_number (KariTomlParser  *p,
     gsize int_len = (gsize) n_int;
 
     q += int_len;
-    if (q < end && p->text[q] == '.')
+    if (q < end && AT (q) == '.')
       {
         gssize n = digit_run (p, ++q, 10);
 
@@ -533,12 +535,12 @@ parse_number (KariTomlParser  *p,
         q += (gsize) n;
         is_float = TRUE;
       }
-    if (q < end && (p->text[q] == 'e' || p->text[q] == 'E'))
+    if (q < end && (AT (q) == 'e' || AT (q) == 'E'))
       {
         gssize n;
 
         q++;
-        if (q < end && (p->text[q] == '+' || p->text[q] == '-'))
+        if (q < end && (AT (q) == '+' || AT (q) == '-'))
           q++;
         n = digit_run (p, q, 10);
         if (n < 0)
