@@ -207,11 +207,620 @@ test_oracle_ranges (void)
   g_assert_cmpuint (tally.failed, ==, 0);
 }
 
+
+/* ---- named cases ------------------------------------------------------------ */
+
+static void
+test_parse_valid (void)
+{
+  static const struct {
+    const char *text;
+    guint64 major, minor, patch;
+    const char *pre, *build, *canonical;
+  } cases[] = {
+    { "1.2.3", 1, 2, 3, NULL, NULL, "1.2.3" },
+    { " v1.2.3\t", 1, 2, 3, NULL, NULL, "1.2.3" },
+    { "\xc2\xa0" "1.2.3" "\xe3\x80\x80", 1, 2, 3, NULL, NULL, "1.2.3" },  /* NBSP, ideographic space */
+    { "0.0.0-0", 0, 0, 0, "0", NULL, "0.0.0-0" },
+    { "1.0.0-alpha.1+build.01", 1, 0, 0, "alpha.1", "build.01", "1.0.0-alpha.1+build.01" },
+    { "1.0.0-0a.--", 1, 0, 0, "0a.--", NULL, "1.0.0-0a.--" },
+    { "9007199254740991.0.1", G_GUINT64_CONSTANT (9007199254740991), 0, 1, NULL, NULL, "9007199254740991.0.1" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(KariVersion) v = kari_version_parse (cases[i].text, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (kari_version_get_major (v), ==, cases[i].major);
+      g_assert_cmpuint (kari_version_get_minor (v), ==, cases[i].minor);
+      g_assert_cmpuint (kari_version_get_patch (v), ==, cases[i].patch);
+      g_assert_cmpstr (kari_version_get_prerelease (v), ==, cases[i].pre);
+      g_assert_cmpstr (kari_version_get_build (v), ==, cases[i].build);
+      g_assert_cmpstr (kari_version_to_string (v), ==, cases[i].canonical);
+      g_assert_true (kari_version_is_prerelease (v) == (cases[i].pre != NULL));
+    }
+}
+
+static void
+test_parse_invalid (void)
+{
+  static const struct {
+    const char *text;
+    const char *message;
+  } cases[] = {
+    { "", "“” is not a valid version: it is empty" },
+    { "=1.2.3", "“=1.2.3” is not a valid version: a leading ‘=’ is allowed in a constraint, not in a version" },
+    { "1.2", "“1.2” is not a valid version: expected ‘.’ and the patch number at position 4" },
+    { "01.2.3", "“01.2.3” is not a valid version: the major number “01” has a leading zero" },
+    { "1.2.3-01", "“1.2.3-01” is not a valid version: the numeric pre-release identifier “01” has a leading zero" },
+    { "1.2.3-a..b", "“1.2.3-a..b” is not a valid version: empty pre-release identifier at position 9" },
+    { "1.2.3+", "“1.2.3+” is not a valid version: empty build identifier at position 7" },
+    { "1.2.3.4", "“1.2.3.4” is not a valid version: unexpected ‘.’ at position 6 (a version has three numbers)" },
+    { "1.2.3_x", "“1.2.3_x” is not a valid version: unexpected ‘_’ at position 6" },
+    { " 1.x.3", "“ 1.x.3” is not a valid version: expected the minor number at position 4" },
+    { "9007199254740992.0.0", "“9007199254740992.0.0” is not a valid version: the major number 9007199254740992 is larger than 9007199254740991" },
+    { "vv1.2.3", "“vv1.2.3” is not a valid version: expected the major number at position 2" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(KariVersion) v = kari_version_parse (cases[i].text, &error);
+
+      g_assert_null (v);
+      g_assert_error (error, KARI_VERSION_ERROR, KARI_VERSION_ERROR_INVALID);
+      g_assert_cmpstr (error->message, ==, cases[i].message);
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *spaces = g_strnfill (252, ' ');
+    g_autofree char *long_text = g_strconcat (spaces, "1.2.3", NULL);
+    g_autoptr(KariVersion) v = kari_version_parse (long_text, &error);
+
+    /* npm measures the length before trimming */
+    g_assert_null (v);
+    g_assert_error (error, KARI_VERSION_ERROR, KARI_VERSION_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "longer than 256 characters"));
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(KariVersion) v = kari_version_parse ("1.2.\xff", &error);
+
+    g_assert_null (v);
+    g_assert_error (error, KARI_VERSION_ERROR, KARI_VERSION_ERROR_INVALID);
+  }
+}
+
+static void
+test_compare_spec_order (void)
+{
+  /* semver.org §11, plus build metadata being ignored */
+  static const char * const ordered[] = {
+    "1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2",
+    "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "1.0.1", "1.1.0", "2.0.0", "10.0.0",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ordered); i++)
+    for (guint k = 0; k < G_N_ELEMENTS (ordered); k++)
+      {
+        g_autoptr(KariVersion) a = kari_version_parse (ordered[i], NULL);
+        g_autoptr(KariVersion) b = kari_version_parse (ordered[k], NULL);
+
+        g_assert_cmpint (kari_version_compare (a, b), ==, i < k ? -1 : i > k ? 1 : 0);
+      }
+
+  {
+    g_autoptr(KariVersion) a = kari_version_parse ("1.0.0+a", NULL);
+    g_autoptr(KariVersion) b = kari_version_parse ("1.0.0+b", NULL);
+    g_autoptr(KariVersion) c = kari_version_new (1, 0, 0);
+
+    g_assert_cmpint (kari_version_compare (a, b), ==, 0);
+    g_assert_true (kari_version_equal (a, c));
+    g_assert_cmpstr (kari_version_to_string (c), ==, "1.0.0");
+  }
+}
+
+typedef struct
+{
+  const char *range;
+  const char *normalised;   /* NULL: invalid */
+} RangeCase;
+
+static void
+check_ranges (const RangeCase *cases,
+              gsize            n)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(KariConstraint) c = kari_constraint_parse (cases[i].range, &error);
+
+      if (cases[i].normalised == NULL)
+        {
+          g_assert_null (c);
+          g_assert_error (error, KARI_VERSION_ERROR, KARI_VERSION_ERROR_INVALID_CONSTRAINT);
+        }
+      else
+        {
+          g_autofree char *r = NULL;
+
+          g_assert_no_error (error);
+          r = kari_constraint_to_range_string (c);
+          g_assert_cmpstr (r, ==, cases[i].normalised);
+          g_assert_cmpstr (kari_constraint_get_text (c), ==, cases[i].range);
+        }
+    }
+}
+
+static void
+test_caret_zero_major (void)
+{
+  static const RangeCase cases[] = {
+    { "^1.2.3", ">=1.2.3 <2.0.0-0" },
+    { "^0.2.3", ">=0.2.3 <0.3.0-0" },
+    { "^0.0.3", ">=0.0.3 <0.0.4-0" },
+    { "^0.0.x", "<0.1.0-0" },   /* npm drops >=0.0.0 */
+    { "^0.0", "<0.1.0-0" },
+    { "^0.x", "<1.0.0-0" },
+    { "^0", "<1.0.0-0" },
+    { "^1.2.3-beta.2", ">=1.2.3-beta.2 <2.0.0-0" },
+    { "^0.0.1-beta", ">=0.0.1-beta <0.0.2-0" },
+    { "^ 1.2", ">=1.2.0 <2.0.0-0" },
+    { "^*", "" },
+    { "^*.1", "" },   /* npm ignores what follows a wildcard major */
+    { "^9007199254740991", NULL },
+    { "^9007199254740990", ">=9007199254740990.0.0 <9007199254740991.0.0-0" },
+  };
+
+  check_ranges (cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_tilde (void)
+{
+  static const RangeCase cases[] = {
+    { "~1.2.3", ">=1.2.3 <1.3.0-0" },
+    { "~1.2", ">=1.2.0 <1.3.0-0" },
+    { "~1", ">=1.0.0 <2.0.0-0" },
+    { "~0", "<1.0.0-0" },
+    { "~>1.2", ">=1.2.0 <1.3.0-0" },
+    { "~> 1", ">=1.0.0 <2.0.0-0" },
+    { "~>=1", ">=1.0.0 <2.0.0-0" },
+    { "~1.2.3-beta.2", ">=1.2.3-beta.2 <1.3.0-0" },
+    { "~*", "" },
+  };
+
+  check_ranges (cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_xrange_and_comparators (void)
+{
+  static const RangeCase cases[] = {
+    { "", "" },
+    { "*", "" },
+    { "x.X.*", "" },
+    { "1.x", ">=1.0.0 <2.0.0-0" },
+    { "1.2.*", ">=1.2.0 <1.3.0-0" },
+    { "1.*.3", NULL },
+    { "x.1", NULL },
+    { ">=1.2", ">=1.2.0" },
+    { ">1.2", ">=1.3.0" },
+    { ">1", ">=2.0.0" },
+    { "<1.2", "<1.2.0-0" },
+    { "<=1.2", "<1.3.0-0" },
+    { "<=0.7.x", "<0.8.0-0" },
+    { ">*", "<0.0.0-0" },
+    { "=1.2.3", "1.2.3" },
+    { "= v1.2.3", "1.2.3" },
+    { "==1.2.3", NULL },
+    { "> 1.2.3 <  2", ">1.2.3 <2.0.0-0" },
+    { ">=0.0.0", "" },
+    { ">=1.2.3 >=1.2.3", ">=1.2.3" },
+    { ">", NULL },
+    { "**", NULL },
+    { "latest", NULL },
+    { "1.2.3, 2.3.4", NULL },
+  };
+
+  check_ranges (cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_hyphen (void)
+{
+  static const RangeCase cases[] = {
+    { "1.2.3 - 2.3.4", ">=1.2.3 <=2.3.4" },
+    { "1.2 - 2.3.4", ">=1.2.0 <=2.3.4" },
+    { "1.2.3 - 2.3", ">=1.2.3 <2.4.0-0" },
+    { "1.2.3 - 2", ">=1.2.3 <3.0.0-0" },
+    { "* - 2", "<3.0.0-0" },
+    { "1.2.3-pre - 2.0.0-pre", ">=1.2.3-pre <=2.0.0-pre" },
+    { "v1.2.3 - 2", ">=1.2.3 <3.0.0-0" },
+    { "1.2.3 -2.3.4", NULL },
+    { "1 - 2 - 3", NULL },
+    { "=1.2.3 - 2", NULL },
+    { "1.2.3+build - 2.3.4+build", ">=1.2.3 <=2.3.4" },
+  };
+
+  check_ranges (cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_or (void)
+{
+  static const RangeCase cases[] = {
+    { "1.2.3 || 2.3.4", "1.2.3||2.3.4" },
+    { "||", "" },
+    { "1.2.3 ||", "" },
+    { "* || 1", "" },
+    { "<0.0.0-0 || 1.2.3", "1.2.3" },
+    { "<0.0.0-0", "<0.0.0-0" },
+    { "1 - 2 || 3.x", ">=1.0.0 <3.0.0-0||>=3.0.0 <4.0.0-0" },
+    { "1.2.3 | 2", NULL },
+  };
+
+  check_ranges (cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_prerelease_rule (void)
+{
+  static const struct {
+    const char *range, *version;
+    gboolean expected;
+  } cases[] = {
+    { ">=1.2.3-alpha", "1.2.3-beta", TRUE },
+    { ">=1.2.3-alpha", "1.2.4-beta", FALSE },
+    { ">=1.2.3-alpha", "1.2.4", TRUE },
+    { "^1.2.3", "1.3.0-beta", FALSE },
+    { "^1.2.3-alpha", "1.2.3-alpha.1", TRUE },
+    { "^1.2.3-alpha", "1.2.4-alpha", FALSE },
+    { "*", "1.0.0-rc.1", FALSE },
+    { "<2.0.0", "2.0.0-rc.1", FALSE },
+    { "<2.0.0-0", "1.9.9", TRUE },
+    { "1.2.3-0 || >=2", "1.2.3-1", FALSE },
+    { ">=1.2.3-0 || >=2", "1.2.3-1", TRUE },
+    { "1.2.3", "1.2.3+build", TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(KariConstraint) c = kari_constraint_parse (cases[i].range, NULL);
+      g_autoptr(KariVersion) v = kari_version_parse (cases[i].version, NULL);
+
+      g_assert_nonnull (c);
+      g_assert_nonnull (v);
+      g_assert_true (kari_constraint_is_satisfied_by (c, v) == cases[i].expected);
+    }
+}
+
+static void
+test_constraint_errors (void)
+{
+  static const struct {
+    const char *text;
+    const char *message;
+  } cases[] = {
+    { ">", "“>” is not a valid constraint: “>” is not a comparator (an operator <, <=, >, >= or = and a full version)" },
+    { "^1.2.3 latest", "“^1.2.3 latest” is not a valid constraint: “latest” is not a comparator (an operator <, <=, >, >= or = and a full version)" },
+    { ">=1.2.3-01", "“>=1.2.3-01” is not a valid constraint: “>=1.2.3-01” is not a comparator (an operator <, <=, >, >= or = and a full version)" },
+    { ">=9007199254740992.0.0", "“>=9007199254740992.0.0” is not a valid constraint: “9007199254740992.0.0” is not a valid version: the major number 9007199254740992 is larger than 9007199254740991" },
+    { "~9007199254740991", "“~9007199254740991” is not a valid constraint: the upper bound above 9007199254740991 is larger than 9007199254740991" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(KariConstraint) c = kari_constraint_parse (cases[i].text, &error);
+
+      g_assert_null (c);
+      g_assert_error (error, KARI_VERSION_ERROR, KARI_VERSION_ERROR_INVALID_CONSTRAINT);
+      g_assert_cmpstr (error->message, ==, cases[i].message);
+    }
+}
+
+static void
+test_constraint_too_long (void)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariConstraint) ok = NULL;
+  g_autoptr(KariConstraint) c = NULL;
+
+  /* a valid range just under the limit is read, one over is refused */
+  while (s->len + 10 < KARI_CONSTRAINT_MAX_LENGTH)
+    g_string_append (s, "1.2.3 || ");
+  g_string_append (s, "1.2.3");
+  ok = kari_constraint_parse (s->str, &error);
+  g_assert_no_error (error);
+
+  g_string_append (s, " || 1.2.4 || 1.2.5");
+  c = kari_constraint_parse (s->str, &error);
+  g_assert_null (c);
+  g_assert_error (error, KARI_VERSION_ERROR, KARI_VERSION_ERROR_INVALID_CONSTRAINT);
+  g_assert_nonnull (strstr (error->message, "longer than 1024 bytes"));
+}
+
+static void
+test_hostile_constraint_is_fast (void)
+{
+  g_autofree char *vs = g_strnfill (KARI_CONSTRAINT_MAX_LENGTH - 1, 'v');
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariConstraint) c = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  c = kari_constraint_parse (vs, &error);
+  g_assert_null (c);
+  g_assert_error (error, KARI_VERSION_ERROR, KARI_VERSION_ERROR_INVALID_CONSTRAINT);
+  /* generous: sanitizer builds are slow, but a hang is not this */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+}
+
+static void
+test_dependency_spec (void)
+{
+  static const struct {
+    const char *spec;
+    const char *name;
+    const char *range;   /* NULL: invalid */
+  } cases[] = {
+    { "crm", "crm", "" },
+    { "crm@^2.1", "crm", ">=2.1.0 <3.0.0-0" },
+    { "time_query@>=1.0.0 <2", "time_query", ">=1.0.0 <2.0.0-0" },
+    { "a.b-c_d@", "a.b-c_d", "" },
+    { "crm@^2@3", NULL, NULL },
+    { "Crm@1", NULL, NULL },
+    { ".crm", NULL, NULL },
+    { "a..b", NULL, NULL },
+    { "@scope/name@1", NULL, NULL },
+    { "scope/name", NULL, NULL },
+    { "@1.2.3", NULL, NULL },
+    { "crm@latest", NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *name = NULL;
+      g_autoptr(KariConstraint) c = NULL;
+      gboolean ok = kari_dependency_spec_parse (cases[i].spec, &name, &c, &error);
+
+      if (cases[i].range == NULL)
+        {
+          g_assert_false (ok);
+          g_assert_error (error, KARI_VERSION_ERROR, KARI_VERSION_ERROR_INVALID_DEPENDENCY);
+          g_assert_nonnull (strstr (error->message, cases[i].spec));
+          g_assert_null (name);
+        }
+      else
+        {
+          g_autofree char *r = NULL;
+
+          g_assert_no_error (error);
+          g_assert_true (ok);
+          g_assert_cmpstr (name, ==, cases[i].name);
+          r = kari_constraint_to_range_string (c);
+          g_assert_cmpstr (r, ==, cases[i].range);
+        }
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *name = NULL;
+    g_autoptr(KariConstraint) c = NULL;
+
+    g_assert_false (kari_dependency_spec_parse ("Crm@1", &name, &c, &error));
+    g_assert_cmpstr (error->message, ==,
+                     "“Crm@1” is not a valid dependency: unexpected ‘C’ at position 1 (a name may "
+                     "only contain lower-case letters, digits, ‘-’, ‘_’ and ‘.’)");
+  }
+}
+
+static void
+test_dependency_boxed (void)
+{
+  g_autoptr(KariConstraint) c = kari_constraint_parse ("^3", NULL);
+  g_autoptr(KariDependency) d = kari_dependency_new (KARI_DEPENDENCY_EXTENSION, "auth", c);
+  g_autoptr(KariDependency) any = kari_dependency_new (KARI_DEPENDENCY_PLUGIN, "time_query", NULL);
+  g_autoptr(KariDependency) copy = kari_dependency_copy (d);
+  g_autofree char *s1 = kari_dependency_to_string (d);
+  g_autofree char *s2 = kari_dependency_to_string (any);
+
+  g_assert_cmpstr (s1, ==, "auth@^3");
+  g_assert_cmpstr (s2, ==, "time_query");
+  g_assert_true (kari_constraint_is_any (any->constraint));
+  g_assert_true (copy->constraint == d->constraint);
+  g_assert_cmpstr (copy->name, ==, "auth");
+  g_assert_cmpstr (kari_dependency_kind_to_string (KARI_DEPENDENCY_SERVICE), ==, "service");
+  g_assert_cmpstr (kari_dependency_kind_to_string (KARI_DEPENDENCY_PLUGIN), ==, "plugin");
+  g_assert_cmpstr (kari_dependency_kind_to_string (KARI_DEPENDENCY_EXTENSION), ==, "extension");
+  g_assert_true (G_TYPE_IS_BOXED (KARI_TYPE_DEPENDENCY));
+  g_assert_true (G_TYPE_IS_BOXED (KARI_TYPE_VERSION));
+  g_assert_true (G_TYPE_IS_BOXED (KARI_TYPE_CONSTRAINT));
+}
+
+/* ---- properties over random versions ------------------------------------ */
+
+static KariVersion *
+random_version (void)
+{
+  static const char * const ids[] = { "alpha", "beta", "rc", "0", "1", "2", "10", "a-1", "-" };
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  g_string_append_printf (s, "%d.%d.%d", g_test_rand_int_range (0, 4),
+                          g_test_rand_int_range (0, 4), g_test_rand_int_range (0, 4));
+  if (g_test_rand_bit ())
+    {
+      int n = g_test_rand_int_range (1, 4);
+
+      for (int i = 0; i < n; i++)
+        g_string_append_printf (s, "%c%s", i == 0 ? '-' : '.',
+                                ids[g_test_rand_int_range (0, G_N_ELEMENTS (ids))]);
+    }
+  if (g_test_rand_int_range (0, 5) == 0)
+    g_string_append (s, "+b1");
+
+  {
+    g_autoptr(GError) error = NULL;
+    KariVersion *v = kari_version_parse (s->str, &error);
+
+    g_assert_no_error (error);
+    return v;
+  }
+}
+
+static KariConstraint *
+constraint_printf (const char *fmt,
+                   ...) G_GNUC_PRINTF (1, 2);
+
+static KariConstraint *
+constraint_printf (const char *fmt,
+                   ...)
+{
+  va_list args;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  KariConstraint *c;
+
+  va_start (args, fmt);
+  text = g_strdup_vprintf (fmt, args);
+  va_end (args);
+  c = kari_constraint_parse (text, &error);
+  g_assert_no_error (error);
+  return c;
+}
+
+static void
+test_property_total_order (void)
+{
+  for (guint round = 0; round < 3000; round++)
+    {
+      g_autoptr(KariVersion) a = random_version ();
+      g_autoptr(KariVersion) b = random_version ();
+      g_autoptr(KariVersion) c = random_version ();
+      int ab = kari_version_compare (a, b);
+      int ba = kari_version_compare (b, a);
+      int bc = kari_version_compare (b, c);
+      int ac = kari_version_compare (a, c);
+
+      g_assert_cmpint (ab, ==, -ba);
+      g_assert_cmpint (kari_version_compare (a, a), ==, 0);
+      g_assert_true (kari_version_equal (a, b) == (ab == 0));
+      if (ab <= 0 && bc <= 0)
+        g_assert_cmpint (ac, <=, 0);
+      if (ab == 0 && bc == 0)
+        g_assert_cmpint (ac, ==, 0);
+      /* equal precedence means the same text once build metadata is gone */
+      if (ab == 0)
+        g_assert_cmpstr (kari_version_get_prerelease (a), ==, kari_version_get_prerelease (b));
+    }
+}
+
+static void
+test_property_comparators (void)
+{
+  for (guint round = 0; round < 2000; round++)
+    {
+      g_autoptr(KariVersion) v = random_version ();
+      g_autoptr(KariVersion) a = random_version ();
+      g_autoptr(KariConstraint) eq = constraint_printf ("=%s", kari_version_to_string (v));
+      g_autoptr(KariConstraint) ge = constraint_printf (">=%s", kari_version_to_string (a));
+      g_autoptr(KariConstraint) lt = constraint_printf ("<%s", kari_version_to_string (a));
+      int cmp = kari_version_compare (v, a);
+
+      g_assert_true (kari_constraint_is_satisfied_by (eq, v));
+      if (!kari_version_is_prerelease (v))
+        {
+          g_assert_true (kari_constraint_is_satisfied_by (ge, v) == (cmp >= 0));
+          g_assert_true (kari_constraint_is_satisfied_by (lt, v) == (cmp < 0));
+        }
+      else
+        {
+          /* a pre-release passes only next to a pre-release of its own triple */
+          gboolean same = kari_version_is_prerelease (a) &&
+                          kari_version_get_major (a) == kari_version_get_major (v) &&
+                          kari_version_get_minor (a) == kari_version_get_minor (v) &&
+                          kari_version_get_patch (a) == kari_version_get_patch (v);
+
+          g_assert_true (kari_constraint_is_satisfied_by (ge, v) == (same && cmp >= 0));
+        }
+    }
+}
+
+static void
+test_property_caret_tilde_expansion (void)
+{
+  for (guint round = 0; round < 2000; round++)
+    {
+      g_autoptr(KariVersion) v = random_version ();
+      g_autoptr(KariVersion) a = random_version ();
+      guint64 M = kari_version_get_major (a);
+      guint64 m = kari_version_get_minor (a);
+      guint64 p = kari_version_get_patch (a);
+      const char *pre = kari_version_get_prerelease (a);
+      g_autofree char *lower = g_strdup_printf (">=%" G_GUINT64_FORMAT ".%" G_GUINT64_FORMAT ".%"
+                                                G_GUINT64_FORMAT "%s%s", M, m, p,
+                                                pre ? "-" : "", pre ? pre : "");
+      g_autofree char *caret_upper = NULL;
+      g_autofree char *tilde_upper = g_strdup_printf ("<%" G_GUINT64_FORMAT ".%" G_GUINT64_FORMAT
+                                                      ".0-0", M, m + 1);
+      g_autoptr(KariConstraint) caret = constraint_printf ("^%s", kari_version_to_string (a));
+      g_autoptr(KariConstraint) tilde = constraint_printf ("~%s", kari_version_to_string (a));
+      g_autoptr(KariConstraint) caret_x = NULL;
+      g_autoptr(KariConstraint) tilde_x = NULL;
+
+      /* the semver documentation's expansion, written independently */
+      if (M > 0)
+        caret_upper = g_strdup_printf ("<%" G_GUINT64_FORMAT ".0.0-0", M + 1);
+      else if (m > 0)
+        caret_upper = g_strdup_printf ("<0.%" G_GUINT64_FORMAT ".0-0", m + 1);
+      else
+        caret_upper = g_strdup_printf ("<0.0.%" G_GUINT64_FORMAT "-0", p + 1);
+
+      caret_x = constraint_printf ("%s %s", lower, caret_upper);
+      tilde_x = constraint_printf ("%s %s", lower, tilde_upper);
+
+      g_assert_true (kari_constraint_is_satisfied_by (caret, v) ==
+                     kari_constraint_is_satisfied_by (caret_x, v));
+      g_assert_true (kari_constraint_is_satisfied_by (tilde, v) ==
+                     kari_constraint_is_satisfied_by (tilde_x, v));
+
+      {
+        g_autofree char *r1 = kari_constraint_to_range_string (caret);
+        g_autofree char *r2 = kari_constraint_to_range_string (caret_x);
+
+        g_assert_cmpstr (r1, ==, r2);
+      }
+    }
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/version/parse/valid", test_parse_valid);
+  g_test_add_func ("/version/parse/invalid", test_parse_invalid);
+  g_test_add_func ("/version/compare/spec-order", test_compare_spec_order);
+  g_test_add_func ("/version/caret/zero-major", test_caret_zero_major);
+  g_test_add_func ("/version/tilde/forms", test_tilde);
+  g_test_add_func ("/version/xrange/comparators", test_xrange_and_comparators);
+  g_test_add_func ("/version/hyphen/partial", test_hyphen);
+  g_test_add_func ("/version/or/null-and-any", test_or);
+  g_test_add_func ("/version/prerelease/rule", test_prerelease_rule);
+  g_test_add_func ("/version/constraint/errors", test_constraint_errors);
+  g_test_add_func ("/version/constraint/too-long", test_constraint_too_long);
+  g_test_add_func ("/version/constraint/hostile-is-fast", test_hostile_constraint_is_fast);
+  g_test_add_func ("/version/dependency/spec", test_dependency_spec);
+  g_test_add_func ("/version/dependency/boxed", test_dependency_boxed);
+  g_test_add_func ("/version/property/total-order", test_property_total_order);
+  g_test_add_func ("/version/property/comparators", test_property_comparators);
+  g_test_add_func ("/version/property/caret-tilde-expansion", test_property_caret_tilde_expansion);
 
   g_test_add_func ("/version/oracle/versions", test_oracle_versions);
   g_test_add_func ("/version/oracle/compare", test_oracle_compare);
