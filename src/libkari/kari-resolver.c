@@ -1,9 +1,1133 @@
 /* kari-resolver.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Picks one version per extension so that every dependency holds, and
+ * orders loading. Roots are resolved one by one, in name order, into one
+ * global assignment; a root that cannot be resolved leaves it untouched.
+ *
+ * The search is depth-first over a list of goals — "require NAME in
+ * CONSTRAINT" and "NAME's dependencies are done" — trying the versions of
+ * each extension newest first and backtracking over every choice. It is
+ * iterative (a choice stack and an undo trail) so that a deep graph cannot
+ * exhaust the C stack, and capped at %KARI_RESOLVER_MAX_STEPS candidate
+ * versions per root so that a hostile graph cannot hang the host.
+ *
+ * Reasons. When a root fails, its reason is the first failure the search
+ * met, i.e. the one with the newest versions everywhere. It names the
+ * extension (and version) whose dependency failed, what failed, and then
+ * "(required by X ← P ← … ← ROOT)": that extension X followed by the chain
+ * of extensions that required it, back to the root. The chain is left out
+ * when X is the root itself.
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "kari-resolver.h"
 
-/* STUB: to be written. */
+#define KARI_RESOLVER_MAX_STEPS 100000
+
+/* TEMPORARY, drop when merging the manifest branch: kari-manifest.c is a
+ * stub on this branch, so its getters are weak here to let libkari link
+ * and the resolver tests run. Once merged, the real definitions win. */
+#pragma weak kari_manifest_get_type
+#pragma weak kari_manifest_get_name
+#pragma weak kari_manifest_get_version
+#pragma weak kari_manifest_get_dependencies
+
+/* ---- boxed results ------------------------------------------------------- */
+
+/**
+ * kari_resolved_free:
+ * @self: (transfer full): a #KariResolved
+ */
+void
+kari_resolved_free (KariResolved *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->name);
+  g_clear_pointer (&self->version, kari_version_unref);
+  g_strfreev (self->dependencies);
+  g_free (self);
+}
+
+/**
+ * kari_resolved_copy:
+ * @self: a #KariResolved
+ *
+ * Returns: (transfer full): a copy
+ */
+KariResolved *
+kari_resolved_copy (const KariResolved *self)
+{
+  KariResolved *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = g_new0 (KariResolved, 1);
+  copy->name = g_strdup (self->name);
+  copy->version = self->version ? kari_version_ref (self->version) : NULL;
+  copy->dependencies = g_strdupv (self->dependencies);
+  return copy;
+}
+
+G_DEFINE_BOXED_TYPE (KariResolved, kari_resolved, kari_resolved_copy, kari_resolved_free)
+
+/**
+ * kari_unresolved_free:
+ * @self: (transfer full): a #KariUnresolved
+ */
+void
+kari_unresolved_free (KariUnresolved *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->name);
+  g_clear_pointer (&self->version, kari_version_unref);
+  g_free (self->reason);
+  g_free (self);
+}
+
+/**
+ * kari_unresolved_copy:
+ * @self: a #KariUnresolved
+ *
+ * Returns: (transfer full): a copy
+ */
+KariUnresolved *
+kari_unresolved_copy (const KariUnresolved *self)
+{
+  KariUnresolved *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = g_new0 (KariUnresolved, 1);
+  copy->name = g_strdup (self->name);
+  copy->version = self->version ? kari_version_ref (self->version) : NULL;
+  copy->reason = g_strdup (self->reason);
+  copy->cycle = self->cycle;
+  return copy;
+}
+
+G_DEFINE_BOXED_TYPE (KariUnresolved, kari_unresolved, kari_unresolved_copy, kari_unresolved_free)
+
+/* ---- KariResolution ------------------------------------------------------ */
+
+struct _KariResolution
+{
+  GObject    parent_instance;
+  GPtrArray *order;       /* of KariResolved */
+  GPtrArray *unresolved;  /* of KariUnresolved */
+};
+
+G_DEFINE_FINAL_TYPE (KariResolution, kari_resolution, G_TYPE_OBJECT)
+
+static void
+kari_resolution_finalize (GObject *object)
+{
+  KariResolution *self = KARI_RESOLUTION (object);
+
+  g_clear_pointer (&self->order, g_ptr_array_unref);
+  g_clear_pointer (&self->unresolved, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (kari_resolution_parent_class)->finalize (object);
+}
+
+static void
+kari_resolution_class_init (KariResolutionClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = kari_resolution_finalize;
+}
+
+static void
+kari_resolution_init (KariResolution *self)
+{
+  self->order = g_ptr_array_new_with_free_func ((GDestroyNotify) kari_resolved_free);
+  self->unresolved = g_ptr_array_new_with_free_func ((GDestroyNotify) kari_unresolved_free);
+}
+
+/**
+ * kari_resolution_get_order:
+ * @self: a #KariResolution
+ *
+ * Returns: (transfer none) (element-type KariResolved): the extensions to
+ *   load, dependencies before what depends on them, ties broken by name
+ */
+GPtrArray *
+kari_resolution_get_order (KariResolution *self)
+{
+  g_return_val_if_fail (KARI_IS_RESOLUTION (self), NULL);
+  return self->order;
+}
+
+/**
+ * kari_resolution_get_unresolved:
+ * @self: a #KariResolution
+ *
+ * Returns: (transfer none) (element-type KariUnresolved): the roots that
+ *   could not be resolved, in name order
+ */
+GPtrArray *
+kari_resolution_get_unresolved (KariResolution *self)
+{
+  g_return_val_if_fail (KARI_IS_RESOLUTION (self), NULL);
+  return self->unresolved;
+}
+
+/**
+ * kari_resolution_to_json:
+ * @self: a #KariResolution
+ *
+ * Returns: (transfer full): `{"order": [{"name", "version", "dependencies"}…],
+ *   "unresolved": [{"name", "version", "reason", "cycle"}…]}`; an unknown
+ *   version is `null`
+ */
+JsonNode *
+kari_resolution_to_json (KariResolution *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  g_return_val_if_fail (KARI_IS_RESOLUTION (self), NULL);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "order");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->order->len; i++)
+    {
+      KariResolved *r = self->order->pdata[i];
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, r->name);
+      json_builder_set_member_name (b, "version");
+      json_builder_add_string_value (b, kari_version_to_string (r->version));
+      json_builder_set_member_name (b, "dependencies");
+      json_builder_begin_array (b);
+      for (guint k = 0; r->dependencies[k] != NULL; k++)
+        json_builder_add_string_value (b, r->dependencies[k]);
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "unresolved");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->unresolved->len; i++)
+    {
+      KariUnresolved *u = self->unresolved->pdata[i];
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, u->name);
+      json_builder_set_member_name (b, "version");
+      if (u->version != NULL)
+        json_builder_add_string_value (b, kari_version_to_string (u->version));
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "reason");
+      json_builder_add_string_value (b, u->reason);
+      json_builder_set_member_name (b, "cycle");
+      json_builder_add_boolean_value (b, u->cycle);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  return json_builder_get_root (b);
+}
+
+/* ---- KariResolver -------------------------------------------------------- */
+
+typedef struct
+{
+  char        *name;
+  KariVersion *version;
+  GPtrArray   *dependencies;   /* of KariDependency */
+} Candidate;
+
+static void
+candidate_free (Candidate *c)
+{
+  g_free (c->name);
+  kari_version_unref (c->version);
+  g_ptr_array_unref (c->dependencies);
+  g_free (c);
+}
+
+struct _KariResolver
+{
+  GObject     parent_instance;
+  GHashTable *extensions;   /* name → GPtrArray of Candidate */
+  GHashTable *plugins;      /* name → GPtrArray of KariVersion (empty: no version) */
+  GHashTable *services;     /* name set */
+  GPtrArray  *roots;
+};
+
+G_DEFINE_FINAL_TYPE (KariResolver, kari_resolver, G_TYPE_OBJECT)
+
+static void
+kari_resolver_finalize (GObject *object)
+{
+  KariResolver *self = KARI_RESOLVER (object);
+
+  g_clear_pointer (&self->extensions, g_hash_table_unref);
+  g_clear_pointer (&self->plugins, g_hash_table_unref);
+  g_clear_pointer (&self->services, g_hash_table_unref);
+  g_clear_pointer (&self->roots, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (kari_resolver_parent_class)->finalize (object);
+}
+
+static void
+kari_resolver_class_init (KariResolverClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = kari_resolver_finalize;
+}
+
+static void
+kari_resolver_init (KariResolver *self)
+{
+  self->extensions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) g_ptr_array_unref);
+  self->plugins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) g_ptr_array_unref);
+  self->services = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->roots = g_ptr_array_new_with_free_func (g_free);
+}
+
+/**
+ * kari_resolver_new:
+ *
+ * Returns: (transfer full): an empty resolver
+ */
+KariResolver *
+kari_resolver_new (void)
+{
+  return g_object_new (KARI_TYPE_RESOLVER, NULL);
+}
+
+/**
+ * kari_resolver_add_extension:
+ * @self: a #KariResolver
+ * @name: the extension
+ * @version: one available version of it
+ * @dependencies: (nullable) (element-type KariDependency): what that
+ *   version needs; copied
+ *
+ * Makes @name @version available. Adding the same name and version again
+ * replaces the earlier entry.
+ */
+void
+kari_resolver_add_extension (KariResolver *self,
+                             const char   *name,
+                             KariVersion  *version,
+                             GPtrArray    *dependencies)
+{
+  GPtrArray *versions;
+  Candidate *c;
+
+  g_return_if_fail (KARI_IS_RESOLVER (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (version != NULL);
+
+  versions = g_hash_table_lookup (self->extensions, name);
+  if (versions == NULL)
+    {
+      versions = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_free);
+      g_hash_table_insert (self->extensions, g_strdup (name), versions);
+    }
+  for (guint i = 0; i < versions->len; i++)
+    if (kari_version_equal (((Candidate *) versions->pdata[i])->version, version))
+      {
+        g_ptr_array_remove_index (versions, i);
+        break;
+      }
+
+  c = g_new0 (Candidate, 1);
+  c->name = g_strdup (name);
+  c->version = kari_version_ref (version);
+  c->dependencies = g_ptr_array_new_with_free_func ((GDestroyNotify) kari_dependency_free);
+  for (guint i = 0; dependencies != NULL && i < dependencies->len; i++)
+    g_ptr_array_add (c->dependencies, kari_dependency_copy (dependencies->pdata[i]));
+  g_ptr_array_add (versions, c);
+}
+
+/**
+ * kari_resolver_add_manifest:
+ * @self: a #KariResolver
+ * @manifest: a loaded manifest
+ *
+ * Adds the manifest's name, version and dependencies, as
+ * kari_resolver_add_extension() does.
+ */
+void
+kari_resolver_add_manifest (KariResolver *self,
+                            KariManifest *manifest)
+{
+  g_return_if_fail (KARI_IS_RESOLVER (self));
+  g_return_if_fail (kari_manifest_get_name != NULL);   /* TEMPORARY, see the top */
+  g_return_if_fail (KARI_IS_MANIFEST (manifest));
+
+  kari_resolver_add_extension (self, kari_manifest_get_name (manifest),
+                               kari_manifest_get_version (manifest),
+                               kari_manifest_get_dependencies (manifest));
+}
+
+/**
+ * kari_resolver_add_plugin:
+ * @self: a #KariResolver
+ * @name: an installed plugin
+ * @version: (nullable): its version, if it declares one
+ *
+ * A plugin without a version satisfies only dependencies that accept any
+ * version.
+ */
+void
+kari_resolver_add_plugin (KariResolver *self,
+                          const char   *name,
+                          KariVersion  *version)
+{
+  GPtrArray *versions;
+
+  g_return_if_fail (KARI_IS_RESOLVER (self));
+  g_return_if_fail (name != NULL);
+
+  versions = g_hash_table_lookup (self->plugins, name);
+  if (versions == NULL)
+    {
+      versions = g_ptr_array_new_with_free_func ((GDestroyNotify) kari_version_unref);
+      g_hash_table_insert (self->plugins, g_strdup (name), versions);
+    }
+  if (version != NULL)
+    g_ptr_array_add (versions, kari_version_ref (version));
+}
+
+/**
+ * kari_resolver_add_service:
+ * @self: a #KariResolver
+ * @name: a system service the host provides
+ */
+void
+kari_resolver_add_service (KariResolver *self,
+                           const char   *name)
+{
+  g_return_if_fail (KARI_IS_RESOLVER (self));
+  g_return_if_fail (name != NULL);
+
+  g_hash_table_add (self->services, g_strdup (name));
+}
+
+/**
+ * kari_resolver_add_root:
+ * @self: a #KariResolver
+ * @name: an extension to resolve
+ *
+ * Restricts resolution to the roots added this way (and what they need).
+ * With no roots, every added extension is a root.
+ */
+void
+kari_resolver_add_root (KariResolver *self,
+                        const char   *name)
+{
+  g_return_if_fail (KARI_IS_RESOLVER (self));
+  g_return_if_fail (name != NULL);
+
+  g_ptr_array_add (self->roots, g_strdup (name));
+}
+
+/* ---- the search ----------------------------------------------------------- */
+
+/* The chain of extensions from one back to its root, shared between goals. */
+typedef struct _PathNode PathNode;
+struct _PathNode
+{
+  Candidate *candidate;
+  PathNode  *parent;   /* NULL at the root */
+};
+
+typedef enum
+{
+  GOAL_REQUIRE,
+  GOAL_DONE,
+} GoalKind;
+
+/* Goals form persistent lists: a choice point keeps its list, and new goals
+ * are put in front without copying what follows. */
+typedef struct _Goal Goal;
+struct _Goal
+{
+  GoalKind        kind;
+  const char     *name;
+  KariConstraint *constraint;   /* NULL: any version, pre-releases included */
+  PathNode       *needer;       /* who requires it; NULL for the root */
+  Goal           *next;
+};
+
+typedef struct
+{
+  Candidate      *candidate;
+  Candidate      *picker;      /* NULL when picked as a root */
+  KariConstraint *constraint;  /* the picker's constraint */
+} Assigned;
+
+typedef enum
+{
+  UNDO_ASSIGN,
+  UNDO_START,
+  UNDO_FINISH,
+} UndoKind;
+
+typedef struct
+{
+  UndoKind    kind;
+  const char *name;
+} Undo;
+
+typedef struct
+{
+  Goal      *goal;
+  GPtrArray *candidates;   /* borrowed Candidate */
+  guint      next;
+  guint      trail_len;
+} Choice;
+
+typedef struct
+{
+  KariResolver *resolver;
+  GHashTable   *assigned;      /* name → Assigned, across roots */
+  GHashTable   *in_progress;   /* names whose dependencies are being resolved */
+  GArray       *trail;         /* of Undo */
+  GPtrArray    *arena;         /* owns this root's goals and path nodes */
+  char         *reason;        /* the first failure for this root */
+  gboolean      cycle;
+} Search;
+
+static gpointer
+arena_new (Search *s,
+           gsize   size)
+{
+  gpointer p = g_malloc0 (size);
+
+  g_ptr_array_add (s->arena, p);
+  return p;
+}
+
+static int
+compare_candidates_desc (gconstpointer a,
+                         gconstpointer b)
+{
+  const Candidate *x = *(Candidate * const *) a;
+  const Candidate *y = *(Candidate * const *) b;
+
+  return kari_version_compare (y->version, x->version);
+}
+
+static char *
+dependency_display (const char           *name,
+                    const KariConstraint *c)
+{
+  const char *text = c ? kari_constraint_get_text (c) : "";
+
+  if (c == NULL || (kari_constraint_is_any (c) && (*text == '\0' || g_str_equal (text, "*"))))
+    return g_strdup (name);
+  return g_strdup_printf ("%s %s", name, text);
+}
+
+/* " (required by X ← P ← … ← ROOT)", or "" when X is the root */
+static char *
+chain_text (PathNode *node)
+{
+  GString *s;
+
+  if (node == NULL || node->parent == NULL)
+    return g_strdup ("");
+
+  s = g_string_new (" (required by ");
+  for (PathNode *n = node; n != NULL; n = n->parent)
+    {
+      if (n != node)
+        g_string_append (s, " ← ");
+      g_string_append (s, n->candidate->name);
+    }
+  g_string_append_c (s, ')');
+  return g_string_free (s, FALSE);
+}
+
+/* "2.4.1", "2.4.1 and 2.3.0", "2.4.1, 2.3.0 and 1.0.0" (newest first) */
+static char *
+versions_text (GPtrArray *versions,
+               gboolean   candidates)
+{
+  GString *s = g_string_new (NULL);
+  guint n = MIN (versions->len, 5);
+
+  for (guint i = 0; i < n; i++)
+    {
+      KariVersion *v = candidates ? ((Candidate *) versions->pdata[i])->version : versions->pdata[i];
+
+      if (i > 0)
+        g_string_append (s, i + 1 == n && versions->len <= 5 ? " and " : ", ");
+      g_string_append (s, kari_version_to_string (v));
+    }
+  if (versions->len > 5)
+    g_string_append_printf (s, " and %u older", versions->len - 5);
+  return g_string_free (s, FALSE);
+}
+
+static void
+fail (Search     *s,
+      gboolean    cycle,
+      const char *fmt,
+      ...) G_GNUC_PRINTF (3, 4);
+
+static void
+fail (Search     *s,
+      gboolean    cycle,
+      const char *fmt,
+      ...)
+{
+  va_list args;
+
+  if (s->reason != NULL)
+    return;
+  va_start (args, fmt);
+  s->reason = g_strdup_vprintf (fmt, args);
+  va_end (args);
+  s->cycle = cycle;
+}
+
+static void
+undo_to (Search *s,
+         guint   len)
+{
+  while (s->trail->len > len)
+    {
+      Undo *u = &g_array_index (s->trail, Undo, s->trail->len - 1);
+
+      switch (u->kind)
+        {
+        case UNDO_ASSIGN:
+          g_hash_table_remove (s->assigned, u->name);
+          break;
+        case UNDO_START:
+          g_hash_table_remove (s->in_progress, u->name);
+          break;
+        case UNDO_FINISH:
+          g_hash_table_add (s->in_progress, (gpointer) u->name);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      g_array_set_size (s->trail, s->trail->len - 1);
+    }
+}
+
+static void
+trail_push (Search     *s,
+            UndoKind    kind,
+            const char *name)
+{
+  Undo u = { kind, name };
+
+  g_array_append_val (s->trail, u);
+}
+
+/* Plugins and services a candidate needs; FALSE with a reason if one is missing. */
+static gboolean
+check_host_dependencies (Search    *s,
+                         Candidate *c,
+                         PathNode  *needer)
+{
+  for (guint i = 0; i < c->dependencies->len; i++)
+    {
+      KariDependency *d = c->dependencies->pdata[i];
+      g_autofree char *what = dependency_display (d->name, d->constraint);
+      g_autofree char *chain = NULL;
+
+      if (d->kind == KARI_DEPENDENCY_SERVICE)
+        {
+          if (g_hash_table_contains (s->resolver->services, d->name))
+            continue;
+          chain = chain_text (needer);
+          fail (s, FALSE, "%s %s needs service %s, which is not available%s", c->name,
+                kari_version_to_string (c->version), d->name, chain);
+          return FALSE;
+        }
+      if (d->kind == KARI_DEPENDENCY_PLUGIN)
+        {
+          GPtrArray *versions = g_hash_table_lookup (s->resolver->plugins, d->name);
+          gboolean ok = FALSE;
+
+          chain = chain_text (needer);
+          if (versions == NULL)
+            {
+              fail (s, FALSE, "%s %s needs plugin %s, which is not installed%s", c->name,
+                    kari_version_to_string (c->version), what, chain);
+              return FALSE;
+            }
+          if (kari_constraint_is_any (d->constraint))
+            ok = TRUE;
+          for (guint k = 0; !ok && k < versions->len; k++)
+            ok = kari_constraint_is_satisfied_by (d->constraint, versions->pdata[k]);
+          if (ok)
+            continue;
+          if (versions->len == 0)
+            fail (s, FALSE, "%s %s needs plugin %s but plugin %s declares no version%s", c->name,
+                  kari_version_to_string (c->version), what, d->name, chain);
+          else
+            {
+              g_autofree char *list = versions_text (versions, FALSE);
+
+              fail (s, FALSE, "%s %s needs plugin %s but only plugin %s %s %s installed%s", c->name,
+                    kari_version_to_string (c->version), what, d->name, list,
+                    versions->len == 1 ? "is" : "are", chain);
+            }
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* A requirement on a name that already has a version: fine, a conflict,
+ * or a cycle when the name is still resolving its own dependencies. */
+static gboolean
+check_assigned (Search   *s,
+                Goal     *g,
+                Assigned *a)
+{
+  Candidate *needer;
+  g_autofree char *what = NULL;
+
+  if (g->needer == NULL)
+    return TRUE;   /* a root that an earlier root already brought in */
+  needer = g->needer->candidate;
+  what = dependency_display (g->name, g->constraint);
+
+  if (g_hash_table_contains (s->in_progress, g->name))
+    {
+      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+      g_autoptr(GString) cycle = g_string_new (NULL);
+      g_autofree char *chain = NULL;
+      PathNode *start = g->needer;
+
+      while (!g_str_equal (start->candidate->name, g->name))
+        {
+          g_ptr_array_insert (names, 0, start->candidate->name);
+          start = start->parent;
+        }
+      g_string_append (cycle, g->name);
+      for (guint i = 0; i < names->len; i++)
+        g_string_append_printf (cycle, " → %s", (char *) names->pdata[i]);
+      g_string_append_printf (cycle, " → %s", g->name);
+      chain = chain_text (start);
+      fail (s, TRUE, "%s %s: dependency cycle %s%s", g->name,
+            kari_version_to_string (a->candidate->version), cycle->str, chain);
+      return FALSE;
+    }
+
+  if (g->constraint == NULL || kari_constraint_is_satisfied_by (g->constraint, a->candidate->version))
+    return TRUE;
+
+  {
+    g_autofree char *chain = chain_text (g->needer);
+
+    if (a->picker != NULL)
+      {
+        g_autofree char *picked = dependency_display (g->name, a->constraint);
+
+        fail (s, FALSE, "%s %s needs %s but %s %s was already chosen because %s %s needs %s%s",
+              needer->name, kari_version_to_string (needer->version), what, g->name,
+              kari_version_to_string (a->candidate->version), a->picker->name,
+              kari_version_to_string (a->picker->version), picked, chain);
+      }
+    else
+      fail (s, FALSE, "%s %s needs %s but %s %s was already chosen%s", needer->name,
+            kari_version_to_string (needer->version), what, g->name,
+            kari_version_to_string (a->candidate->version), chain);
+  }
+  return FALSE;
+}
+
+/* The versions of @g's name that @g accepts, newest first; NULL with a
+ * reason when there are none. */
+static GPtrArray *
+candidates_for (Search *s,
+                Goal   *g)
+{
+  GPtrArray *versions = g_hash_table_lookup (s->resolver->extensions, g->name);
+  g_autoptr(GPtrArray) out = g_ptr_array_new ();
+  g_autofree char *what = dependency_display (g->name, g->constraint);
+  g_autofree char *chain = g->needer ? chain_text (g->needer) : NULL;
+  Candidate *needer = g->needer ? g->needer->candidate : NULL;
+
+  for (guint i = 0; versions != NULL && i < versions->len; i++)
+    if (g->constraint == NULL ||
+        kari_constraint_is_satisfied_by (g->constraint, ((Candidate *) versions->pdata[i])->version))
+      g_ptr_array_add (out, versions->pdata[i]);
+
+  if (out->len > 0)
+    return g_steal_pointer (&out);
+
+  if (needer == NULL)
+    fail (s, FALSE, "no extension %s is available", g->name);
+  else if (versions == NULL || versions->len == 0)
+    fail (s, FALSE, "%s %s needs %s but no extension %s is available%s", needer->name,
+          kari_version_to_string (needer->version), what, g->name, chain);
+  else
+    {
+      g_autofree char *list = versions_text (versions, TRUE);
+
+      fail (s, FALSE, "%s %s needs %s but only %s %s %s available%s", needer->name,
+            kari_version_to_string (needer->version), what, g->name, list,
+            versions->len == 1 ? "is" : "are", chain);
+    }
+  return NULL;
+}
+
+static Goal *
+goal_new (Search         *s,
+          GoalKind        kind,
+          const char     *name,
+          KariConstraint *constraint,
+          PathNode       *needer,
+          Goal           *next)
+{
+  Goal *g = arena_new (s, sizeof (Goal));
+
+  g->kind = kind;
+  g->name = name;
+  g->constraint = constraint;
+  g->needer = needer;
+  g->next = next;
+  return g;
+}
+
+/* Resolves @root into s->assigned, or leaves it as it was and sets s->reason. */
+static gboolean
+resolve_root (Search     *s,
+              const char *root)
+{
+  g_autoptr(GArray) choices = g_array_new (FALSE, FALSE, sizeof (Choice));
+  Goal *goals = goal_new (s, GOAL_REQUIRE, root, NULL, NULL, NULL);
+  guint steps = 0;
+  gboolean ok = FALSE;
+
+  g_array_set_size (s->trail, 0);
+
+  for (;;)
+    {
+      gboolean stuck = FALSE;
+
+      /* Walk the goals until one fails or needs a choice, or they run out. */
+      while (goals != NULL && !stuck)
+        {
+          Goal *g = goals;
+          Assigned *a;
+          GPtrArray *candidates;
+          Choice choice;
+
+          if (g->kind == GOAL_DONE)
+            {
+              g_hash_table_remove (s->in_progress, g->name);
+              trail_push (s, UNDO_FINISH, g->name);
+              goals = g->next;
+              continue;
+            }
+
+          a = g_hash_table_lookup (s->assigned, g->name);
+          if (a != NULL)
+            {
+              stuck = !check_assigned (s, g, a);
+              goals = g->next;
+              continue;
+            }
+
+          candidates = candidates_for (s, g);
+          if (candidates != NULL)
+            {
+              choice.goal = g;
+              choice.candidates = candidates;
+              choice.next = 0;
+              choice.trail_len = s->trail->len;
+              g_array_append_val (choices, choice);
+            }
+          stuck = TRUE;
+        }
+
+      if (!stuck)
+        {
+          ok = TRUE;
+          break;
+        }
+
+      /* Try the next candidate of the innermost choice that has one left:
+       * the first of a new choice, or the next after a failure. */
+      for (;;)
+        {
+          Choice *c;
+          Candidate *cand;
+          PathNode *node;
+          Assigned *assigned;
+          Goal *rest;
+
+          if (choices->len == 0)
+            goto out;
+          c = &g_array_index (choices, Choice, choices->len - 1);
+          undo_to (s, c->trail_len);
+          if (c->next >= c->candidates->len)
+            {
+              g_ptr_array_unref (c->candidates);
+              g_array_set_size (choices, choices->len - 1);
+              continue;
+            }
+
+          if (++steps > KARI_RESOLVER_MAX_STEPS)
+            {
+              g_clear_pointer (&s->reason, g_free);
+              fail (s, FALSE, "gave up after %d steps looking for versions that work together",
+                    KARI_RESOLVER_MAX_STEPS);
+              goto out;
+            }
+
+          cand = c->candidates->pdata[c->next++];
+          node = arena_new (s, sizeof (PathNode));
+          node->candidate = cand;
+          node->parent = c->goal->needer;
+          if (!check_host_dependencies (s, cand, node))
+            continue;
+
+          assigned = g_new0 (Assigned, 1);
+          assigned->candidate = cand;
+          assigned->picker = c->goal->needer ? c->goal->needer->candidate : NULL;
+          assigned->constraint = c->goal->constraint;
+          g_hash_table_insert (s->assigned, cand->name, assigned);
+          trail_push (s, UNDO_ASSIGN, cand->name);
+          g_hash_table_add (s->in_progress, cand->name);
+          trail_push (s, UNDO_START, cand->name);
+
+          /* its extension dependencies, then "done", then what was left */
+          rest = goal_new (s, GOAL_DONE, cand->name, NULL, NULL, c->goal->next);
+          for (guint i = cand->dependencies->len; i > 0; i--)
+            {
+              KariDependency *d = cand->dependencies->pdata[i - 1];
+
+              if (d->kind == KARI_DEPENDENCY_EXTENSION)
+                rest = goal_new (s, GOAL_REQUIRE, d->name, d->constraint, node, rest);
+            }
+          goals = rest;
+          break;
+        }
+    }
+
+out:
+  for (guint i = 0; i < choices->len; i++)
+    g_ptr_array_unref (g_array_index (choices, Choice, i).candidates);
+
+  if (!ok)
+    undo_to (s, 0);
+  g_array_set_size (s->trail, 0);
+  return ok;
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Dependencies first; among the extensions ready to load, the smallest
+ * name first, so the order depends on nothing but the graph. */
+static void
+load_order (GHashTable *assigned,
+            GPtrArray  *order)
+{
+  g_autoptr(GHashTable) waiting = g_hash_table_new (g_str_hash, g_str_equal);   /* name → count */
+  g_autoptr(GHashTable) dependents = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                             (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GHashTable) position = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) ready = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, assigned);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      Candidate *c = ((Assigned *) value)->candidate;
+      guint count = 0;
+
+      for (guint i = 0; i < c->dependencies->len; i++)
+        {
+          KariDependency *d = c->dependencies->pdata[i];
+          GPtrArray *list;
+
+          if (d->kind != KARI_DEPENDENCY_EXTENSION)
+            continue;
+          list = g_hash_table_lookup (dependents, d->name);
+          if (list == NULL)
+            {
+              list = g_ptr_array_new ();
+              g_hash_table_insert (dependents, d->name, list);
+            }
+          /* a name listed twice in one manifest counts once */
+          if (!g_ptr_array_find (list, c->name, NULL))
+            {
+              g_ptr_array_add (list, c->name);
+              count++;
+            }
+        }
+      g_hash_table_insert (waiting, c->name, GUINT_TO_POINTER (count));
+      if (count == 0)
+        g_ptr_array_add (ready, c->name);
+    }
+
+  while (ready->len > 0)
+    {
+      const char *name;
+      guint smallest = 0;
+      GPtrArray *list;
+      Candidate *c;
+      KariResolved *r;
+      g_autoptr(GPtrArray) deps = g_ptr_array_new ();
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+      for (guint i = 1; i < ready->len; i++)
+        if (strcmp (ready->pdata[i], ready->pdata[smallest]) < 0)
+          smallest = i;
+      name = g_ptr_array_steal_index_fast (ready, smallest);
+      c = ((Assigned *) g_hash_table_lookup (assigned, name))->candidate;
+      g_hash_table_insert (position, (gpointer) name, GUINT_TO_POINTER (order->len));
+
+      /* its dependencies as name@version, in load order */
+      for (guint i = 0; i < c->dependencies->len; i++)
+        {
+          KariDependency *d = c->dependencies->pdata[i];
+
+          if (d->kind == KARI_DEPENDENCY_EXTENSION && !g_ptr_array_find_with_equal_func (deps, d->name, g_str_equal, NULL))
+            g_ptr_array_add (deps, d->name);
+        }
+      for (guint i = 1; i < deps->len; i++)
+        for (guint k = i; k > 0 && GPOINTER_TO_UINT (g_hash_table_lookup (position, deps->pdata[k])) <
+                                   GPOINTER_TO_UINT (g_hash_table_lookup (position, deps->pdata[k - 1])); k--)
+          {
+            gpointer t = deps->pdata[k];
+
+            deps->pdata[k] = deps->pdata[k - 1];
+            deps->pdata[k - 1] = t;
+          }
+      for (guint i = 0; i < deps->len; i++)
+        {
+          Assigned *a = g_hash_table_lookup (assigned, deps->pdata[i]);
+          g_autofree char *s = g_strdup_printf ("%s@%s", (char *) deps->pdata[i],
+                                                kari_version_to_string (a->candidate->version));
+
+          g_strv_builder_add (builder, s);
+        }
+
+      r = g_new0 (KariResolved, 1);
+      r->name = g_strdup (name);
+      r->version = kari_version_ref (c->version);
+      r->dependencies = g_strv_builder_end (builder);
+      g_ptr_array_add (order, r);
+
+      list = g_hash_table_lookup (dependents, name);
+      for (guint i = 0; list != NULL && i < list->len; i++)
+        {
+          guint count = GPOINTER_TO_UINT (g_hash_table_lookup (waiting, list->pdata[i])) - 1;
+
+          g_hash_table_insert (waiting, list->pdata[i], GUINT_TO_POINTER (count));
+          if (count == 0)
+            g_ptr_array_add (ready, list->pdata[i]);
+        }
+    }
+
+  /* The search refuses cycles, so everything assigned has been ordered. */
+  g_assert (order->len == g_hash_table_size (assigned));
+}
+
+/**
+ * kari_resolver_resolve:
+ * @self: a #KariResolver
+ *
+ * Resolves every root (see kari_resolver_add_root()) in name order into
+ * one assignment of one version per extension, picking for each the
+ * newest version that works and backtracking over the versions of the root
+ * and of everything it needs. A root that cannot be resolved is reported
+ * with the reason, and leaves the assignment as it was for the roots after
+ * it. See the top of kari-resolver.c for what the reasons say.
+ *
+ * Returns: (transfer full): the load order and what could not be resolved
+ */
+KariResolution *
+kari_resolver_resolve (KariResolver *self)
+{
+  g_autoptr(KariResolution) resolution = NULL;
+  g_autoptr(GPtrArray) roots = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+  Search s = { 0, };
+
+  g_return_val_if_fail (KARI_IS_RESOLVER (self), NULL);
+
+  resolution = g_object_new (KARI_TYPE_RESOLUTION, NULL);
+
+  g_hash_table_iter_init (&iter, self->extensions);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_ptr_array_sort (value, compare_candidates_desc);
+
+  if (self->roots->len > 0)
+    g_ptr_array_extend (roots, self->roots, NULL, NULL);
+  else
+    {
+      g_hash_table_iter_init (&iter, self->extensions);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_ptr_array_add (roots, key);
+    }
+  g_ptr_array_sort (roots, compare_names);
+
+  s.resolver = self;
+  s.assigned = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  s.in_progress = g_hash_table_new (g_str_hash, g_str_equal);
+  s.trail = g_array_new (FALSE, FALSE, sizeof (Undo));
+
+  for (guint i = 0; i < roots->len; i++)
+    {
+      const char *root = roots->pdata[i];
+      GPtrArray *versions;
+      KariUnresolved *u;
+
+      if (i > 0 && g_str_equal (root, roots->pdata[i - 1]))
+        continue;
+      if (g_hash_table_contains (s.assigned, root))
+        continue;
+
+      s.arena = g_ptr_array_new_with_free_func (g_free);
+      g_clear_pointer (&s.reason, g_free);
+      s.cycle = FALSE;
+
+      if (!resolve_root (&s, root))
+        {
+          versions = g_hash_table_lookup (self->extensions, root);
+          u = g_new0 (KariUnresolved, 1);
+          u->name = g_strdup (root);
+          if (versions != NULL && versions->len > 0)
+            u->version = kari_version_ref (((Candidate *) versions->pdata[0])->version);
+          u->reason = g_strdup (s.reason ? s.reason : "it cannot be resolved");
+          u->cycle = s.cycle;
+          g_ptr_array_add (resolution->unresolved, u);
+        }
+      g_clear_pointer (&s.arena, g_ptr_array_unref);
+    }
+
+  load_order (s.assigned, resolution->order);
+
+  g_clear_pointer (&s.reason, g_free);
+  g_hash_table_unref (s.assigned);
+  g_hash_table_unref (s.in_progress);
+  g_array_unref (s.trail);
+
+  return g_steal_pointer (&resolution);
+}

@@ -23,6 +23,13 @@ typedef enum
   KARI_VERSION_ERROR_INVALID_DEPENDENCY,
 } KariVersionError;
 
+/**
+ * KARI_CONSTRAINT_MAX_LENGTH:
+ *
+ * The longest constraint text kari_constraint_parse() reads, in bytes.
+ */
+#define KARI_CONSTRAINT_MAX_LENGTH 1024
+
 #define KARI_TYPE_VERSION (kari_version_get_type ())
 #define KARI_TYPE_CONSTRAINT (kari_constraint_get_type ())
 
