@@ -44,7 +44,7 @@ fixture_teardown (Fixture       *f,
 }
 
 static void
-sync (Fixture *f)
+sync_catalog (Fixture *f)
 {
   g_autoptr(GError) error = NULL;
 
@@ -80,7 +80,7 @@ test_registers_resolvable (Fixture       *f,
   g_free (kari_test_write_extension (f->exts, "auth", "auth", "2.4.1", NULL));
   g_free (kari_test_write_extension (f->exts, "crm", "crm", "2.0.0",
                                      "\"dependencies\": {\"extensions\": [\"auth@^3\"]}"));
-  sync (f);
+  sync_catalog (f);
   g_assert_true (is_registered (f, "auth"));
   g_assert_cmpint (state_of (f, "auth"), ==, KARI_STATE_INSTALLED);
   /* crm cannot be resolved: known to discovery, not installed. */
@@ -91,7 +91,7 @@ test_registers_resolvable (Fixture       *f,
     g_autoptr(GPtrArray) before = kari_registry_get_history (f->registry, "auth", NULL);
     g_autoptr(GPtrArray) after = NULL;
 
-    sync (f);
+    sync_catalog (f);
     after = kari_registry_get_history (f->registry, "auth", NULL);
     g_assert_cmpuint (before->len, ==, after->len);
   }
@@ -105,9 +105,9 @@ test_new_version_kept (Fixture       *f,
   g_autoptr(KariRegistryEntry) entry = NULL;
 
   g_free (kari_test_write_extension (f->exts, "auth", "auth", "2.4.1", NULL));
-  sync (f);
+  sync_catalog (f);
   g_free (kari_test_write_extension (f->exts, "auth", "auth", "2.5.0", NULL));
-  sync (f);
+  sync_catalog (f);
 
   entry = kari_registry_lookup (f->registry, "auth", NULL);
   g_assert_cmpstr (entry->version, ==, "2.5.0");
@@ -126,12 +126,12 @@ test_dependency_lost_and_found (Fixture       *f,
 
   g_free (kari_test_write_extension (f->exts, "crm", "crm", "2.0.0",
                                      "\"dependencies\": {\"extensions\": [\"auth@^3\"]}"));
-  sync (f);
+  sync_catalog (f);
   g_assert_cmpint (state_of (f, "crm"), ==, KARI_STATE_INSTALLED);
 
   /* auth goes away: crm fails with the resolver's reason, auth is forgotten. */
   kari_test_rm_rf (auth);
-  sync (f);
+  sync_catalog (f);
   g_assert_false (is_registered (f, "auth"));
   g_assert_cmpint (state_of (f, "crm"), ==, KARI_STATE_FAILED);
   history = kari_registry_get_history (f->registry, "crm", NULL);
@@ -141,7 +141,7 @@ test_dependency_lost_and_found (Fixture       *f,
 
   /* auth comes back: crm is installed again. */
   g_free (kari_test_write_extension (f->exts, "auth", "auth", "3.1.0", NULL));
-  sync (f);
+  sync_catalog (f);
   g_assert_cmpint (state_of (f, "crm"), ==, KARI_STATE_INSTALLED);
   g_assert_cmpint (state_of (f, "auth"), ==, KARI_STATE_INSTALLED);
 }
@@ -155,7 +155,7 @@ test_busy_extension_untouched (Fixture       *f,
   const KariState to_running[] = { KARI_STATE_ENABLED, KARI_STATE_STARTING, KARI_STATE_RUNNING };
 
   g_free (kari_test_write_extension (f->exts, "auth", "auth", "1.0.0", NULL));
-  sync (f);
+  sync_catalog (f);
   for (guint i = 0; i < G_N_ELEMENTS (to_running); i++)
     {
       kari_registry_set_state (f->registry, "auth", to_running[i], "test", &error);
@@ -164,7 +164,7 @@ test_busy_extension_untouched (Fixture       *f,
 
   /* A new version on disk does not replace a running extension's files. */
   g_free (kari_test_write_extension (f->exts, "auth", "auth", "1.1.0", NULL));
-  sync (f);
+  sync_catalog (f);
   entry = kari_registry_lookup (f->registry, "auth", NULL);
   g_assert_cmpstr (entry->version, ==, "1.0.0");
   g_assert_cmpint (entry->state, ==, KARI_STATE_RUNNING);

@@ -457,7 +457,14 @@ add_dependency (Validator          *v,
     {
       if (!kari_dependency_spec_parse (spec, &name, &constraint, &error))
         {
-          _kari_validator_expected (v, path, "“name” or “name@constraint”, such as “user-management@^2.0.0”", node);
+          const char *at = strchr (spec, '@');
+          g_autofree char *written_name = at ? g_strndup (spec, at - spec) : g_strdup (spec);
+
+          /* Say which half is wrong: the name, or the version range. */
+          if (!is_valid_name (written_name))
+            _kari_validator_expected (v, path, "“name” or “name@constraint” with " NAME_EXPECTED, node);
+          else
+            _kari_validator_report (v, KARI_SEVERITY_ERROR, path, "%s", error->message);
           return;
         }
     }
