@@ -319,10 +319,11 @@ parse_object (Parser      *p,
         p->pos++;
         skip_ws (p);
 
+        /* Recorded before the value so the cursor only moves forward. */
         member_path = kari_path_append_member (path, name);
+        record (p, member_path, key_offset);
         if (!parse_value (p, member_path, depth, &value))
           return FALSE;
-        record (p, member_path, key_offset);
         json_object_set_member (object, name, value);
 
         skip_ws (p);
@@ -358,9 +359,9 @@ parse_array (Parser      *p,
         JsonNode *element = NULL;
         gsize offset = p->pos;
 
+        record (p, element_path, offset);
         if (!parse_value (p, element_path, depth, &element))
           return FALSE;
-        record (p, element_path, offset);
         json_array_add_element (array, element);
 
         skip_ws (p);
@@ -497,15 +498,13 @@ kari_json_parse (const char     *text,
     }
   else
     {
-      gsize start;
-
       skip_ws (p);
-      start = p->pos;
+      if (p->pos < p->len)
+        record (p, "", p->pos);
       if (p->pos >= p->len)
         fail (p, p->pos, KARI_JSON_ERROR_SYNTAX, "the document is empty");
       else if (parse_value (p, "", 0, &root))
         {
-          record (p, "", start);
           skip_ws (p);
           if (p->pos < p->len)
             {

@@ -199,26 +199,26 @@ char *
 kari_path_append_member (const char *parent,
                          const char *member)
 {
-  GString *s = g_string_new (parent);
+  GString *s;
 
+  /* The common case, on every member of every parsed document. */
+  if (is_plain_member (member))
+    return *parent != '\0' ? g_strconcat (parent, ".", member, NULL) : g_strdup (member);
+
+  s = g_string_new (parent);
   if (s->len > 0)
     g_string_append_c (s, '.');
-  if (is_plain_member (member))
-    g_string_append (s, member);
-  else
+  g_string_append_c (s, '"');
+  for (const char *c = member; *c; c++)
     {
-      g_string_append_c (s, '"');
-      for (const char *c = member; *c; c++)
-        {
-          if (*c == '"' || *c == '\\')
-            g_string_append_c (s, '\\');
-          if ((guchar) *c < 0x20)
-            g_string_append_printf (s, "\\u%04x", (guchar) *c);
-          else
-            g_string_append_c (s, *c);
-        }
-      g_string_append_c (s, '"');
+      if (*c == '"' || *c == '\\')
+        g_string_append_c (s, '\\');
+      if ((guchar) *c < 0x20)
+        g_string_append_printf (s, "\\u%04x", (guchar) *c);
+      else
+        g_string_append_c (s, *c);
     }
+  g_string_append_c (s, '"');
   return g_string_free (s, FALSE);
 }
 

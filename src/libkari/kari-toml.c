@@ -536,9 +536,9 @@ parse_array (KariTomlParser  *p,
 
       offset = p->pos;
       element_path = kari_path_append_index (path, json_array_get_length (array));
+      record (p, element_path, offset);
       if (!parse_value (p, element_path, depth, &element))
         return FALSE;
-      record (p, element_path, offset);
       json_array_add_element (array, element);
 
       if (!skip_ws_comments_newlines (p))
