@@ -72,6 +72,7 @@ test_first_path_wins (Fixture       *f,
   g_autofree char *b = kari_test_write_extension (f->second, "alpha-copy", "alpha", "2.0.0", NULL);
   g_autofree char *c = kari_test_write_extension (f->second, "beta", "beta", "0.3.0", NULL);
   KariManifest *m;
+  g_assert_nonnull (c);
 
   kari_discovery_scan (d);
   g_assert_cmpuint (kari_discovery_get_extensions (d)->len, ==, 2);
@@ -111,12 +112,12 @@ test_invalid_skipped (Fixture       *f,
                       gconstpointer  data)
 {
   g_autoptr(KariDiscovery) d = discovery_for (f);
-  g_autofree char *good = kari_test_write_extension (f->first, "good", "good", "1.0.0", NULL);
   g_autofree char *bad_dir = g_build_filename (f->first, "broken", NULL);
-  g_autofree char *bad = kari_test_write (bad_dir, "extension.json", "{\"name\": \"broken\", \"version\": }");
-  g_autofree char *bad_version = kari_test_write_extension (f->first, "badver", "badver", "one", NULL);
   g_autofree char *empty_dir = g_build_filename (f->first, "not-an-extension", NULL);
 
+  g_free (kari_test_write_extension (f->first, "good", "good", "1.0.0", NULL));
+  g_free (kari_test_write (bad_dir, "extension.json", "{\"name\": \"broken\", \"version\": }"));
+  g_free (kari_test_write_extension (f->first, "badver", "badver", "one", NULL));
   g_assert_cmpint (g_mkdir_with_parents (empty_dir, 0700), ==, 0);
   g_free (kari_test_write (f->first, "stray-file.txt", "hello"));
 
@@ -154,13 +155,14 @@ test_env_search_path (void)
   g_autofree char *env = g_strdup_printf ("%s:%s", dev1, dev2);
   g_autofree char *user_dir = g_build_filename (g_get_user_data_dir (), "kari", "extensions", NULL);
   g_autofree char *sys_dir = g_build_filename (sys, "kari", "extensions", NULL);
-  g_autofree char *e1 = kari_test_write_extension (dev2, "x", "shared", "3.0.0", NULL);
-  g_autofree char *e2 = kari_test_write_extension (user_dir, "x", "shared", "2.0.0", NULL);
-  g_autofree char *e3 = kari_test_write_extension (sys_dir, "x", "shared", "1.0.0", NULL);
-  g_autofree char *e4 = kari_test_write_extension (sys_dir, "y", "system-only", "1.0.0", NULL);
-  g_autofree char *e5 = kari_test_write_extension (user_dir, "z", "user-only", "1.0.0", NULL);
   g_autoptr(KariDiscovery) d = NULL;
   const char * const *paths;
+
+  g_free (kari_test_write_extension (dev2, "x", "shared", "3.0.0", NULL));
+  g_free (kari_test_write_extension (user_dir, "x", "shared", "2.0.0", NULL));
+  g_free (kari_test_write_extension (sys_dir, "x", "shared", "1.0.0", NULL));
+  g_free (kari_test_write_extension (sys_dir, "y", "system-only", "1.0.0", NULL));
+  g_free (kari_test_write_extension (user_dir, "z", "user-only", "1.0.0", NULL));
 
   g_setenv ("KARI_EXTENSIONS_PATH", env, TRUE);
   g_setenv ("XDG_DATA_DIRS", sys, TRUE);
@@ -250,7 +252,6 @@ test_monitor (Fixture       *f,
   g_autoptr(KariDiscovery) d = discovery_for (f);
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
-  g_autofree char *manifest = NULL;
   Seen added = { 0 }, changed = { 0 }, removed = { 0 };
 
   g_free (kari_test_write_extension (f->first, "existing", "existing", "1.0.0", NULL));

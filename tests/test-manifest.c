@@ -375,6 +375,7 @@ test_field_case (gconstpointer data)
 {
   const FieldCase *c = data;
   g_autoptr(KariManifest) manifest = check_text (c->text, KARI_MANIFEST_FORMAT_JSON, c->expected);
+  (void) manifest;  /* held for its cleanup */
 }
 
 /* ------------------------------------------------------------------ */
@@ -799,6 +800,7 @@ test_long_value_truncated (void)
     NULL
   };
   g_autoptr(KariManifest) m = check_text (text, KARI_MANIFEST_FORMAT_JSON, expected);
+  (void) m;  /* held for its cleanup */
 }
 
 int
