@@ -48,14 +48,26 @@ if [[ "$skip" != *" fuzz "* ]] && command -v clang >/dev/null; then
   echo "== fuzz each parser for ${KARI_FUZZ_SECONDS:-20} s"
   CC=clang setup _build-fuzz -Dfuzzing=true -Dbenchmarks=false
   for fuzzer in _build-fuzz/tests/fuzz/fuzz-*; do
-    [ -x "$fuzzer" ] || continue
+    [ -f "$fuzzer" ] && [ -x "$fuzzer" ] || continue
     name=${fuzzer##*/fuzz-}
+    # libFuzzer writes what it finds into the corpus: work on a copy.
     corpus=$(mktemp -d /tmp/kari-fuzz-corpus.XXXXXX)
     [ -d "tests/fuzz/corpus/$name" ] && cp -r "tests/fuzz/corpus/$name/." "$corpus/"
-    echo "-- fuzz-$name"
-    "$fuzzer" -max_total_time="${KARI_FUZZ_SECONDS:-20}" -print_final_stats=0 \
-      -artifact_prefix="$top/_build-fuzz/" "$corpus" 2>&1 | tail -n 3
-    rm -rf "$corpus"
+    if [ "$name" = manifest ]; then
+      for m in examples/*/*/extension.* examples/manifests/*; do
+        cp "$m" "$corpus/$(echo "$m" | tr / _)"
+      done
+    fi
+    log=$(mktemp /tmp/kari-fuzz-log.XXXXXX)
+    if "$fuzzer" -max_total_time="${KARI_FUZZ_SECONDS:-20}" -print_final_stats=1 \
+         -artifact_prefix="$top/_build-fuzz/fuzz-$name-" "$corpus" >"$log" 2>&1; then
+      echo "fuzz-$name: $(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}') runs, no failure"
+    else
+      cat "$log"
+      echo "fuzz-$name FAILED; the input that broke it is in _build-fuzz/" >&2
+      exit 1
+    fi
+    rm -rf "$corpus" "$log"
   done
 fi
 
