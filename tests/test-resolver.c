@@ -480,34 +480,103 @@ test_unresolvable_root_does_not_stop_others (void)
 }
 
 static void
-test_hostile_graph_gives_up (void)
+test_doomed_deep_chain (void)
 {
   g_autoptr(KariResolver) r = kari_resolver_new ();
   g_autoptr(KariResolution) res = NULL;
+  g_autoptr(GString) expected = g_string_new ("l05 1.7.0 needs plugin never, which is not installed (required by l05");
   gint64 start = g_get_monotonic_time ();
 
-  /* 30 levels of 8 versions each, and nothing at the bottom works: an
-   * exhaustive search would try 8^30 combinations */
-  for (guint level = 0; level < 30; level++)
+  /* 6 levels of 8 versions, and nothing at the bottom can load: an
+   * exhaustive search would try 8^6 combinations; the resolver sees that
+   * no version of l05 can ever load, so none of l04, and so on up */
+  for (int level = 0; level < 6; level++)
+    for (guint v = 0; v < 8; v++)
+      {
+        g_autofree char *name = g_strdup_printf ("l%02d", level);
+        g_autofree char *next = g_strdup_printf ("l%02d", level + 1);
+        g_autofree char *version = g_strdup_printf ("1.%u.0", v);
+
+        if (level < 5)
+          add (r, name, version, next, NULL);
+        else
+          add (r, name, version, "p:never", NULL);
+      }
+  for (int level = 4; level >= 0; level--)
+    g_string_append_printf (expected, " ← l%02d", level);
+  g_string_append_c (expected, ')');
+
+  kari_resolver_add_root (r, "l00");
+  res = kari_resolver_resolve (r);
+  g_assert_cmpstr (unresolved (res, 0)->reason, ==, expected->str);
+  g_assert_cmpstr (kari_version_to_string (unresolved (res, 0)->version), ==, "1.7.0");
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+}
+
+static void
+build_pin_trap (KariResolver *r,
+                guint         levels)
+{
+  /* app takes pin 1; levels of 8 versions below it all end in needing
+   * pin 2. Every version taken alone could load, so only a search finds
+   * out, and a naive one would try 8^levels combinations. */
+  add (r, "app", "1.0.0", "pin@^1", "l00", NULL);
+  add (r, "pin", "1.0.0", NULL);
+  add (r, "pin", "2.0.0", NULL);
+  for (guint level = 0; level < levels; level++)
     for (guint v = 0; v < 8; v++)
       {
         g_autofree char *name = g_strdup_printf ("l%02u", level);
         g_autofree char *next = g_strdup_printf ("l%02u", level + 1);
         g_autofree char *version = g_strdup_printf ("1.%u.0", v);
 
-        if (level < 29)
+        if (level + 1 < levels)
           add (r, name, version, next, NULL);
         else
-          add (r, name, version, "p:never", NULL);
+          add (r, name, version, "pin@^2", NULL);
       }
   add (r, "other", "1.0.0", NULL);
-  kari_resolver_add_root (r, "l00");
+  kari_resolver_add_root (r, "app");
   kari_resolver_add_root (r, "other");
+}
+
+static void
+test_hostile_graph_learns (void)
+{
+  g_autoptr(KariResolver) r = kari_resolver_new ();
+  g_autoptr(KariResolution) res = NULL;
+  g_autoptr(GString) expected = g_string_new ("l29 1.7.0 needs pin ^2 but pin 1.0.0 was already chosen "
+                                              "because app 1.0.0 needs pin ^1 (required by l29");
+  gint64 start = g_get_monotonic_time ();
+
+  /* learning from failures (backjumping, nogoods) makes this quick */
+  build_pin_trap (r, 30);
+  for (int level = 28; level >= 0; level--)
+    g_string_append_printf (expected, " ← l%02d", level);
+  g_string_append (expected, " ← app)");
+  res = kari_resolver_resolve (r);
+  g_assert_cmpstr (unresolved (res, 0)->name, ==, "app");
+  g_assert_cmpstr (unresolved (res, 0)->reason, ==, expected->str);
+  g_assert_cmpuint (kari_resolution_get_order (res)->len, ==, 1);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+}
+
+static void
+test_step_cap (void)
+{
+  g_autoptr(KariResolver) r = kari_resolver_new ();
+  g_autoptr(KariResolution) res = NULL;
+  g_autofree char *order = NULL;
+
+  build_pin_trap (r, 30);
+  kari_resolver_set_max_steps (r, 20);
   res = kari_resolver_resolve (r);
   g_assert_cmpstr (unresolved (res, 0)->reason, ==,
-                   "gave up after 100000 steps looking for versions that work together");
-  g_assert_cmpuint (kari_resolution_get_order (res)->len, ==, 1);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+                   "gave up after 20 steps looking for versions that work together");
+  g_assert_false (unresolved (res, 0)->cycle);
+  /* nothing of the abandoned search stays, and the next root resolves */
+  order = order_text (res);
+  g_assert_cmpstr (order, ==, "other@1.0.0");
 }
 
 static void
@@ -531,6 +600,183 @@ test_boxed_copies (void)
   ucopy = g_boxed_copy (KARI_TYPE_UNRESOLVED, unresolved (res, 0));
   g_assert_cmpstr (ucopy->reason, ==, "c 1.0.0 needs plugin x, which is not installed");
   g_boxed_free (KARI_TYPE_UNRESOLVED, ucopy);
+}
+
+/* ---- against brute force --------------------------------------------------- */
+
+#define BF_NAMES 5
+#define BF_VERSIONS 3
+#define BF_DEPS 2
+
+typedef struct
+{
+  int   n_versions[BF_NAMES];
+  int   dep_target[BF_NAMES][BF_VERSIONS][BF_DEPS];   /* -1: none */
+  int   dep_range[BF_NAMES][BF_VERSIONS][BF_DEPS];
+} Graph;
+
+static const char * const bf_ranges[] = { "*", "^1", ">=1.1.0", "<1.1.0", "1.2.0", "~1.0" };
+
+static gboolean
+bf_fits (int range,
+         int version)   /* version v is 1.v.0 */
+{
+  switch (range)
+    {
+    case 0: case 1: return TRUE;
+    case 2: return version >= 1;
+    case 3: case 5: return version == 0;
+    case 4: return version == 2;
+    default: g_assert_not_reached ();
+    }
+}
+
+/* Is there an assignment (version or absent per name) with the root
+ * present, every dependency present and fitting, and no cycle? */
+static gboolean
+bf_solvable (const Graph *g,
+             int          root)
+{
+  int choice[BF_NAMES];
+  int total = 1;
+
+  for (int i = 0; i < BF_NAMES; i++)
+    total *= g->n_versions[i] + 1;
+
+  for (int code = 0; code < total; code++)
+    {
+      int rest = code;
+      gboolean ok = TRUE;
+
+      for (int i = 0; i < BF_NAMES; i++)
+        {
+          choice[i] = rest % (g->n_versions[i] + 1) - 1;   /* -1: absent */
+          rest /= g->n_versions[i] + 1;
+        }
+      if (choice[root] < 0)
+        continue;
+      for (int i = 0; i < BF_NAMES && ok; i++)
+        for (int d = 0; choice[i] >= 0 && d < BF_DEPS && ok; d++)
+          {
+            int t = g->dep_target[i][choice[i]][d];
+
+            if (t >= 0)
+              ok = choice[t] >= 0 && bf_fits (g->dep_range[i][choice[i]][d], choice[t]);
+          }
+      if (!ok)
+        continue;
+      /* acyclic: peel off extensions whose dependencies are all peeled */
+      {
+        gboolean done[BF_NAMES] = { FALSE, };
+        gboolean progress = TRUE;
+
+        while (progress)
+          {
+            progress = FALSE;
+            for (int i = 0; i < BF_NAMES; i++)
+              {
+                gboolean ready = !done[i];
+
+                for (int d = 0; ready && choice[i] >= 0 && d < BF_DEPS; d++)
+                  {
+                    int t = g->dep_target[i][choice[i]][d];
+
+                    ready = t < 0 || done[t];
+                  }
+                if (ready)
+                  done[i] = progress = TRUE;
+              }
+          }
+        for (int i = 0; i < BF_NAMES; i++)
+          ok = ok && done[i];
+      }
+      if (ok)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+test_against_brute_force (void)
+{
+  for (guint round = 0; round < 400; round++)
+    {
+      g_autoptr(KariResolver) r = kari_resolver_new ();
+      g_autoptr(KariResolution) res = NULL;
+      Graph g;
+      int root = g_test_rand_int_range (0, BF_NAMES);
+      g_autofree char *root_name = g_strdup_printf ("e%d", root);
+      GPtrArray *order;
+
+      for (int i = 0; i < BF_NAMES; i++)
+        {
+          g.n_versions[i] = g_test_rand_int_range (0, BF_VERSIONS + 1);
+          for (int v = 0; v < g.n_versions[i]; v++)
+            {
+              g_autoptr(GPtrArray) deps = g_ptr_array_new_with_free_func ((GDestroyNotify) kari_dependency_free);
+              g_autofree char *version = g_strdup_printf ("1.%d.0", v);
+              g_autoptr(KariVersion) kv = kari_version_parse (version, NULL);
+
+              for (int d = 0; d < BF_DEPS; d++)
+                {
+                  /* cycles allowed; a name at most once per version */
+                  int t = g_test_rand_int_range (-1, BF_NAMES);
+
+                  if (d == 1 && t == g.dep_target[i][v][0])
+                    t = -1;
+                  g.dep_target[i][v][d] = t;
+                  g.dep_range[i][v][d] = g_test_rand_int_range (0, G_N_ELEMENTS (bf_ranges));
+                  if (t >= 0)
+                    {
+                      g_autofree char *name = g_strdup_printf ("e%d", t);
+                      g_autoptr(KariConstraint) c = kari_constraint_parse (bf_ranges[g.dep_range[i][v][d]], NULL);
+
+                      g_ptr_array_add (deps, kari_dependency_new (KARI_DEPENDENCY_EXTENSION, name, c));
+                    }
+                }
+              {
+                g_autofree char *name = g_strdup_printf ("e%d", i);
+
+                kari_resolver_add_extension (r, name, kv, deps);
+              }
+            }
+        }
+
+      kari_resolver_add_root (r, root_name);
+      res = kari_resolver_resolve (r);
+      order = kari_resolution_get_order (res);
+      g_assert_cmpint (order->len > 0, ==, bf_solvable (&g, root));
+
+      /* and what it found is valid: every dependency is loaded before
+       * its dependent, in a version that fits */
+      for (guint i = 0; i < order->len; i++)
+        {
+          KariResolved *x = order->pdata[i];
+          int xi = x->name[1] - '0';
+          int xv = (int) kari_version_get_minor (x->version);
+
+          for (int d = 0; d < BF_DEPS; d++)
+            {
+              int t = g.dep_target[xi][xv][d];
+              gboolean found = FALSE;
+
+              if (t < 0)
+                continue;
+              for (guint k = 0; k < i; k++)
+                {
+                  KariResolved *y = order->pdata[k];
+
+                  if (y->name[1] - '0' == t)
+                    {
+                      found = TRUE;
+                      g_assert_true (bf_fits (g.dep_range[xi][xv][d], (int) kari_version_get_minor (y->version)));
+                    }
+                }
+              g_assert_true (found);
+            }
+        }
+    }
 }
 
 int
@@ -558,8 +804,11 @@ main (int    argc,
   g_test_add_func ("/resolver/cycle/self", test_cycle_self);
   g_test_add_func ("/resolver/cycle/two", test_cycle_two);
   g_test_add_func ("/resolver/cycle/three-below-root", test_cycle_three_below_root);
-  g_test_add_func ("/resolver/hostile/gives-up", test_hostile_graph_gives_up);
+  g_test_add_func ("/resolver/doomed/deep-chain", test_doomed_deep_chain);
+  g_test_add_func ("/resolver/hostile/learns", test_hostile_graph_learns);
+  g_test_add_func ("/resolver/hostile/step-cap", test_step_cap);
   g_test_add_func ("/resolver/boxed", test_boxed_copies);
+  g_test_add_func ("/resolver/property/against-brute-force", test_against_brute_force);
 
   return g_test_run ();
 }

@@ -932,7 +932,9 @@ kari_constraint_get_text (const KariConstraint *self)
  *
  * The normalised form, identical to npm's `new Range (text).range`:
  * comparators only, `||` between alternatives, e.g. `^1.2` gives
- * `>=1.2.0 <2.0.0-0`, and `*` gives the empty string.
+ * `>=1.2.0 <2.0.0-0`, and `*` gives the empty string. Normalising can
+ * make a long range longer than %KARI_CONSTRAINT_MAX_LENGTH, which
+ * kari_constraint_parse() would then refuse; store the original text.
  *
  * Returns: (transfer full): the normalised range
  */

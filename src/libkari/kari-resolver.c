@@ -28,215 +28,6 @@
 
 #define KARI_RESOLVER_MAX_STEPS 100000
 
-/* TEMPORARY, drop when merging the manifest branch: kari-manifest.c is a
- * stub on this branch, so its getters are weak here to let libkari link
- * and the resolver tests run. Once merged, the real definitions win. */
-#pragma weak kari_manifest_get_type
-#pragma weak kari_manifest_get_name
-#pragma weak kari_manifest_get_version
-#pragma weak kari_manifest_get_dependencies
-
-/* ---- boxed results ------------------------------------------------------- */
-
-/**
- * kari_resolved_free:
- * @self: (transfer full): a #KariResolved
- */
-void
-kari_resolved_free (KariResolved *self)
-{
-  if (self == NULL)
-    return;
-  g_free (self->name);
-  g_clear_pointer (&self->version, kari_version_unref);
-  g_strfreev (self->dependencies);
-  g_free (self);
-}
-
-/**
- * kari_resolved_copy:
- * @self: a #KariResolved
- *
- * Returns: (transfer full): a copy
- */
-KariResolved *
-kari_resolved_copy (const KariResolved *self)
-{
-  KariResolved *copy;
-
-  g_return_val_if_fail (self != NULL, NULL);
-
-  copy = g_new0 (KariResolved, 1);
-  copy->name = g_strdup (self->name);
-  copy->version = self->version ? kari_version_ref (self->version) : NULL;
-  copy->dependencies = g_strdupv (self->dependencies);
-  return copy;
-}
-
-G_DEFINE_BOXED_TYPE (KariResolved, kari_resolved, kari_resolved_copy, kari_resolved_free)
-
-/**
- * kari_unresolved_free:
- * @self: (transfer full): a #KariUnresolved
- */
-void
-kari_unresolved_free (KariUnresolved *self)
-{
-  if (self == NULL)
-    return;
-  g_free (self->name);
-  g_clear_pointer (&self->version, kari_version_unref);
-  g_free (self->reason);
-  g_free (self);
-}
-
-/**
- * kari_unresolved_copy:
- * @self: a #KariUnresolved
- *
- * Returns: (transfer full): a copy
- */
-KariUnresolved *
-kari_unresolved_copy (const KariUnresolved *self)
-{
-  KariUnresolved *copy;
-
-  g_return_val_if_fail (self != NULL, NULL);
-
-  copy = g_new0 (KariUnresolved, 1);
-  copy->name = g_strdup (self->name);
-  copy->version = self->version ? kari_version_ref (self->version) : NULL;
-  copy->reason = g_strdup (self->reason);
-  copy->cycle = self->cycle;
-  return copy;
-}
-
-G_DEFINE_BOXED_TYPE (KariUnresolved, kari_unresolved, kari_unresolved_copy, kari_unresolved_free)
-
-/* ---- KariResolution ------------------------------------------------------ */
-
-struct _KariResolution
-{
-  GObject    parent_instance;
-  GPtrArray *order;       /* of KariResolved */
-  GPtrArray *unresolved;  /* of KariUnresolved */
-};
-
-G_DEFINE_FINAL_TYPE (KariResolution, kari_resolution, G_TYPE_OBJECT)
-
-static void
-kari_resolution_finalize (GObject *object)
-{
-  KariResolution *self = KARI_RESOLUTION (object);
-
-  g_clear_pointer (&self->order, g_ptr_array_unref);
-  g_clear_pointer (&self->unresolved, g_ptr_array_unref);
-
-  G_OBJECT_CLASS (kari_resolution_parent_class)->finalize (object);
-}
-
-static void
-kari_resolution_class_init (KariResolutionClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = kari_resolution_finalize;
-}
-
-static void
-kari_resolution_init (KariResolution *self)
-{
-  self->order = g_ptr_array_new_with_free_func ((GDestroyNotify) kari_resolved_free);
-  self->unresolved = g_ptr_array_new_with_free_func ((GDestroyNotify) kari_unresolved_free);
-}
-
-/**
- * kari_resolution_get_order:
- * @self: a #KariResolution
- *
- * Returns: (transfer none) (element-type KariResolved): the extensions to
- *   load, dependencies before what depends on them, ties broken by name
- */
-GPtrArray *
-kari_resolution_get_order (KariResolution *self)
-{
-  g_return_val_if_fail (KARI_IS_RESOLUTION (self), NULL);
-  return self->order;
-}
-
-/**
- * kari_resolution_get_unresolved:
- * @self: a #KariResolution
- *
- * Returns: (transfer none) (element-type KariUnresolved): the roots that
- *   could not be resolved, in name order
- */
-GPtrArray *
-kari_resolution_get_unresolved (KariResolution *self)
-{
-  g_return_val_if_fail (KARI_IS_RESOLUTION (self), NULL);
-  return self->unresolved;
-}
-
-/**
- * kari_resolution_to_json:
- * @self: a #KariResolution
- *
- * Returns: (transfer full): `{"order": [{"name", "version", "dependencies"}…],
- *   "unresolved": [{"name", "version", "reason", "cycle"}…]}`; an unknown
- *   version is `null`
- */
-JsonNode *
-kari_resolution_to_json (KariResolution *self)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-
-  g_return_val_if_fail (KARI_IS_RESOLUTION (self), NULL);
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "order");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < self->order->len; i++)
-    {
-      KariResolved *r = self->order->pdata[i];
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, r->name);
-      json_builder_set_member_name (b, "version");
-      json_builder_add_string_value (b, kari_version_to_string (r->version));
-      json_builder_set_member_name (b, "dependencies");
-      json_builder_begin_array (b);
-      for (guint k = 0; r->dependencies[k] != NULL; k++)
-        json_builder_add_string_value (b, r->dependencies[k]);
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-
-  json_builder_set_member_name (b, "unresolved");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < self->unresolved->len; i++)
-    {
-      KariUnresolved *u = self->unresolved->pdata[i];
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, u->name);
-      json_builder_set_member_name (b, "version");
-      if (u->version != NULL)
-        json_builder_add_string_value (b, kari_version_to_string (u->version));
-      else
-        json_builder_add_null_value (b);
-      json_builder_set_member_name (b, "reason");
-      json_builder_add_string_value (b, u->reason);
-      json_builder_set_member_name (b, "cycle");
-      json_builder_add_boolean_value (b, u->cycle);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-
-  return json_builder_get_root (b);
-}
 
 /* ---- KariResolver -------------------------------------------------------- */
 
@@ -263,6 +54,7 @@ struct _KariResolver
   GHashTable *plugins;      /* name → GPtrArray of KariVersion (empty: no version) */
   GHashTable *services;     /* name set */
   GPtrArray  *roots;
+  guint       max_steps;
 };
 
 G_DEFINE_FINAL_TYPE (KariResolver, kari_resolver, G_TYPE_OBJECT)
@@ -295,6 +87,24 @@ kari_resolver_init (KariResolver *self)
                                          (GDestroyNotify) g_ptr_array_unref);
   self->services = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->roots = g_ptr_array_new_with_free_func (g_free);
+  self->max_steps = KARI_RESOLVER_MAX_STEPS;
+}
+
+/**
+ * kari_resolver_set_max_steps:
+ * @self: a #KariResolver
+ * @max_steps: how many candidate versions to try per root before giving
+ *   up; 0 restores the default (100000)
+ *
+ * Bounds the work one root may cost, so that no graph can hang the host.
+ */
+void
+kari_resolver_set_max_steps (KariResolver *self,
+                             guint         max_steps)
+{
+  g_return_if_fail (KARI_IS_RESOLVER (self));
+
+  self->max_steps = max_steps > 0 ? max_steps : KARI_RESOLVER_MAX_STEPS;
 }
 
 /**
@@ -470,6 +280,7 @@ typedef struct
   Candidate      *candidate;
   Candidate      *picker;      /* NULL when picked as a root */
   KariConstraint *constraint;  /* the picker's constraint */
+  int             choice;      /* the choice point that made it; -1 for an earlier root */
 } Assigned;
 
 typedef enum
@@ -487,11 +298,30 @@ typedef struct
 
 typedef struct
 {
-  Goal      *goal;
-  GPtrArray *candidates;   /* borrowed Candidate */
-  guint      next;
-  guint      trail_len;
+  Goal       *goal;
+  GPtrArray  *candidates;   /* borrowed Candidate */
+  guint       next;
+  guint       trail_len;
+  GHashTable *culprits;     /* earlier choices its candidates failed because of */
 } Choice;
+
+static void
+choice_clear (Choice *c)
+{
+  g_ptr_array_unref (c->candidates);
+  g_clear_pointer (&c->culprits, g_hash_table_unref);
+}
+
+static void
+blame (Choice *c,
+       int     culprit)
+{
+  if (culprit < 0)
+    return;
+  if (c->culprits == NULL)
+    c->culprits = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_hash_table_add (c->culprits, GINT_TO_POINTER (culprit + 1));
+}
 
 typedef struct
 {
@@ -502,7 +332,51 @@ typedef struct
   GPtrArray    *arena;         /* owns this root's goals and path nodes */
   char         *reason;        /* the first failure for this root */
   gboolean      cycle;
+  GHashTable   *doom;          /* Candidate → Doom, see analyse_doom() */
+  GHashTable   *nogoods;       /* "name constraint" → GPtrArray of Nogood */
 } Search;
+
+/* Learnt while resolving one root: requirement "name constraint" cannot be
+ * met while these extensions have these versions (whoever requires it). */
+typedef struct
+{
+  guint       n;
+  Candidate **held;   /* n candidates that were assigned */
+} Nogood;
+
+static void
+nogood_free (Nogood *ng)
+{
+  g_free (ng->held);
+  g_free (ng);
+}
+
+static char *
+nogood_key (const char           *name,
+            const KariConstraint *c)
+{
+  return g_strconcat (name, " ", c ? kari_constraint_get_text (c) : "\x01", NULL);
+}
+
+/* A candidate that can never be loaded, whatever else is chosen: it needs a
+ * missing plugin or service, or a dependency none of whose versions fit or
+ * can be loaded. @path names the extension the reason is about, then the
+ * ones that need it, up to the candidate. */
+typedef struct
+{
+  gboolean   doomed;
+  gboolean   busy;      /* being analysed: a cycle, assumed fine */
+  char      *reason;
+  GPtrArray *path;      /* of const char * */
+} Doom;
+
+static void
+doom_free (Doom *d)
+{
+  g_free (d->reason);
+  g_clear_pointer (&d->path, g_ptr_array_unref);
+  g_free (d);
+}
 
 static gpointer
 arena_new (Search *s,
@@ -634,61 +508,173 @@ trail_push (Search     *s,
   g_array_append_val (s->trail, u);
 }
 
-/* Plugins and services a candidate needs; FALSE with a reason if one is missing. */
-static gboolean
-check_host_dependencies (Search    *s,
-                         Candidate *c,
-                         PathNode  *needer)
+/* The first plugin or service @c needs that the host lacks, as a reason
+ * without its chain; NULL when all are there. */
+static char *
+host_problem (KariResolver *resolver,
+              Candidate    *c)
 {
   for (guint i = 0; i < c->dependencies->len; i++)
     {
       KariDependency *d = c->dependencies->pdata[i];
       g_autofree char *what = dependency_display (d->name, d->constraint);
-      g_autofree char *chain = NULL;
+      GPtrArray *versions;
+      gboolean ok = FALSE;
 
       if (d->kind == KARI_DEPENDENCY_SERVICE)
         {
-          if (g_hash_table_contains (s->resolver->services, d->name))
+          if (g_hash_table_contains (resolver->services, d->name))
             continue;
-          chain = chain_text (needer);
-          fail (s, FALSE, "%s %s needs service %s, which is not available%s", c->name,
-                kari_version_to_string (c->version), d->name, chain);
-          return FALSE;
+          return g_strdup_printf ("%s %s needs service %s, which is not available", c->name,
+                                  kari_version_to_string (c->version), d->name);
         }
-      if (d->kind == KARI_DEPENDENCY_PLUGIN)
+      if (d->kind != KARI_DEPENDENCY_PLUGIN)
+        continue;
+
+      versions = g_hash_table_lookup (resolver->plugins, d->name);
+      if (versions == NULL)
+        return g_strdup_printf ("%s %s needs plugin %s, which is not installed", c->name,
+                                kari_version_to_string (c->version), what);
+      if (kari_constraint_is_any (d->constraint))
+        ok = TRUE;
+      for (guint k = 0; !ok && k < versions->len; k++)
+        ok = kari_constraint_is_satisfied_by (d->constraint, versions->pdata[k]);
+      if (ok)
+        continue;
+      if (versions->len == 0)
+        return g_strdup_printf ("%s %s needs plugin %s but plugin %s declares no version", c->name,
+                                kari_version_to_string (c->version), what, d->name);
+      {
+        g_autofree char *list = versions_text (versions, FALSE);
+
+        return g_strdup_printf ("%s %s needs plugin %s but only plugin %s %s %s installed", c->name,
+                                kari_version_to_string (c->version), what, d->name, list,
+                                versions->len == 1 ? "is" : "are");
+      }
+    }
+
+  return NULL;
+}
+
+/* "auth ^3 but only auth 2.4.1 is available": what is wrong when no
+ * version of @name fits @constraint; NULL when some does. */
+static char *
+no_version_problem (KariResolver   *resolver,
+                    const char     *name,
+                    KariConstraint *constraint,
+                    GPtrArray      *fitting)
+{
+  GPtrArray *versions = g_hash_table_lookup (resolver->extensions, name);
+  g_autofree char *what = dependency_display (name, constraint);
+
+  for (guint i = 0; versions != NULL && i < versions->len; i++)
+    if (constraint == NULL ||
+        kari_constraint_is_satisfied_by (constraint, ((Candidate *) versions->pdata[i])->version))
+      g_ptr_array_add (fitting, versions->pdata[i]);
+
+  if (fitting->len > 0)
+    return NULL;
+  if (versions == NULL || versions->len == 0)
+    return g_strdup_printf ("%s but no extension %s is available", what, name);
+  {
+    g_autofree char *list = versions_text (versions, TRUE);
+
+    return g_strdup_printf ("%s but only %s %s %s available", what, name, list,
+                            versions->len == 1 ? "is" : "are");
+  }
+}
+
+#define DOOM_MAX_DEPTH 10000
+
+static Doom *
+analyse_doom (Search    *s,
+              Candidate *c,
+              guint      depth)
+{
+  Doom *d = g_hash_table_lookup (s->doom, c);
+  char *problem;
+
+  if (d != NULL)
+    return d;
+
+  d = g_new0 (Doom, 1);
+  g_hash_table_insert (s->doom, c, d);
+  /* Past this depth, assume fine: the search will still find out. */
+  if (depth > DOOM_MAX_DEPTH)
+    return d;
+
+  d->busy = TRUE;
+  problem = host_problem (s->resolver, c);
+  if (problem != NULL)
+    {
+      d->doomed = TRUE;
+      d->reason = problem;
+      d->path = g_ptr_array_new ();
+      g_ptr_array_add (d->path, c->name);
+    }
+
+  for (guint i = 0; !d->doomed && i < c->dependencies->len; i++)
+    {
+      KariDependency *dep = c->dependencies->pdata[i];
+      g_autoptr(GPtrArray) fitting = NULL;
+      Doom *first = NULL;
+      gboolean any_fine = FALSE;
+
+      if (dep->kind != KARI_DEPENDENCY_EXTENSION)
+        continue;
+      fitting = g_ptr_array_new ();
+      problem = no_version_problem (s->resolver, dep->name, dep->constraint, fitting);
+      if (problem != NULL)
         {
-          GPtrArray *versions = g_hash_table_lookup (s->resolver->plugins, d->name);
-          gboolean ok = FALSE;
+          d->doomed = TRUE;
+          d->reason = g_strdup_printf ("%s %s needs %s", c->name, kari_version_to_string (c->version),
+                                       problem);
+          g_free (problem);
+          d->path = g_ptr_array_new ();
+          g_ptr_array_add (d->path, c->name);
+          break;
+        }
+      for (guint k = 0; k < fitting->len && !any_fine; k++)
+        {
+          Doom *sub = analyse_doom (s, fitting->pdata[k], depth + 1);
 
-          chain = chain_text (needer);
-          if (versions == NULL)
-            {
-              fail (s, FALSE, "%s %s needs plugin %s, which is not installed%s", c->name,
-                    kari_version_to_string (c->version), what, chain);
-              return FALSE;
-            }
-          if (kari_constraint_is_any (d->constraint))
-            ok = TRUE;
-          for (guint k = 0; !ok && k < versions->len; k++)
-            ok = kari_constraint_is_satisfied_by (d->constraint, versions->pdata[k]);
-          if (ok)
-            continue;
-          if (versions->len == 0)
-            fail (s, FALSE, "%s %s needs plugin %s but plugin %s declares no version%s", c->name,
-                  kari_version_to_string (c->version), what, d->name, chain);
-          else
-            {
-              g_autofree char *list = versions_text (versions, FALSE);
-
-              fail (s, FALSE, "%s %s needs plugin %s but only plugin %s %s %s installed%s", c->name,
-                    kari_version_to_string (c->version), what, d->name, list,
-                    versions->len == 1 ? "is" : "are", chain);
-            }
-          return FALSE;
+          if (sub->busy || !sub->doomed)
+            any_fine = TRUE;
+          else if (first == NULL)
+            first = sub;
+        }
+      if (!any_fine)
+        {
+          d->doomed = TRUE;
+          d->reason = g_strdup (first->reason);
+          d->path = g_ptr_array_copy (first->path, NULL, NULL);
+          g_ptr_array_add (d->path, c->name);
         }
     }
 
-  return TRUE;
+  d->busy = FALSE;
+  return d;
+}
+
+/* Fails with a doomed candidate's reason; its chain is the doom's own path
+ * followed by how the search got to the candidate. */
+static void
+fail_doomed (Search   *s,
+             Doom     *d,
+             PathNode *needer)
+{
+  g_autoptr(GString) chain = g_string_new (NULL);
+  guint n = d->path->len;
+
+  for (guint i = 0; i < d->path->len; i++)
+    g_string_append_printf (chain, "%s%s", i ? " ← " : "", (char *) d->path->pdata[i]);
+  for (PathNode *p = needer; p != NULL; p = p->parent, n++)
+    g_string_append_printf (chain, " ← %s", p->candidate->name);
+
+  if (n > 1)
+    fail (s, FALSE, "%s (required by %s)", d->reason, chain->str);
+  else
+    fail (s, FALSE, "%s", d->reason);
 }
 
 /* A requirement on a name that already has a version: fine, a conflict,
@@ -757,34 +743,71 @@ static GPtrArray *
 candidates_for (Search *s,
                 Goal   *g)
 {
-  GPtrArray *versions = g_hash_table_lookup (s->resolver->extensions, g->name);
+  g_autoptr(GPtrArray) fitting = g_ptr_array_new ();
   g_autoptr(GPtrArray) out = g_ptr_array_new ();
-  g_autofree char *what = dependency_display (g->name, g->constraint);
-  g_autofree char *chain = g->needer ? chain_text (g->needer) : NULL;
+  g_autoptr(GPtrArray) ahead = g_ptr_array_new ();
+  g_autofree char *problem = no_version_problem (s->resolver, g->name, g->constraint, fitting);
   Candidate *needer = g->needer ? g->needer->candidate : NULL;
+  Doom *first = NULL;
 
-  for (guint i = 0; versions != NULL && i < versions->len; i++)
-    if (g->constraint == NULL ||
-        kari_constraint_is_satisfied_by (g->constraint, ((Candidate *) versions->pdata[i])->version))
-      g_ptr_array_add (out, versions->pdata[i]);
-
-  if (out->len > 0)
-    return g_steal_pointer (&out);
-
-  if (needer == NULL)
-    fail (s, FALSE, "no extension %s is available", g->name);
-  else if (versions == NULL || versions->len == 0)
-    fail (s, FALSE, "%s %s needs %s but no extension %s is available%s", needer->name,
-          kari_version_to_string (needer->version), what, g->name, chain);
-  else
+  if (problem != NULL)
     {
-      g_autofree char *list = versions_text (versions, TRUE);
+      g_autofree char *chain = chain_text (g->needer);
 
-      fail (s, FALSE, "%s %s needs %s but only %s %s %s available%s", needer->name,
-            kari_version_to_string (needer->version), what, g->name, list,
-            versions->len == 1 ? "is" : "are", chain);
+      if (needer == NULL)
+        fail (s, FALSE, "no extension %s is available", g->name);
+      else
+        fail (s, FALSE, "%s %s needs %s%s", needer->name, kari_version_to_string (needer->version),
+              problem, chain);
+      return NULL;
     }
-  return NULL;
+
+  /* Versions that can never load are not worth a try. */
+  for (guint i = 0; i < fitting->len; i++)
+    {
+      Doom *d = analyse_doom (s, fitting->pdata[i], 0);
+
+      if (!d->doomed)
+        g_ptr_array_add (out, fitting->pdata[i]);
+      else if (first == NULL)
+        first = d;
+    }
+  if (out->len == 0)
+    {
+      fail_doomed (s, first, g->needer);
+      return NULL;
+    }
+
+  /* Look ahead: a version that a requirement still waiting in the goals
+   * refuses would only fail later. If none is left, keep them all so that
+   * the failure is reported where it happens. */
+  for (guint i = 0; i < out->len; i++)
+    {
+      Candidate *c = out->pdata[i];
+      gboolean fits = TRUE;
+
+      for (Goal *later = g->next; later != NULL && fits; later = later->next)
+        if (later->kind == GOAL_REQUIRE && later->constraint != NULL &&
+            g_str_equal (later->name, g->name))
+          fits = kari_constraint_is_satisfied_by (later->constraint, c->version);
+      if (fits)
+        g_ptr_array_add (ahead, c);
+    }
+
+  return ahead->len > 0 ? g_steal_pointer (&ahead) : g_steal_pointer (&out);
+}
+
+/* The choice point that picked the version of the extension behind @g. */
+static int
+needer_choice (Search *s,
+               Goal   *g)
+{
+  Assigned *a;
+
+  if (g->needer == NULL)
+    return -1;
+  a = g_hash_table_lookup (s->assigned, g->needer->candidate->name);
+  return a != NULL ? a->choice : -1;
 }
 
 static Goal *
@@ -820,6 +843,7 @@ resolve_root (Search     *s,
   for (;;)
     {
       gboolean stuck = FALSE;
+      int target = -1;   /* the choice point to go back to */
 
       /* Walk the goals until one fails or needs a choice, or they run out. */
       while (goals != NULL && !stuck)
@@ -840,10 +864,79 @@ resolve_root (Search     *s,
           a = g_hash_table_lookup (s->assigned, g->name);
           if (a != NULL)
             {
-              stuck = !check_assigned (s, g, a);
+              if (!check_assigned (s, g, a))
+                {
+                  /* Backjump: only the needer's version and the conflicting
+                   * assignment (or what led to them, which comes earlier)
+                   * can change this; the choices made since cannot. */
+                  int x = needer_choice (s, g);
+
+                  stuck = TRUE;
+                  target = MAX (x, a->choice);
+                  if (target >= 0 && x != a->choice)
+                    blame (&g_array_index (choices, Choice, target), MIN (x, a->choice));
+                  /* a cycle is the doing of every version along it */
+                  if (target >= 0 && g_hash_table_contains (s->in_progress, g->name))
+                    for (PathNode *p = g->needer->parent; p != NULL; p = p->parent)
+                      {
+                        int pc = ((Assigned *) g_hash_table_lookup (s->assigned,
+                                                                    p->candidate->name))->choice;
+
+                        if (pc != target)
+                          blame (&g_array_index (choices, Choice, target), pc);
+                        if (g_str_equal (p->candidate->name, g->name))
+                          break;
+                      }
+                }
               goals = g->next;
               continue;
             }
+
+          /* A requirement that failed before under what still holds fails
+           * again; blame what it failed because of. */
+          {
+            g_autofree char *key = nogood_key (g->name, g->constraint);
+            GPtrArray *known = g_hash_table_lookup (s->nogoods, key);
+            gboolean hit = FALSE;
+
+            for (guint i = 0; known != NULL && i < known->len && !hit; i++)
+              {
+                Nogood *ng = known->pdata[i];
+                int x = needer_choice (s, g);
+                guint k;
+
+                for (k = 0; k < ng->n; k++)
+                  {
+                    Assigned *held = g_hash_table_lookup (s->assigned, ng->held[k]->name);
+
+                    if (held == NULL || held->candidate != ng->held[k])
+                      break;
+                  }
+                if (k < ng->n)
+                  continue;
+                hit = TRUE;
+                target = x;
+                for (k = 0; k < ng->n; k++)
+                  target = MAX (target, ((Assigned *) g_hash_table_lookup (s->assigned, ng->held[k]->name))->choice);
+                if (target >= 0)
+                  {
+                    if (x != target)
+                      blame (&g_array_index (choices, Choice, target), x);
+                    for (k = 0; k < ng->n; k++)
+                      {
+                        int hc = ((Assigned *) g_hash_table_lookup (s->assigned, ng->held[k]->name))->choice;
+
+                        if (hc != target)
+                          blame (&g_array_index (choices, Choice, target), hc);
+                      }
+                  }
+              }
+            if (hit)
+              {
+                stuck = TRUE;
+                continue;
+              }
+          }
 
           candidates = candidates_for (s, g);
           if (candidates != NULL)
@@ -852,8 +945,17 @@ resolve_root (Search     *s,
               choice.candidates = candidates;
               choice.next = 0;
               choice.trail_len = s->trail->len;
+              choice.culprits = NULL;
+              /* the requirements the look-ahead listened to are to blame too */
+              for (Goal *later = g->next; later != NULL; later = later->next)
+                if (later->kind == GOAL_REQUIRE && later->constraint != NULL &&
+                    g_str_equal (later->name, g->name))
+                  blame (&choice, needer_choice (s, later));
               g_array_append_val (choices, choice);
+              target = choices->len - 1;
             }
+          else
+            target = needer_choice (s, g);
           stuck = TRUE;
         }
 
@@ -863,8 +965,15 @@ resolve_root (Search     *s,
           break;
         }
 
+      while ((int) choices->len - 1 > target)
+        {
+          choice_clear (&g_array_index (choices, Choice, choices->len - 1));
+          g_array_set_size (choices, choices->len - 1);
+        }
+
       /* Try the next candidate of the innermost choice that has one left:
-       * the first of a new choice, or the next after a failure. */
+       * the first of a new choice, or the next after a failure; when one
+       * runs out, go back one choice at a time. */
       for (;;)
         {
           Choice *c;
@@ -879,16 +988,69 @@ resolve_root (Search     *s,
           undo_to (s, c->trail_len);
           if (c->next >= c->candidates->len)
             {
-              g_ptr_array_unref (c->candidates);
-              g_array_set_size (choices, choices->len - 1);
+              /* Every candidate failed: jump back to the latest choice to
+               * blame, handing it the rest of the blame (conflict-directed
+               * backjumping, so the search stays complete). */
+              g_autoptr(GHashTable) culprits = g_steal_pointer (&c->culprits);
+              int jump;
+              GHashTableIter iter;
+              gpointer key, key_culprit;
+
+              if (culprits == NULL)
+                culprits = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+              /* Learn: this requirement cannot be met while the versions
+               * it was blamed on hold, whoever requires it. */
+              {
+                g_autofree char *ng_key = nogood_key (c->goal->name, c->goal->constraint);
+                GPtrArray *known = g_hash_table_lookup (s->nogoods, ng_key);
+                Nogood *ng = g_new0 (Nogood, 1);
+
+                ng->held = g_new0 (Candidate *, g_hash_table_size (culprits));
+                g_hash_table_iter_init (&iter, culprits);
+                while (g_hash_table_iter_next (&iter, &key_culprit, NULL))
+                  {
+                    Choice *cc = &g_array_index (choices, Choice, GPOINTER_TO_INT (key_culprit) - 1);
+
+                    ng->held[ng->n++] = ((Assigned *) g_hash_table_lookup (s->assigned, cc->goal->name))->candidate;
+                  }
+                if (known == NULL)
+                  {
+                    known = g_ptr_array_new_with_free_func ((GDestroyNotify) nogood_free);
+                    g_hash_table_insert (s->nogoods, g_steal_pointer (&ng_key), known);
+                  }
+                g_ptr_array_add (known, ng);
+              }
+
+              if (needer_choice (s, c->goal) >= 0)
+                g_hash_table_add (culprits, GINT_TO_POINTER (needer_choice (s, c->goal) + 1));
+              jump = -1;
+              g_hash_table_iter_init (&iter, culprits);
+              while (g_hash_table_iter_next (&iter, &key, NULL))
+                jump = MAX (jump, GPOINTER_TO_INT (key) - 1);
+
+              while ((int) choices->len - 1 > MAX (jump, 0) || (jump < 0 && choices->len > 0))
+                {
+                  choice_clear (&g_array_index (choices, Choice, choices->len - 1));
+                  g_array_set_size (choices, choices->len - 1);
+                }
+              if (jump >= 0)
+                {
+                  Choice *j = &g_array_index (choices, Choice, jump);
+
+                  g_hash_table_iter_init (&iter, culprits);
+                  while (g_hash_table_iter_next (&iter, &key, NULL))
+                    if (GPOINTER_TO_INT (key) - 1 < jump)
+                      blame (j, GPOINTER_TO_INT (key) - 1);
+                }
               continue;
             }
 
-          if (++steps > KARI_RESOLVER_MAX_STEPS)
+          if (++steps > s->resolver->max_steps)
             {
               g_clear_pointer (&s->reason, g_free);
-              fail (s, FALSE, "gave up after %d steps looking for versions that work together",
-                    KARI_RESOLVER_MAX_STEPS);
+              fail (s, FALSE, "gave up after %u steps looking for versions that work together",
+                    s->resolver->max_steps);
               goto out;
             }
 
@@ -896,13 +1058,12 @@ resolve_root (Search     *s,
           node = arena_new (s, sizeof (PathNode));
           node->candidate = cand;
           node->parent = c->goal->needer;
-          if (!check_host_dependencies (s, cand, node))
-            continue;
 
           assigned = g_new0 (Assigned, 1);
           assigned->candidate = cand;
           assigned->picker = c->goal->needer ? c->goal->needer->candidate : NULL;
           assigned->constraint = c->goal->constraint;
+          assigned->choice = choices->len - 1;
           g_hash_table_insert (s->assigned, cand->name, assigned);
           trail_push (s, UNDO_ASSIGN, cand->name);
           g_hash_table_add (s->in_progress, cand->name);
@@ -923,11 +1084,21 @@ resolve_root (Search     *s,
     }
 
 out:
+  g_debug ("resolving %s: %s after %u steps", root, ok ? "done" : "failed", steps);
   for (guint i = 0; i < choices->len; i++)
-    g_ptr_array_unref (g_array_index (choices, Choice, i).candidates);
+    choice_clear (&g_array_index (choices, Choice, i));
 
   if (!ok)
     undo_to (s, 0);
+  else
+    for (guint i = 0; i < s->trail->len; i++)
+      {
+        Undo *u = &g_array_index (s->trail, Undo, i);
+
+        /* what this root chose is fixed for the roots after it */
+        if (u->kind == UNDO_ASSIGN)
+          ((Assigned *) g_hash_table_lookup (s->assigned, u->name))->choice = -1;
+      }
   g_array_set_size (s->trail, 0);
   return ok;
 }
@@ -1092,6 +1263,7 @@ kari_resolver_resolve (KariResolver *self)
   s.assigned = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   s.in_progress = g_hash_table_new (g_str_hash, g_str_equal);
   s.trail = g_array_new (FALSE, FALSE, sizeof (Undo));
+  s.doom = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) doom_free);
 
   for (guint i = 0; i < roots->len; i++)
     {
@@ -1105,6 +1277,8 @@ kari_resolver_resolve (KariResolver *self)
         continue;
 
       s.arena = g_ptr_array_new_with_free_func (g_free);
+      s.nogoods = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) g_ptr_array_unref);
       g_clear_pointer (&s.reason, g_free);
       s.cycle = FALSE;
 
@@ -1117,17 +1291,19 @@ kari_resolver_resolve (KariResolver *self)
             u->version = kari_version_ref (((Candidate *) versions->pdata[0])->version);
           u->reason = g_strdup (s.reason ? s.reason : "it cannot be resolved");
           u->cycle = s.cycle;
-          g_ptr_array_add (resolution->unresolved, u);
+          g_ptr_array_add (kari_resolution_get_unresolved (resolution), u);
         }
       g_clear_pointer (&s.arena, g_ptr_array_unref);
+      g_clear_pointer (&s.nogoods, g_hash_table_unref);
     }
 
-  load_order (s.assigned, resolution->order);
+  load_order (s.assigned, kari_resolution_get_order (resolution));
 
   g_clear_pointer (&s.reason, g_free);
   g_hash_table_unref (s.assigned);
   g_hash_table_unref (s.in_progress);
   g_array_unref (s.trail);
+  g_hash_table_unref (s.doom);
 
   return g_steal_pointer (&resolution);
 }

@@ -80,6 +80,8 @@ void            kari_resolver_add_service    (KariResolver  *self,
                                               const char    *name);
 void            kari_resolver_add_root       (KariResolver  *self,
                                               const char    *name);
+void            kari_resolver_set_max_steps  (KariResolver  *self,
+                                              guint          max_steps);
 KariResolution *kari_resolver_resolve        (KariResolver  *self);
 
 G_END_DECLS

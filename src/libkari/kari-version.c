@@ -313,7 +313,8 @@ _kari_version_parse_js (const char  *text,
 {
   g_autoptr(GMatchInfo) match = NULL;
   g_autofree char *trimmed = NULL;
-  g_autofree char *parts[5] = { NULL, };
+  g_autofree char *major = NULL, *minor = NULL, *patch = NULL, *pre = NULL, *build = NULL;
+  char **parts[5] = { &major, &minor, &patch, &pre, &build };
   guint64 numbers[3];
 
   if (!g_utf8_validate (text, -1, NULL))
@@ -343,19 +344,19 @@ _kari_version_parse_js (const char  *text,
     }
 
   for (guint i = 0; i < 5; i++)
-    parts[i] = g_match_info_fetch (match, i + 1);
+    *parts[i] = g_match_info_fetch (match, i + 1);
 
   for (guint i = 0; i < 3; i++)
-    if (!_kari_parse_number (parts[i], &numbers[i]))
+    if (!_kari_parse_number (*parts[i], &numbers[i]))
       {
         g_set_error (error, KARI_VERSION_ERROR, KARI_VERSION_ERROR_INVALID,
                      "“%s” is not a valid version: the %s number %s is larger than %"
-                     G_GUINT64_FORMAT, text, part_names[i], parts[i],
+                     G_GUINT64_FORMAT, text, part_names[i], *parts[i],
                      KARI_VERSION_MAX_SAFE_INTEGER);
         return NULL;
       }
 
-  return version_alloc (numbers[0], numbers[1], numbers[2], parts[3], parts[4]);
+  return version_alloc (numbers[0], numbers[1], numbers[2], pre, build);
 }
 
 /**
