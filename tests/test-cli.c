@@ -323,12 +323,30 @@ test_list_info_resolve (Fixture       *f,
     g_assert_nonnull (strstr (json_object_get_string_member (o, "unresolved_reason"), "auth ^3"));
     g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "manifest"), "name"),
                      ==, "crm");
-    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "history")), >=, 1);
+    /* Valid but unresolvable: known, not installed, so no history yet. */
+    g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, "validated");
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "history")), ==, 0);
+  }
+  {
+    g_auto(Result) r = run (f, "info", "auth", "--json");
+    g_autoptr(JsonNode) auth = parse_json (r.out);
+    JsonObject *o = json_node_get_object (auth);
+    JsonArray *history = json_object_get_array_member (o, "history");
+    JsonObject *last;
+
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, "installed");
+    g_assert_true (json_object_get_boolean_member (o, "resolved"));
+    g_assert_cmpuint (json_array_get_length (history), >=, 1);
+    last = json_array_get_object_element (history, json_array_get_length (history) - 1);
+    g_assert_cmpstr (json_object_get_string_member (last, "to"), ==, "installed");
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "versions")), ==, 1);
   }
   {
     g_auto(Result) r = run (f, "info", "auth");
     g_assert_cmpint (r.status, ==, 0);
     g_assert_nonnull (strstr (r.out, "auth 2.4.1"));
+    g_assert_nonnull (strstr (r.out, "History:"));
   }
   {
     g_auto(Result) r = run (f, "info", "nobody");

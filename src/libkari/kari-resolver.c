@@ -719,8 +719,15 @@ check_assigned (Search   *s,
 
   {
     g_autofree char *chain = chain_text (g->needer);
+    g_autoptr(GPtrArray) fitting = g_ptr_array_new ();
+    g_autofree char *problem = no_version_problem (s->resolver, g->name, g->constraint, fitting);
 
-    if (a->picker != NULL)
+    /* When no version at all would do, that is the news, not the
+     * earlier choice. */
+    if (problem != NULL)
+      fail (s, FALSE, "%s %s needs %s%s", needer->name, kari_version_to_string (needer->version),
+            problem, chain);
+    else if (a->picker != NULL)
       {
         g_autofree char *picked = dependency_display (g->name, a->constraint);
 
