@@ -308,6 +308,28 @@ test_conflict_with_earlier_root (void)
 }
 
 static void
+test_no_version_after_earlier_root (void)
+{
+  g_autoptr(KariResolver) r = kari_resolver_new ();
+  g_autoptr(KariResolution) res = NULL;
+  g_autofree char *order = NULL;
+
+  /* auth is resolved first as a root, but no version of it would ever
+   * do for crm: that is the reason, not auth's earlier choice. */
+  add (r, "auth", "2.4.1", NULL);
+  add (r, "crm", "2.0.0", "auth@^3", NULL);
+  add (r, "dashboard", "1.0.0", "crm@^2", NULL);
+  res = kari_resolver_resolve (r);
+  order = order_text (res);
+  g_assert_cmpstr (order, ==, "auth@2.4.1");
+  g_assert_cmpstr (unresolved (res, 0)->reason, ==,
+                   "crm 2.0.0 needs auth ^3 but only auth 2.4.1 is available");
+  g_assert_cmpstr (unresolved (res, 1)->reason, ==,
+                   "crm 2.0.0 needs auth ^3 but only auth 2.4.1 is available "
+                   "(required by crm ← dashboard)");
+}
+
+static void
 test_cycle_self (void)
 {
   g_autoptr(KariResolver) r = kari_resolver_new ();
@@ -799,6 +821,7 @@ main (int    argc,
   g_test_add_func ("/resolver/reason/no-version-list", test_no_version_list);
   g_test_add_func ("/resolver/reason/conflict", test_conflict);
   g_test_add_func ("/resolver/reason/conflict-with-earlier-root", test_conflict_with_earlier_root);
+  g_test_add_func ("/resolver/reason/no-version-after-earlier-root", test_no_version_after_earlier_root);
   g_test_add_func ("/resolver/reason/missing-host-dependencies", test_missing_host_dependencies);
   g_test_add_func ("/resolver/host-dependencies-present", test_host_dependencies_present);
   g_test_add_func ("/resolver/cycle/self", test_cycle_self);
