@@ -29,7 +29,15 @@ test_paths (void)
 
   {
     g_autofree char *p = kari_path_append_index ("dependencies.extensions", 1);
+    g_autofree char *zero = kari_path_append_index ("", 0);
+    g_autofree char *ten = kari_path_append_index ("a", 10);
+    g_autofree char *max = kari_path_append_index ("a.b", G_MAXUINT);
+    g_autofree char *expected_max = g_strdup_printf ("a.b[%u]", G_MAXUINT);
+
     g_assert_cmpstr (p, ==, "dependencies.extensions[1]");
+    g_assert_cmpstr (zero, ==, "[0]");
+    g_assert_cmpstr (ten, ==, "a[10]");
+    g_assert_cmpstr (max, ==, expected_max);
   }
 }
 

@@ -680,22 +680,9 @@ format_range (GPtrArray *sets)
   return g_string_free (s, FALSE);
 }
 
-/**
- * kari_constraint_parse:
- * @text: a range such as `^1.2`, `>=1.0.0 <2 || 3.x`, `1.2 - 2.3.4`
- * @error: return location for a #GError
- *
- * Parses a version range exactly as npm's `new semver.Range (text)` does
- * without `loose` or `includePrerelease`. The empty string and `*` mean
- * any version. Text longer than %KARI_CONSTRAINT_MAX_LENGTH bytes is
- * refused: npm has no limit, but its rewriting passes are quadratic on
- * hostile input and a manifest must not be able to stall the host.
- *
- * Returns: (transfer full): the constraint, or %NULL with @error set
- */
-KariConstraint *
-kari_constraint_parse (const char  *text,
-                       GError     **error)
+static KariConstraint *
+constraint_parse_uncached (const char  *text,
+                           GError     **error)
 {
   g_autoptr(GPtrArray) sets = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -788,6 +775,67 @@ kari_constraint_parse (const char  *text,
   self->sets = g_steal_pointer (&sets);
   self->range = format_range (self->sets);
 
+  return self;
+}
+
+/* Manifests repeat a handful of ranges ("*", "^1.0.0"), and npm's
+ * rewriting passes are costly, so parsed constraints are shared. They
+ * are immutable and atomically counted, so threads may share them; the
+ * cache is bounded so that hostile manifests cannot grow it. */
+#define CACHE_MAX_ENTRIES 512
+#define CACHE_MAX_TEXT    128
+
+static GMutex      cache_lock;
+static GHashTable *cache;   /* text → KariConstraint */
+
+/**
+ * kari_constraint_parse:
+ * @text: a range such as `^1.2`, `>=1.0.0 <2 || 3.x`, `1.2 - 2.3.4`
+ * @error: return location for a #GError
+ *
+ * Parses a version range exactly as npm's `new semver.Range (text)` does
+ * without `loose` or `includePrerelease`. The empty string and `*` mean
+ * any version. Text longer than %KARI_CONSTRAINT_MAX_LENGTH bytes is
+ * refused: npm has no limit, but its rewriting passes are quadratic on
+ * hostile input and a manifest must not be able to stall the host.
+ *
+ * Returns: (transfer full): the constraint, or %NULL with @error set
+ */
+KariConstraint *
+kari_constraint_parse (const char  *text,
+                       GError     **error)
+{
+  KariConstraint *self;
+  gboolean cacheable;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  cacheable = strlen (text) <= CACHE_MAX_TEXT;
+  if (cacheable)
+    {
+      g_mutex_lock (&cache_lock);
+      self = cache != NULL ? g_hash_table_lookup (cache, text) : NULL;
+      if (self != NULL)
+        kari_constraint_ref (self);
+      g_mutex_unlock (&cache_lock);
+      if (self != NULL)
+        return self;
+    }
+
+  self = constraint_parse_uncached (text, error);
+  if (self != NULL && cacheable)
+    {
+      g_mutex_lock (&cache_lock);
+      if (cache == NULL || g_hash_table_size (cache) >= CACHE_MAX_ENTRIES)
+        {
+          g_clear_pointer (&cache, g_hash_table_unref);
+          cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) kari_constraint_unref);
+        }
+      g_hash_table_replace (cache, g_strdup (text), kari_constraint_ref (self));
+      g_mutex_unlock (&cache_lock);
+    }
   return self;
 }
 
