@@ -18,7 +18,7 @@ typedef struct
   gsize           len;
   gsize           pos;
   KariTextCursor  cursor;
-  KariLocations  *locations;   /* NULL when the caller wants none */
+  KariLocations  *locations;   /* the caller's, or our own */
   GError         *error;
   gsize           error_offset;
 } Parser;
@@ -69,8 +69,6 @@ record (Parser     *p,
 {
   KariPosition pos;
 
-  if (p->locations == NULL)
-    return;
   _kari_text_cursor_position (&p->cursor, offset, &pos);
   kari_locations_set (p->locations, path, pos.line, pos.column);
 }
@@ -285,7 +283,6 @@ parse_object (Parser      *p,
               JsonNode   **out)
 {
   g_autoptr(JsonObject) object = json_object_new ();
-  g_autoptr(GHashTable) first = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   p->pos++;
   skip_ws (p);
@@ -301,18 +298,17 @@ parse_object (Parser      *p,
           return fail_unexpected (p, "a member name in double quotes");
         if (!parse_string (p, &name))
           return FALSE;
+        member_path = kari_path_append_member (path, name);
         if (json_object_has_member (object, name))
           {
-            KariPosition pos;
+            KariPosition pos = { 0, 0 };
 
-            _kari_text_cursor_position (&p->cursor,
-                                        GPOINTER_TO_SIZE (g_hash_table_lookup (first, name)),
-                                        &pos);
+            /* The first one was recorded where it was written. */
+            kari_locations_find (p->locations, member_path, &pos);
             return fail (p, key_offset, KARI_JSON_ERROR_DUPLICATE_KEY,
                          "duplicate member “%s” (first written at line %u, column %u)",
                          name, pos.line, pos.column);
           }
-        g_hash_table_insert (first, g_strdup (name), GSIZE_TO_POINTER (key_offset));
         skip_ws (p);
         if (peek (p, 0) != ':')
           return fail_unexpected (p, "‘:’ after the member name");
@@ -320,7 +316,6 @@ parse_object (Parser      *p,
         skip_ws (p);
 
         /* Recorded before the value so the cursor only moves forward. */
-        member_path = kari_path_append_member (path, name);
         record (p, member_path, key_offset);
         if (!parse_value (p, member_path, depth, &value))
           return FALSE;
@@ -464,6 +459,7 @@ kari_json_parse (const char     *text,
   Parser parser = { 0 };
   Parser *p = &parser;
   JsonNode *root = NULL;
+  g_autoptr(KariLocations) own_locations = NULL;
   gsize len, bad;
 
   g_return_val_if_fail (text != NULL || length == 0, NULL);
@@ -485,7 +481,9 @@ kari_json_parse (const char     *text,
   p->text = text;
   p->len = len;
   p->pos = _kari_text_skip_bom (text, len);
-  p->locations = locations;
+  /* Kept even when the caller wants none: a duplicate member is
+   * reported with where the first one was written. */
+  p->locations = locations != NULL ? locations : (own_locations = kari_locations_new ());
   _kari_text_cursor_init (&p->cursor, text, len, p->pos);
 
   if (!_kari_text_validate_utf8 (text, len, &bad))

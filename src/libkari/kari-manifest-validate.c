@@ -303,12 +303,15 @@ _kari_validator_walk_object (Validator   *v,
   for (const Field *f = table; f->name != NULL; f++)
     {
       JsonNode *node = json_object_get_member (object, f->name);
-      g_autofree char *child = kari_path_append_member (path, f->name);
+      g_autofree char *child = NULL;
 
+      /* Most fields are absent: build their path only when needed. */
+      if (node == NULL && !(f->flags & F_REQUIRED))
+        continue;
+      child = kari_path_append_member (path, f->name);
       if (node == NULL)
         {
-          if (f->flags & F_REQUIRED)
-            _kari_validator_report (v, KARI_SEVERITY_ERROR, child, "missing required field");
+          _kari_validator_report (v, KARI_SEVERITY_ERROR, child, "missing required field");
           continue;
         }
       walk_field (v, f, child, node);
