@@ -757,10 +757,13 @@ test_schema_migrate (Fixture       *f,
   g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, 1);
 
   registry = open_ok (f->path);
-  g_assert_cmpint (kari_registry_get_schema_version (registry), ==, 2);
-  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (kari_registry_get_schema_version (registry), ==, KARI_REGISTRY_SCHEMA_VERSION);
+  g_assert_cmpint (sql_int (f->path, "PRAGMA user_version"), ==, KARI_REGISTRY_SCHEMA_VERSION);
   g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_schema "
                                      "WHERE type = 'index' AND name = 'state_history_by_name'"), ==, 1);
+  g_assert_cmpint (sql_int (f->path, "SELECT count(*) FROM sqlite_schema "
+                                     "WHERE type = 'table' AND name IN "
+                                     "('grants', 'roles', 'tenant_users', 'settings', 'audit_log')"), ==, 5);
   g_assert_null (kari_registry_get_recovered_path (registry));
 
   entry = kari_registry_lookup (registry, "old", &error);

@@ -58,6 +58,56 @@ static const char * const migrations[] = {
   /* 2: an extension's history is read, and deleted with it, by name;
    * without this index both scan the whole table. */
   "CREATE INDEX state_history_by_name ON state_history (name, id);",
+
+  /* 3: permissions. Grants outlive the extension's versions but not the
+   * extension; the audit log outlives both (it is history). Users and
+   * roles are per tenant; settings hold the policy choice and retention. */
+  "CREATE TABLE grants ("
+  "  id                  INTEGER PRIMARY KEY,"
+  "  extension           TEXT    NOT NULL,"
+  "  tenant              TEXT    NOT NULL,"
+  "  user                TEXT,"
+  "  permission          TEXT    NOT NULL,"
+  "  scope               TEXT    NOT NULL,"
+  "  until_usec          INTEGER,"
+  "  boot_id             TEXT,"
+  "  until_boottime_usec INTEGER,"
+  "  granted_by          TEXT    NOT NULL,"
+  "  granted_usec        INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX grants_by_extension ON grants (extension, tenant);"
+  "CREATE TABLE roles ("
+  "  tenant      TEXT NOT NULL,"
+  "  name        TEXT NOT NULL,"
+  "  description TEXT,"
+  "  PRIMARY KEY (tenant, name)"
+  ");"
+  "CREATE TABLE tenant_users ("
+  "  tenant TEXT NOT NULL,"
+  "  user   TEXT NOT NULL,"
+  "  role   TEXT NOT NULL,"
+  "  PRIMARY KEY (tenant, user, role)"
+  ");"
+  "CREATE TABLE settings ("
+  "  key   TEXT NOT NULL PRIMARY KEY,"
+  "  value TEXT NOT NULL"
+  ");"
+  "CREATE TABLE audit_log ("
+  "  id         INTEGER PRIMARY KEY,"
+  "  time_usec  INTEGER NOT NULL,"
+  "  kind       TEXT    NOT NULL,"
+  "  extension  TEXT,"
+  "  tenant     TEXT,"
+  "  user       TEXT,"
+  "  permission TEXT,"
+  "  resource   TEXT,"
+  "  decision   TEXT    NOT NULL,"
+  "  cached     INTEGER NOT NULL DEFAULT 0,"
+  "  decided_by TEXT,"
+  "  detail     TEXT"
+  ");"
+  "CREATE INDEX audit_by_time ON audit_log (time_usec);"
+  "CREATE INDEX audit_by_extension ON audit_log (extension, time_usec);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KARI_REGISTRY_SCHEMA_VERSION);
