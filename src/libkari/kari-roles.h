@@ -1,0 +1,98 @@
+/* kari-roles.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "kari-registry.h"
+
+G_BEGIN_DECLS
+
+#define KARI_ROLES_ERROR (kari_roles_error_quark ())
+
+/**
+ * KariRolesError:
+ * @KARI_ROLES_ERROR_INVALID_NAME: a user, tenant or role name is not acceptable
+ * @KARI_ROLES_ERROR_UNKNOWN_ROLE: the role is not defined in the tenant
+ * @KARI_ROLES_ERROR_BUILTIN: built-in roles cannot be redefined or removed
+ * @KARI_ROLES_ERROR_LAST_ADMIN: the change would leave a tenant without an admin
+ * @KARI_ROLES_ERROR_DB: the registry reported an error
+ */
+typedef enum
+{
+  KARI_ROLES_ERROR_INVALID_NAME,
+  KARI_ROLES_ERROR_UNKNOWN_ROLE,
+  KARI_ROLES_ERROR_BUILTIN,
+  KARI_ROLES_ERROR_LAST_ADMIN,
+  KARI_ROLES_ERROR_DB,
+} KariRolesError;
+
+/**
+ * KariAdminAction:
+ * @KARI_ADMIN_INSTALL: install or update an extension
+ * @KARI_ADMIN_REMOVE: remove an extension
+ * @KARI_ADMIN_GRANT: grant or revoke a permission
+ * @KARI_ADMIN_POLICY: change the policy
+ * @KARI_ADMIN_USERS: change users and roles
+ *
+ * Actions that need the admin role.
+ */
+typedef enum
+{
+  KARI_ADMIN_INSTALL,
+  KARI_ADMIN_REMOVE,
+  KARI_ADMIN_GRANT,
+  KARI_ADMIN_POLICY,
+  KARI_ADMIN_USERS,
+} KariAdminAction;
+
+#define KARI_TYPE_ROLES (kari_roles_get_type ())
+G_DECLARE_FINAL_TYPE (KariRoles, kari_roles, KARI, ROLES, GObject)
+
+GQuark      kari_roles_error_quark    (void);
+const char *kari_admin_action_to_string (KariAdminAction action);
+
+KariRoles  *kari_roles_new            (KariRegistry       *registry,
+                                       const char         *local_user);
+const char *kari_roles_get_local_user (KariRoles          *self);
+gboolean    kari_roles_define         (KariRoles          *self,
+                                       const char         *tenant,
+                                       const char         *role,
+                                       const char         *description,
+                                       GError            **error);
+gboolean    kari_roles_undefine       (KariRoles          *self,
+                                       const char         *tenant,
+                                       const char         *role,
+                                       GError            **error);
+GPtrArray  *kari_roles_list_roles     (KariRoles          *self,
+                                       const char         *tenant,
+                                       GError            **error);
+gboolean    kari_roles_assign         (KariRoles          *self,
+                                       const char         *tenant,
+                                       const char         *user,
+                                       const char         *role,
+                                       GError            **error);
+gboolean    kari_roles_unassign       (KariRoles          *self,
+                                       const char         *tenant,
+                                       const char         *user,
+                                       const char         *role,
+                                       GError            **error);
+GStrv       kari_roles_get_user_roles (KariRoles          *self,
+                                       const char         *tenant,
+                                       const char         *user);
+GPtrArray  *kari_roles_list_users     (KariRoles          *self,
+                                       const char         *tenant,
+                                       GError            **error);
+gboolean    kari_roles_has_any        (KariRoles          *self,
+                                       const char         *tenant,
+                                       const char         *user,
+                                       const char * const *required);
+gboolean    kari_roles_may            (KariRoles          *self,
+                                       const char         *tenant,
+                                       const char         *user,
+                                       KariAdminAction     action,
+                                       GError            **error);
+
+G_END_DECLS
