@@ -324,6 +324,12 @@ kari_manifest_load_dir (const char  *dir,
 
 #define STRV(array) ((const char * const *) (array)->pdata)
 
+/**
+ * kari_manifest_get_name:
+ * @self: a manifest
+ *
+ * Returns: the extension's name, unique among installed extensions
+ */
 const char *
 kari_manifest_get_name (KariManifest *self)
 {
@@ -344,6 +350,12 @@ kari_manifest_get_version (KariManifest *self)
   return self->info.version;
 }
 
+/**
+ * kari_manifest_get_display_name:
+ * @self: a manifest
+ *
+ * Returns: (nullable): the name shown to people
+ */
 const char *
 kari_manifest_get_display_name (KariManifest *self)
 {
@@ -351,6 +363,12 @@ kari_manifest_get_display_name (KariManifest *self)
   return self->info.display_name != NULL ? self->info.display_name : self->info.name;
 }
 
+/**
+ * kari_manifest_get_description:
+ * @self: a manifest
+ *
+ * Returns: (nullable): the one-paragraph description
+ */
 const char *
 kari_manifest_get_description (KariManifest *self)
 {
@@ -371,6 +389,12 @@ kari_manifest_get_author (KariManifest *self)
   return self->info.author;
 }
 
+/**
+ * kari_manifest_get_license:
+ * @self: a manifest
+ *
+ * Returns: (nullable): the licence, as written
+ */
 const char *
 kari_manifest_get_license (KariManifest *self)
 {
@@ -391,6 +415,12 @@ kari_manifest_get_extension_type (KariManifest *self)
   return self->info.type;
 }
 
+/**
+ * kari_manifest_get_category:
+ * @self: a manifest
+ *
+ * Returns: (nullable): the marketplace category
+ */
 const char *
 kari_manifest_get_category (KariManifest *self)
 {
@@ -577,6 +607,12 @@ kari_manifest_get_dir (KariManifest *self)
   return self->dir;
 }
 
+/**
+ * kari_manifest_get_format:
+ * @self: a manifest
+ *
+ * Returns: whether it was written as JSON or TOML
+ */
 KariManifestFormat
 kari_manifest_get_format (KariManifest *self)
 {
