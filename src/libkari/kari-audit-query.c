@@ -408,7 +408,9 @@ write_out (GOutputStream  *stream,
            GCancellable   *cancellable,
            GError        **error)
 {
-  if (!g_output_stream_write_all (stream, buffer->str, buffer->len, NULL, cancellable, error))
+  /* Not every stream looks at its cancellable; a long export must stop. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+      !g_output_stream_write_all (stream, buffer->str, buffer->len, NULL, cancellable, error))
     return FALSE;
   g_string_truncate (buffer, 0);
   return TRUE;
