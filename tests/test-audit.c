@@ -356,6 +356,8 @@ test_kill (Fixture       *f,
       g_usleep (5000);
     }
   flushed = read_flushed (flushed_file);
+  /* at some moment between two flushes, with entries in flight */
+  g_usleep (g_test_rand_int_range (0, 30000));
   g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
   g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
   g_assert_true (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL);
