@@ -601,9 +601,12 @@ kari_audit_log_apply_retention (KariAuditLog  *self,
 
   do
     {
-      g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->read_lock);
+      g_autoptr(GMutexLocker) locker = NULL;
       g_autoptr(AuditStmt) stmt = NULL;
       int rc;
+
+      /* locked a batch at a time, so queries run in between */
+      locker = g_mutex_locker_new (&self->read_lock);
 
       if (!check_open (self, error))
         return FALSE;

@@ -378,8 +378,12 @@ writer_main (gpointer data)
         }
       dozed = FALSE;
 
-      if (self->write_hook != NULL)
-        self->write_hook (self->write_hook_data);
+      {
+        KariAuditWriteHook hook = __atomic_load_n (&self->write_hook, __ATOMIC_ACQUIRE);
+
+        if (hook != NULL)
+          hook (self->write_hook_data);
+      }
 
       if (write_batch (self, n, &error))
         {
@@ -684,10 +688,8 @@ _kari_audit_log_set_write_hook (KariAuditLog       *self,
                                 KariAuditWriteHook  hook,
                                 gpointer            user_data)
 {
-  g_mutex_lock (&self->mutex);
   self->write_hook_data = user_data;
-  self->write_hook = hook;
-  g_mutex_unlock (&self->mutex);
+  __atomic_store_n (&self->write_hook, hook, __ATOMIC_RELEASE);
 }
 
 /* ---- life cycle ------------------------------------------------------- */
