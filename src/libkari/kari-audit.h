@@ -111,6 +111,8 @@ typedef enum
 
 GQuark          kari_audit_error_quark    (void);
 const char     *kari_audit_kind_to_string (KariAuditKind kind);
+gboolean        kari_audit_kind_from_string (const char    *name,
+                                             KariAuditKind *kind);
 GType           kari_audit_entry_get_type (void) G_GNUC_CONST;
 KariAuditEntry *kari_audit_entry_copy     (const KariAuditEntry *self);
 void            kari_audit_entry_free     (KariAuditEntry       *self);

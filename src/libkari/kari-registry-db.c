@@ -108,6 +108,11 @@ static const char * const migrations[] = {
   ");"
   "CREATE INDEX audit_by_time ON audit_log (time_usec);"
   "CREATE INDEX audit_by_extension ON audit_log (extension, time_usec);",
+
+  /* 4: the audit log is also read by tenant and by decision (denials),
+   * newest first; without these such a query sorts the whole table. */
+  ("CREATE INDEX audit_by_tenant ON audit_log (tenant, time_usec);"
+   "CREATE INDEX audit_by_decision ON audit_log (decision, time_usec);"),
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KARI_REGISTRY_SCHEMA_VERSION);
