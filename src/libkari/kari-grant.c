@@ -104,12 +104,27 @@ system_boot_id (void)
   return *boot_id != '\0' ? boot_id : NULL;
 }
 
-/* a + b for b ≥ 0, saturating, so a far-off end cannot wrap round */
+/* a + b, saturating, so a far-off end cannot wrap round into the past */
 static gint64
 add_clamped (gint64 a,
              gint64 b)
 {
-  return b > G_MAXINT64 - a ? G_MAXINT64 : a + b;
+  gint64 sum;
+
+  if (__builtin_add_overflow (a, b, &sum))
+    return b > 0 ? G_MAXINT64 : G_MININT64;
+  return sum;
+}
+
+static gint64
+sub_clamped (gint64 a,
+             gint64 b)
+{
+  gint64 difference;
+
+  if (__builtin_sub_overflow (a, b, &difference))
+    return b < 0 ? G_MAXINT64 : G_MININT64;
+  return difference;
 }
 
 static inline void
@@ -226,7 +241,7 @@ write_disk (KariGrantStore  *self,
 
               sqlite3_bind_int64 (stmt, 6, grant->until_usec);
               _kari_registry_bind_text (stmt, 7, self->boot_id);
-              sqlite3_bind_int64 (stmt, 8, add_clamped (boottime, MAX (grant->deadline_usec - now, 0)));
+              sqlite3_bind_int64 (stmt, 8, add_clamped (boottime, sub_clamped (grant->deadline_usec, now)));
             }
           _kari_registry_bind_text (stmt, 9, grant->granted_by);
           sqlite3_bind_int64 (stmt, 10, grant->granted_usec);
@@ -264,9 +279,10 @@ loaded_deadline (KariGrantStore *self,
 
   if (self->boot_id != NULL && g_strcmp0 (boot_id, self->boot_id) == 0 &&
       sqlite3_column_type (stmt, 8) == SQLITE_INTEGER)
-    remaining = sqlite3_column_int64 (stmt, 8) - self->clock.boottime_usec (self->clock.user_data);
+    remaining = sub_clamped (sqlite3_column_int64 (stmt, 8),
+                             self->clock.boottime_usec (self->clock.user_data));
   else
-    remaining = until_usec - self->clock.wall_usec (self->clock.user_data);
+    remaining = sub_clamped (until_usec, self->clock.wall_usec (self->clock.user_data));
 
   return remaining <= 0 ? now : add_clamped (now, remaining);
 }
@@ -560,7 +576,7 @@ kari_grant_store_add (KariGrantStore  *self,
   if (scope == KARI_SCOPE_UNTIL)
     {
       grant->until_usec = until_usec;
-      grant->deadline_usec = add_clamped (now, until_usec - wall);
+      grant->deadline_usec = add_clamped (now, sub_clamped (until_usec, wall));
     }
 
   if (scope == KARI_SCOPE_ONCE || scope == KARI_SCOPE_SESSION)
