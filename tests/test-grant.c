@@ -350,7 +350,7 @@ static void
 test_until_wall_clock_back (Fixture       *f,
                             gconstpointer  data)
 {
-  g_autoptr(KariGrant) grant = add (f, "ext", NULL, "data:read", KARI_SCOPE_UNTIL, WALL_START + HOUR);
+  kari_grant_free (add (f, "ext", NULL, "data:read", KARI_SCOPE_UNTIL, WALL_START + HOUR));
 
   /* Moving the wall clock changes nothing: the monotonic clock decides */
   f->time.wall += 2 * HOUR;
@@ -388,8 +388,8 @@ test_reload (Fixture       *f,
 {
   g_autoptr(KariGrant) persistent = add (f, "ext", NULL, "data:read", KARI_SCOPE_PERSISTENT, 0);
   g_autoptr(KariGrant) until = add (f, "ext", "alice", "data:write", KARI_SCOPE_UNTIL, WALL_START + HOUR);
-  g_autoptr(KariGrant) session = add (f, "ext", NULL, "system:metrics", KARI_SCOPE_SESSION, 0);
-  g_autoptr(KariGrant) once = add (f, "ext", NULL, "system:logs", KARI_SCOPE_ONCE, 0);
+  kari_grant_free (add (f, "ext", NULL, "system:metrics", KARI_SCOPE_SESSION, 0));
+  kari_grant_free (add (f, "ext", NULL, "system:logs", KARI_SCOPE_ONCE, 0));
   g_autoptr(GPtrArray) list = NULL;
   KariGrant *loaded;
 
@@ -418,7 +418,7 @@ static void
 test_reload_same_boot (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autoptr(KariGrant) grant = add (f, "ext", NULL, "data:read", KARI_SCOPE_UNTIL, WALL_START + HOUR);
+  kari_grant_free (add (f, "ext", NULL, "data:read", KARI_SCOPE_UNTIL, WALL_START + HOUR));
 
   /* A new process in the same boot: its monotonic clock starts elsewhere,
    * half an hour went by, and someone set the wall clock back a day */
@@ -442,8 +442,8 @@ static void
 test_reload_other_boot (Fixture       *f,
                         gconstpointer  data)
 {
-  g_autoptr(KariGrant) grant = add (f, "ext", NULL, "data:read", KARI_SCOPE_UNTIL, WALL_START + HOUR);
-  g_autoptr(KariGrant) later = add (f, "ext", NULL, "data:write", KARI_SCOPE_UNTIL, WALL_START + 3 * HOUR);
+  kari_grant_free (add (f, "ext", NULL, "data:read", KARI_SCOPE_UNTIL, WALL_START + HOUR));
+  kari_grant_free (add (f, "ext", NULL, "data:write", KARI_SCOPE_UNTIL, WALL_START + 3 * HOUR));
 
   /* After a reboot the boot-time clock restarts near zero, so only the
    * wall clock can tell: 2 hours later, the first has ended */
@@ -494,9 +494,9 @@ test_revoke (Fixture       *f,
              gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(KariGrant) a = add (f, "ext", NULL, "data:read", KARI_SCOPE_PERSISTENT, 0);
-  g_autoptr(KariGrant) b = add (f, "ext", NULL, "data:write", KARI_SCOPE_SESSION, 0);
-  g_autoptr(KariGrant) c = add (f, "ext", "alice", "data:read", KARI_SCOPE_UNTIL, WALL_START + HOUR);
+  kari_grant_free (add (f, "ext", NULL, "data:read", KARI_SCOPE_PERSISTENT, 0));
+  kari_grant_free (add (f, "ext", NULL, "data:write", KARI_SCOPE_SESSION, 0));
+  kari_grant_free (add (f, "ext", "alice", "data:read", KARI_SCOPE_UNTIL, WALL_START + HOUR));
   g_autoptr(KariGrant) d = add (f, "ext", "bob", "system:logs", KARI_SCOPE_ONCE, 0);
   g_autoptr(KariGrant) other = add (f, "other", NULL, "data:read", KARI_SCOPE_PERSISTENT, 0);
   g_autoptr(KariGrant) e = NULL;
@@ -577,10 +577,11 @@ test_remove_extension (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (tenants); i++)
     for (KariScope s = KARI_SCOPE_ONCE; s <= KARI_SCOPE_UNTIL; s++)
       {
-        g_autoptr(KariGrant) grant = kari_grant_store_add (f->store, "ext", tenants[i], NULL, "data:read",
-                                                           s, WALL_START + HOUR, "t", &error);
-        g_autoptr(KariGrant) kept = kari_grant_store_add (f->store, "ext-2", tenants[i], NULL, "data:read",
-                                                          s, WALL_START + HOUR, "t", &error);
+        kari_grant_free (kari_grant_store_add (f->store, "ext", tenants[i], NULL, "data:read",
+                                               s, WALL_START + HOUR, "t", &error));
+        g_assert_no_error (error);
+        kari_grant_free (kari_grant_store_add (f->store, "ext-2", tenants[i], NULL, "data:read",
+                                               s, WALL_START + HOUR, "t", &error));
         g_assert_no_error (error);
       }
   g_assert_true (kari_grant_store_remove_extension (f->store, "ext", &error));
@@ -721,8 +722,8 @@ static void
 test_user_specific (Fixture       *f,
                     gconstpointer  data)
 {
-  g_autoptr(KariGrant) alice = add (f, "ext", "alice", "data:read", KARI_SCOPE_PERSISTENT, 0);
-  g_autoptr(KariGrant) all = add (f, "ext", NULL, "data:write", KARI_SCOPE_PERSISTENT, 0);
+  kari_grant_free (add (f, "ext", "alice", "data:read", KARI_SCOPE_PERSISTENT, 0));
+  kari_grant_free (add (f, "ext", NULL, "data:write", KARI_SCOPE_PERSISTENT, 0));
 
   g_assert_true (allows (f, "ext", "alice", "data:read"));
   g_assert_false (allows (f, "ext", "bob", "data:read"));
@@ -742,7 +743,7 @@ test_precedence (Fixture       *f,
 {
   g_autoptr(KariGrant) once = add (f, "ext", NULL, "data:read", KARI_SCOPE_ONCE, 0);
   g_autoptr(KariGrant) session = add (f, "ext", NULL, "data:read", KARI_SCOPE_SESSION, 0);
-  g_autoptr(KariGrant) until = add (f, "ext", "alice", "data:read", KARI_SCOPE_UNTIL, WALL_START + HOUR);
+  kari_grant_free (add (f, "ext", "alice", "data:read", KARI_SCOPE_UNTIL, WALL_START + HOUR));
   g_autoptr(KariGrant) persistent = add (f, "ext", "alice", "data:read", KARI_SCOPE_PERSISTENT, 0);
   const struct { const char *user; gint64 id; } expect[] = {
     { "alice", persistent->id },
@@ -766,7 +767,7 @@ test_generation (Fixture       *f,
 {
   KariGrantStore *store = f->store;
   guint64 g = kari_grant_store_get_generation (store);
-  g_autoptr(KariGrant) p = add (f, "ext", NULL, "data:read", KARI_SCOPE_PERSISTENT, 0);
+  kari_grant_free (add (f, "ext", NULL, "data:read", KARI_SCOPE_PERSISTENT, 0));
   g_autoptr(KariGrant) again = NULL;
   g_autoptr(KariGrant) once = NULL;
   g_autoptr(KariGrant) used = NULL;

@@ -54,5 +54,7 @@ KariGrant       *_kari_grant_index_find          (KariGrantIndex        *self,
                                                   gint64                 now,
                                                   gboolean              *changed);
 GArray          *_kari_grant_index_get_expired_rows (KariGrantIndex     *self);
+int              _kari_grant_compare             (gconstpointer          a,
+                                                  gconstpointer          b);
 
 G_END_DECLS

@@ -433,3 +433,26 @@ _kari_grant_index_find (KariGrantIndex              *self,
   prune_bucket (self, bucket);
   return result;
 }
+
+/* Orders grants as kari_grant_store_list() returns them */
+int
+_kari_grant_compare (gconstpointer a,
+                gconstpointer b)
+{
+  const KariGrant *x = *(KariGrant * const *) a;
+  const KariGrant *y = *(KariGrant * const *) b;
+  int c;
+
+  if ((c = strcmp (x->extension, y->extension)) != 0 ||
+      (c = strcmp (x->tenant, y->tenant)) != 0)
+    return c;
+  /* Tenant-wide grants first, then per user */
+  if ((x->user == NULL) != (y->user == NULL))
+    return x->user == NULL ? -1 : 1;
+  if ((x->user != NULL && (c = strcmp (x->user, y->user)) != 0) ||
+      (c = strcmp (x->permission, y->permission)) != 0)
+    return c;
+  if (x->scope != y->scope)
+    return x->scope < y->scope ? -1 : 1;
+  return x->id < y->id ? -1 : x->id > y->id;
+}

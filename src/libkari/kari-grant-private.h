@@ -15,8 +15,33 @@ KariGrantStore *_kari_grant_store_new_with_boot_id (KariRegistry     *registry,
                                                     const char       *boot_id,
                                                     GError          **error);
 
-/* kari-grant-scope.c */
+/* kari-grant-time.c */
 gboolean        _kari_scope_from_name              (const char       *name,
                                                     KariScope        *scope);
+void            _kari_clock_fill_defaults          (KariClock        *clock);
+const char     *_kari_system_boot_id               (void);
+
+/* a + b, saturating, so a far-off end cannot wrap round into the past */
+static inline gint64
+add_clamped (gint64 a,
+             gint64 b)
+{
+  gint64 sum;
+
+  if (__builtin_add_overflow (a, b, &sum))
+    return b > 0 ? G_MAXINT64 : G_MININT64;
+  return sum;
+}
+
+static inline gint64
+sub_clamped (gint64 a,
+             gint64 b)
+{
+  gint64 difference;
+
+  if (__builtin_sub_overflow (a, b, &difference))
+    return b < 0 ? G_MAXINT64 : G_MININT64;
+  return difference;
+}
 
 G_END_DECLS

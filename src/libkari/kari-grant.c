@@ -16,7 +16,6 @@
 #include "config.h"
 
 #include <string.h>
-#include <time.h>
 
 #include "kari-grant-index-private.h"
 #include "kari-grant-private.h"
@@ -61,71 +60,6 @@ struct _KariGrantStore
 };
 
 G_DEFINE_FINAL_TYPE (KariGrantStore, kari_grant_store, G_TYPE_OBJECT)
-
-/* Clock defaults */
-
-static gint64
-default_now_usec (gpointer user_data)
-{
-  return g_get_monotonic_time ();
-}
-
-static gint64
-default_wall_usec (gpointer user_data)
-{
-  return g_get_real_time ();
-}
-
-static gint64
-default_boottime_usec (gpointer user_data)
-{
-  struct timespec ts;
-
-  if (clock_gettime (CLOCK_BOOTTIME, &ts) != 0)
-    return g_get_monotonic_time ();
-  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
-}
-
-static const char *
-system_boot_id (void)
-{
-  static char *boot_id;
-
-  if (g_once_init_enter (&boot_id))
-    {
-      char *text = NULL;
-
-      /* Without a boot id, every restart counts as a reboot and the wall
-       * clock decides: the conservative reading */
-      if (!g_file_get_contents ("/proc/sys/kernel/random/boot_id", &text, NULL, NULL))
-        text = g_strdup ("");
-      g_once_init_leave (&boot_id, g_strstrip (text));
-    }
-  return *boot_id != '\0' ? boot_id : NULL;
-}
-
-/* a + b, saturating, so a far-off end cannot wrap round into the past */
-static gint64
-add_clamped (gint64 a,
-             gint64 b)
-{
-  gint64 sum;
-
-  if (__builtin_add_overflow (a, b, &sum))
-    return b > 0 ? G_MAXINT64 : G_MININT64;
-  return sum;
-}
-
-static gint64
-sub_clamped (gint64 a,
-             gint64 b)
-{
-  gint64 difference;
-
-  if (__builtin_sub_overflow (a, b, &difference))
-    return b < 0 ? G_MAXINT64 : G_MININT64;
-  return difference;
-}
 
 static inline void
 bump_generation (KariGrantStore *self)
@@ -412,12 +346,7 @@ _kari_grant_store_new_with_boot_id (KariRegistry     *registry,
   self->registry = g_object_ref (registry);
   if (clock != NULL)
     self->clock = *clock;
-  if (self->clock.now_usec == NULL)
-    self->clock.now_usec = default_now_usec;
-  if (self->clock.wall_usec == NULL)
-    self->clock.wall_usec = default_wall_usec;
-  if (self->clock.boottime_usec == NULL)
-    self->clock.boottime_usec = default_boottime_usec;
+  _kari_clock_fill_defaults (&self->clock);
   self->boot_id = g_strdup (boot_id);
 
   if (!load (self, error))
@@ -445,7 +374,7 @@ kari_grant_store_new (KariRegistry     *registry,
                       const KariClock  *clock,
                       GError          **error)
 {
-  return _kari_grant_store_new_with_boot_id (registry, clock, system_boot_id (), error);
+  return _kari_grant_store_new_with_boot_id (registry, clock, _kari_system_boot_id (), error);
 }
 
 /**
@@ -794,28 +723,6 @@ kari_grant_store_revoke_id (KariGrantStore  *self,
   return TRUE;
 }
 
-static int
-compare_grants (gconstpointer a,
-                gconstpointer b)
-{
-  const KariGrant *x = *(KariGrant * const *) a;
-  const KariGrant *y = *(KariGrant * const *) b;
-  int c;
-
-  if ((c = strcmp (x->extension, y->extension)) != 0 ||
-      (c = strcmp (x->tenant, y->tenant)) != 0)
-    return c;
-  /* Tenant-wide grants first, then per user */
-  if ((x->user == NULL) != (y->user == NULL))
-    return x->user == NULL ? -1 : 1;
-  if ((x->user != NULL && (c = strcmp (x->user, y->user)) != 0) ||
-      (c = strcmp (x->permission, y->permission)) != 0)
-    return c;
-  if (x->scope != y->scope)
-    return x->scope < y->scope ? -1 : 1;
-  return x->id < y->id ? -1 : x->id > y->id;
-}
-
 /**
  * kari_grant_store_list:
  * @self: a #KariGrantStore
@@ -843,7 +750,7 @@ kari_grant_store_list (KariGrantStore *self,
                                  self->clock.now_usec (self->clock.user_data), NULL, out))
     bump_generation (self);
   g_mutex_unlock (&self->lock);
-  g_ptr_array_sort (out, compare_grants);
+  g_ptr_array_sort (out, _kari_grant_compare);
   return out;
 }
 

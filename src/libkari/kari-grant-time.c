@@ -1,10 +1,11 @@
-/* kari-grant-scope.c — scopes as people write them
+/* kari-grant-time.c — scopes as people write them, clocks and boots
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "kari-grant-private.h"
 
@@ -256,4 +257,59 @@ kari_scope_from_string (const char  *text,
                         GError     **error)
 {
   return kari_scope_from_string_at (text, g_get_real_time (), scope, until_usec, error);
+}
+
+/* Clocks */
+
+static gint64
+default_now_usec (gpointer user_data)
+{
+  return g_get_monotonic_time ();
+}
+
+static gint64
+default_wall_usec (gpointer user_data)
+{
+  return g_get_real_time ();
+}
+
+static gint64
+default_boottime_usec (gpointer user_data)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_BOOTTIME, &ts) != 0)
+    return g_get_monotonic_time ();
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* This boot's id, or NULL when the kernel does not say */
+const char *
+_kari_system_boot_id (void)
+{
+  static char *boot_id;
+
+  if (g_once_init_enter (&boot_id))
+    {
+      char *text = NULL;
+
+      /* Without a boot id, every restart counts as a reboot and the wall
+       * clock decides: the conservative reading */
+      if (!g_file_get_contents ("/proc/sys/kernel/random/boot_id", &text, NULL, NULL))
+        text = g_strdup ("");
+      g_once_init_leave (&boot_id, g_strstrip (text));
+    }
+  return *boot_id != '\0' ? boot_id : NULL;
+}
+
+/* Fills what @clock leaves NULL with the system's clocks */
+void
+_kari_clock_fill_defaults (KariClock *clock)
+{
+  if (clock->now_usec == NULL)
+    clock->now_usec = default_now_usec;
+  if (clock->wall_usec == NULL)
+    clock->wall_usec = default_wall_usec;
+  if (clock->boottime_usec == NULL)
+    clock->boottime_usec = default_boottime_usec;
 }
