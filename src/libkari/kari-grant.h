@@ -86,14 +86,17 @@ typedef struct
 
 /**
  * KariGrant:
- * @id: unique within the store (persistent grants keep their row id)
+ * @id: persistent and until-grants keep their registry row id (> 0,
+ *   never given to another grant, even after a revocation); once and
+ *   session grants get negative ids, unique while the store lives
  * @extension: the extension it is for
  * @tenant: the tenant it applies in
  * @user: (nullable): the user, or %NULL for every user of the tenant
  * @permission: the granted permission pattern, `domain:action[:resource]`
  * @scope: how long it lasts
  * @until_usec: for %KARI_SCOPE_UNTIL, the wall-clock end shown to people
- * @deadline_usec: for %KARI_SCOPE_UNTIL, the monotonic end that decides
+ * @deadline_usec: for %KARI_SCOPE_UNTIL, the end on the store's
+ *   monotonic clock (#KariClock.now_usec) that decides
  * @granted_by: who granted it
  * @granted_usec: when (wall clock)
  *
