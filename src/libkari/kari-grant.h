@@ -11,6 +11,27 @@
 
 G_BEGIN_DECLS
 
+#define KARI_GRANT_ERROR (kari_grant_error_quark ())
+
+/**
+ * KariGrantError:
+ * @KARI_GRANT_ERROR_INVALID: a bad scope, time, permission or name; the
+ *   message points at the bad part
+ * @KARI_GRANT_ERROR_EXPIRED: the end of an until-scope is not in the future
+ * @KARI_GRANT_ERROR_NOT_FOUND: no grant with that id
+ *
+ * Why a grant could not be made or revoked. Failures to write the
+ * registry are reported in the %KARI_REGISTRY_ERROR domain.
+ */
+typedef enum
+{
+  KARI_GRANT_ERROR_INVALID,
+  KARI_GRANT_ERROR_EXPIRED,
+  KARI_GRANT_ERROR_NOT_FOUND,
+} KariGrantError;
+
+GQuark kari_grant_error_quark (void);
+
 /**
  * KariScope:
  * @KARI_SCOPE_ONCE: consumed by the first check it allows
@@ -28,40 +49,54 @@ typedef enum
   KARI_SCOPE_UNTIL,
 } KariScope;
 
-const char *kari_scope_to_string   (KariScope    scope);
-gboolean    kari_scope_from_string (const char  *text,
-                                    KariScope   *scope,
-                                    gint64      *until_usec,
-                                    GError     **error);
+const char *kari_scope_to_string      (KariScope    scope);
+gboolean    kari_scope_from_string    (const char  *text,
+                                       KariScope   *scope,
+                                       gint64      *until_usec,
+                                       GError     **error);
+gboolean    kari_scope_from_string_at (const char  *text,
+                                       gint64       wall_now_usec,
+                                       KariScope   *scope,
+                                       gint64      *until_usec,
+                                       GError     **error);
 
 /**
  * KariClock:
  * @now_usec: monotonic microseconds (g_get_monotonic_time() by default)
  * @wall_usec: wall-clock microseconds since the epoch (g_get_real_time())
- * @user_data: closure for both
+ * @user_data: closure for all three
+ * @boottime_usec: (nullable): microseconds on `CLOCK_BOOTTIME`, which
+ *   keeps counting across processes of one boot; %NULL reads the real
+ *   `CLOCK_BOOTTIME`. Only used to carry an until-grant's deadline
+ *   across a restart within the same boot.
  *
  * Time as the grant store sees it; tests inject their own. Expiry is
- * decided on the monotonic clock only.
+ * decided on the monotonic clock only, so setting the wall clock back
+ * never revives a grant. A %NULL clock means the defaults.
  */
 typedef struct
 {
   gint64 (*now_usec)  (gpointer user_data);
   gint64 (*wall_usec) (gpointer user_data);
   gpointer user_data;
+  gint64 (*boottime_usec) (gpointer user_data);
 } KariClock;
 
 #define KARI_TYPE_GRANT (kari_grant_get_type ())
 
 /**
  * KariGrant:
- * @id: unique within the store (persistent grants keep their row id)
+ * @id: persistent and until-grants keep their registry row id (> 0,
+ *   never given to another grant, even after a revocation); once and
+ *   session grants get negative ids, unique while the store lives
  * @extension: the extension it is for
  * @tenant: the tenant it applies in
  * @user: (nullable): the user, or %NULL for every user of the tenant
  * @permission: the granted permission pattern, `domain:action[:resource]`
  * @scope: how long it lasts
  * @until_usec: for %KARI_SCOPE_UNTIL, the wall-clock end shown to people
- * @deadline_usec: for %KARI_SCOPE_UNTIL, the monotonic end that decides
+ * @deadline_usec: for %KARI_SCOPE_UNTIL, the end on the store's
+ *   monotonic clock (#KariClock.now_usec) that decides
  * @granted_by: who granted it
  * @granted_usec: when (wall clock)
  *

@@ -113,6 +113,27 @@ static const char * const migrations[] = {
    * newest first; without these such a query sorts the whole table. */
   ("CREATE INDEX audit_by_tenant ON audit_log (tenant, time_usec);"
    "CREATE INDEX audit_by_decision ON audit_log (decision, time_usec);"),
+  /* 5: a grant's id never comes back. Without AUTOINCREMENT, revoking
+   * the newest grant frees its id for the next one, and a revoke by a
+   * stale id (from a list, an audit entry) would end someone else's
+   * grant. */
+  "CREATE TABLE grants_new ("
+  "  id                  INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  extension           TEXT    NOT NULL,"
+  "  tenant              TEXT    NOT NULL,"
+  "  user                TEXT,"
+  "  permission          TEXT    NOT NULL,"
+  "  scope               TEXT    NOT NULL,"
+  "  until_usec          INTEGER,"
+  "  boot_id             TEXT,"
+  "  until_boottime_usec INTEGER,"
+  "  granted_by          TEXT    NOT NULL,"
+  "  granted_usec        INTEGER NOT NULL"
+  ");"
+  "INSERT INTO grants_new SELECT * FROM grants;"
+  "DROP TABLE grants;"
+  "ALTER TABLE grants_new RENAME TO grants;"
+  "CREATE INDEX grants_by_extension ON grants (extension, tenant);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KARI_REGISTRY_SCHEMA_VERSION);
