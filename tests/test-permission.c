@@ -43,45 +43,50 @@ static const SyntaxCase syntax_cases[] = {
   { "secrets:read:github_token", -1 },
   /* syntax */
   { "", KARI_PERMISSION_ERROR_SYNTAX, NULL },
-  { "data:", KARI_PERMISSION_ERROR_SYNTAX, "“data:” has an empty part: write domain:action[:resource]" },
+  { "data:", KARI_PERMISSION_ERROR_SYNTAX, "“data:”: empty action at column 6: write domain:action[:resource]" },
   { "data:read:", KARI_PERMISSION_ERROR_SYNTAX, NULL },
   { "data: read", KARI_PERMISSION_ERROR_SYNTAX, NULL },
   { "data:read\n", KARI_PERMISSION_ERROR_SYNTAX, NULL },
   { "data:read\x7f", KARI_PERMISSION_ERROR_SYNTAX, NULL },
   /* domains and actions */
   { "root", KARI_PERMISSION_ERROR_UNKNOWN_DOMAIN,
-    "unknown permission domain “root” (known: filesystem, network, system, model, ipc, extension, "
-    "plugin, data, secrets, notifications)" },
+    "“root”: unknown domain “root” at column 1 (known: filesystem, network, system, model, ipc, "
+    "extension, plugin, data, secrets, notifications)" },
   { "Data:read", KARI_PERMISSION_ERROR_UNKNOWN_DOMAIN, NULL },
-  { "data", KARI_PERMISSION_ERROR_UNKNOWN_ACTION, "“data” needs an action (read, write)" },
+  { "data", KARI_PERMISSION_ERROR_UNKNOWN_ACTION, "“data”: missing action at column 5 (known for “data”: read, write)" },
   { "network:telnet", KARI_PERMISSION_ERROR_UNKNOWN_ACTION,
-    "unknown action “telnet” for “network” (known: http, connect, full)" },
+    "“network:telnet”: unknown action “telnet” at column 9 (known for “network”: http, connect, full)" },
   { "secrets:delete", KARI_PERMISSION_ERROR_UNKNOWN_ACTION, NULL },
   { "filesystem", KARI_PERMISSION_ERROR_UNKNOWN_ACTION, NULL },
   /* resources */
   { "filesystem:read", KARI_PERMISSION_ERROR_BAD_RESOURCE,
-    "“filesystem:read” needs a path pattern, such as filesystem:read:~/Documents/**" },
+    "“filesystem:read”: missing path at column 16 (such as filesystem:read:~/Documents/**)" },
   { "filesystem:read:Documents", KARI_PERMISSION_ERROR_BAD_RESOURCE,
-    "path pattern “Documents” must start with /, ~ or $DATA" },
+    "“filesystem:read:Documents”: bad path “Documents” at column 17: a path pattern must start with "
+    "/, ~ or $DATA" },
   { "filesystem:read:/home/../etc", KARI_PERMISSION_ERROR_BAD_RESOURCE,
-    "path pattern “/home/../etc” must not contain “..”" },
+    "“filesystem:read:/home/../etc”: bad path “/home/../etc” at column 23: “..” is not allowed in a "
+    "path pattern" },
   { "filesystem:read:~root/x", KARI_PERMISSION_ERROR_BAD_RESOURCE, NULL },
   { "filesystem:read:$DATAX", KARI_PERMISSION_ERROR_BAD_RESOURCE, NULL },
-  { "network:full:example.com", KARI_PERMISSION_ERROR_BAD_RESOURCE, "“network:full” takes no resource" },
+  { "network:full:example.com", KARI_PERMISSION_ERROR_BAD_RESOURCE, "“network:full:example.com”: “network:full” takes no resource, found one at column 14" },
   { "system:logs:all", KARI_PERMISSION_ERROR_BAD_RESOURCE, NULL },
   { "secrets:x", KARI_PERMISSION_ERROR_UNKNOWN_ACTION, NULL },
   { "network:http:exa mple.com", KARI_PERMISSION_ERROR_SYNTAX, NULL },
   { "network:http:exa_mple.com", KARI_PERMISSION_ERROR_BAD_RESOURCE,
-    "“exa_mple.com” is not a host pattern (host, *.domain or *, with an optional :port)" },
+    "“network:http:exa_mple.com”: bad host “exa_mple.com” at column 14: a host name may only hold "
+    "letters, digits, hyphens and dots" },
   { "network:http:example..com", KARI_PERMISSION_ERROR_BAD_RESOURCE, NULL },
   { "network:http:*example.com", KARI_PERMISSION_ERROR_BAD_RESOURCE, NULL },
   { "network:http:a.*.com", KARI_PERMISSION_ERROR_BAD_RESOURCE, NULL },
   { "network:connect:example.com:0", KARI_PERMISSION_ERROR_BAD_RESOURCE,
-    "host pattern “example.com:0”: the port must be a number from 1 to 65535 or *" },
+    "“network:connect:example.com:0”: bad host “example.com:0” at column 29: the port must be a "
+    "number from 1 to 65535 or *" },
   { "network:connect:example.com:70000", KARI_PERMISSION_ERROR_BAD_RESOURCE, NULL },
-  { "plugin:execute:../x", KARI_PERMISSION_ERROR_BAD_RESOURCE, "“../x” must not contain “..”" },
+  { "plugin:execute:../x", KARI_PERMISSION_ERROR_BAD_RESOURCE, "“plugin:execute:../x”: bad name “../x” at column 16: a name must not contain “..”" },
   { "plugin:execute:a;b", KARI_PERMISSION_ERROR_BAD_RESOURCE,
-    "“a;b” may only hold letters, digits and _ - . / @ *" },
+    "“plugin:execute:a;b”: bad name “a;b” at column 17: a name may only hold letters, digits, "
+    "_ - . @ : / and * ?" },
 };
 
 static void
