@@ -377,7 +377,9 @@ _kari_permission_cut (const char                *permission,
   if (parts->action == NULL && concrete && _kari_permission_lookup (parts->domain, NULL) != NULL)
     parts->action = g_strdup (_kari_permission_sole_action (parts->domain));
 
-  rule = _kari_permission_lookup (parts->domain, parts->action);
+  /* A request names one action: a bare `secrets` is not one. */
+  rule = concrete && parts->action == NULL ? NULL
+                                           : _kari_permission_lookup (parts->domain, parts->action);
   if (rule == NULL)
     {
       g_autofree char *known = known_actions (parts->domain, parts->action);
