@@ -44,7 +44,11 @@ make_tree (void)
   g_assert_nonnull (base);
   for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
     g_free (kari_test_write (base, files[i], "x"));
-  g_assert_cmpint (g_mkdir_with_parents (at ("$T/prop"), 0700), ==, 0);
+  {
+    g_autofree char *prop = at ("$T/prop");
+
+    g_assert_cmpint (g_mkdir_with_parents (prop, 0700), ==, 0);
+  }
   make_link ("$T/home/.ssh", "$T/home/Documents/escape");
   make_link ("$T/home/.ssh/id_rsa", "$T/home/Documents/escape-file");
   make_link ("../.ssh/id_rsa", "$T/home/Documents/relative-escape");
@@ -760,7 +764,7 @@ test_property_covers (void)
     {
       g_autoptr(KariPermissionPattern) self = NULL;
       g_autoptr(KariPermissionPattern) other = NULL;
-      g_autofree char *texts[2] = { NULL, NULL };
+      g_auto(GStrv) texts = g_new0 (char *, 3);
 
       for (guint k = 0; k < 2; k++)
         {
