@@ -187,12 +187,14 @@ static const FieldCase field_cases[] = {
 
   /* permissions */
   { "/manifest/field/permissions/unknown-action", HEAD "  \"permissions\": [\"data:read\", \"network:telnet\"]" TAIL,
-    { E ("4:32", "permissions[1]: unknown action “telnet” for “network” (known: http, connect, full)") } },
+    { E ("4:32", "permissions[1]: “network:telnet”: unknown action “telnet” at column 9 (known for “network”: "
+                 "http, connect, full)") } },
   { "/manifest/field/permissions/relative-path", HEAD "  \"permissions\": [\"filesystem:read:Documents\"]" TAIL,
-    { E ("4:19", "permissions[0]: path pattern “Documents” must start with /, ~ or $DATA") } },
+    { E ("4:19", "permissions[0]: “filesystem:read:Documents”: bad path “Documents” at column 17: a path "
+                 "pattern must start with /, ~ or $DATA") } },
   { "/manifest/field/permissions/unknown-domain", HEAD "  \"permissions\": [\"root\"]" TAIL,
-    { E ("4:19", "permissions[0]: unknown permission domain “root” (known: filesystem, network, system, "
-                 "model, ipc, extension, plugin, data, secrets, notifications)") } },
+    { E ("4:19", "permissions[0]: “root”: unknown domain “root” at column 1 (known: filesystem, network, "
+                 "system, model, ipc, extension, plugin, data, secrets, notifications)") } },
   { "/manifest/field/permissions/unknown-group",
     HEAD "  \"permissions\": {\n    \"magic_access\": [\"read\", \"write\"]\n  }" TAIL,
     { E ("5:5", "permissions.magic_access: unknown permission group “magic_access” (known: data_access, "

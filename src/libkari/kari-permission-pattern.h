@@ -52,6 +52,10 @@ gboolean               kari_permission_split             (const char            
                                                           GError                     **error);
 char                  *kari_permission_describe          (const char                  *permission);
 char                  *kari_permission_escape_for_display (const char                 *text);
+char                  *kari_permission_escape_for_display_len (const char             *text,
+                                                          gssize                       length);
+char                  *kari_permission_resolve_path      (const char                  *path,
+                                                          GError                     **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KariPermissionPattern, kari_permission_pattern_free)
 

@@ -3,55 +3,73 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A permission is `domain:action[:resource]`. Which domains and actions
- * exist, and what kind of resource each action takes, is the table
- * below; one loop reads it.
+ * exist, what kind of resource each action takes and how it reads in
+ * plain words is the table below; one loop reads it. Only the first two
+ * `:` separate parts: a resource may hold more (host:port, URLs, model
+ * tags such as `llama3:8b`).
+ *
+ * Actions are always named: there is no `domain:*`, so that a domain
+ * gaining an action later does not silently widen what was granted. The
+ * bare `secrets` and `notifications` stand for every action of their
+ * domain, as the table spells out.
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <string.h>
 
-#include "kari-permission.h"
+#include "kari-permission-pattern.h"
+#include "kari-permission-private.h"
 
 G_DEFINE_QUARK (kari-permission-error-quark, kari_permission_error)
 
-typedef enum
-{
-  RES_NONE,       /* no resource may follow */
-  RES_NAME,       /* optional name pattern: plugin, extension, model, key… */
-  RES_PATH,       /* required path pattern starting with /, ~ or $DATA */
-  RES_HOST,       /* optional host[:port] pattern */
-} ResourceKind;
-
-typedef struct
-{
-  const char   *domain;
-  const char   *action;    /* NULL: the domain alone */
-  ResourceKind  resource;
-} PermissionRule;
-
-static const PermissionRule rules[] = {
-  { "filesystem",    "read",      RES_PATH },
-  { "filesystem",    "write",     RES_PATH },
-  { "network",       "http",      RES_HOST },
-  { "network",       "connect",   RES_HOST },
-  { "network",       "full",      RES_NONE },
-  { "system",        "metrics",   RES_NONE },
-  { "system",        "logs",      RES_NONE },
-  { "model",         "inference", RES_NAME },
-  { "ipc",           "call",      RES_NAME },
-  { "ipc",           "emit",      RES_NAME },
-  { "ipc",           "subscribe", RES_NAME },
-  { "extension",     "call",      RES_NAME },
-  { "plugin",        "execute",   RES_NAME },
-  { "data",          "read",      RES_NAME },
-  { "data",          "write",     RES_NAME },
-  { "secrets",       NULL,        RES_NONE },
-  { "secrets",       "read",      RES_NAME },
-  { "secrets",       "write",     RES_NAME },
-  { "notifications", NULL,        RES_NONE },
-  { "notifications", "send",      RES_NONE },
+static const KariPermissionRule rules[] = {
+  { "filesystem",    "read",      KARI_RESOURCE_PATH,
+    "read any file", "read %s" },
+  { "filesystem",    "write",     KARI_RESOURCE_PATH,
+    "create and change any file", "create and change %s" },
+  { "network",       "http",      KARI_RESOURCE_HOST,
+    "connect to any host over HTTP", "connect to %s over HTTP" },
+  { "network",       "connect",   KARI_RESOURCE_HOST,
+    "open network connections to any host", "open network connections to %s" },
+  { "network",       "full",      KARI_RESOURCE_NONE,
+    "use the network without restriction", NULL },
+  { "system",        "metrics",   KARI_RESOURCE_NONE,
+    "read system metrics (processor, memory, disks)", NULL },
+  { "system",        "logs",      KARI_RESOURCE_NONE,
+    "read the system logs", NULL },
+  { "model",         "inference", KARI_RESOURCE_NAME,
+    "run any AI model", "run the AI model %s" },
+  { "ipc",           "call",      KARI_RESOURCE_NAME,
+    "call any method of other programs", "call the method %s of other programs" },
+  { "ipc",           "emit",      KARI_RESOURCE_NAME,
+    "send any event", "send the event %s" },
+  { "ipc",           "subscribe", KARI_RESOURCE_NAME,
+    "receive any event", "receive the event %s" },
+  { "extension",     "call",      KARI_RESOURCE_NAME,
+    "call any other extension", "call the extension endpoint %s" },
+  { "plugin",        "execute",   KARI_RESOURCE_NAME,
+    "run any plugin", "run the plugin %s" },
+  { "data",          "read",      KARI_RESOURCE_EXACT,
+    "read its stored data", "read its stored data in %s" },
+  { "data",          "write",     KARI_RESOURCE_EXACT,
+    "change its stored data", "change its stored data in %s" },
+  { "secrets",       NULL,        KARI_RESOURCE_NONE,
+    "read and store secrets", NULL },
+  { "secrets",       "read",      KARI_RESOURCE_EXACT,
+    "read secrets", "read the secret %s" },
+  { "secrets",       "write",     KARI_RESOURCE_EXACT,
+    "store secrets", "store the secret %s" },
+  { "notifications", NULL,        KARI_RESOURCE_NONE,
+    "show notifications", NULL },
+  { "notifications", "send",      KARI_RESOURCE_NONE,
+    "show notifications", NULL },
 };
 
+static const char * const domains[] = {
+  "filesystem", "network", "system", "model", "ipc", "extension", "plugin", "data",
+  "secrets", "notifications", NULL
+};
 /* The grouped form of the original specification
  * (`"permissions": {"data_access": ["read"]}`) and what each entry means
  * in the list form. */
@@ -77,124 +95,339 @@ static const GroupedRule grouped_rules[] = {
   { "notification_access", "send",          "notifications:send" },
 };
 
-static gboolean
-has_control_chars (const char *s)
+void
+_kari_permission_parts_clear (KariPermissionParts *parts)
 {
-  for (const guchar *c = (const guchar *) s; *c; c++)
-    if (*c < 0x20 || *c == 0x7f)
-      return TRUE;
-  return FALSE;
+  g_clear_pointer (&parts->domain, g_free);
+  g_clear_pointer (&parts->action, g_free);
+  g_clear_pointer (&parts->resource, g_free);
 }
 
-/* Names of plugins, extensions, models, data collections, secrets:
- * letters, digits and `_-./@*`, no `..`. */
-static gboolean
-check_name_pattern (const char  *resource,
-                    GError     **error)
+const KariPermissionRule *
+_kari_permission_lookup (const char *domain,
+                         const char *action)
 {
-  for (const char *c = resource; *c; c++)
-    if (!g_ascii_isalnum (*c) && strchr ("_-./@*", *c) == NULL)
+  for (gsize i = 0; i < G_N_ELEMENTS (rules); i++)
+    if (g_str_equal (rules[i].domain, domain) && g_strcmp0 (rules[i].action, action) == 0)
+      return &rules[i];
+  return NULL;
+}
+
+/* Whether @action is one of @domain's named actions. */
+gboolean
+_kari_permission_domain_has_action (const char *domain,
+                                    const char *action)
+{
+  return action != NULL && _kari_permission_lookup (domain, action) != NULL;
+}
+
+/* The one named action of a domain that may be written alone and has
+ * only one (`notifications` → `send`), so a request for the bare domain
+ * is concrete. */
+const char *
+_kari_permission_sole_action (const char *domain)
+{
+  const char *sole = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (rules); i++)
+    if (g_str_equal (rules[i].domain, domain) && rules[i].action != NULL)
       {
-        g_set_error (error, KARI_PERMISSION_ERROR, KARI_PERMISSION_ERROR_BAD_RESOURCE,
-                     "“%s” may only hold letters, digits and _ - . / @ *", resource);
-        return FALSE;
+        if (sole != NULL)
+          return NULL;
+        sole = rules[i].action;
       }
-  if (strstr (resource, "..") != NULL)
-    {
-      g_set_error (error, KARI_PERMISSION_ERROR, KARI_PERMISSION_ERROR_BAD_RESOURCE,
-                   "“%s” must not contain “..”", resource);
-      return FALSE;
-    }
-  return TRUE;
+  return sole;
 }
 
-static gboolean
-check_path_pattern (const char  *resource,
-                    GError     **error)
+/* 1-based column of a byte offset, counting characters. */
+static guint
+column_of (const char *text,
+           gsize       offset)
 {
-  g_auto(GStrv) parts = NULL;
+  guint column = 1;
 
-  if (resource[0] != '/' && resource[0] != '~' && !g_str_has_prefix (resource, "$DATA"))
-    {
-      g_set_error (error, KARI_PERMISSION_ERROR, KARI_PERMISSION_ERROR_BAD_RESOURCE,
-                   "path pattern “%s” must start with /, ~ or $DATA", resource);
-      return FALSE;
-    }
-  if (resource[0] == '~' && resource[1] != '\0' && resource[1] != '/')
-    {
-      g_set_error (error, KARI_PERMISSION_ERROR, KARI_PERMISSION_ERROR_BAD_RESOURCE,
-                   "path pattern “%s”: only “~/” is understood, not another user’s home",
-                   resource);
-      return FALSE;
-    }
-  if (g_str_has_prefix (resource, "$DATA") && resource[5] != '\0' && resource[5] != '/')
-    {
-      g_set_error (error, KARI_PERMISSION_ERROR, KARI_PERMISSION_ERROR_BAD_RESOURCE,
-                   "path pattern “%s”: $DATA must be followed by / or end the pattern",
-                   resource);
-      return FALSE;
-    }
-  parts = g_strsplit (resource, "/", -1);
-  for (guint i = 0; parts[i] != NULL; i++)
-    if (g_str_equal (parts[i], ".."))
-      {
-        g_set_error (error, KARI_PERMISSION_ERROR, KARI_PERMISSION_ERROR_BAD_RESOURCE,
-                     "path pattern “%s” must not contain “..”", resource);
-        return FALSE;
-      }
-  return TRUE;
+  for (gsize i = 0; i < offset && text[i] != '\0'; i++)
+    if (((guchar) text[i] & 0xc0) != 0x80)
+      column++;
+  return column;
 }
 
-/* host[:port], where host is `*`, `*.example.com`, `example.com` or an
- * IPv4 address, and port is 1–65535 or `*`. */
-static gboolean
-check_host_pattern (const char  *resource,
-                    GError     **error)
+/* Every message starts with the permission as written, escaped, then
+ * says which part is wrong and at which column. */
+void
+_kari_permission_set_error (GError              **error,
+                            KariPermissionError   code,
+                            const char           *permission,
+                            gsize                 offset,
+                            const char           *format,
+                            ...)
 {
-  g_autofree char *host = NULL;
-  const char *colon = strrchr (resource, ':');
-  const char *h;
+  g_autofree char *shown = kari_permission_escape_for_display (permission);
+  g_autofree char *message = NULL;
+  g_autofree char *with_column = NULL;
+  va_list args;
 
-  host = colon != NULL ? g_strndup (resource, colon - resource) : g_strdup (resource);
-  if (colon != NULL && !g_str_equal (colon + 1, "*"))
+  if (error == NULL)
+    return;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  /* `@` in the message stands for “at column N”. */
+  if (strstr (message, "@") != NULL)
     {
-      guint64 port = 0;
+      g_autofree char *at = g_strdup_printf ("at column %u", column_of (permission, offset));
+      g_auto(GStrv) pieces = g_strsplit (message, "@", 2);
 
-      if (!g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &port, NULL))
+      with_column = g_strconcat (pieces[0], at, pieces[1], NULL);
+    }
+  g_set_error (error, KARI_PERMISSION_ERROR, code, "“%s”: %s", shown,
+               with_column != NULL ? with_column : message);
+}
+
+static guint
+edit_distance (const char *a,
+               const char *b)
+{
+  gsize la = strlen (a);
+  gsize lb = strlen (b);
+  g_autofree guint *row = g_new (guint, lb + 1);
+
+  for (gsize j = 0; j <= lb; j++)
+    row[j] = j;
+  for (gsize i = 1; i <= la; i++)
+    {
+      guint diagonal = row[0];
+
+      row[0] = i;
+      for (gsize j = 1; j <= lb; j++)
         {
-          g_set_error (error, KARI_PERMISSION_ERROR, KARI_PERMISSION_ERROR_BAD_RESOURCE,
-                       "host pattern “%s”: the port must be a number from 1 to 65535 or *",
-                       resource);
+          guint above = row[j];
+          guint cost = a[i - 1] == b[j - 1] ? 0 : 1;
+
+          row[j] = MIN (MIN (row[j] + 1, row[j - 1] + 1), diagonal + cost);
+          diagonal = above;
+        }
+    }
+  return row[lb];
+}
+
+/* `known: a, b, c; did you mean “b”?` over the names in @names. */
+static char *
+known_list (const char         *label,
+            const char * const *names,
+            gsize               n_names,
+            const char         *word)
+{
+  g_autoptr(GString) s = g_string_new (label);
+  const char *best = NULL;
+  guint best_distance = G_MAXUINT;
+
+  for (gsize i = 0; i < n_names; i++)
+    {
+      guint d;
+
+      g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", names[i]);
+      if (word == NULL || strlen (word) > 64)
+        continue;
+      d = edit_distance (word, names[i]);
+      if (d < best_distance)
+        {
+          best_distance = d;
+          best = names[i];
+        }
+    }
+  if (best != NULL && best_distance > 0 && best_distance <= MAX (1, strlen (best) / 3))
+    g_string_append_printf (s, "; did you mean “%s”?", best);
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static char *
+known_actions (const char *domain,
+               const char *word)
+{
+  const char *names[G_N_ELEMENTS (rules)];
+  g_autofree char *label = g_strdup_printf ("known for “%s”: ", domain);
+  gsize n = 0;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (rules); i++)
+    if (g_str_equal (rules[i].domain, domain) && rules[i].action != NULL)
+      names[n++] = rules[i].action;
+  return known_list (label, names, n, word);
+}
+
+/* Characters no part may hold: invalid UTF-8, controls, and the
+ * invisible and bidirectional characters that make a string read
+ * differently from what it is. A space is only allowed in a path. */
+static gboolean
+check_characters (const char  *permission,
+                  GError     **error)
+{
+  const char *end = NULL;
+  const char *path_start = NULL;
+
+  if (!g_utf8_validate (permission, -1, &end))
+    {
+      _kari_permission_set_error (error, KARI_PERMISSION_ERROR_SYNTAX, permission, 0,
+                                  "invalid UTF-8 at byte %zu", (gsize) (end - permission) + 1);
+      return FALSE;
+    }
+  if (g_str_has_prefix (permission, "filesystem:"))
+    {
+      path_start = strchr (permission + strlen ("filesystem:"), ':');
+    }
+
+  for (const char *c = permission; *c; c = g_utf8_next_char (c))
+    {
+      gunichar u = g_utf8_get_char (c);
+
+      if (u < 0x20 || (u >= 0x7f && u < 0xa0))
+        {
+          _kari_permission_set_error (error, KARI_PERMISSION_ERROR_SYNTAX, permission,
+                                      c - permission, "control character U+%04X @", u);
+          return FALSE;
+        }
+      if (_kari_unichar_is_hidden (u))
+        {
+          _kari_permission_set_error (error, KARI_PERMISSION_ERROR_SYNTAX, permission,
+                                      c - permission,
+                                      "invisible or bidirectional character U+%04X @", u);
+          return FALSE;
+        }
+      if (u == ' ' && (path_start == NULL || c < path_start))
+        {
+          _kari_permission_set_error (error, KARI_PERMISSION_ERROR_SYNTAX, permission,
+                                      c - permission, "a space @: only a path may hold spaces");
           return FALSE;
         }
     }
-
-  if (g_str_equal (host, "*"))
-    return TRUE;
-  h = g_str_has_prefix (host, "*.") ? host + 2 : host;
-  if (*h == '\0' || *h == '.' || *h == '-' || g_str_has_suffix (h, ".")
-      || strstr (h, "..") != NULL || strlen (h) > 253)
-    goto bad;
-  for (const char *c = h; *c; c++)
-    if (!g_ascii_isalnum (*c) && *c != '-' && *c != '.')
-      goto bad;
   return TRUE;
+}
 
-bad:
-  g_set_error (error, KARI_PERMISSION_ERROR, KARI_PERMISSION_ERROR_BAD_RESOURCE,
-               "“%s” is not a host pattern (host, *.domain or *, with an optional :port)",
-               resource);
-  return FALSE;
+/* Cuts @permission at its first two colons and checks the domain and
+ * the action against the table. With @concrete, a bare domain that
+ * has only one action gets that action (`notifications` is
+ * `notifications:send`). */
+gboolean
+_kari_permission_cut (const char                *permission,
+                      gboolean                   concrete,
+                      KariPermissionParts       *parts,
+                      const KariPermissionRule **rule_out,
+                      GError                   **error)
+{
+  const KariPermissionRule *rule;
+  const char *first;
+  const char *second = NULL;
+  g_autofree char *domains_known = NULL;
+
+  memset (parts, 0, sizeof *parts);
+  if (*permission == '\0')
+    {
+      g_set_error_literal (error, KARI_PERMISSION_ERROR, KARI_PERMISSION_ERROR_SYNTAX,
+                           "an empty string is not a permission: write domain:action[:resource]");
+      return FALSE;
+    }
+  if (!check_characters (permission, error))
+    return FALSE;
+
+  first = strchr (permission, ':');
+  parts->domain = first != NULL ? g_strndup (permission, first - permission) : g_strdup (permission);
+  if (first != NULL)
+    {
+      second = strchr (first + 1, ':');
+      parts->action_offset = first + 1 - permission;
+      parts->action = second != NULL ? g_strndup (first + 1, second - first - 1) : g_strdup (first + 1);
+      if (second != NULL)
+        {
+          parts->resource_offset = second + 1 - permission;
+          parts->resource = g_strdup (second + 1);
+        }
+    }
+
+  if (*parts->domain == '\0')
+    {
+      _kari_permission_set_error (error, KARI_PERMISSION_ERROR_SYNTAX, permission, 0,
+                                  "empty domain @: write domain:action[:resource]");
+      return FALSE;
+    }
+  if (parts->action != NULL && *parts->action == '\0')
+    {
+      _kari_permission_set_error (error, KARI_PERMISSION_ERROR_SYNTAX, permission,
+                                  parts->action_offset,
+                                  "empty action @: write domain:action[:resource]");
+      return FALSE;
+    }
+  if (parts->resource != NULL && *parts->resource == '\0')
+    {
+      _kari_permission_set_error (error, KARI_PERMISSION_ERROR_SYNTAX, permission,
+                                  parts->resource_offset,
+                                  "empty resource @: leave out the second “:” for none");
+      return FALSE;
+    }
+
+  if (!g_strv_contains (domains, parts->domain))
+    {
+      domains_known = known_list ("known: ", domains, G_N_ELEMENTS (domains) - 1, parts->domain);
+      _kari_permission_set_error (error, KARI_PERMISSION_ERROR_UNKNOWN_DOMAIN, permission, 0,
+                                  "unknown domain “%s” @ (%s)", parts->domain, domains_known);
+      return FALSE;
+    }
+
+  if (parts->action == NULL && concrete && _kari_permission_lookup (parts->domain, NULL) != NULL)
+    parts->action = g_strdup (_kari_permission_sole_action (parts->domain));
+
+  /* A request names one action: a bare `secrets` is not one. */
+  rule = concrete && parts->action == NULL ? NULL
+                                           : _kari_permission_lookup (parts->domain, parts->action);
+  if (rule == NULL)
+    {
+      g_autofree char *known = known_actions (parts->domain, parts->action);
+
+      if (parts->action == NULL)
+        _kari_permission_set_error (error, KARI_PERMISSION_ERROR_UNKNOWN_ACTION, permission,
+                                    strlen (permission), "missing action @ (%s)", known);
+      else
+        _kari_permission_set_error (error, KARI_PERMISSION_ERROR_UNKNOWN_ACTION, permission,
+                                    parts->action_offset,
+                                    "unknown action “%s” @ (%s)", parts->action, known);
+      return FALSE;
+    }
+
+  if (rule->resource == KARI_RESOURCE_NONE && parts->resource != NULL)
+    {
+      _kari_permission_set_error (error, KARI_PERMISSION_ERROR_BAD_RESOURCE, permission,
+                                  parts->resource_offset,
+                                  "“%s%s%s” takes no resource, found one @", parts->domain,
+                                  parts->action != NULL ? ":" : "",
+                                  parts->action != NULL ? parts->action : "");
+      return FALSE;
+    }
+  if (rule->resource == KARI_RESOURCE_PATH && parts->resource == NULL)
+    {
+      _kari_permission_set_error (error, KARI_PERMISSION_ERROR_BAD_RESOURCE, permission,
+                                  strlen (permission),
+                                  "missing path @ (such as %s:%s:~/Documents/**)",
+                                  parts->domain, parts->action);
+      return FALSE;
+    }
+
+  if (rule_out != NULL)
+    *rule_out = rule;
+  return TRUE;
 }
 
 /**
  * kari_permission_check_syntax:
- * @permission: a permission string, such as `filesystem:read:~/Documents/…`
+ * @permission: a permission string, such as `network:http:*.github.com`
  * @error: return location for a #KARI_PERMISSION_ERROR
  *
  * Checks that @permission is `domain:action[:resource]` with a known
- * domain, an action that domain has, and a resource that makes sense
- * for it. `secrets` and `notifications` are valid alone.
+ * domain, an action that domain has, and a resource pattern that makes
+ * sense for it; see kari_permission_pattern_parse(). `secrets` and
+ * `notifications` are valid alone. The message of @error quotes
+ * @permission (escaped for display) and names the bad part and its
+ * column.
  *
  * Returns: %TRUE if @permission is well formed
  */
@@ -202,99 +435,12 @@ gboolean
 kari_permission_check_syntax (const char  *permission,
                               GError     **error)
 {
-  g_autofree char *domain = NULL;
-  g_autofree char *action = NULL;
-  const char *resource = NULL;
-  const char *colon;
-  gboolean domain_known = FALSE;
+  g_autoptr(KariPermissionPattern) pattern = NULL;
 
   g_return_val_if_fail (permission != NULL, FALSE);
 
-  if (*permission == '\0' || has_control_chars (permission)
-      || strchr (permission, ' ') != NULL)
-    {
-      g_set_error (error, KARI_PERMISSION_ERROR, KARI_PERMISSION_ERROR_SYNTAX,
-                   "a permission is domain:action[:resource] without spaces or control characters");
-      return FALSE;
-    }
-
-  colon = strchr (permission, ':');
-  domain = colon != NULL ? g_strndup (permission, colon - permission) : g_strdup (permission);
-  if (colon != NULL)
-    {
-      const char *second = strchr (colon + 1, ':');
-
-      action = second != NULL ? g_strndup (colon + 1, second - colon - 1) : g_strdup (colon + 1);
-      if (second != NULL)
-        resource = second + 1;
-      if (*action == '\0' || (resource != NULL && *resource == '\0'))
-        {
-          g_set_error (error, KARI_PERMISSION_ERROR, KARI_PERMISSION_ERROR_SYNTAX,
-                       "“%s” has an empty part: write domain:action[:resource]", permission);
-          return FALSE;
-        }
-    }
-
-  for (gsize i = 0; i < G_N_ELEMENTS (rules); i++)
-    {
-      const PermissionRule *rule = &rules[i];
-
-      if (!g_str_equal (rule->domain, domain))
-        continue;
-      domain_known = TRUE;
-      if (g_strcmp0 (rule->action, action) != 0)
-        continue;
-
-      switch (rule->resource)
-        {
-        case RES_NONE:
-          if (resource != NULL)
-            {
-              g_set_error (error, KARI_PERMISSION_ERROR, KARI_PERMISSION_ERROR_BAD_RESOURCE,
-                           "“%s:%s” takes no resource", domain, action);
-              return FALSE;
-            }
-          return TRUE;
-        case RES_NAME:
-          return resource == NULL || check_name_pattern (resource, error);
-        case RES_HOST:
-          return resource == NULL || check_host_pattern (resource, error);
-        case RES_PATH:
-          if (resource == NULL)
-            {
-              g_set_error (error, KARI_PERMISSION_ERROR, KARI_PERMISSION_ERROR_BAD_RESOURCE,
-                           "“%s:%s” needs a path pattern, such as %s:%s:~/Documents/**",
-                           domain, action, domain, action);
-              return FALSE;
-            }
-          return check_path_pattern (resource, error);
-        default:
-          g_assert_not_reached ();
-        }
-    }
-
-  if (!domain_known)
-    {
-      g_set_error (error, KARI_PERMISSION_ERROR, KARI_PERMISSION_ERROR_UNKNOWN_DOMAIN,
-                   "unknown permission domain “%s” (known: filesystem, network, system, "
-                   "model, ipc, extension, plugin, data, secrets, notifications)", domain);
-      return FALSE;
-    }
-
-  {
-    g_autoptr(GString) known = g_string_new (NULL);
-
-    for (gsize i = 0; i < G_N_ELEMENTS (rules); i++)
-      if (g_str_equal (rules[i].domain, domain) && rules[i].action != NULL)
-        g_string_append_printf (known, "%s%s", known->len > 0 ? ", " : "", rules[i].action);
-    if (action == NULL)
-      g_set_error (error, KARI_PERMISSION_ERROR, KARI_PERMISSION_ERROR_UNKNOWN_ACTION,
-                   "“%s” needs an action (%s)", domain, known->str);
-    else
-      g_set_error (error, KARI_PERMISSION_ERROR, KARI_PERMISSION_ERROR_UNKNOWN_ACTION,
-                   "unknown action “%s” for “%s” (known: %s)", action, domain, known->str);
-  }
-  return FALSE;
+  pattern = kari_permission_pattern_parse (permission, error);
+  return pattern != NULL;
 }
 
 /**
