@@ -25,6 +25,8 @@ typedef enum
   TOKEN_BYTE,
   TOKEN_STAR,     /* any run without `/` */
   TOKEN_DSTAR,    /* any run */
+  TOKEN_SEGS,     /* `**` and `/` at a segment start, before any input */
+  TOKEN_SEGS_LOOP,/* the same once it has consumed something */
 } TokenKind;
 
 struct _KariGlobToken
@@ -75,7 +77,7 @@ closure (const KariGlob *glob,
       {
         const KariGlobToken *t = &glob->tokens[i];
 
-        if (t->kind != TOKEN_BYTE)
+        if (t->kind == TOKEN_STAR || t->kind == TOKEN_DSTAR)
           set_add (s, i + 1);
         if (t->skip != 0)
           set_add (s, t->skip);
@@ -120,6 +122,13 @@ run_nfa (const KariGlob *glob,
                 case TOKEN_STAR:
                   if (c != '/')
                     set_add (&next, i);
+                  break;
+                case TOKEN_SEGS:
+                case TOKEN_SEGS_LOOP:
+                  /* zero or more segments, each ending with its `/` */
+                  set_add (&next, t->kind == TOKEN_SEGS ? i + 1 : i);
+                  if (c == '/')
+                    set_add (&next, t->kind == TOKEN_SEGS ? i + 2 : i + 1);
                   break;
                 case TOKEN_DSTAR:
                 default:
@@ -219,12 +228,21 @@ _kari_glob_compile (KariGlob    *glob,
         {
           gboolean after_slash = c == glob->body || c[-1] == '/';
 
-          tokens[n].kind = TOKEN_DSTAR;
-          /* `**` then `/` at a segment's start may match no segment */
+          /* `**` then `/` at a segment's start may match no segment;
+           * two states, so that option exists only before any input */
           if (after_slash && c[2] == '/')
-            tokens[n].skip = (guint16) (n + 2);
-          n++;
-          c++;
+            {
+              tokens[n].kind = TOKEN_SEGS;
+              tokens[n].skip = (guint16) (n + 2);
+              tokens[n + 1].kind = TOKEN_SEGS_LOOP;
+              n += 2;
+              c += 2;
+            }
+          else
+            {
+              tokens[n++].kind = TOKEN_DSTAR;
+              c++;
+            }
         }
       else if (c[0] == '*')
         tokens[n++].kind = TOKEN_STAR;
