@@ -936,7 +936,7 @@ kari_roles_has_any (KariRoles          *self,
   return FALSE;
 }
 
-/* “is a viewer”, “is an auditor”, “has the roles user and auditor”,
+/* “is a viewer”, “is an auditor” (“a user”: u sounds “you”), “has the roles user and auditor”,
  * “has no role” */
 static char *
 describe_roles (const char * const *roles)
@@ -947,7 +947,7 @@ describe_roles (const char * const *roles)
   if (n == 0)
     return g_strdup ("has no role");
   if (n == 1)
-    return g_strdup_printf ("is %s %s", strchr ("aeiou", roles[0][0]) != NULL ? "an" : "a", roles[0]);
+    return g_strdup_printf ("is %s %s", strchr ("aeio", roles[0][0]) != NULL ? "an" : "a", roles[0]);
   s = g_string_new ("has the roles ");
   for (guint i = 0; i < n; i++)
     g_string_append_printf (s, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", roles[i]);
