@@ -40,6 +40,11 @@ typedef struct
   gboolean        has_colon;  /* a host pattern that names a port */
   guint           n_tokens;
   KariGlobToken  *tokens;
+  /* literal bytes every match starts and ends with, checked before the
+   * NFA runs; and whether the pattern is only prefix, one star, suffix */
+  guint           prefix_len;
+  guint           suffix_len;
+  gboolean        one_star;
 } KariGlob;
 
 gboolean _kari_glob_compile (KariGlob                    *glob,

@@ -67,34 +67,46 @@ set_empty (const StateSet *s)
   return any == 0;
 }
 
-/* Every ε-edge goes forward, so one ascending pass closes the set. */
+/* Every ε-edge goes forward, so one ascending walk over the states in
+ * the set, including those it adds, closes it. */
 static void
 closure (const KariGlob *glob,
          StateSet       *s)
 {
-  for (guint i = 0; i < glob->n_tokens; i++)
-    if (set_has (s, i))
-      {
-        const KariGlobToken *t = &glob->tokens[i];
+  for (guint w = 0; w < N_WORDS; w++)
+    {
+      guint64 done = 0, bits;
 
-        if (t->kind == TOKEN_STAR || t->kind == TOKEN_DSTAR)
-          set_add (s, i + 1);
-        if (t->skip != 0)
-          set_add (s, t->skip);
-      }
+      while ((bits = s->w[w] & ~done) != 0)
+        {
+          guint b = (guint) __builtin_ctzll (bits);
+          guint i = w * 64 + b;
+          const KariGlobToken *t;
+
+          done |= G_GUINT64_CONSTANT (1) << b;
+          if (i >= glob->n_tokens)
+            continue;
+          t = &glob->tokens[i];
+          if (t->kind == TOKEN_STAR || t->kind == TOKEN_DSTAR)
+            set_add (s, i + 1);
+          if (t->skip != 0)
+            set_add (s, t->skip);
+        }
+    }
 }
 
 static gboolean
 run_nfa (const KariGlob *glob,
+         guint           start,
          const char     *text,
          gsize           len,
          gboolean        fold_case)
 {
   StateSet cur = { { 0 } };
 
-  set_add (&cur, 0);
+  set_add (&cur, start);
   closure (glob, &cur);
-  for (gsize p = 0; p < len; p++)
+  for (gsize p = start; p < len; p++)
     {
       guchar c = (guchar) text[p];
       StateSet next = { { 0 } };
@@ -260,6 +272,17 @@ _kari_glob_compile (KariGlob    *glob,
     if (tokens[i].skip == G_MAXUINT16)
       tokens[i].skip = (guint16) n;
   glob->n_tokens = (guint) n;
+
+  while (glob->prefix_len < n && tokens[glob->prefix_len].kind == TOKEN_BYTE
+         && tokens[glob->prefix_len].skip == 0)
+    glob->prefix_len++;
+  while (glob->suffix_len < n - glob->prefix_len
+         && tokens[n - 1 - glob->suffix_len].kind == TOKEN_BYTE
+         && tokens[n - 1 - glob->suffix_len].skip == 0)
+    glob->suffix_len++;
+  glob->one_star = glob->prefix_len + 1 + glob->suffix_len == n
+                   && (tokens[glob->prefix_len].kind == TOKEN_STAR
+                       || tokens[glob->prefix_len].kind == TOKEN_DSTAR);
   glob->tokens = g_steal_pointer (&tokens);
   return TRUE;
 }
@@ -273,17 +296,39 @@ _kari_glob_clear (KariGlob *glob)
   glob->n_tokens = 0;
 }
 
+static inline gboolean
+bytes_equal (const char *a,
+             const char *b,
+             gsize       len,
+             gboolean    fold_case)
+{
+  return fold_case ? g_ascii_strncasecmp (a, b, len) == 0 : memcmp (a, b, len) == 0;
+}
+
 static gboolean
 match_body (const KariGlob *glob,
             const char     *text,
             gsize           len,
             gboolean        fold_case)
 {
+  gsize middle;
+
   if (glob->kind == KARI_GLOB_LITERAL)
-    return len == glob->body_len
-           && (fold_case ? g_ascii_strncasecmp (text, glob->body, len) == 0
-                         : memcmp (text, glob->body, len) == 0);
-  return run_nfa (glob, text, len, fold_case);
+    return len == glob->body_len && bytes_equal (text, glob->body, len, fold_case);
+
+  /* Most rules fail on their literal ends; only the rest needs the NFA. */
+  if (len < glob->prefix_len + glob->suffix_len
+      || !bytes_equal (text, glob->body, glob->prefix_len, fold_case)
+      || !bytes_equal (text + len - glob->suffix_len, glob->body + glob->body_len - glob->suffix_len,
+                       glob->suffix_len, fold_case))
+    return FALSE;
+  if (glob->one_star)
+    {
+      middle = len - glob->prefix_len - glob->suffix_len;
+      return glob->tokens[glob->prefix_len].kind == TOKEN_DSTAR
+             || memchr (text + glob->prefix_len, '/', middle) == NULL;
+    }
+  return run_nfa (glob, glob->prefix_len, text, len, fold_case);
 }
 
 /*
