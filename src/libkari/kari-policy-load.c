@@ -472,7 +472,6 @@ load (Loader      *l,
 {
   g_autoptr(KariPolicy) self = g_object_new (KARI_TYPE_POLICY, NULL);
   g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree char *file_base = NULL;
   const char *base = default_base;
   JsonObject *object;
   JsonNode *rules = NULL;

@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "kari-registry-private.h"
-#include "kari-roles.h"
+#include "kari-roles-private.h"
 
 G_DEFINE_QUARK (kari-roles-error-quark, kari_roles_error)
 
@@ -35,17 +35,6 @@ struct _KariRoles
 
 G_DEFINE_FINAL_TYPE (KariRoles, kari_roles, G_TYPE_OBJECT)
 
-/* The built-in roles and the requirements each satisfies. */
-static const struct
-{
-  const char *name;
-  const char *description;
-  const char *satisfies[3];   /* NULL-terminated; admin satisfies all */
-} builtin_roles[] = {
-  { "admin",  "Installs and removes extensions, grants permissions, sets the policy, manages users", { NULL } },
-  { "user",   "Uses extensions",                                                                   { "user", "viewer", NULL } },
-  { "viewer", "Looks without changing anything",                                                  { "viewer", NULL } },
-};
 
 static const char *action_names[] = {
   [KARI_ADMIN_INSTALL] = "install",
@@ -62,185 +51,6 @@ static const char *action_doing[] = {
   [KARI_ADMIN_POLICY] = "changing the policy",
   [KARI_ADMIN_USERS] = "changing users and roles",
 };
-
-/* ------------------------------------------------------------------ */
-/* Boxed types                                                        */
-
-G_DEFINE_BOXED_TYPE (KariRole, kari_role, kari_role_copy, kari_role_free)
-G_DEFINE_BOXED_TYPE (KariTenantUser, kari_tenant_user, kari_tenant_user_copy, kari_tenant_user_free)
-
-static KariRole *
-role_new (const char *name,
-          const char *description,
-          gboolean    builtin)
-{
-  KariRole *role = g_new0 (KariRole, 1);
-
-  role->name = g_strdup (name);
-  role->description = g_strdup (description);
-  role->builtin = builtin;
-  return role;
-}
-
-KariRole *
-kari_role_copy (const KariRole *self)
-{
-  g_return_val_if_fail (self != NULL, NULL);
-  return role_new (self->name, self->description, self->builtin);
-}
-
-void
-kari_role_free (KariRole *self)
-{
-  if (self == NULL)
-    return;
-  g_free (self->name);
-  g_free (self->description);
-  g_free (self);
-}
-
-KariTenantUser *
-kari_tenant_user_copy (const KariTenantUser *self)
-{
-  KariTenantUser *copy;
-
-  g_return_val_if_fail (self != NULL, NULL);
-  copy = g_new0 (KariTenantUser, 1);
-  copy->user = g_strdup (self->user);
-  copy->roles = g_strdupv (self->roles);
-  copy->implicit = self->implicit;
-  return copy;
-}
-
-void
-kari_tenant_user_free (KariTenantUser *self)
-{
-  if (self == NULL)
-    return;
-  g_free (self->user);
-  g_strfreev (self->roles);
-  g_free (self);
-}
-
-/* ------------------------------------------------------------------ */
-/* Names                                                              */
-
-/**
- * kari_roles_name_is_valid:
- * @name: (nullable): a role name
- *
- * Returns: whether @name is 1 to 32 lowercase ASCII letters, digits,
- *   `-` and `_`
- */
-gboolean
-kari_roles_name_is_valid (const char *name)
-{
-  gsize len;
-
-  if (name == NULL || (len = strlen (name)) == 0 || len > 32)
-    return FALSE;
-  for (const char *c = name; *c; c++)
-    if (!g_ascii_islower (*c) && !g_ascii_isdigit (*c) && *c != '-' && *c != '_')
-      return FALSE;
-  return TRUE;
-}
-
-/**
- * kari_roles_is_builtin:
- * @name: (nullable): a role name
- *
- * Returns: whether @name is admin, user or viewer
- */
-gboolean
-kari_roles_is_builtin (const char *name)
-{
-  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (builtin_roles); i++)
-    if (g_str_equal (name, builtin_roles[i].name))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-tenant_is_valid (const char *tenant)
-{
-  gsize len;
-
-  if (tenant == NULL || (len = strlen (tenant)) == 0 || len > 64 || tenant[0] == '.')
-    return FALSE;
-  for (const char *c = tenant; *c; c++)
-    if (!g_ascii_isalnum (*c) && strchr ("-_.", *c) == NULL)
-      return FALSE;
-  return TRUE;
-}
-
-/* User names come from people and from the network: printable UTF-8
- * without the invisible and direction-changing characters that would
- * let one name pose as another in a list. */
-static gboolean
-user_is_valid (const char *user)
-{
-  gsize len;
-
-  if (user == NULL || (len = strlen (user)) == 0 || len > 256 || !g_utf8_validate (user, len, NULL))
-    return FALSE;
-  for (const char *c = user; *c; c = g_utf8_next_char (c))
-    {
-      gunichar ch = g_utf8_get_char (c);
-
-      if (g_unichar_iscntrl (ch)
-          || (ch >= 0x200B && ch <= 0x200F) || (ch >= 0x202A && ch <= 0x202E)
-          || (ch >= 0x2060 && ch <= 0x2069) || ch == 0xFEFF)
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* A refused name as a message may show it: escaped and cut short. */
-static char *
-show (const char *name)
-{
-  g_autofree char *escaped = g_strescape (name != NULL ? name : "", NULL);
-
-  if (strlen (escaped) > 64)
-    {
-      escaped[61] = '\0';
-      return g_strconcat (escaped, "…", NULL);
-    }
-  return g_steal_pointer (&escaped);
-}
-
-static gboolean
-check_names (const char  *tenant,
-             const char  *user,
-             const char  *role,
-             GError     **error)
-{
-  g_autofree char *shown = NULL;
-
-  if (!tenant_is_valid (tenant))
-    {
-      shown = show (tenant);
-      g_set_error (error, KARI_ROLES_ERROR, KARI_ROLES_ERROR_INVALID_NAME,
-                   "“%s” is not a tenant id (1 to 64 letters, digits, “.”, “_” or “-”)", shown);
-      return FALSE;
-    }
-  if (user != NULL && !user_is_valid (user))
-    {
-      shown = show (user);
-      g_set_error (error, KARI_ROLES_ERROR, KARI_ROLES_ERROR_INVALID_NAME,
-                   "“%s” is not a user name (1 to 256 bytes of UTF-8 without control, "
-                   "invisible or direction-changing characters)", shown);
-      return FALSE;
-    }
-  if (role != NULL && !kari_roles_name_is_valid (role))
-    {
-      shown = show (role);
-      g_set_error (error, KARI_ROLES_ERROR, KARI_ROLES_ERROR_INVALID_NAME,
-                   "“%s” is not a role name (1 to 32 lowercase letters, digits, “-” or “_”)", shown);
-      return FALSE;
-    }
-  return TRUE;
-}
 
 /* ------------------------------------------------------------------ */
 /* SQL                                                                */
@@ -584,7 +394,7 @@ kari_roles_define (KariRoles   *self,
 {
   g_return_val_if_fail (KARI_IS_ROLES (self), FALSE);
 
-  if (!check_names (tenant, NULL, role, error))
+  if (!_kari_roles_check_names (tenant, NULL, role, error))
     return FALSE;
   if (kari_roles_is_builtin (role))
     {
@@ -621,7 +431,7 @@ kari_roles_undefine (KariRoles   *self,
 {
   g_return_val_if_fail (KARI_IS_ROLES (self), FALSE);
 
-  if (!check_names (tenant, NULL, role, error))
+  if (!_kari_roles_check_names (tenant, NULL, role, error))
     return FALSE;
   if (kari_roles_is_builtin (role))
     {
@@ -656,7 +466,7 @@ kari_roles_assign (KariRoles   *self,
 {
   g_return_val_if_fail (KARI_IS_ROLES (self), FALSE);
 
-  if (!check_names (tenant, user == NULL ? "" : user, role, error))
+  if (!_kari_roles_check_names (tenant, user == NULL ? "" : user, role, error))
     return FALSE;
   return change (self, tenant, user, role, do_assign, error);
 }
@@ -684,7 +494,7 @@ kari_roles_unassign (KariRoles   *self,
 {
   g_return_val_if_fail (KARI_IS_ROLES (self), FALSE);
 
-  if (!check_names (tenant, user == NULL ? "" : user, role, error))
+  if (!_kari_roles_check_names (tenant, user == NULL ? "" : user, role, error))
     return FALSE;
   return change (self, tenant, user, role, do_unassign, error);
 }
@@ -709,7 +519,7 @@ kari_roles_remove_user (KariRoles   *self,
 {
   g_return_val_if_fail (KARI_IS_ROLES (self), FALSE);
 
-  if (!check_names (tenant, user == NULL ? "" : user, NULL, error))
+  if (!_kari_roles_check_names (tenant, user == NULL ? "" : user, NULL, error))
     return FALSE;
   return change (self, tenant, user, NULL, do_remove_user, error);
 }
@@ -737,16 +547,15 @@ kari_roles_list_roles (KariRoles   *self,
 
   g_return_val_if_fail (KARI_IS_ROLES (self), NULL);
 
-  if (!check_names (tenant, NULL, NULL, error))
+  if (!_kari_roles_check_names (tenant, NULL, NULL, error))
     return NULL;
-  for (guint i = 0; i < G_N_ELEMENTS (builtin_roles); i++)
-    g_ptr_array_add (roles, role_new (builtin_roles[i].name, builtin_roles[i].description, TRUE));
+  _kari_roles_add_builtins (roles);
 
   g_mutex_lock (&self->registry->lock);
   stmt = prepare (self, error, "Listing roles",
                   "SELECT name, description FROM roles WHERE tenant = ?1 ORDER BY name", tenant, NULL);
   while (stmt != NULL && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (roles, role_new ((const char *) sqlite3_column_text (stmt, 0),
+    g_ptr_array_add (roles, _kari_role_new ((const char *) sqlite3_column_text (stmt, 0),
                                       (const char *) sqlite3_column_text (stmt, 1), FALSE));
   if (stmt != NULL && rc != SQLITE_DONE)
     {
@@ -766,7 +575,7 @@ user_roles (KariRoles   *self,
 {
   g_autoptr(GPtrArray) roles = NULL;
 
-  if (!check_names (tenant, user != NULL ? user : "", NULL, error))
+  if (!_kari_roles_check_names (tenant, user != NULL ? user : "", NULL, error))
     return NULL;
 
   g_mutex_lock (&self->registry->lock);
@@ -838,7 +647,7 @@ kari_roles_list_users (KariRoles   *self,
 
   g_return_val_if_fail (KARI_IS_ROLES (self), NULL);
 
-  if (!check_names (tenant, NULL, NULL, error))
+  if (!_kari_roles_check_names (tenant, NULL, NULL, error))
     return NULL;
 
   g_mutex_lock (&self->registry->lock);
@@ -891,18 +700,6 @@ kari_roles_list_users (KariRoles   *self,
   return g_steal_pointer (&users);
 }
 
-static gboolean
-satisfies (const char *held,
-           const char *required)
-{
-  if (g_str_equal (held, "admin") || g_str_equal (held, required))
-    return TRUE;
-  for (guint i = 0; i < G_N_ELEMENTS (builtin_roles); i++)
-    if (g_str_equal (held, builtin_roles[i].name))
-      return g_strv_contains (builtin_roles[i].satisfies, required);
-  return FALSE;
-}
-
 /**
  * kari_roles_has_any:
  * @self: roles
@@ -931,7 +728,7 @@ kari_roles_has_any (KariRoles          *self,
   held = kari_roles_get_user_roles (self, tenant, user);
   for (guint h = 0; held[h] != NULL; h++)
     for (guint r = 0; required[r] != NULL; r++)
-      if (satisfies (held[h], required[r]))
+      if (_kari_roles_satisfies (held[h], required[r]))
         return TRUE;
   return FALSE;
 }
