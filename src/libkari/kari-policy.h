@@ -7,6 +7,7 @@
 #include <glib-object.h>
 
 #include "kari-diagnostic.h"
+#include "kari-permission-pattern.h"
 
 G_BEGIN_DECLS
 
@@ -44,9 +45,14 @@ typedef enum
  * @roles: (nullable): that user's roles in the tenant
  * @domain: the permission's domain, e.g. `filesystem`
  * @action: its action, e.g. `read`
- * @resource: (nullable): the concrete resource, e.g. `/home/a/x.txt`
+ * @resource: (nullable): the concrete resource, e.g. `/home/a/x.txt`;
+ *   a path must already be absolute and normalised (the engine resolves
+ *   it), or the policy denies
+ * @context: (nullable): what `~` and `$DATA` in rules stand for; without
+ *   it, rules anchored at them never match
  *
- * What a policy decides about.
+ * What a policy decides about. A permission without an action, such as
+ * `secrets`, has a %NULL or empty @action.
  */
 typedef struct
 {
@@ -57,7 +63,13 @@ typedef struct
   const char         *domain;
   const char         *action;
   const char         *resource;
+  const KariPermissionContext *context;
 } KariPolicyQuery;
+
+/** KARI_POLICY_MAX_FILE_SIZE: largest rules file accepted, in bytes (1 MiB) */
+#define KARI_POLICY_MAX_FILE_SIZE (1024 * 1024)
+/** KARI_POLICY_MAX_RULES: most rules a rules file may hold */
+#define KARI_POLICY_MAX_RULES 10000
 
 #define KARI_TYPE_POLICY (kari_policy_get_type ())
 G_DECLARE_FINAL_TYPE (KariPolicy, kari_policy, KARI, POLICY, GObject)
@@ -77,11 +89,15 @@ KariPolicy         *kari_policy_new_from_data   (const char            *base,
                                                  GPtrArray             *diagnostics,
                                                  GError               **error);
 const char         *kari_policy_get_name        (KariPolicy            *self);
+KariPolicy         *kari_policy_get_base        (KariPolicy            *self);
+gboolean            kari_policy_is_builtin      (KariPolicy            *self);
 guint               kari_policy_get_n_rules     (KariPolicy            *self);
 KariPolicyDecision  kari_policy_decide          (KariPolicy            *self,
                                                  const KariPolicyQuery *query,
                                                  const char           **rule);
 JsonNode           *kari_policy_to_json         (KariPolicy            *self);
 const char         *kari_policy_decision_to_string (KariPolicyDecision decision);
+gboolean            kari_policy_decision_from_string (const char        *text,
+                                                 KariPolicyDecision    *decision);
 
 G_END_DECLS

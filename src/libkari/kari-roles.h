@@ -19,6 +19,7 @@ G_BEGIN_DECLS
  * @KARI_ROLES_ERROR_BUILTIN: built-in roles cannot be redefined or removed
  * @KARI_ROLES_ERROR_LAST_ADMIN: the change would leave a tenant without an admin
  * @KARI_ROLES_ERROR_DB: the registry reported an error
+ * @KARI_ROLES_ERROR_NOT_ALLOWED: the user lacks the role an action needs
  */
 typedef enum
 {
@@ -27,7 +28,53 @@ typedef enum
   KARI_ROLES_ERROR_BUILTIN,
   KARI_ROLES_ERROR_LAST_ADMIN,
   KARI_ROLES_ERROR_DB,
+  KARI_ROLES_ERROR_NOT_ALLOWED,
 } KariRolesError;
+
+/**
+ * KariRole:
+ * @name: the role's name
+ * @description: (nullable): what it is for
+ * @builtin: whether it is admin, user or viewer
+ *
+ * A role a tenant knows. Boxed.
+ */
+typedef struct
+{
+  char     *name;
+  char     *description;
+  gboolean  builtin;
+} KariRole;
+
+/**
+ * KariTenantUser:
+ * @user: the user's name
+ * @roles: (array zero-terminated=1): the user's roles in the tenant, sorted
+ * @implicit: the local desktop user's admin role, not stored
+ *
+ * A user of a tenant and their roles. Boxed.
+ */
+typedef struct
+{
+  char     *user;
+  GStrv     roles;
+  gboolean  implicit;
+} KariTenantUser;
+
+#define KARI_TYPE_ROLE (kari_role_get_type ())
+#define KARI_TYPE_TENANT_USER (kari_tenant_user_get_type ())
+
+GType           kari_role_get_type         (void) G_GNUC_CONST;
+KariRole       *kari_role_copy             (const KariRole       *self);
+void            kari_role_free             (KariRole             *self);
+GType           kari_tenant_user_get_type  (void) G_GNUC_CONST;
+KariTenantUser *kari_tenant_user_copy      (const KariTenantUser *self);
+void            kari_tenant_user_free      (KariTenantUser       *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KariRole, kari_role_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KariTenantUser, kari_tenant_user_free)
+
+gboolean    kari_roles_name_is_valid  (const char         *name);
+gboolean    kari_roles_is_builtin     (const char         *name);
 
 /**
  * KariAdminAction:
@@ -78,6 +125,10 @@ gboolean    kari_roles_unassign       (KariRoles          *self,
                                        const char         *tenant,
                                        const char         *user,
                                        const char         *role,
+                                       GError            **error);
+gboolean    kari_roles_remove_user    (KariRoles          *self,
+                                       const char         *tenant,
+                                       const char         *user,
                                        GError            **error);
 GStrv       kari_roles_get_user_roles (KariRoles          *self,
                                        const char         *tenant,
