@@ -52,10 +52,10 @@ gboolean _kari_glob_compile (KariGlob                    *glob,
                              gboolean                     anchors,
                              char                       **message);
 void     _kari_glob_clear   (KariGlob                    *glob);
-gboolean _kari_glob_match   (const KariGlob              *glob,
+gboolean _kari_policy_glob_match   (const KariGlob              *glob,
                              const char                  *text,
                              gboolean                     fold_case);
-gboolean _kari_glob_match_resource (const KariGlob              *glob,
+gboolean _kari_policy_glob_match_resource (const KariGlob              *glob,
                                     const char                  *resource,
                                     const KariPermissionContext *context,
                                     gboolean                     host);

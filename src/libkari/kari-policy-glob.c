@@ -332,14 +332,14 @@ match_body (const KariGlob *glob,
 }
 
 /*
- * _kari_glob_match:
+ * _kari_policy_glob_match:
  *
  * Matches a name field (extension, tenant, user, domain, action). An
  * absent field of the query (%NULL) only matches a pattern that matches
  * anything.
  */
 gboolean
-_kari_glob_match (const KariGlob *glob,
+_kari_policy_glob_match (const KariGlob *glob,
                   const char     *text,
                   gboolean        fold_case)
 {
@@ -363,7 +363,7 @@ folder_len (const char *folder)
 }
 
 /*
- * _kari_glob_match_resource:
+ * _kari_policy_glob_match_resource:
  * @host: the resource is `host[:port]`; hosts compare without case, and
  *   a pattern that names no port matches every port
  *
@@ -371,7 +371,7 @@ folder_len (const char *folder)
  * what they stand for.
  */
 gboolean
-_kari_glob_match_resource (const KariGlob              *glob,
+_kari_policy_glob_match_resource (const KariGlob              *glob,
                            const char                  *resource,
                            const KariPermissionContext *context,
                            gboolean                     host)

@@ -280,11 +280,11 @@ rule_matches (const KariPolicyRule  *rule,
               const char            *action,
               gboolean               host)
 {
-  if (!_kari_glob_match (&rule->domain, query->domain, FALSE)
-      || !_kari_glob_match (&rule->action, action, FALSE)
-      || !_kari_glob_match (&rule->extension, query->extension, FALSE)
-      || !_kari_glob_match (&rule->tenant, query->tenant, FALSE)
-      || !_kari_glob_match (&rule->user, query->user, FALSE))
+  if (!_kari_policy_glob_match (&rule->domain, query->domain, FALSE)
+      || !_kari_policy_glob_match (&rule->action, action, FALSE)
+      || !_kari_policy_glob_match (&rule->extension, query->extension, FALSE)
+      || !_kari_policy_glob_match (&rule->tenant, query->tenant, FALSE)
+      || !_kari_policy_glob_match (&rule->user, query->user, FALSE))
     return FALSE;
 
   if (rule->role != NULL)
@@ -297,7 +297,7 @@ rule_matches (const KariPolicyRule  *rule,
         return FALSE;
     }
 
-  return _kari_glob_match_resource (&rule->resource, query->resource, query->context, host);
+  return _kari_policy_glob_match_resource (&rule->resource, query->resource, query->context, host);
 }
 
 /**
