@@ -261,7 +261,8 @@ kari_grant_store_find (KariGrantStore *self, const char *extension, const char *
 /* TEMPORARY: policies — the three built-ins decide one way each */
 struct _KariPolicy { GObject parent; char *name; KariPolicyDecision decision; };
 G_DEFINE_FINAL_TYPE (KariPolicy, kari_policy, G_TYPE_OBJECT)
-static void kari_policy_class_init (KariPolicyClass *k) {}
+static void kari_policy_finalize (GObject *o) { g_free (((KariPolicy *) o)->name); G_OBJECT_CLASS (kari_policy_parent_class)->finalize (o); }
+static void kari_policy_class_init (KariPolicyClass *k) { G_OBJECT_CLASS (k)->finalize = kari_policy_finalize; }
 static void kari_policy_init (KariPolicy *p) {}
 G_DEFINE_QUARK (kari-policy-error-quark, kari_policy_error)
 
@@ -307,7 +308,8 @@ kari_policy_decide (KariPolicy *self, const KariPolicyQuery *query, const char *
 /* TEMPORARY: roles — the local user is admin, others have what is assigned */
 struct _KariRoles { GObject parent; char *local; GMutex lock; GHashTable *assigned; };
 G_DEFINE_FINAL_TYPE (KariRoles, kari_roles, G_TYPE_OBJECT)
-static void kari_roles_class_init (KariRolesClass *k) {}
+static void kari_roles_finalize (GObject *o) { g_free (((KariRoles *) o)->local); g_hash_table_unref (((KariRoles *) o)->assigned); G_OBJECT_CLASS (kari_roles_parent_class)->finalize (o); }
+static void kari_roles_class_init (KariRolesClass *k) { G_OBJECT_CLASS (k)->finalize = kari_roles_finalize; }
 static void kari_roles_init (KariRoles *r)
 {
   g_mutex_init (&r->lock);
