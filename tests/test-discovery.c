@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <string.h>
+#include <sys/stat.h>
 
 #include "kari-test-util.h"
 
@@ -133,6 +134,29 @@ test_invalid_skipped (Fixture       *f,
   g_assert_true (has_diagnostic (d, KARI_SEVERITY_ERROR, "version"));
   /* A folder without a manifest is simply not an extension. */
   g_assert_false (has_diagnostic (d, KARI_SEVERITY_WARNING, "not-an-extension"));
+}
+
+static void
+test_special_files_skipped (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(KariDiscovery) d = discovery_for (f);
+  g_autofree char *fifo_dir = g_build_filename (f->first, "fifo", NULL);
+  g_autofree char *fifo = g_build_filename (fifo_dir, "extension.json", NULL);
+  g_autofree char *plugin_dir = g_build_filename (f->plugins, "fifo_plugin", NULL);
+  g_autofree char *plugin_fifo = g_build_filename (plugin_dir, "plugin_manifest.json", NULL);
+
+  g_free (kari_test_write_extension (f->first, "good", "good", "1.0.0", NULL));
+  g_assert_cmpint (g_mkdir_with_parents (fifo_dir, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir_with_parents (plugin_dir, 0700), ==, 0);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (mkfifo (plugin_fifo, 0600), ==, 0);
+
+  /* A FIFO in place of a manifest would block a naive reader forever. */
+  kari_discovery_scan (d);
+  g_assert_cmpuint (kari_discovery_get_extensions (d)->len, ==, 1);
+  g_assert_cmpuint (kari_discovery_get_plugins (d)->len, ==, 0);
+  g_assert_true (has_diagnostic (d, KARI_SEVERITY_WARNING, "not a regular file"));
 }
 
 static void
@@ -307,6 +331,7 @@ main (int argc, char **argv)
   ADD ("/discovery/invalid-skipped", test_invalid_skipped);
   ADD ("/discovery/plugins-feed-resolver", test_plugins_feed_resolver);
   ADD ("/discovery/monitor", test_monitor);
+  ADD ("/discovery/special-files-skipped", test_special_files_skipped);
 #undef ADD
   g_test_add_func ("/discovery/missing-paths", test_missing_paths);
   g_test_add_func ("/discovery/env-search-path", test_env_search_path);

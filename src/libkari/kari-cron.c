@@ -264,6 +264,12 @@ kari_cron_parse (const char  *text,
   return g_steal_pointer (&self);
 }
 
+/**
+ * kari_cron_free:
+ * @self: (nullable): a schedule
+ *
+ * Frees @self.
+ */
 void
 kari_cron_free (KariCron *self)
 {

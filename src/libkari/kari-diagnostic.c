@@ -41,6 +41,12 @@ kari_diagnostic_new (KariSeverity  severity,
   return self;
 }
 
+/**
+ * kari_diagnostic_copy:
+ * @self: a diagnostic
+ *
+ * Returns: (transfer full): a copy of @self
+ */
 KariDiagnostic *
 kari_diagnostic_copy (const KariDiagnostic *self)
 {
@@ -49,6 +55,12 @@ kari_diagnostic_copy (const KariDiagnostic *self)
                               self->column, self->path, self->message);
 }
 
+/**
+ * kari_diagnostic_free:
+ * @self: (nullable): a diagnostic
+ *
+ * Frees @self.
+ */
 void
 kari_diagnostic_free (KariDiagnostic *self)
 {
@@ -60,6 +72,12 @@ kari_diagnostic_free (KariDiagnostic *self)
   g_free (self);
 }
 
+/**
+ * kari_severity_to_string:
+ * @severity: a severity
+ *
+ * Returns: `error` or `warning`, as printed in diagnostics
+ */
 const char *
 kari_severity_to_string (KariSeverity severity)
 {

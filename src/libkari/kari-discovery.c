@@ -210,6 +210,12 @@ kari_discovery_new_for_paths (const char * const *extension_paths,
   return self;
 }
 
+/**
+ * kari_discovery_get_extension_paths:
+ * @self: a #KariDiscovery
+ *
+ * Returns: (transfer none): the folders searched for extensions, first wins
+ */
 const char * const *
 kari_discovery_get_extension_paths (KariDiscovery *self)
 {
@@ -217,6 +223,12 @@ kari_discovery_get_extension_paths (KariDiscovery *self)
   return (const char * const *) self->extension_paths;
 }
 
+/**
+ * kari_discovery_get_plugin_paths:
+ * @self: a #KariDiscovery
+ *
+ * Returns: (transfer none): the folders searched for plugins, first wins
+ */
 const char * const *
 kari_discovery_get_plugin_paths (KariDiscovery *self)
 {

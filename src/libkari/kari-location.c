@@ -32,6 +32,12 @@ kari_locations_new (void)
   return self;
 }
 
+/**
+ * kari_locations_ref:
+ * @self: a #KariLocations
+ *
+ * Returns: (transfer full): @self, with one more reference
+ */
 KariLocations *
 kari_locations_ref (KariLocations *self)
 {
@@ -40,6 +46,12 @@ kari_locations_ref (KariLocations *self)
   return self;
 }
 
+/**
+ * kari_locations_unref:
+ * @self: a #KariLocations
+ *
+ * Drops a reference; the map is freed with the last one.
+ */
 void
 kari_locations_unref (KariLocations *self)
 {
@@ -170,6 +182,12 @@ kari_locations_lookup (KariLocations *self,
   return kari_locations_find (self, "", position);
 }
 
+/**
+ * kari_locations_get_size:
+ * @self: a #KariLocations
+ *
+ * Returns: how many paths are recorded
+ */
 guint
 kari_locations_get_size (KariLocations *self)
 {

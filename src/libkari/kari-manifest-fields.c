@@ -27,8 +27,8 @@ has_control_chars (const char *s)
 
 /* Extension, plugin and service names: they become folder and file
  * names, so no path separators, no `..`, no leading dot or dash. */
-static gboolean
-is_valid_name (const char *s)
+gboolean
+_kari_manifest_is_valid_name (const char *s)
 {
   gsize len = strlen (s);
 
@@ -40,13 +40,10 @@ is_valid_name (const char *s)
   return TRUE;
 }
 
-#define NAME_EXPECTED \
-  "a name of 1 to 64 lowercase letters, digits, “-”, “_” or “.”, " \
-  "not starting with “.” or “-”"
 
 /* `ui.reports`, `tasks.generate_daily_report` */
-static gboolean
-is_dotted_identifier (const char *s)
+gboolean
+_kari_manifest_is_dotted_identifier (const char *s)
 {
   gboolean at_start = TRUE;
 
@@ -68,8 +65,8 @@ is_dotted_identifier (const char *s)
   return !at_start;
 }
 
-static gboolean
-is_relative_path (const char *s)
+gboolean
+_kari_manifest_is_relative_path (const char *s)
 {
   g_auto(GStrv) parts = NULL;
 
@@ -84,8 +81,8 @@ is_relative_path (const char *s)
 
 /* URL paths of pages, endpoints and webhooks: `/analytics/data`,
  * `/items/{id}`. */
-static gboolean
-is_url_path (const char *s)
+gboolean
+_kari_manifest_is_url_path (const char *s)
 {
   if (s[0] != '/' || strstr (s, "..") != NULL || strstr (s, "//") != NULL)
     return FALSE;
@@ -95,8 +92,8 @@ is_url_path (const char *s)
   return TRUE;
 }
 
-static gboolean
-is_http_url (const char *s)
+gboolean
+_kari_manifest_is_http_url (const char *s)
 {
   g_autoptr(GUri) uri = g_uri_parse (s, G_URI_FLAGS_NONE, NULL);
 
@@ -106,19 +103,19 @@ is_http_url (const char *s)
 }
 
 /* Adds `value` to the set called `set`; FALSE if it was there already. */
-static gboolean
-add_unique (Validator  *v,
-            const char *set,
-            const char *value)
+gboolean
+_kari_manifest_add_unique (Validator  *v,
+                           const char *set,
+                           const char *value)
 {
   return g_hash_table_add (v->unique, g_strconcat (set, "\x1f", value, NULL));
 }
 
-static void
-report_duplicate (Validator  *v,
-                  const char *path,
-                  const char *what,
-                  const char *value)
+void
+_kari_manifest_report_duplicate (Validator  *v,
+                                 const char *path,
+                                 const char *what,
+                                 const char *value)
 {
   _kari_validator_report (v, KARI_SEVERITY_ERROR, path, "%s “%s” is declared twice", what, value);
 }
@@ -134,7 +131,7 @@ check_name (Validator   *v,
 {
   const char *s = json_node_get_string (node);
 
-  if (!is_valid_name (s))
+  if (!_kari_manifest_is_valid_name (s))
     {
       _kari_validator_expected (v, path, NAME_EXPECTED, node);
       return;
@@ -238,20 +235,20 @@ check_email (Validator   *v,
     _kari_validator_expected (v, path, "an e-mail address", node);
 }
 
-static void
-check_url (Validator   *v,
-           const Field *f,
-           const char  *path,
-           JsonNode    *node)
+void
+_kari_manifest_check_url (Validator   *v,
+                          const Field *f,
+                          const char  *path,
+                          JsonNode    *node)
 {
-  if (!is_http_url (json_node_get_string (node)))
+  if (!_kari_manifest_is_http_url (json_node_get_string (node)))
     _kari_validator_expected (v, path, "an http or https URL", node);
 }
 
 static const Field author_fields[] = {
   { "name",  KIND_STRING, F_REQUIRED, .min = 1, .max = 128 },
   { "email", KIND_STRING, .check = check_email },
-  { "url",   KIND_STRING, .check = check_url },
+  { "url",   KIND_STRING, .check = _kari_manifest_check_url },
   { NULL }
 };
 
@@ -461,7 +458,7 @@ add_dependency (Validator          *v,
           g_autofree char *written_name = at ? g_strndup (spec, at - spec) : g_strdup (spec);
 
           /* Say which half is wrong: the name, or the version range. */
-          if (!is_valid_name (written_name))
+          if (!_kari_manifest_is_valid_name (written_name))
             _kari_validator_expected (v, path, "“name” or “name@constraint” with " NAME_EXPECTED, node);
           else
             _kari_validator_report (v, KARI_SEVERITY_ERROR, path, "%s", error->message);
@@ -474,16 +471,16 @@ add_dependency (Validator          *v,
       constraint = kari_constraint_parse ("*", NULL);
     }
 
-  if (!is_valid_name (name))
+  if (!_kari_manifest_is_valid_name (name))
     {
       _kari_validator_expected (v, path,
                                 allow_constraint ? "“name” or “name@constraint” with " NAME_EXPECTED
                                                  : NAME_EXPECTED, node);
       return;
     }
-  if (!add_unique (v, kari_dependency_kind_to_string (kind), name))
+  if (!_kari_manifest_add_unique (v, kari_dependency_kind_to_string (kind), name))
     {
-      report_duplicate (v, path, "dependency", name);
+      _kari_manifest_report_duplicate (v, path, "dependency", name);
       return;
     }
   g_ptr_array_add (v->info->dependencies, kari_dependency_new (kind, name, constraint));
@@ -644,11 +641,11 @@ static const Field resource_fields[] = {
   { NULL }
 };
 
-static void
-check_argv (Validator   *v,
-            const Field *f,
-            const char  *path,
-            JsonNode    *node)
+void
+_kari_manifest_check_argv (Validator   *v,
+                           const Field *f,
+                           const char  *path,
+                           JsonNode    *node)
 {
   const char *s = json_node_get_string (node);
 
@@ -664,7 +661,7 @@ check_runtime_argv (Validator   *v,
                     const char  *path,
                     JsonNode    *node)
 {
-  check_argv (v, f, path, node);
+  _kari_manifest_check_argv (v, f, path, node);
   if (v->info->runtime == NULL)
     v->info->runtime = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (v->info->runtime, g_strdup (json_node_get_string (node)));
@@ -696,13 +693,13 @@ check_env (Validator   *v,
     }
 }
 
-static void
-check_relative_path (Validator   *v,
-                     const Field *f,
-                     const char  *path,
-                     JsonNode    *node)
+void
+_kari_manifest_check_relative_path (Validator   *v,
+                                    const Field *f,
+                                    const char  *path,
+                                    JsonNode    *node)
 {
-  if (!is_relative_path (json_node_get_string (node)))
+  if (!_kari_manifest_is_relative_path (json_node_get_string (node)))
     _kari_validator_expected (v, path, "a relative path inside the extension, without “..”", node);
 }
 
@@ -710,375 +707,12 @@ static const Field runtime_fields[] = {
   { "command",     KIND_ARRAY, F_REQUIRED | F_NONEMPTY, .item_kind = KIND_STRING,
     .check = check_runtime_argv, .max_items = 256 },
   { "env",         KIND_OBJECT, .check = check_env },
-  { "working_dir", KIND_STRING, .check = check_relative_path },
+  { "working_dir", KIND_STRING, .check = _kari_manifest_check_relative_path },
   { NULL }
 };
 
 /* ------------------------------------------------------------------ */
-/* UI, API, webhooks                                                  */
 
-static void
-check_role (Validator   *v,
-            const Field *f,
-            const char  *path,
-            JsonNode    *node)
-{
-  const char *s = json_node_get_string (node);
-  gboolean ok = g_ascii_islower (*s) && strlen (s) <= 32;
-
-  for (const char *c = s; ok && *c; c++)
-    ok = g_ascii_islower (*c) || g_ascii_isdigit (*c) || *c == '_' || *c == '-';
-  if (!ok)
-    _kari_validator_expected (v, path, "a role name such as “admin” or “user”", node);
-}
-
-static void
-check_page_path (Validator   *v,
-                 const Field *f,
-                 const char  *path,
-                 JsonNode    *node)
-{
-  const char *s = json_node_get_string (node);
-
-  if (!is_url_path (s))
-    _kari_validator_expected (v, path, "a path starting with “/”, such as “/analytics”", node);
-  else if (!add_unique (v, "page", s))
-    report_duplicate (v, path, "page path", s);
-  else
-    g_ptr_array_add (v->info->page_paths, g_strdup (s));
-}
-
-static void
-count_page (Validator   *v,
-            const Field *f,
-            const char  *path,
-            JsonNode    *node)
-{
-  v->n_pages++;
-}
-
-static void
-check_module (Validator   *v,
-              const Field *f,
-              const char  *path,
-              JsonNode    *node)
-{
-  if (!is_dotted_identifier (json_node_get_string (node)))
-    _kari_validator_expected (v, path, "a dotted module name such as “ui.reports”", node);
-}
-
-static void
-check_web_page (Validator   *v,
-                const Field *f,
-                const char  *path,
-                JsonNode    *node)
-{
-  JsonObject *o = json_node_get_object (node);
-  gboolean module = json_object_has_member (o, "module");
-  gboolean file = json_object_has_member (o, "path");
-
-  v->n_web_pages++;
-  if (module == file)
-    _kari_validator_report (v, KARI_SEVERITY_ERROR, path,
-                            module ? "expected either module or path, got both"
-                                   : "expected module or path, got neither");
-}
-
-static const Field page_fields[] = {
-  { "name",        KIND_STRING, F_REQUIRED, .min = 1, .max = 64 },
-  { "path",        KIND_STRING, F_REQUIRED, .check = check_page_path },
-  { "icon",        KIND_STRING, .min = 1, .max = 64 },
-  { "description", KIND_STRING, .max = 1000 },
-  { "permissions", KIND_ARRAY, F_UNIQUE, .item_kind = KIND_STRING, .check = check_role },
-  { "roles",       KIND_ARRAY, F_UNIQUE, .item_kind = KIND_STRING, .check = check_role },
-  { NULL }
-};
-
-/* A web page's `path` is the file of its source inside the extension. */
-static const Field web_page_fields[] = {
-  { "name",        KIND_STRING, F_REQUIRED, .min = 1, .max = 64 },
-  { "module",      KIND_STRING, .check = check_module },
-  { "path",        KIND_STRING, .check = check_relative_path },
-  { "icon",        KIND_STRING, .min = 1, .max = 64 },
-  { "permissions", KIND_ARRAY, F_UNIQUE, .item_kind = KIND_STRING, .check = check_role },
-  { "roles",       KIND_ARRAY, F_UNIQUE, .item_kind = KIND_STRING, .check = check_role },
-  { NULL }
-};
-
-static const Field ui_fields[] = {
-  { "pages",              KIND_ARRAY, .item_kind = KIND_OBJECT, .members = page_fields,
-    .check = count_page, .max_items = 64 },
-  { "control_room_pages", KIND_ARRAY, .item_kind = KIND_OBJECT, .members = page_fields,
-    .check = count_page, .max_items = 64 },
-  { "web_pages",          KIND_ARRAY, .item_kind = KIND_OBJECT, .members = web_page_fields,
-    .check = check_web_page, .max_items = 64 },
-  { "streamlit_pages",    KIND_ARRAY, .item_kind = KIND_OBJECT, .members = web_page_fields,
-    .check = check_web_page, .max_items = 64 },
-  { NULL }
-};
-
-static void
-check_endpoint_path (Validator   *v,
-                     const Field *f,
-                     const char  *path,
-                     JsonNode    *node)
-{
-  const char *s = json_node_get_string (node);
-
-  if (!is_url_path (s))
-    _kari_validator_expected (v, path, "a path starting with “/”, such as “/analytics/data”", node);
-  else if (!add_unique (v, "endpoint", s))
-    report_duplicate (v, path, "endpoint path", s);
-  else
-    g_ptr_array_add (v->info->endpoint_paths, g_strdup (s));
-}
-
-static void
-check_method (Validator   *v,
-              const Field *f,
-              const char  *path,
-              JsonNode    *node)
-{
-  static const char * const methods[] = { "GET", "POST", "PUT", "PATCH", "DELETE", NULL };
-
-  if (!g_strv_contains (methods, json_node_get_string (node)))
-    _kari_validator_expected (v, path, "one of GET, POST, PUT, PATCH, DELETE", node);
-}
-
-static void
-count_endpoint (Validator   *v,
-                const Field *f,
-                const char  *path,
-                JsonNode    *node)
-{
-  v->n_endpoints++;
-}
-
-static const Field endpoint_fields[] = {
-  { "path",        KIND_STRING, F_REQUIRED, .check = check_endpoint_path },
-  { "methods",     KIND_ARRAY, F_REQUIRED | F_NONEMPTY | F_UNIQUE, .item_kind = KIND_STRING,
-    .check = check_method },
-  { "description", KIND_STRING, .max = 1000 },
-  { "permissions", KIND_ARRAY, F_UNIQUE, .item_kind = KIND_STRING, .check = check_role },
-  { "roles",       KIND_ARRAY, F_UNIQUE, .item_kind = KIND_STRING, .check = check_role },
-  { NULL }
-};
-
-static const Field api_fields[] = {
-  { "endpoints", KIND_ARRAY, .item_kind = KIND_OBJECT, .members = endpoint_fields,
-    .check = count_endpoint, .max_items = 256 },
-  { NULL }
-};
-
-static void
-check_config_key (Validator   *v,
-                  const Field *f,
-                  const char  *path,
-                  JsonNode    *node)
-{
-  const char *s = json_node_get_string (node);
-  gboolean ok = g_ascii_isalpha (*s) || *s == '_';
-
-  for (const char *c = s; ok && *c; c++)
-    ok = g_ascii_isalnum (*c) || *c == '_' || *c == '.' || *c == '-';
-  if (!ok)
-    _kari_validator_expected (v, path, "a config key of letters, digits, “_”, “.” and “-”", node);
-}
-
-/* `user.created`; subscriptions may end in `*`: `user-management.*`. */
-static void
-check_event_name (Validator   *v,
-                  const Field *f,
-                  const char  *path,
-                  JsonNode    *node)
-{
-  const char *s = json_node_get_string (node);
-  gboolean wildcard_ok = g_str_equal (f->name, "subscribes") || g_str_equal (f->name, "events");
-  gboolean ok = g_ascii_isalnum (*s) || (wildcard_ok && g_str_equal (s, "*"));
-
-  for (const char *c = s; ok && *c; c++)
-    {
-      if (*c == '*')
-        ok = wildcard_ok && c[1] == '\0' && (c == s || c[-1] == '.');
-      else
-        ok = g_ascii_islower (*c) || g_ascii_isdigit (*c) || strchr ("._-", *c) != NULL;
-    }
-  if (!ok)
-    _kari_validator_expected (v, path,
-                              wildcard_ok ? "an event name such as “user.created”, optionally ending in “.*”"
-                                          : "an event name such as “user.created”", node);
-}
-
-static void
-check_webhook_path (Validator   *v,
-                    const Field *f,
-                    const char  *path,
-                    JsonNode    *node)
-{
-  const char *s = json_node_get_string (node);
-
-  if (!is_url_path (s))
-    _kari_validator_expected (v, path, "a path starting with “/”, such as “/hooks/github”", node);
-  else if (!add_unique (v, "webhook", s))
-    report_duplicate (v, path, "webhook path", s);
-}
-
-static void
-count_webhook (Validator   *v,
-               const Field *f,
-               const char  *path,
-               JsonNode    *node)
-{
-  v->n_webhooks++;
-}
-
-static const Field webhook_fields[] = {
-  { "name",              KIND_STRING, F_REQUIRED, .min = 1, .max = 64 },
-  { "path",              KIND_STRING, F_REQUIRED, .check = check_webhook_path },
-  { "secret_config_key", KIND_STRING, .check = check_config_key },
-  { "events",            KIND_ARRAY, F_UNIQUE, .item_kind = KIND_STRING, .check = check_event_name },
-  { "description",       KIND_STRING, .max = 1000 },
-  { NULL }
-};
-
-/* ------------------------------------------------------------------ */
-/* Background tasks, events, config, marketplace                      */
-
-static void
-check_task_name (Validator   *v,
-                 const Field *f,
-                 const char  *path,
-                 JsonNode    *node)
-{
-  const char *s = json_node_get_string (node);
-
-  if (!is_valid_name (s))
-    _kari_validator_expected (v, path, NAME_EXPECTED, node);
-  else if (!add_unique (v, "task", s))
-    report_duplicate (v, path, "task", s);
-}
-
-static void
-check_schedule (Validator   *v,
-                const Field *f,
-                const char  *path,
-                JsonNode    *node)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KariCron) cron = kari_cron_parse (json_node_get_string (node), &error);
-
-  if (cron == NULL)
-    _kari_validator_report (v, KARI_SEVERITY_ERROR, path, "%s", error->message);
-}
-
-static void
-check_task (Validator   *v,
-            const Field *f,
-            const char  *path,
-            JsonNode    *node)
-{
-  JsonObject *o = json_node_get_object (node);
-  gboolean function = json_object_has_member (o, "function");
-  gboolean command = json_object_has_member (o, "command");
-
-  v->n_tasks++;
-  if (function == command)
-    _kari_validator_report (v, KARI_SEVERITY_ERROR, path,
-                            function ? "expected either function or command, got both"
-                                     : "expected function or command, got neither");
-}
-
-static const Field task_fields[] = {
-  { "name",            KIND_STRING, F_REQUIRED, .check = check_task_name },
-  { "schedule",        KIND_STRING, F_REQUIRED, .check = check_schedule },
-  { "function",        KIND_STRING, .check = check_module },
-  { "command",         KIND_ARRAY, F_NONEMPTY, .item_kind = KIND_STRING, .check = check_argv },
-  { "timeout_seconds", KIND_INTEGER, .expected = "a positive integer", .min = 1, .max = 86400 },
-  { "description",     KIND_STRING, .max = 1000 },
-  { NULL }
-};
-
-static const Field event_fields[] = {
-  { "emits",      KIND_ARRAY, F_UNIQUE, .item_kind = KIND_STRING, .check = check_event_name },
-  { "subscribes", KIND_ARRAY, F_UNIQUE, .item_kind = KIND_STRING, .check = check_event_name },
-  { NULL }
-};
-
-static void
-check_config_schema (Validator   *v,
-                     const Field *f,
-                     const char  *path,
-                     JsonNode    *node)
-{
-  JsonNode *type = json_object_get_member (json_node_get_object (node), "type");
-
-  if (type != NULL && g_strcmp0 (json_node_get_string (type), "object") != 0)
-    {
-      g_autofree char *child = kari_path_append_member (path, "type");
-      _kari_validator_expected (v, child, "“object” (config is a set of named settings)", type);
-    }
-}
-
-static const Field config_fields[] = {
-  { "schema",   KIND_OBJECT, .expected = "a JSON Schema object", .check = check_config_schema },
-  { "defaults", KIND_OBJECT },
-  { NULL }
-};
-
-/* "free", or an amount and an ISO 4217 currency: "4.99 EUR". */
-static void
-check_price (Validator   *v,
-             const Field *f,
-             const char  *path,
-             JsonNode    *node)
-{
-  const char *s = json_node_get_string (node);
-  const char *c = s;
-  gboolean ok;
-
-  if (g_str_equal (s, "free"))
-    return;
-  while (g_ascii_isdigit (*c))
-    c++;
-  ok = c > s;
-  if (ok && *c == '.')
-    {
-      const char *cents = ++c;
-      while (g_ascii_isdigit (*c))
-        c++;
-      ok = c - cents >= 1 && c - cents <= 2;
-    }
-  ok = ok && c[0] == ' ' && g_ascii_isupper (c[1]) && g_ascii_isupper (c[2])
-       && g_ascii_isupper (c[3]) && c[4] == '\0';
-  if (!ok)
-    _kari_validator_expected (v, path, "“free” or an amount and currency such as “4.99 EUR”", node);
-}
-
-/* Icons and screenshots: a file in the package or an https URL. */
-static void
-check_asset (Validator   *v,
-             const Field *f,
-             const char  *path,
-             JsonNode    *node)
-{
-  const char *s = json_node_get_string (node);
-
-  if (g_str_has_prefix (s, "https://") ? !is_http_url (s) : !is_relative_path (s))
-    _kari_validator_expected (v, path, "a relative file path inside the extension or an https URL", node);
-}
-
-static const Field marketplace_fields[] = {
-  { "price",             KIND_STRING, .check = check_price },
-  { "icon",              KIND_STRING, .check = check_asset },
-  { "screenshots",       KIND_ARRAY, F_UNIQUE, .item_kind = KIND_STRING, .check = check_asset, .max_items = 20 },
-  { "support_url",       KIND_STRING, .check = check_url },
-  { "documentation_url", KIND_STRING, .check = check_url },
-  { "homepage_url",      KIND_STRING, .check = check_url },
-  { "repository_url",    KIND_STRING, .check = check_url },
-  { NULL }
-};
-
-/* ------------------------------------------------------------------ */
 /* The root                                                           */
 
 const Field _kari_manifest_root_fields[] = {
@@ -1099,14 +733,14 @@ const Field _kari_manifest_root_fields[] = {
   { "permissions",      KIND_ANY, .check = check_permissions },
   { "resources",        KIND_OBJECT, .members = resource_fields },
   { "runtime",          KIND_OBJECT, .members = runtime_fields },
-  { "ui",               KIND_OBJECT, .members = ui_fields },
-  { "api",              KIND_OBJECT, .members = api_fields },
-  { "webhooks",         KIND_ARRAY, .item_kind = KIND_OBJECT, .members = webhook_fields,
-    .check = count_webhook, .max_items = 64 },
-  { "background_tasks", KIND_ARRAY, .item_kind = KIND_OBJECT, .members = task_fields,
-    .check = check_task, .max_items = 64 },
-  { "events",           KIND_OBJECT, .members = event_fields },
-  { "config",           KIND_OBJECT, .members = config_fields },
-  { "marketplace",      KIND_OBJECT, .members = marketplace_fields },
+  { "ui",               KIND_OBJECT, .members = _kari_manifest_ui_fields },
+  { "api",              KIND_OBJECT, .members = _kari_manifest_api_fields },
+  { "webhooks",         KIND_ARRAY, .item_kind = KIND_OBJECT, .members = _kari_manifest_webhook_fields,
+    .check = _kari_manifest_count_webhook, .max_items = 64 },
+  { "background_tasks", KIND_ARRAY, .item_kind = KIND_OBJECT, .members = _kari_manifest_task_fields,
+    .check = _kari_manifest_check_task, .max_items = 64 },
+  { "events",           KIND_OBJECT, .members = _kari_manifest_event_fields },
+  { "config",           KIND_OBJECT, .members = _kari_manifest_config_fields },
+  { "marketplace",      KIND_OBJECT, .members = _kari_manifest_marketplace_fields },
   { NULL }
 };

@@ -98,6 +98,51 @@ struct _Validator
 
 extern const Field _kari_manifest_root_fields[];
 
+/* Shared by kari-manifest-fields.c and kari-manifest-surface.c */
+#define NAME_EXPECTED \
+  "a name of 1 to 64 lowercase letters, digits, “-”, “_” or “.”, " \
+  "not starting with “.” or “-”"
+gboolean _kari_manifest_is_relative_path         (const char  *s);
+gboolean _kari_manifest_add_unique               (Validator   *v,
+                                                  const char  *set,
+                                                  const char  *value);
+gboolean _kari_manifest_is_http_url              (const char  *s);
+void     _kari_manifest_check_url                (Validator   *v,
+                                                  const Field *f,
+                                                  const char  *path,
+                                                  JsonNode    *node);
+void     _kari_manifest_check_argv               (Validator   *v,
+                                                  const Field *f,
+                                                  const char  *path,
+                                                  JsonNode    *node);
+gboolean _kari_manifest_is_valid_name            (const char  *s);
+void     _kari_manifest_check_relative_path      (Validator   *v,
+                                                  const Field *f,
+                                                  const char  *path,
+                                                  JsonNode    *node);
+gboolean _kari_manifest_is_url_path              (const char  *s);
+void     _kari_manifest_report_duplicate         (Validator   *v,
+                                                  const char  *path,
+                                                  const char  *what,
+                                                  const char  *value);
+gboolean _kari_manifest_is_dotted_identifier     (const char  *s);
+void     _kari_manifest_count_webhook            (Validator   *v,
+                                                  const Field *f,
+                                                  const char  *path,
+                                                  JsonNode    *node);
+void     _kari_manifest_check_task               (Validator   *v,
+                                                  const Field *f,
+                                                  const char  *path,
+                                                  JsonNode    *node);
+extern const Field _kari_manifest_ui_fields[];
+extern const Field _kari_manifest_webhook_fields[];
+extern const Field _kari_manifest_config_fields[];
+extern const Field _kari_manifest_marketplace_fields[];
+extern const Field _kari_manifest_task_fields[];
+extern const Field _kari_manifest_api_fields[];
+extern const Field _kari_manifest_event_fields[];
+
+
 void  _kari_validator_report            (Validator    *v,
                                          KariSeverity  severity,
                                          const char   *path,

@@ -4,16 +4,11 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <glib/gstdio.h>
 
 #include "kari-json.h"
 #include "kari-manifest-private.h"
+#include "kari-text-private.h"
 #include "kari-toml.h"
 
 struct _KariManifest
@@ -190,76 +185,24 @@ kari_manifest_load_data (const char          *data,
   return g_steal_pointer (&self);
 }
 
+/* The reader's errors in this file's terms. */
 static gboolean
 read_limited (const char  *path,
               char       **contents,
               gsize       *length,
               GError     **error)
 {
-  g_autofree char *buffer = NULL;
-  struct stat st;
-  gsize got = 0;
-  int fd;
+  g_autoptr(GError) local_error = NULL;
+  KariManifestError code = KARI_MANIFEST_ERROR_READ;
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, KARI_MANIFEST_ERROR,
-                   saved == ENOENT ? KARI_MANIFEST_ERROR_NOT_FOUND : KARI_MANIFEST_ERROR_READ,
-                   "%s: %s", path, g_strerror (saved));
-      return FALSE;
-    }
-
-  /* Refuse by size before reading, and read at most one byte past the
-   * limit in case the file grows meanwhile. */
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
-    {
-      g_set_error (error, KARI_MANIFEST_ERROR, KARI_MANIFEST_ERROR_READ,
-                   "%s: not a regular file", path);
-      close (fd);
-      return FALSE;
-    }
-  if (st.st_size > KARI_MANIFEST_MAX_SIZE)
-    {
-      g_set_error (error, KARI_MANIFEST_ERROR, KARI_MANIFEST_ERROR_TOO_LARGE,
-                   "%s: %" G_GINT64_FORMAT " bytes is more than a manifest may hold (%d)",
-                   path, (gint64) st.st_size, KARI_MANIFEST_MAX_SIZE);
-      close (fd);
-      return FALSE;
-    }
-
-  buffer = g_malloc (KARI_MANIFEST_MAX_SIZE + 2);
-  while (got < KARI_MANIFEST_MAX_SIZE + 1)
-    {
-      gssize n = read (fd, buffer + got, KARI_MANIFEST_MAX_SIZE + 1 - got);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          int saved = errno;
-          g_set_error (error, KARI_MANIFEST_ERROR, KARI_MANIFEST_ERROR_READ,
-                       "%s: %s", path, g_strerror (saved));
-          close (fd);
-          return FALSE;
-        }
-      if (n == 0)
-        break;
-      got += n;
-    }
-  close (fd);
-
-  if (got > KARI_MANIFEST_MAX_SIZE)
-    {
-      g_set_error (error, KARI_MANIFEST_ERROR, KARI_MANIFEST_ERROR_TOO_LARGE,
-                   "%s: more than a manifest may hold (%d bytes)", path, KARI_MANIFEST_MAX_SIZE);
-      return FALSE;
-    }
-  buffer[got] = '\0';
-  *length = got;
-  *contents = g_steal_pointer (&buffer);
-  return TRUE;
+  if (_kari_text_read_file (path, KARI_MANIFEST_MAX_SIZE, contents, length, &local_error))
+    return TRUE;
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    code = KARI_MANIFEST_ERROR_NOT_FOUND;
+  else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+    code = KARI_MANIFEST_ERROR_TOO_LARGE;
+  g_set_error (error, KARI_MANIFEST_ERROR, code, "%s: %s", path, local_error->message);
+  return FALSE;
 }
 
 /**
@@ -381,6 +324,12 @@ kari_manifest_load_dir (const char  *dir,
 
 #define STRV(array) ((const char * const *) (array)->pdata)
 
+/**
+ * kari_manifest_get_name:
+ * @self: a manifest
+ *
+ * Returns: the extension's name, unique among installed extensions
+ */
 const char *
 kari_manifest_get_name (KariManifest *self)
 {
@@ -401,6 +350,12 @@ kari_manifest_get_version (KariManifest *self)
   return self->info.version;
 }
 
+/**
+ * kari_manifest_get_display_name:
+ * @self: a manifest
+ *
+ * Returns: (nullable): the name shown to people
+ */
 const char *
 kari_manifest_get_display_name (KariManifest *self)
 {
@@ -408,6 +363,12 @@ kari_manifest_get_display_name (KariManifest *self)
   return self->info.display_name != NULL ? self->info.display_name : self->info.name;
 }
 
+/**
+ * kari_manifest_get_description:
+ * @self: a manifest
+ *
+ * Returns: (nullable): the one-paragraph description
+ */
 const char *
 kari_manifest_get_description (KariManifest *self)
 {
@@ -428,6 +389,12 @@ kari_manifest_get_author (KariManifest *self)
   return self->info.author;
 }
 
+/**
+ * kari_manifest_get_license:
+ * @self: a manifest
+ *
+ * Returns: (nullable): the licence, as written
+ */
 const char *
 kari_manifest_get_license (KariManifest *self)
 {
@@ -448,6 +415,12 @@ kari_manifest_get_extension_type (KariManifest *self)
   return self->info.type;
 }
 
+/**
+ * kari_manifest_get_category:
+ * @self: a manifest
+ *
+ * Returns: (nullable): the marketplace category
+ */
 const char *
 kari_manifest_get_category (KariManifest *self)
 {
@@ -634,6 +607,12 @@ kari_manifest_get_dir (KariManifest *self)
   return self->dir;
 }
 
+/**
+ * kari_manifest_get_format:
+ * @self: a manifest
+ *
+ * Returns: whether it was written as JSON or TOML
+ */
 KariManifestFormat
 kari_manifest_get_format (KariManifest *self)
 {

@@ -12,6 +12,7 @@
 #include "kari-json.h"
 #include "kari-manifest.h"
 #include "kari-plugin.h"
+#include "kari-text-private.h"
 
 struct _KariPluginInfo
 {
@@ -128,16 +129,10 @@ kari_plugin_info_load_dir (const char  *dir,
 
   g_return_val_if_fail (dir != NULL, NULL);
 
-  if (!g_file_get_contents (file, &text, &length, &local_error))
+  if (!_kari_text_read_file (file, KARI_MANIFEST_MAX_SIZE, &text, &length, &local_error))
     {
       g_set_error (error, KARI_PLUGIN_ERROR, KARI_PLUGIN_ERROR_INVALID,
-                   "%s", local_error->message);
-      return NULL;
-    }
-  if (length > KARI_MANIFEST_MAX_SIZE)
-    {
-      g_set_error (error, KARI_PLUGIN_ERROR, KARI_PLUGIN_ERROR_INVALID,
-                   "%s: larger than %d bytes", file, KARI_MANIFEST_MAX_SIZE);
+                   "%s: %s", file, local_error->message);
       return NULL;
     }
 

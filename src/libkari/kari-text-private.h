@@ -7,7 +7,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "kari-location.h"
 
@@ -41,5 +41,11 @@ gsize    _kari_text_skip_bom        (const char     *text,
 char    *_kari_text_describe_char   (const char     *text,
                                      gsize           len,
                                      gsize           offset);
+
+gboolean _kari_text_read_file       (const char     *path,
+                                     gsize           max_size,
+                                     char          **contents,
+                                     gsize          *length,
+                                     GError        **error);
 
 G_END_DECLS

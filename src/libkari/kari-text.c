@@ -4,6 +4,13 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
 #include "kari-text-private.h"
 
 void
@@ -100,4 +107,80 @@ _kari_text_describe_char (const char *text,
     return g_strdup_printf ("U+%04X", c);
   return g_strdup_printf ("‘%.*s’", (int) (g_utf8_next_char (text + offset) - (text + offset)),
                           text + offset);
+}
+
+/* Reads a small file that someone else wrote (a manifest, a rules
+ * file): only a regular file, never more than @max_size bytes, and
+ * never blocking on a FIFO or device that was put in its place.
+ * Errors are G_IO_ERROR_NOT_FOUND, _NOT_REGULAR_FILE,
+ * _MESSAGE_TOO_LARGE or _FAILED, with a message naming no path. */
+gboolean
+_kari_text_read_file (const char  *path,
+                      gsize        max_size,
+                      char       **contents,
+                      gsize       *length,
+                      GError     **error)
+{
+  g_autofree char *buffer = NULL;
+  struct stat st;
+  gsize got = 0, want;
+  int fd;
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error_literal (error, G_IO_ERROR,
+                           saved == ENOENT ? G_IO_ERROR_NOT_FOUND : g_io_error_from_errno (saved),
+                           g_strerror (saved));
+      return FALSE;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE, "not a regular file");
+      close (fd);
+      return FALSE;
+    }
+  if ((guint64) st.st_size > max_size)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                   "%" G_GUINT64_FORMAT " bytes is more than the %" G_GSIZE_FORMAT " allowed",
+                   (guint64) st.st_size, max_size);
+      close (fd);
+      return FALSE;
+    }
+
+  /* One byte past what fstat said, to notice a file that grows while
+   * it is read; never past the limit plus one. */
+  want = MIN ((gsize) st.st_size + 1, max_size + 1);
+  buffer = g_malloc (want + 1);
+  while (got < want)
+    {
+      gssize n = read (fd, buffer + got, want - got);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+          g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved), g_strerror (saved));
+          close (fd);
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      got += n;
+    }
+  close (fd);
+
+  if (got > max_size)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                   "more than the %" G_GSIZE_FORMAT " bytes allowed", max_size);
+      return FALSE;
+    }
+  buffer[got] = '\0';
+  *length = got;
+  *contents = g_steal_pointer (&buffer);
+  return TRUE;
 }
