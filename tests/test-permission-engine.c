@@ -839,7 +839,7 @@ test_threads_audited (Fixture       *f,
   /* Changes race the checks. */
   for (guint i = 0; i < 50; i++)
     {
-      g_autoptr(KariGrant) grant = grant_ok (f, "a", "data:write", KARI_SCOPE_SESSION, 0);
+      kari_grant_free (grant_ok (f, "a", "data:write", KARI_SCOPE_SESSION, 0));
       kari_permission_engine_revoke (f->engine, g_get_user_name (), "default", "a", NULL, NULL, NULL, NULL);
       use_policy (f, i % 2 ? "strict" : "permissive");
     }
