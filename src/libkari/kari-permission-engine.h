@@ -144,5 +144,26 @@ gboolean              kari_permission_engine_install_grants (KariPermissionEngin
                                                         const char            *tenant,
                                                         const char            *extension,
                                                         GError               **error);
+gboolean              kari_permission_engine_set_policy_from_file (KariPermissionEngine *self,
+                                                        const char            *actor,
+                                                        const char            *tenant,
+                                                        const char            *base,
+                                                        const char            *rules_path,
+                                                        GPtrArray             *diagnostics,
+                                                        GError               **error);
+gboolean              kari_permission_engine_assign_role (KariPermissionEngine *self,
+                                                        const char            *actor,
+                                                        const char            *tenant,
+                                                        const char            *user,
+                                                        const char            *role,
+                                                        GError               **error);
+gboolean              kari_permission_engine_unassign_role (KariPermissionEngine *self,
+                                                        const char            *actor,
+                                                        const char            *tenant,
+                                                        const char            *user,
+                                                        const char            *role,
+                                                        GError               **error);
+void                  kari_permission_engine_invalidate (KariPermissionEngine *self);
+guint                 kari_permission_engine_get_generation (KariPermissionEngine *self);
 
 G_END_DECLS
