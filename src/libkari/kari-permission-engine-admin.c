@@ -425,6 +425,8 @@ kari_permission_engine_install_grants (KariPermissionEngine  *self,
   g_autoptr(GPtrArray) existing = NULL;
   g_autoptr(GError) reason = NULL;
   g_autofree char *granted_by = NULL;
+  g_autofree char *data_dir = NULL;
+  KariPermissionContext context;
 
   g_return_val_if_fail (KARI_IS_PERMISSION_ENGINE (self), FALSE);
   g_return_val_if_fail (extension != NULL, FALSE);
@@ -448,6 +450,7 @@ kari_permission_engine_install_grants (KariPermissionEngine  *self,
   g_rw_lock_reader_unlock (&self->lock);
   existing = kari_grant_store_list (self->grants, extension, tenant);
   granted_by = g_strconcat ("install:", actor, NULL);
+  _kari_permission_engine_context (tenant, extension, &context, &data_dir);
 
   for (guint i = 0; i < declared->patterns->len; i++)
     {
@@ -459,6 +462,7 @@ kari_permission_engine_install_grants (KariPermissionEngine  *self,
         .domain = kari_permission_pattern_get_domain (pattern),
         .action = kari_permission_pattern_get_action (pattern),
         .resource = kari_permission_pattern_get_resource (pattern),
+        .context = &context,
       };
       const char *rule = NULL;
       g_autofree char *decided_by = NULL;

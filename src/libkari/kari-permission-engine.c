@@ -538,6 +538,7 @@ evaluate (KariPermissionEngine *self,
     .domain = domain,
     .action = action,
     .resource = resource,
+    .context = &context,
   };
   decision = kari_policy_decide (policy, &query, &rule);
   *decided_by = g_strconcat ("policy:", rule != NULL ? rule : kari_policy_get_name (policy), NULL);
