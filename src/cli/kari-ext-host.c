@@ -153,3 +153,14 @@ _kari_ext_format_time (gint64 usec)
 
   return dt != NULL ? g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ") : g_strdup ("?");
 }
+
+/* A GAsyncReadyCallback that keeps the result for a loop waiting on it. */
+void
+_kari_ext_store_result (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}

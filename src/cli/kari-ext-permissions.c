@@ -294,9 +294,11 @@ kari_ext_check (int    argc,
   g_autofree char *tenant = NULL;
   g_autofree char *user = NULL;
   gboolean json = FALSE;
+  gboolean ask = FALSE;
   GOptionEntry entries[] = {
     { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant (default: “default”)"), N_("TENANT") },
     { "user", 'u', 0, G_OPTION_ARG_STRING, &user, N_("The user the extension acts for"), N_("USER") },
+    { "ask", 'a', 0, G_OPTION_ARG_NONE, &ask, N_("When the policy says ask, ask here on the terminal"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the decision as JSON"), NULL },
     { NULL }
   };
@@ -329,6 +331,24 @@ kari_ext_check (int    argc,
   check.extension = argv[1];
   check.permission = argv[2];
   verdict = kari_permission_engine_check (host.engine, &check, &result);
+  if (verdict == KARI_VERDICT_ASK && ask)
+    {
+      g_autoptr(KariPromptAgent) agent = _kari_ext_terminal_agent_new ();
+      g_autoptr(GAsyncResult) async_result = NULL;
+
+      kari_check_result_clear (&result);
+      kari_permission_engine_set_prompt_agent (host.engine, agent);
+      kari_permission_engine_check_async (host.engine, &check, NULL, _kari_ext_store_result, &async_result);
+      while (async_result == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      verdict = kari_permission_engine_check_finish (host.engine, async_result, &result, &error);
+      if (error != NULL)
+        {
+          fprintf (stderr, "kari-ext: %s\n", error->message);
+          _kari_ext_host_close (&host, NULL);
+          return KARI_EXIT_FAILURE;
+        }
+    }
   word = verdict == KARI_VERDICT_ALLOW ? "allow" : verdict == KARI_VERDICT_ASK ? "ask" : "deny";
 
   if (json)

@@ -66,8 +66,16 @@ gboolean       _kari_ext_parse_time    (const char           *text,
                                         gint64               *usec,
                                         GError              **error);
 char          *_kari_ext_format_time   (gint64                usec);
+void           _kari_ext_store_result  (GObject              *source,
+                                        GAsyncResult         *result,
+                                        gpointer              user_data);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KariExtHost, _kari_ext_host_clear)
+
+/* kari-ext-prompt.c: answers permission prompts on the terminal. */
+#define KARI_EXT_TYPE_TERMINAL_AGENT (kari_ext_terminal_agent_get_type ())
+G_DECLARE_FINAL_TYPE (KariExtTerminalAgent, kari_ext_terminal_agent, KARI_EXT, TERMINAL_AGENT, GObject)
+KariPromptAgent *_kari_ext_terminal_agent_new (void);
 
 int            kari_ext_permissions    (int argc, char **argv);
 int            kari_ext_grant          (int argc, char **argv);
