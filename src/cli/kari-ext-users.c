@@ -57,6 +57,25 @@ print_users (GPtrArray *users,
     }
 }
 
+static void
+audit_role_change (KariAuditLog *audit,
+                   const char   *tenant,
+                   const char   *actor,
+                   const char   *detail,
+                   gboolean      allowed)
+{
+  KariAuditEntry entry = { 0 };
+
+  entry.time_usec = g_get_real_time ();
+  entry.kind = KARI_AUDIT_ROLE;
+  entry.tenant = (char *) tenant;
+  entry.user = (char *) actor;
+  entry.allowed = allowed;
+  entry.decided_by = (char *) "kari-ext users";
+  entry.detail = (char *) detail;
+  kari_audit_log_append (audit, &entry);
+}
+
 int
 kari_ext_users (int    argc,
                 char **argv)
@@ -74,7 +93,9 @@ kari_ext_users (int    argc,
   g_autoptr(KariRegistry) registry = NULL;
   g_autoptr(KariRoles) roles = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(KariAuditLog) audit = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *detail = NULL;
   const char *actor = g_get_user_name ();
   Action action = LIST;
   int n_args = 0;
@@ -110,10 +131,23 @@ kari_ext_users (int    argc,
     }
   roles = kari_roles_new (registry, actor);
 
-  if (action != LIST && action != ROLES && !kari_roles_may (roles, tenant, actor, KARI_ADMIN_USERS, &error))
+  if (action != LIST && action != ROLES)
     {
-      fprintf (stderr, "kari-ext: %s\n", error->message);
-      return KARI_EXIT_FAILURE;
+      /* Changes to who may do what are audited, refusals included. */
+      audit = kari_audit_log_open (path, &error);
+      if (audit == NULL)
+        {
+          fprintf (stderr, "kari-ext: %s\n", error->message);
+          return KARI_EXIT_FAILURE;
+        }
+      detail = g_strjoinv (" ", argv + 1);
+      if (!kari_roles_may (roles, tenant, actor, KARI_ADMIN_USERS, &error))
+        {
+          audit_role_change (audit, tenant, actor, detail, FALSE);
+          kari_audit_log_close (audit, NULL);
+          fprintf (stderr, "kari-ext: %s\n", error->message);
+          return KARI_EXIT_FAILURE;
+        }
     }
 
   switch (action)
@@ -166,6 +200,14 @@ kari_ext_users (int    argc,
       g_assert_not_reached ();
     }
 
+  if (audit != NULL)
+    {
+      g_autoptr(GError) close_error = NULL;
+
+      audit_role_change (audit, tenant, actor, detail, ok);
+      if (!kari_audit_log_close (audit, &close_error))
+        fprintf (stderr, "kari-ext: %s\n", close_error->message);
+    }
   if (!ok)
     {
       fprintf (stderr, "kari-ext: %s\n", error->message);
