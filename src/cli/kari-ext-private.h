@@ -44,4 +44,45 @@ const char    *_kari_ext_state_of      (KariRegistry         *registry,
 const char    *_kari_ext_or_dash       (const char           *text);
 JsonNode      *_kari_ext_strv_to_json  (const char * const   *strv);
 
+/* What the permission commands work with (kari-ext-host.c). */
+typedef struct
+{
+  KariDiscovery        *discovery;
+  KariRegistry         *registry;
+  KariAuditLog         *audit;
+  KariPermissionEngine *engine;
+  const char           *actor;
+} KariExtHost;
+
+const char    *_kari_ext_default_tenant (void);
+gboolean       _kari_ext_host_open     (KariExtHost          *host,
+                                        GError              **error);
+gboolean       _kari_ext_host_close    (KariExtHost          *host,
+                                        GError              **error);
+void           _kari_ext_host_clear    (KariExtHost          *host);
+KariManifest  *_kari_ext_host_lookup   (KariExtHost          *host,
+                                        const char           *name);
+gboolean       _kari_ext_parse_time    (const char           *text,
+                                        gint64               *usec,
+                                        GError              **error);
+char          *_kari_ext_format_time   (gint64                usec);
+void           _kari_ext_store_result  (GObject              *source,
+                                        GAsyncResult         *result,
+                                        gpointer              user_data);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KariExtHost, _kari_ext_host_clear)
+
+/* kari-ext-prompt.c: answers permission prompts on the terminal. */
+#define KARI_EXT_TYPE_TERMINAL_AGENT (kari_ext_terminal_agent_get_type ())
+G_DECLARE_FINAL_TYPE (KariExtTerminalAgent, kari_ext_terminal_agent, KARI_EXT, TERMINAL_AGENT, GObject)
+KariPromptAgent *_kari_ext_terminal_agent_new (void);
+
+int            kari_ext_permissions    (int argc, char **argv);
+int            kari_ext_grant          (int argc, char **argv);
+int            kari_ext_revoke         (int argc, char **argv);
+int            kari_ext_check          (int argc, char **argv);
+int            kari_ext_policy         (int argc, char **argv);
+int            kari_ext_audit          (int argc, char **argv);
+int            kari_ext_users          (int argc, char **argv);
+
 G_END_DECLS

@@ -18,6 +18,13 @@ static const KariExtCommand commands[] = {
   { "list",     "",          N_("List the extensions found in the search paths"), kari_ext_list },
   { "info",     N_("NAME"),  N_("Show everything known about one extension"), kari_ext_info },
   { "resolve",  "",          N_("Show the load order and what cannot be resolved"), kari_ext_resolve },
+  { "permissions", N_("NAME"), N_("Show what an extension may ask for and what it was granted"), kari_ext_permissions },
+  { "grant",    N_("NAME PERMISSION"), N_("Grant a declared permission"), kari_ext_grant },
+  { "revoke",   N_("NAME [PERMISSION]"), N_("Revoke one permission, or all of an extension’s grants"), kari_ext_revoke },
+  { "check",    N_("NAME PERMISSION"), N_("Ask the permission engine what it would decide"), kari_ext_check },
+  { "policy",   N_("show|set [NAME]"), N_("Show or change the permission policy"), kari_ext_policy },
+  { "audit",    "",          N_("Query and export the audit log"), kari_ext_audit },
+  { "users",    N_("[ACTION]"), N_("List users and roles of a tenant, or change them"), kari_ext_users },
 };
 
 const KariExtCommand *
@@ -36,7 +43,7 @@ print_global_help (FILE *out)
   fprintf (out, "\n%s\n", _("Manage Kari Control Room extensions."));
   fprintf (out, "\n%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-10s %-8s %s\n", commands[i].name, _(commands[i].parameter),
+    fprintf (out, "  %-12s %-20s %s\n", commands[i].name, _(commands[i].parameter),
              _(commands[i].summary));
   fprintf (out, "\n%s\n", _("Run “kari-ext COMMAND --help” for the options of a command."));
   fprintf (out, "%s\n", _("Search paths: KARI_EXTENSIONS_PATH, then $XDG_DATA_HOME/kari/extensions, "

@@ -1,0 +1,378 @@
+/* kari-ext-permissions.c — `kari-ext permissions|grant|revoke|check`
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include <glib/gi18n.h>
+
+#include "kari-ext-private.h"
+
+static JsonNode *
+grant_to_json (const KariGrant *g)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *granted = _kari_ext_format_time (g->granted_usec);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_int_value (b, g->id);
+  json_builder_set_member_name (b, "permission");
+  json_builder_add_string_value (b, g->permission);
+  json_builder_set_member_name (b, "tenant");
+  json_builder_add_string_value (b, g->tenant);
+  json_builder_set_member_name (b, "user");
+  if (g->user != NULL)
+    json_builder_add_string_value (b, g->user);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "scope");
+  json_builder_add_string_value (b, kari_scope_to_string (g->scope));
+  json_builder_set_member_name (b, "until");
+  if (g->scope == KARI_SCOPE_UNTIL)
+    {
+      g_autofree char *until = _kari_ext_format_time (g->until_usec);
+      json_builder_add_string_value (b, until);
+    }
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "granted_by");
+  json_builder_add_string_value (b, g->granted_by);
+  json_builder_set_member_name (b, "granted");
+  json_builder_add_string_value (b, granted);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static void
+print_grant (const KariGrant *g)
+{
+  g_autofree char *until = g->scope == KARI_SCOPE_UNTIL ? _kari_ext_format_time (g->until_usec) : NULL;
+
+  printf ("  %-40s %-10s %s%s%s %s\n", g->permission, kari_scope_to_string (g->scope),
+          until ? _("until ") : "", until ? until : "", until ? "" : "",
+          g->user ? g->user : _("(every user)"));
+}
+
+int
+kari_ext_permissions (int    argc,
+                      char **argv)
+{
+  const KariExtCommand *command = _kari_ext_lookup_command ("permissions");
+  g_autofree char *tenant = NULL;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant (default: “default”)"), N_("TENANT") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print as JSON"), NULL },
+    { NULL }
+  };
+  g_auto(KariExtHost) host = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) grants = NULL;
+  const char * const *declared;
+  KariManifest *m;
+  int status;
+
+  if ((status = _kari_ext_parse_options (command, entries, &argc, &argv)) >= 0)
+    return status;
+  if (argc != 2)
+    return _kari_ext_usage_error (command, "%s", argc < 2 ? _("no NAME given") : _("too many arguments"));
+  if (tenant == NULL)
+    tenant = g_strdup (_kari_ext_default_tenant ());
+
+  if (!_kari_ext_host_open (&host, &error))
+    {
+      fprintf (stderr, "kari-ext: %s\n", error->message);
+      return KARI_EXIT_FAILURE;
+    }
+  if ((m = _kari_ext_host_lookup (&host, argv[1])) == NULL)
+    return KARI_EXIT_FAILURE;
+
+  declared = kari_manifest_get_permissions (m);
+  grants = kari_grant_store_list (kari_permission_engine_get_grants (host.engine), argv[1], tenant);
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
+      JsonObject *o = json_object_new ();
+      JsonArray *ga = json_array_new ();
+      JsonArray *da = json_array_new ();
+
+      for (guint i = 0; declared != NULL && declared[i] != NULL; i++)
+        {
+          JsonObject *d = json_object_new ();
+          g_autofree char *words = kari_permission_describe (declared[i]);
+
+          json_object_set_string_member (d, "permission", declared[i]);
+          json_object_set_string_member (d, "description", words);
+          json_array_add_object_element (da, d);
+        }
+      for (guint i = 0; i < grants->len; i++)
+        json_array_add_element (ga, grant_to_json (g_ptr_array_index (grants, i)));
+      json_object_set_string_member (o, "extension", argv[1]);
+      json_object_set_string_member (o, "tenant", tenant);
+      json_object_set_array_member (o, "declared", da);
+      json_object_set_array_member (o, "grants", ga);
+      json_node_take_object (root, o);
+      _kari_ext_print_json (root);
+    }
+  else
+    {
+      printf (_("%s may ask for:\n"), argv[1]);
+      if (declared == NULL || declared[0] == NULL)
+        printf ("  %s\n", _("nothing (it declares no permissions)"));
+      for (guint i = 0; declared != NULL && declared[i] != NULL; i++)
+        {
+          g_autofree char *words = kari_permission_describe (declared[i]);
+          printf ("  %-40s %s\n", declared[i], words);
+        }
+      printf (_("\nGranted in tenant “%s”:\n"), tenant);
+      if (grants->len == 0)
+        printf ("  %s\n", _("nothing yet; “kari-ext grant NAME PERMISSION” grants one"));
+      for (guint i = 0; i < grants->len; i++)
+        print_grant (g_ptr_array_index (grants, i));
+    }
+
+  if (!_kari_ext_host_close (&host, &error))
+    {
+      fprintf (stderr, "kari-ext: %s\n", error->message);
+      return KARI_EXIT_FAILURE;
+    }
+  return KARI_EXIT_OK;
+}
+
+int
+kari_ext_grant (int    argc,
+                char **argv)
+{
+  const KariExtCommand *command = _kari_ext_lookup_command ("grant");
+  g_autofree char *tenant = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *scope_text = NULL;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "scope", 's', 0, G_OPTION_ARG_STRING, &scope_text,
+      N_("persistent (default), or until=TIME (RFC 3339 or +1h, +30m, +2d)"), N_("SCOPE") },
+    { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant (default: “default”)"), N_("TENANT") },
+    { "user", 'u', 0, G_OPTION_ARG_STRING, &user, N_("Only for this user (default: every user)"), N_("USER") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the grant as JSON"), NULL },
+    { NULL }
+  };
+  g_auto(KariExtHost) host = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariGrant) grant = NULL;
+  KariScope scope = KARI_SCOPE_PERSISTENT;
+  gint64 until = 0;
+  int status;
+
+  if ((status = _kari_ext_parse_options (command, entries, &argc, &argv)) >= 0)
+    return status;
+  if (argc != 3)
+    return _kari_ext_usage_error (command, "%s", argc < 3 ? _("NAME and PERMISSION are needed")
+                                                         : _("too many arguments"));
+  if (scope_text != NULL && !kari_scope_from_string (scope_text, &scope, &until, &error))
+    return _kari_ext_usage_error (command, "%s", error->message);
+  /* The grant has to outlive this command to mean anything. */
+  if (scope == KARI_SCOPE_ONCE || scope == KARI_SCOPE_SESSION)
+    return _kari_ext_usage_error (command,
+                                  _("a %s grant lives only as long as the program that holds it; "
+                                    "use --scope persistent or --scope until=TIME here, or answer "
+                                    "the Control Room's prompt"),
+                                  kari_scope_to_string (scope));
+  if (tenant == NULL)
+    tenant = g_strdup (_kari_ext_default_tenant ());
+
+  if (!_kari_ext_host_open (&host, &error))
+    {
+      fprintf (stderr, "kari-ext: %s\n", error->message);
+      return KARI_EXIT_FAILURE;
+    }
+  if (_kari_ext_host_lookup (&host, argv[1]) == NULL)
+    return KARI_EXIT_FAILURE;
+
+  grant = kari_permission_engine_grant (host.engine, host.actor, tenant, argv[1], user, argv[2],
+                                        scope, until, &error);
+  if (grant == NULL)
+    {
+      fprintf (stderr, "kari-ext: %s\n", error->message);
+      _kari_ext_host_close (&host, NULL);
+      return KARI_EXIT_FAILURE;
+    }
+
+  if (json)
+    {
+      g_autoptr(JsonNode) node = grant_to_json (grant);
+      _kari_ext_print_json (node);
+    }
+  else
+    printf (_("Granted %s to %s in tenant “%s” (%s).\n"), grant->permission, argv[1], tenant,
+            kari_scope_to_string (grant->scope));
+
+  if (!_kari_ext_host_close (&host, &error))
+    {
+      fprintf (stderr, "kari-ext: %s\n", error->message);
+      return KARI_EXIT_FAILURE;
+    }
+  return KARI_EXIT_OK;
+}
+
+int
+kari_ext_revoke (int    argc,
+                 char **argv)
+{
+  const KariExtCommand *command = _kari_ext_lookup_command ("revoke");
+  g_autofree char *tenant = NULL;
+  g_autofree char *user = NULL;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant (default: “default”)"), N_("TENANT") },
+    { "user", 'u', 0, G_OPTION_ARG_STRING, &user, N_("Only this user’s grants"), N_("USER") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print how many were revoked as JSON"), NULL },
+    { NULL }
+  };
+  g_auto(KariExtHost) host = { 0 };
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+  int status;
+
+  if ((status = _kari_ext_parse_options (command, entries, &argc, &argv)) >= 0)
+    return status;
+  if (argc < 2 || argc > 3)
+    return _kari_ext_usage_error (command, "%s", argc < 2 ? _("no NAME given") : _("too many arguments"));
+  if (tenant == NULL)
+    tenant = g_strdup (_kari_ext_default_tenant ());
+
+  if (!_kari_ext_host_open (&host, &error))
+    {
+      fprintf (stderr, "kari-ext: %s\n", error->message);
+      return KARI_EXIT_FAILURE;
+    }
+  if (_kari_ext_host_lookup (&host, argv[1]) == NULL)
+    return KARI_EXIT_FAILURE;
+
+  if (!kari_permission_engine_revoke (host.engine, host.actor, tenant, argv[1], user,
+                                      argc == 3 ? argv[2] : NULL, &n, &error))
+    {
+      fprintf (stderr, "kari-ext: %s\n", error->message);
+      _kari_ext_host_close (&host, NULL);
+      return KARI_EXIT_FAILURE;
+    }
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) node = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "revoked");
+      json_builder_add_int_value (b, n);
+      json_builder_end_object (b);
+      node = json_builder_get_root (b);
+      _kari_ext_print_json (node);
+    }
+  else if (n == 0)
+    printf (_("%s held no such grant in tenant “%s”; nothing changed.\n"), argv[1], tenant);
+  else
+    printf (g_dngettext (GETTEXT_PACKAGE, "Revoked %u grant of %s.\n", "Revoked %u grants of %s.\n", n),
+            n, argv[1]);
+
+  if (!_kari_ext_host_close (&host, &error))
+    {
+      fprintf (stderr, "kari-ext: %s\n", error->message);
+      return KARI_EXIT_FAILURE;
+    }
+  return KARI_EXIT_OK;
+}
+
+int
+kari_ext_check (int    argc,
+                char **argv)
+{
+  const KariExtCommand *command = _kari_ext_lookup_command ("check");
+  g_autofree char *tenant = NULL;
+  g_autofree char *user = NULL;
+  gboolean json = FALSE;
+  gboolean ask = FALSE;
+  GOptionEntry entries[] = {
+    { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant (default: “default”)"), N_("TENANT") },
+    { "user", 'u', 0, G_OPTION_ARG_STRING, &user, N_("The user the extension acts for"), N_("USER") },
+    { "ask", 'a', 0, G_OPTION_ARG_NONE, &ask, N_("When the policy says ask, ask here on the terminal"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the decision as JSON"), NULL },
+    { NULL }
+  };
+  g_auto(KariExtHost) host = { 0 };
+  g_auto(KariCheckResult) result = { 0 };
+  g_autoptr(GError) error = NULL;
+  KariCheck check = { 0 };
+  KariVerdict verdict;
+  const char *word;
+  int status;
+
+  if ((status = _kari_ext_parse_options (command, entries, &argc, &argv)) >= 0)
+    return status;
+  if (argc != 3)
+    return _kari_ext_usage_error (command, "%s", argc < 3 ? _("NAME and PERMISSION are needed")
+                                                         : _("too many arguments"));
+  if (tenant == NULL)
+    tenant = g_strdup (_kari_ext_default_tenant ());
+
+  if (!_kari_ext_host_open (&host, &error))
+    {
+      fprintf (stderr, "kari-ext: %s\n", error->message);
+      return KARI_EXIT_FAILURE;
+    }
+  if (_kari_ext_host_lookup (&host, argv[1]) == NULL)
+    return KARI_EXIT_FAILURE;
+
+  check.tenant = tenant;
+  check.user = user;
+  check.extension = argv[1];
+  check.permission = argv[2];
+  verdict = kari_permission_engine_check (host.engine, &check, &result);
+  if (verdict == KARI_VERDICT_ASK && ask)
+    {
+      g_autoptr(KariPromptAgent) agent = _kari_ext_terminal_agent_new ();
+      g_autoptr(GAsyncResult) async_result = NULL;
+
+      kari_check_result_clear (&result);
+      kari_permission_engine_set_prompt_agent (host.engine, agent);
+      kari_permission_engine_check_async (host.engine, &check, NULL, _kari_ext_store_result, &async_result);
+      while (async_result == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      verdict = kari_permission_engine_check_finish (host.engine, async_result, &result, &error);
+      if (error != NULL)
+        {
+          fprintf (stderr, "kari-ext: %s\n", error->message);
+          _kari_ext_host_close (&host, NULL);
+          return KARI_EXIT_FAILURE;
+        }
+    }
+  word = verdict == KARI_VERDICT_ALLOW ? "allow" : verdict == KARI_VERDICT_ASK ? "ask" : "deny";
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) node = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "verdict");
+      json_builder_add_string_value (b, word);
+      json_builder_set_member_name (b, "decided_by");
+      json_builder_add_string_value (b, result.decided_by);
+      json_builder_end_object (b);
+      node = json_builder_get_root (b);
+      _kari_ext_print_json (node);
+    }
+  else
+    printf ("%s (%s)\n", word, result.decided_by ? result.decided_by : "-");
+
+  if (!_kari_ext_host_close (&host, &error))
+    {
+      fprintf (stderr, "kari-ext: %s\n", error->message);
+      return KARI_EXIT_FAILURE;
+    }
+  /* A script can tell allowed from the status alone. */
+  return verdict == KARI_VERDICT_ALLOW ? KARI_EXIT_OK : KARI_EXIT_FAILURE;
+}

@@ -1,0 +1,119 @@
+/* kari-ext-policy.c — `kari-ext policy show|set`
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "kari-ext-private.h"
+
+static int
+policy_show (KariExtHost *host,
+             gboolean     json)
+{
+  KariPolicy *policy = kari_permission_engine_get_policy (host->engine);
+  g_autoptr(JsonNode) node = kari_policy_to_json (policy);
+
+  if (json)
+    _kari_ext_print_json (node);
+  else
+    {
+      const char * const *names = kari_policy_builtin_names ();
+
+      printf (_("Policy: %s (%u custom rules)\n"), kari_policy_get_name (policy),
+              kari_policy_get_n_rules (policy));
+      printf ("%s", _("Built-in policies:"));
+      for (guint i = 0; names[i] != NULL; i++)
+        printf (" %s", names[i]);
+      printf ("\n%s\n", _("Change it with “kari-ext policy set NAME” or “kari-ext policy set --rules FILE”."));
+    }
+  return KARI_EXIT_OK;
+}
+
+int
+kari_ext_policy (int    argc,
+                 char **argv)
+{
+  const KariExtCommand *command = _kari_ext_lookup_command ("policy");
+  g_autofree char *tenant = NULL;
+  g_autofree char *rules = NULL;
+  g_autofree char *base = NULL;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "rules", 'r', 0, G_OPTION_ARG_FILENAME, &rules, N_("With set: a JSON file of custom rules"), N_("FILE") },
+    { "base", 'b', 0, G_OPTION_ARG_STRING, &base, N_("With set --rules: the built-in policy under the rules"), N_("NAME") },
+    { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant whose admin makes the change"), N_("TENANT") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print as JSON"), NULL },
+    { NULL }
+  };
+  g_auto(KariExtHost) host = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariPolicy) policy = NULL;
+  g_autoptr(GPtrArray) diagnostics = kari_diagnostics_new ();
+  int status;
+
+  if ((status = _kari_ext_parse_options (command, entries, &argc, &argv)) >= 0)
+    return status;
+  if (argc < 2)
+    return _kari_ext_usage_error (command, "%s", _("say “show” or “set”"));
+  if (strcmp (argv[1], "show") == 0)
+    {
+      if (argc > 2)
+        return _kari_ext_usage_error (command, _("unexpected argument “%s”"), argv[2]);
+    }
+  else if (strcmp (argv[1], "set") == 0)
+    {
+      if ((rules == NULL) == (argc != 3) || argc > 3)
+        return _kari_ext_usage_error (command, "%s", _("“policy set” takes a built-in NAME or --rules FILE"));
+    }
+  else
+    return _kari_ext_usage_error (command, _("unknown action “%s”: say “show” or “set”"), argv[1]);
+  if (tenant == NULL)
+    tenant = g_strdup (_kari_ext_default_tenant ());
+
+  /* A bad rules file is reported before anything is opened or changed. */
+  if (rules != NULL)
+    policy = kari_policy_new_from_file (base != NULL ? base : "balanced", rules, diagnostics, &error);
+  else if (argc == 3)
+    policy = kari_policy_new_builtin (argv[2], &error);
+  if (strcmp (argv[1], "set") == 0 && policy == NULL)
+    {
+      _kari_ext_print_diagnostics (diagnostics);
+      fprintf (stderr, "kari-ext: %s\n", error->message);
+      return KARI_EXIT_FAILURE;
+    }
+  _kari_ext_print_diagnostics (diagnostics);
+
+  if (!_kari_ext_host_open (&host, &error))
+    {
+      fprintf (stderr, "kari-ext: %s\n", error->message);
+      return KARI_EXIT_FAILURE;
+    }
+
+  if (policy != NULL)
+    {
+      if (!kari_permission_engine_set_policy (host.engine, host.actor, tenant, policy, &error))
+        {
+          fprintf (stderr, "kari-ext: %s\n", error->message);
+          _kari_ext_host_close (&host, NULL);
+          return KARI_EXIT_FAILURE;
+        }
+      if (!json)
+        printf (_("The policy is now %s.\n"), kari_policy_get_name (policy));
+    }
+  if (policy == NULL || json)
+    status = policy_show (&host, json);
+  else
+    status = KARI_EXIT_OK;
+
+  if (!_kari_ext_host_close (&host, &error))
+    {
+      fprintf (stderr, "kari-ext: %s\n", error->message);
+      return KARI_EXIT_FAILURE;
+    }
+  return status;
+}

@@ -1,0 +1,144 @@
+/* kari-test-cli.h — running kari-ext on temporary folders, for the CLI tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <string.h>
+
+#include "kari-test-util.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *root;       /* everything this test makes */
+  char *exts;       /* KARI_EXTENSIONS_PATH */
+  char *plugins;    /* KARI_PLUGINS_PATH */
+  char *data_home;  /* XDG_DATA_HOME */
+} Fixture;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Result;
+
+static inline void
+result_clear (Result *r)
+{
+  g_clear_pointer (&r->out, g_free);
+  g_clear_pointer (&r->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
+
+static inline void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->root = g_dir_make_tmp ("kari-cli-XXXXXX", NULL);
+  f->exts = g_build_filename (f->root, "extensions", NULL);
+  f->plugins = g_build_filename (f->root, "plugins", NULL);
+  f->data_home = g_build_filename (f->root, "data", NULL);
+  g_mkdir_with_parents (f->exts, 0700);
+  g_mkdir_with_parents (f->plugins, 0700);
+  g_mkdir_with_parents (f->data_home, 0700);
+}
+
+static inline void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  kari_test_rm_rf (f->root);
+  g_free (f->root);
+  g_free (f->exts);
+  g_free (f->plugins);
+  g_free (f->data_home);
+}
+
+/* Runs kari-ext with the fixture's folders and nothing of the caller's,
+ * @input (or nothing) on its standard input. */
+static inline Result
+run_va (Fixture    *f,
+        const char *exts,
+        const char *plugins,
+        const char *input,
+        va_list     args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                                                       | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                                       | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sys = g_build_filename (f->root, "system", NULL);
+  Result r = { 0 };
+  const char *arg;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("KARI_EXT"));
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_setenv (launcher, "KARI_EXTENSIONS_PATH", exts, TRUE);
+  g_subprocess_launcher_setenv (launcher, "KARI_PLUGINS_PATH", plugins, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", f->data_home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_DIRS", sys, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, input != NULL ? input : "", NULL, &r.out, &r.err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  r.status = g_subprocess_get_exit_status (proc);
+  if (g_test_verbose ())
+    g_printerr ("status %d\n--stdout--\n%s--stderr--\n%s", r.status, r.out, r.err);
+  return r;
+}
+
+static inline Result
+run_with_paths (Fixture    *f,
+                const char *exts,
+                const char *plugins,
+                ...)
+{
+  Result r;
+  va_list args;
+
+  va_start (args, plugins);
+  r = run_va (f, exts, plugins, NULL, args);
+  va_end (args);
+  return r;
+}
+
+static inline Result
+run_with_input (Fixture    *f,
+                const char *input,
+                ...)
+{
+  Result r;
+  va_list args;
+
+  va_start (args, input);
+  r = run_va (f, f->exts, f->plugins, input, args);
+  va_end (args);
+  return r;
+}
+
+#define run(f, ...) run_with_paths ((f), (f)->exts, (f)->plugins, __VA_ARGS__, NULL)
+#define run_input(f, input, ...) run_with_input ((f), (input), __VA_ARGS__, NULL)
+
+static inline JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+G_END_DECLS
