@@ -24,8 +24,13 @@ policy_show (KariExtHost *host,
     {
       const char * const *names = kari_policy_builtin_names ();
 
-      printf (_("Policy: %s (%u custom rules)\n"), kari_policy_get_name (policy),
-              kari_policy_get_n_rules (policy));
+      if (kari_policy_is_builtin (policy))
+        printf (_("Policy: %s (built in)\n"), kari_policy_get_name (policy));
+      else
+        printf (g_dngettext (GETTEXT_PACKAGE, "Policy: %s (%u custom rule over %s)\n",
+                             "Policy: %s (%u custom rules over %s)\n", kari_policy_get_n_rules (policy)),
+                kari_policy_get_name (policy),
+                kari_policy_get_n_rules (policy), kari_policy_get_name (kari_policy_get_base (policy)));
       printf ("%s", _("Built-in policies:"));
       for (guint i = 0; names[i] != NULL; i++)
         printf (" %s", names[i]);
@@ -52,7 +57,6 @@ kari_ext_policy (int    argc,
   };
   g_auto(KariExtHost) host = { 0 };
   g_autoptr(GError) error = NULL;
-  g_autoptr(KariPolicy) policy = NULL;
   g_autoptr(GPtrArray) diagnostics = kari_diagnostics_new ();
   int status;
 
@@ -75,37 +79,34 @@ kari_ext_policy (int    argc,
   if (tenant == NULL)
     tenant = g_strdup (_kari_ext_default_tenant ());
 
-  /* A bad rules file is reported before anything is opened or changed. */
-  if (rules != NULL)
-    policy = kari_policy_new_from_file (base != NULL ? base : "balanced", rules, diagnostics, &error);
-  else if (argc == 3)
-    policy = kari_policy_new_builtin (argv[2], &error);
-  if (strcmp (argv[1], "set") == 0 && policy == NULL)
-    {
-      _kari_ext_print_diagnostics (diagnostics);
-      fprintf (stderr, "kari-ext: %s\n", error->message);
-      return KARI_EXIT_FAILURE;
-    }
-  _kari_ext_print_diagnostics (diagnostics);
-
   if (!_kari_ext_host_open (&host, &error))
     {
       fprintf (stderr, "kari-ext: %s\n", error->message);
       return KARI_EXIT_FAILURE;
     }
 
-  if (policy != NULL)
+  if (strcmp (argv[1], "set") == 0)
     {
-      if (!kari_permission_engine_set_policy (host.engine, host.actor, tenant, policy, &error))
+      /* Saved as an absolute path: the next command may run elsewhere. */
+      g_autofree char *rules_path = rules != NULL ? g_canonicalize_filename (rules, NULL) : NULL;
+      const char *base_name = rules != NULL ? (base != NULL ? base : "balanced") : argv[2];
+
+      if (!kari_permission_engine_set_policy_from_file (host.engine, host.actor, tenant, base_name,
+                                                        rules_path, diagnostics, &error))
         {
-          fprintf (stderr, "kari-ext: %s\n", error->message);
+          _kari_ext_print_diagnostics (diagnostics);
+          /* The diagnostics already say what is wrong with the file. */
+          if (diagnostics->len == 0)
+            fprintf (stderr, "kari-ext: %s\n", error->message);
           _kari_ext_host_close (&host, NULL);
           return KARI_EXIT_FAILURE;
         }
+      _kari_ext_print_diagnostics (diagnostics);
       if (!json)
-        printf (_("The policy is now %s.\n"), kari_policy_get_name (policy));
+        printf (_("The policy is now %s.\n"),
+                kari_policy_get_name (kari_permission_engine_get_policy (host.engine)));
     }
-  if (policy == NULL || json)
+  if (strcmp (argv[1], "show") == 0 || json)
     status = policy_show (&host, json);
   else
     status = KARI_EXIT_OK;

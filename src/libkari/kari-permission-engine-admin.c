@@ -72,11 +72,21 @@ _kari_permission_engine_load_policy (KariRegistry  *registry,
   g_autofree char *base = setting_get (registry, SETTING_POLICY_BASE);
   g_autofree char *rules = setting_get (registry, SETTING_POLICY_RULES);
 
-  /* A saved rules file that no longer loads is an error, not a silent
-   * fall-back to something more permissive. */
-  if (rules != NULL)
-    return kari_policy_new_from_file (base != NULL ? base : DEFAULT_POLICY, rules, NULL, error);
-  return kari_policy_new_builtin (base != NULL ? base : DEFAULT_POLICY, error);
+  g_autoptr(GError) local_error = NULL;
+  KariPolicy *policy;
+
+  policy = rules != NULL ? kari_policy_new_from_file (base != NULL ? base : DEFAULT_POLICY, rules,
+                                                      NULL, &local_error)
+                         : kari_policy_new_builtin (base != NULL ? base : DEFAULT_POLICY, &local_error);
+  if (policy != NULL)
+    return policy;
+
+  /* A saved policy that no longer loads (its rules file was moved, say)
+   * must neither lock the admin out of choosing another one nor fall
+   * back to something more permissive: strict is in force until then. */
+  g_warning ("The saved permission policy does not load (%s); the strict policy is in force "
+             "until another is set", local_error->message);
+  return kari_policy_new_builtin ("strict", error);
 }
 
 /* ------------------------------------------------------------------ */
@@ -298,10 +308,14 @@ policy_replace (KariPermissionEngine  *self,
 {
   g_autoptr(GError) reason = NULL;
   const char *name = kari_policy_get_name (policy);
+  /* What is saved must load again: a built-in by its name, a rules
+   * file by its path over the built-in it falls back to. */
+  const char *base = kari_policy_is_builtin (policy) ? name
+                                                     : kari_policy_get_name (kari_policy_get_base (policy));
   gboolean ok;
 
   g_mutex_lock (&self->admin_lock);
-  ok = setting_set (self->registry, SETTING_POLICY_BASE, name, &reason) &&
+  ok = setting_set (self->registry, SETTING_POLICY_BASE, base, &reason) &&
        setting_set (self->registry, SETTING_POLICY_RULES, rules_path, &reason);
   if (ok)
     {
@@ -350,6 +364,15 @@ kari_permission_engine_set_policy (KariPermissionEngine  *self,
   tenant = tenant != NULL ? tenant : "default";
   if (!actor_may (self, actor, tenant, KARI_ADMIN_POLICY, KARI_AUDIT_POLICY, NULL, NULL, error))
     return FALSE;
+  /* Only a built-in can be saved by name and found again next time. */
+  if (!kari_policy_is_builtin (policy))
+    {
+      g_set_error (error, KARI_PERMISSION_ENGINE_ERROR, KARI_PERMISSION_ENGINE_ERROR_INVALID,
+                   "the policy “%s” comes from a rules file; put it in force with "
+                   "kari_permission_engine_set_policy_from_file () so it is loaded again "
+                   "next time", kari_policy_get_name (policy));
+      return FALSE;
+    }
   return policy_replace (self, actor, tenant, policy, NULL, error);
 }
 
