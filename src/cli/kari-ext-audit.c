@@ -71,10 +71,7 @@ kari_ext_audit (int    argc,
   if (registry != NULL)
     audit = kari_audit_log_open (path, &error);
   if (audit == NULL)
-    {
-      fprintf (stderr, "kari-ext: %s\n", error->message);
-      return KARI_EXIT_FAILURE;
-    }
+    return _kari_ext_fail (NULL, error);
 
   if (format != NULL)
     {
@@ -85,20 +82,14 @@ kari_ext_audit (int    argc,
                                   strcmp (format, "csv") == 0 ? KARI_AUDIT_FORMAT_CSV
                                                               : KARI_AUDIT_FORMAT_JSON_LINES,
                                   out, NULL, &error))
-        {
-          fprintf (stderr, "kari-ext: %s\n", error->message);
-          return KARI_EXIT_FAILURE;
-        }
+        return _kari_ext_fail (NULL, error);
       kari_audit_log_close (audit, NULL);
       return KARI_EXIT_OK;
     }
 
   entries_found = kari_audit_log_query (audit, &query, &error);
   if (entries_found == NULL)
-    {
-      fprintf (stderr, "kari-ext: %s\n", error->message);
-      return KARI_EXIT_FAILURE;
-    }
+    return _kari_ext_fail (NULL, error);
 
   if (json)
     {

@@ -75,6 +75,31 @@ _kari_ext_host_close (KariExtHost  *host,
   return ok;
 }
 
+/* Says what went wrong (when @error is set), closes @host (when given)
+ * so that what was audited is kept, and returns the failure status. */
+int
+_kari_ext_fail (KariExtHost  *host,
+                const GError *error)
+{
+  if (error != NULL)
+    fprintf (stderr, "kari-ext: %s\n", error->message);
+  if (host != NULL)
+    _kari_ext_host_close (host, NULL);
+  return KARI_EXIT_FAILURE;
+}
+
+/* Closes @host and returns @status, or the failure to close it. */
+int
+_kari_ext_finish (KariExtHost *host,
+                  int          status)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!_kari_ext_host_close (host, &error))
+    return _kari_ext_fail (NULL, error);
+  return status;
+}
+
 void
 _kari_ext_host_clear (KariExtHost *host)
 {

@@ -107,10 +107,7 @@ kari_ext_info (int    argc,
   resolution = kari_resolver_resolve (resolver);
   registry = _kari_ext_open_registry (discovery, &error);
   if (registry == NULL || !kari_catalog_sync (registry, discovery, resolution, &error))
-    {
-      fprintf (stderr, "kari-ext: %s\n", error->message);
-      return KARI_EXIT_FAILURE;
-    }
+    return _kari_ext_fail (NULL, error);
   history = kari_registry_get_history (registry, argv[1], NULL);
   versions = kari_registry_list_versions (registry, argv[1], NULL);
   state = _kari_ext_state_of (registry, argv[1]);

@@ -35,15 +35,9 @@ kari_ext_list (int    argc,
   _kari_ext_print_diagnostics (kari_discovery_get_diagnostics (discovery));
   registry = _kari_ext_open_registry (discovery, &error);
   if (registry == NULL)
-    {
-      fprintf (stderr, "kari-ext: %s\n", error->message);
-      return KARI_EXIT_FAILURE;
-    }
+    return _kari_ext_fail (NULL, error);
   if (!kari_catalog_sync (registry, discovery, NULL, &error))
-    {
-      fprintf (stderr, "kari-ext: %s\n", error->message);
-      return KARI_EXIT_FAILURE;
-    }
+    return _kari_ext_fail (NULL, error);
 
   extensions = kari_discovery_get_extensions (discovery);
   if (json)

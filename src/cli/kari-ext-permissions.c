@@ -83,10 +83,7 @@ kari_ext_permissions (int    argc,
     tenant = g_strdup (_kari_ext_default_tenant ());
 
   if (!_kari_ext_host_open (&host, &error))
-    {
-      fprintf (stderr, "kari-ext: %s\n", error->message);
-      return KARI_EXIT_FAILURE;
-    }
+    return _kari_ext_fail (NULL, error);
   if ((m = _kari_ext_host_lookup (&host, argv[1])) == NULL)
     return KARI_EXIT_FAILURE;
 
@@ -135,12 +132,7 @@ kari_ext_permissions (int    argc,
         print_grant (g_ptr_array_index (grants, i));
     }
 
-  if (!_kari_ext_host_close (&host, &error))
-    {
-      fprintf (stderr, "kari-ext: %s\n", error->message);
-      return KARI_EXIT_FAILURE;
-    }
-  return KARI_EXIT_OK;
+  return _kari_ext_finish (&host, KARI_EXIT_OK);
 }
 
 int
@@ -185,10 +177,7 @@ kari_ext_grant (int    argc,
     tenant = g_strdup (_kari_ext_default_tenant ());
 
   if (!_kari_ext_host_open (&host, &error))
-    {
-      fprintf (stderr, "kari-ext: %s\n", error->message);
-      return KARI_EXIT_FAILURE;
-    }
+    return _kari_ext_fail (NULL, error);
   if (_kari_ext_host_lookup (&host, argv[1]) == NULL)
     return KARI_EXIT_FAILURE;
 
@@ -196,9 +185,7 @@ kari_ext_grant (int    argc,
                                         scope, until, &error);
   if (grant == NULL)
     {
-      fprintf (stderr, "kari-ext: %s\n", error->message);
-      _kari_ext_host_close (&host, NULL);
-      return KARI_EXIT_FAILURE;
+      return _kari_ext_fail (&host, error);
     }
 
   if (json)
@@ -210,12 +197,7 @@ kari_ext_grant (int    argc,
     printf (_("Granted %s to %s in tenant “%s” (%s).\n"), grant->permission, argv[1], tenant,
             kari_scope_to_string (grant->scope));
 
-  if (!_kari_ext_host_close (&host, &error))
-    {
-      fprintf (stderr, "kari-ext: %s\n", error->message);
-      return KARI_EXIT_FAILURE;
-    }
-  return KARI_EXIT_OK;
+  return _kari_ext_finish (&host, KARI_EXIT_OK);
 }
 
 int
@@ -245,19 +227,14 @@ kari_ext_revoke (int    argc,
     tenant = g_strdup (_kari_ext_default_tenant ());
 
   if (!_kari_ext_host_open (&host, &error))
-    {
-      fprintf (stderr, "kari-ext: %s\n", error->message);
-      return KARI_EXIT_FAILURE;
-    }
+    return _kari_ext_fail (NULL, error);
   if (_kari_ext_host_lookup (&host, argv[1]) == NULL)
     return KARI_EXIT_FAILURE;
 
   if (!kari_permission_engine_revoke (host.engine, host.actor, tenant, argv[1], user,
                                       argc == 3 ? argv[2] : NULL, &n, &error))
     {
-      fprintf (stderr, "kari-ext: %s\n", error->message);
-      _kari_ext_host_close (&host, NULL);
-      return KARI_EXIT_FAILURE;
+      return _kari_ext_fail (&host, error);
     }
 
   if (json)
@@ -278,12 +255,7 @@ kari_ext_revoke (int    argc,
     printf (g_dngettext (GETTEXT_PACKAGE, "Revoked %u grant of %s.\n", "Revoked %u grants of %s.\n", n),
             n, argv[1]);
 
-  if (!_kari_ext_host_close (&host, &error))
-    {
-      fprintf (stderr, "kari-ext: %s\n", error->message);
-      return KARI_EXIT_FAILURE;
-    }
-  return KARI_EXIT_OK;
+  return _kari_ext_finish (&host, KARI_EXIT_OK);
 }
 
 int
@@ -319,10 +291,7 @@ kari_ext_check (int    argc,
     tenant = g_strdup (_kari_ext_default_tenant ());
 
   if (!_kari_ext_host_open (&host, &error))
-    {
-      fprintf (stderr, "kari-ext: %s\n", error->message);
-      return KARI_EXIT_FAILURE;
-    }
+    return _kari_ext_fail (NULL, error);
   if (_kari_ext_host_lookup (&host, argv[1]) == NULL)
     return KARI_EXIT_FAILURE;
 
@@ -344,9 +313,7 @@ kari_ext_check (int    argc,
       verdict = kari_permission_engine_check_finish (host.engine, async_result, &result, &error);
       if (error != NULL)
         {
-          fprintf (stderr, "kari-ext: %s\n", error->message);
-          _kari_ext_host_close (&host, NULL);
-          return KARI_EXIT_FAILURE;
+          return _kari_ext_fail (&host, error);
         }
     }
   word = verdict == KARI_VERDICT_ALLOW ? "allow" : verdict == KARI_VERDICT_ASK ? "ask" : "deny";
@@ -368,11 +335,6 @@ kari_ext_check (int    argc,
   else
     printf ("%s (%s)\n", word, result.decided_by ? result.decided_by : "-");
 
-  if (!_kari_ext_host_close (&host, &error))
-    {
-      fprintf (stderr, "kari-ext: %s\n", error->message);
-      return KARI_EXIT_FAILURE;
-    }
   /* A script can tell allowed from the status alone. */
-  return verdict == KARI_VERDICT_ALLOW ? KARI_EXIT_OK : KARI_EXIT_FAILURE;
+  return _kari_ext_finish (&host, verdict == KARI_VERDICT_ALLOW ? KARI_EXIT_OK : KARI_EXIT_FAILURE);
 }

@@ -80,10 +80,7 @@ kari_ext_policy (int    argc,
     tenant = g_strdup (_kari_ext_default_tenant ());
 
   if (!_kari_ext_host_open (&host, &error))
-    {
-      fprintf (stderr, "kari-ext: %s\n", error->message);
-      return KARI_EXIT_FAILURE;
-    }
+    return _kari_ext_fail (NULL, error);
 
   if (strcmp (argv[1], "set") == 0)
     {
@@ -96,10 +93,7 @@ kari_ext_policy (int    argc,
         {
           _kari_ext_print_diagnostics (diagnostics);
           /* The diagnostics already say what is wrong with the file. */
-          if (diagnostics->len == 0)
-            fprintf (stderr, "kari-ext: %s\n", error->message);
-          _kari_ext_host_close (&host, NULL);
-          return KARI_EXIT_FAILURE;
+          return _kari_ext_fail (&host, diagnostics->len == 0 ? error : NULL);
         }
       _kari_ext_print_diagnostics (diagnostics);
       if (!json)
@@ -111,10 +105,5 @@ kari_ext_policy (int    argc,
   else
     status = KARI_EXIT_OK;
 
-  if (!_kari_ext_host_close (&host, &error))
-    {
-      fprintf (stderr, "kari-ext: %s\n", error->message);
-      return KARI_EXIT_FAILURE;
-    }
-  return status;
+  return _kari_ext_finish (&host, status);
 }

@@ -60,6 +60,10 @@ gboolean       _kari_ext_host_open     (KariExtHost          *host,
 gboolean       _kari_ext_host_close    (KariExtHost          *host,
                                         GError              **error);
 void           _kari_ext_host_clear    (KariExtHost          *host);
+int            _kari_ext_fail          (KariExtHost          *host,
+                                        const GError         *error);
+int            _kari_ext_finish        (KariExtHost          *host,
+                                        int                   status);
 KariManifest  *_kari_ext_host_lookup   (KariExtHost          *host,
                                         const char           *name);
 gboolean       _kari_ext_parse_time    (const char           *text,

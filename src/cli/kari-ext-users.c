@@ -151,10 +151,7 @@ kari_ext_users (int    argc,
     tenant = g_strdup (_kari_ext_default_tenant ());
 
   if (!_kari_ext_host_open (&host, &error))
-    {
-      fprintf (stderr, "kari-ext: %s\n", error->message);
-      return KARI_EXIT_FAILURE;
-    }
+    return _kari_ext_fail (NULL, error);
   roles = kari_permission_engine_get_roles (host.engine);
 
   switch (action)
@@ -197,15 +194,9 @@ kari_ext_users (int    argc,
     }
 
   if (!ok)
-    {
-      fprintf (stderr, "kari-ext: %s\n", error->message);
-      return KARI_EXIT_FAILURE;
-    }
+    return _kari_ext_fail (&host, error);
   if (!_kari_ext_host_close (&host, &error))
-    {
-      fprintf (stderr, "kari-ext: %s\n", error->message);
-      return KARI_EXIT_FAILURE;
-    }
+    return _kari_ext_fail (NULL, error);
   if (action != LIST && action != ROLES)
     {
       if (json)
