@@ -40,9 +40,12 @@ struct _KariAuditLog
 
   /* The ring: a bounded multi-producer, single-consumer queue of slots
    * (Vyukov's sequence-numbered ring). Producers only touch
-   * enqueue_pos and their slot, so it sits on a cache line of its own. */
-  guint64        enqueue_pos  __attribute__ ((aligned (64)));
-  char           pad0[56];
+   * enqueue_pos and their slot, so it is padded onto a cache line of its
+   * own. Padding rather than alignment: GObject instances are only
+   * malloc-aligned, so a 64-byte aligned member would be misaligned. */
+  char           pad_before[64];
+  guint64        enqueue_pos;
+  char           pad_after[56];
   guint64        committed;     /* entries durable so far (atomic) */
   int            writer_sleeping;
   int            n_space_waiters;
