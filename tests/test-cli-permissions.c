@@ -334,6 +334,21 @@ test_audit_export (Fixture       *f,
     g_auto(Result) r = run (f, "audit", "--format", "xml");
     g_assert_cmpint (r.status, ==, 2);
   }
+  {
+    g_auto(Result) r = run (f, "audit", "--retention", "-3");
+    g_assert_cmpint (r.status, ==, 2);
+  }
+  {
+    /* Recent entries survive a retention of a day; the change is audited. */
+    g_auto(Result) r = run (f, "audit", "--retention", "1", "--json");
+    g_autoptr(JsonNode) root = parse_json (r.out);
+
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpint (json_object_get_int_member (object_of (root), "retention_days"), ==, 1);
+    g_assert_cmpint (json_object_get_int_member (object_of (root), "deleted"), ==, 0);
+  }
+  g_assert_cmpuint (count_audit (f, "check", "deny"), ==, 1);
+  g_assert_cmpuint (count_audit (f, "policy", "allow"), ==, 1);
 }
 
 static void

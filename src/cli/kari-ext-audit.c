@@ -12,6 +12,65 @@
 
 #include "kari-ext-private.h"
 
+/* Changing how long the log keeps entries is an admin's decision, and
+ * is itself kept in the log. */
+static int
+set_retention (KariRegistry *registry,
+               KariAuditLog *audit,
+               const char   *tenant,
+               guint         days,
+               gboolean      json)
+{
+  g_autoptr(KariRoles) roles = kari_roles_new (registry, g_get_user_name ());
+  g_autoptr(GError) error = NULL;
+  g_autofree char *detail = g_strdup_printf ("audit retention %u days", days);
+  KariAuditEntry entry = { 0 };
+  guint64 n_deleted = 0;
+  gboolean ok;
+
+  tenant = tenant != NULL ? tenant : _kari_ext_default_tenant ();
+  ok = kari_roles_may (roles, tenant, g_get_user_name (), KARI_ADMIN_POLICY, &error)
+       && kari_audit_log_set_retention_days (audit, days, &error)
+       && kari_audit_log_apply_retention (audit, &n_deleted, &error);
+
+  entry.kind = KARI_AUDIT_POLICY;
+  entry.tenant = (char *) tenant;
+  entry.user = (char *) g_get_user_name ();
+  entry.allowed = ok;
+  entry.decided_by = (char *) "kari-ext audit --retention";
+  entry.detail = detail;
+  kari_audit_log_append (audit, &entry);
+  if (!kari_audit_log_close (audit, ok ? &error : NULL))
+    ok = FALSE;
+  if (!ok)
+    return _kari_ext_fail (NULL, error);
+
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) node = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "retention_days");
+      json_builder_add_int_value (b, days);
+      json_builder_set_member_name (b, "deleted");
+      json_builder_add_int_value (b, (gint64) n_deleted);
+      json_builder_end_object (b);
+      node = json_builder_get_root (b);
+      _kari_ext_print_json (node);
+    }
+  else if (days == 0)
+    printf ("%s\n", _("Audit entries are kept forever."));
+  else
+    {
+      printf (g_dngettext (GETTEXT_PACKAGE, "Audit entries are kept %u day; ",
+                           "Audit entries are kept %u days; ", days), days);
+      printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GUINT64_FORMAT " older entry was deleted.\n",
+                           "%" G_GUINT64_FORMAT " older entries were deleted.\n", n_deleted), n_deleted);
+    }
+  return KARI_EXIT_OK;
+}
+
 int
 kari_ext_audit (int    argc,
                 char **argv)
@@ -19,7 +78,7 @@ kari_ext_audit (int    argc,
   const KariExtCommand *command = _kari_ext_lookup_command ("audit");
   g_autofree char *extension = NULL, *tenant = NULL, *user = NULL, *permission = NULL;
   g_autofree char *decision = NULL, *since = NULL, *until = NULL, *format = NULL;
-  int limit = 0, offset = 0;
+  int limit = 0, offset = 0, retention = G_MININT;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
     { "extension", 'e', 0, G_OPTION_ARG_STRING, &extension, N_("Only this extension"), N_("NAME") },
@@ -33,6 +92,8 @@ kari_ext_audit (int    argc,
     { "offset", 0, 0, G_OPTION_ARG_INT, &offset, N_("Skip this many, for paging"), N_("N") },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("Export as “csv” or “json” (JSON Lines)"), N_("FORMAT") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the page as one JSON array"), NULL },
+    { "retention", 0, 0, G_OPTION_ARG_INT, &retention,
+      N_("Keep entries this many days (0: forever) and delete older ones now; needs the admin role"), N_("DAYS") },
     { NULL }
   };
   g_autoptr(KariRegistry) registry = NULL;
@@ -47,6 +108,8 @@ kari_ext_audit (int    argc,
     return status;
   if (argc > 1)
     return _kari_ext_usage_error (command, _("unexpected argument “%s”"), argv[1]);
+  if (retention != G_MININT && retention < 0)
+    return _kari_ext_usage_error (command, "%s", _("--retention takes a number of days from 0 up"));
   if (limit < 0 || offset < 0)
     return _kari_ext_usage_error (command, "%s", _("--limit and --offset take a number from 0 up"));
   if (decision != NULL && strcmp (decision, "allow") != 0 && strcmp (decision, "deny") != 0)
@@ -72,6 +135,9 @@ kari_ext_audit (int    argc,
     audit = kari_audit_log_open (path, &error);
   if (audit == NULL)
     return _kari_ext_fail (NULL, error);
+
+  if (retention != G_MININT)
+    return set_retention (registry, audit, tenant, (guint) retention, json);
 
   if (format != NULL)
     {
