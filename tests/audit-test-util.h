@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "kari-audit-private.h"
+#include "kari-test-util.h"
 
 G_BEGIN_DECLS
 
@@ -18,27 +19,6 @@ typedef struct
   char *dir;
   char *path;
 } Fixture;
-
-static inline void
-rm_rf (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-
-  if (dir != NULL)
-    {
-      const char *name;
-
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          rm_rf (child);
-        }
-      g_dir_close (dir);
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
 
 static inline void
 fixture_set_up (Fixture       *f,
@@ -55,7 +35,7 @@ static inline void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  rm_rf (f->dir);
+  kari_test_rm_rf (f->dir);
   g_free (f->dir);
   g_free (f->path);
 }

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "kari.h"
+#include "kari-test-util.h"
 
 /* Private: every check evaluated in full (kari-permission-engine-private.h). */
 void _kari_permission_engine_set_cache_enabled (KariPermissionEngine *self, gboolean enabled);
@@ -131,27 +132,6 @@ typedef struct
   KariPermissionEngine *engine;
 } Fixture;
 
-static void
-rm_rf (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-
-  if (dir != NULL)
-    {
-      const char *name;
-
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          rm_rf (child);
-        }
-      g_dir_close (dir);
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
 static KariPermissionEngine *
 engine_new (Fixture *f)
 {
@@ -196,7 +176,7 @@ fixture_tear_down (Fixture       *f,
     g_assert_true (kari_audit_log_close (f->audit, NULL));
   g_clear_object (&f->audit);
   g_clear_object (&f->registry);
-  rm_rf (f->dir);
+  kari_test_rm_rf (f->dir);
   g_free (f->dir);
   g_free (f->path);
 }

@@ -15,33 +15,13 @@
 #include <unistd.h>
 
 #include "kari-registry.h"
+#include "kari-test-util.h"
 
 typedef struct
 {
   char *dir;
   char *path;   /* dir/data/kari/registry.db: the parents do not exist yet */
 } Fixture;
-
-static void
-rm_rf (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-
-  if (dir != NULL)
-    {
-      const char *name;
-
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          rm_rf (child);
-        }
-      g_dir_close (dir);
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
 
 static void
 fixture_set_up (Fixture       *f,
@@ -58,7 +38,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  rm_rf (f->dir);
+  kari_test_rm_rf (f->dir);
   g_assert_false (g_file_test (f->dir, G_FILE_TEST_EXISTS));
   g_free (f->dir);
   g_free (f->path);
@@ -1261,6 +1241,6 @@ main (int    argc,
   ADD ("/registry/concurrent/shared-object", test_shared_between_threads);
 
   status = g_test_run ();
-  rm_rf (data_home);
+  kari_test_rm_rf (data_home);
   return status;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "kari-audit.h"
+#include "../kari-test-util.h"
 
 #define N_PRODUCERS      2
 #define SUSTAIN_SECONDS  3
@@ -25,27 +26,6 @@ compare_double (const void *a,
   double x = *(const double *) a, y = *(const double *) b;
 
   return (x > y) - (x < y);
-}
-
-static void
-rm_rf (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-
-  if (dir != NULL)
-    {
-      const char *name;
-
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          rm_rf (child);
-        }
-      g_dir_close (dir);
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
 }
 
 static void
@@ -291,6 +271,6 @@ main (void)
 
       benches[i] (path);
     }
-  rm_rf (dir);
+  kari_test_rm_rf (dir);
   return 0;
 }

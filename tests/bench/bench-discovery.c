@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "kari.h"
+#include "../kari-test-util.h"
 
 #define N_EXTENSIONS 1000
 #define RUNS 9
@@ -16,23 +17,6 @@ cmp_double (gconstpointer a, gconstpointer b)
 {
   double x = *(const double *) a, y = *(const double *) b;
   return (x > y) - (x < y);
-}
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        rm_rf (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 static void
@@ -129,9 +113,9 @@ main (int argc, char **argv)
     g_print ("file monitor, new extension to signal: median %.0f ms (max %.0f); target < 1000 ms\n",
              latencies[RUNS / 2], latencies[RUNS - 1]);
     kari_discovery_stop_monitoring (d);
-    rm_rf (watch_root);
+    kari_test_rm_rf (watch_root);
   }
 
-  rm_rf (root);
+  kari_test_rm_rf (root);
   return 0;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "kari.h"
+#include "../kari-test-util.h"
 
 /* Private: every check evaluated in full (kari-permission-engine-private.h). */
 void _kari_permission_engine_set_cache_enabled (KariPermissionEngine *self, gboolean enabled);
@@ -25,27 +26,6 @@ compare_double (const void *a,
   double x = *(const double *) a, y = *(const double *) b;
 
   return (x > y) - (x < y);
-}
-
-static void
-rm_rf (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-
-  if (dir != NULL)
-    {
-      const char *name;
-
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          rm_rf (child);
-        }
-      g_dir_close (dir);
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
 }
 
 /* Median nanoseconds per check over N_BATCHES batches of @batch. With
@@ -158,6 +138,6 @@ main (void)
   g_clear_object (&engine);
   g_clear_object (&audit);
   g_clear_object (&registry);
-  rm_rf (dir);
+  kari_test_rm_rf (dir);
   return 0;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "kari-registry.h"
+#include "../kari-test-util.h"
 
 #define N_EXTENSIONS 1000
 #define N_BATCHES    31
@@ -20,27 +21,6 @@ compare_double (const void *a,
   double x = *(const double *) a, y = *(const double *) b;
 
   return (x > y) - (x < y);
-}
-
-static void
-rm_rf (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-
-  if (dir != NULL)
-    {
-      const char *name;
-
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          rm_rf (child);
-        }
-      g_dir_close (dir);
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
 }
 
 int
@@ -113,6 +93,6 @@ main (void)
 
   g_clear_object (&registry);
   g_strfreev (names);
-  rm_rf (dir);
+  kari_test_rm_rf (dir);
   return 0;
 }
