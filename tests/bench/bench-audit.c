@@ -10,6 +10,7 @@
 
 #include "kari-audit.h"
 #include "../kari-test-util.h"
+#include "kari-bench-util.h"
 
 #define N_PRODUCERS      2
 #define SUSTAIN_SECONDS  3
@@ -18,15 +19,6 @@
 #define N_ROWS           1000000
 #define N_EXTENSIONS     100
 #define QUERY_RUNS       51
-
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
 
 static void
 die (const char *what,
@@ -152,14 +144,14 @@ bench_latency (const char *path)
 
       for (guint i = 0; i < LATENCY_BATCH; i++)
         kari_audit_log_append (log, &entry);
-      per_append[b] = (double) (g_get_monotonic_time () - t0) * 1000.0 / LATENCY_BATCH;
+      per_append[b] = kari_bench_ns_per (t0, LATENCY_BATCH);
       /* a realistic pace: the writer keeps up, no back-pressure */
       g_usleep (2000);
     }
   if (!kari_audit_log_flush (log, &error))
     die ("flush", error);
 
-  qsort (per_append, LATENCY_BATCHES, sizeof (double), compare_double);
+  kari_bench_sort (per_append, LATENCY_BATCHES);
   printf ("audit append() latency, median of %d batches of %d: %.0f ns (aim 100-200 ns; "
           "the cached check's whole budget is 500 ns) %s\n",
           LATENCY_BATCHES, LATENCY_BATCH, per_append[LATENCY_BATCHES / 2],
@@ -245,10 +237,10 @@ bench_query (const char *path)
 
       if (rows == NULL)
         die ("query", error);
-      ms[r] = (double) (g_get_monotonic_time () - start) / 1000.0;
+      ms[r] = kari_bench_ms_since (start);
       n_rows = rows->len;
     }
-  qsort (ms, QUERY_RUNS, sizeof (double), compare_double);
+  kari_bench_sort (ms, QUERY_RUNS);
   printf ("audit query over %d rows by extension and time range (first page, %u rows): "
           "median %.3f ms (target < 50 ms) %s\n",
           N_ROWS, n_rows, ms[QUERY_RUNS / 2], ms[QUERY_RUNS / 2] < 50 ? "OK" : "MISSED");

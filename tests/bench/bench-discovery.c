@@ -8,16 +8,10 @@
 
 #include "kari.h"
 #include "../kari-test-util.h"
+#include "kari-bench-util.h"
 
 #define N_EXTENSIONS 1000
 #define RUNS 9
-
-static int
-cmp_double (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
 
 static void
 write_extension (const char *root, guint i, const char *version)
@@ -76,11 +70,11 @@ main (int argc, char **argv)
       gint64 start = g_get_monotonic_time ();
 
       kari_discovery_scan (d);
-      times[r] = (g_get_monotonic_time () - start) / 1000.0;
+      times[r] = kari_bench_ms_since (start);
       if (kari_discovery_get_extensions (d)->len != N_EXTENSIONS)
         g_error ("expected %u extensions, found %u", N_EXTENSIONS, kari_discovery_get_extensions (d)->len);
     }
-  qsort (times, RUNS, sizeof (double), cmp_double);
+  kari_bench_sort (times, RUNS);
   g_print ("discover+validate %u extensions: median %.1f ms (min %.1f, max %.1f); target < 100 ms\n",
            N_EXTENSIONS, times[RUNS / 2], times[0], times[RUNS - 1]);
 
@@ -107,9 +101,9 @@ main (int argc, char **argv)
         write_extension (watch_root, 5000 + r, "1.0.0");
         while (!flag.fired && g_get_monotonic_time () < deadline)
           g_main_context_iteration (NULL, TRUE);
-        latencies[r] = (g_get_monotonic_time () - start) / 1000.0;
+        latencies[r] = kari_bench_ms_since (start);
       }
-    qsort (latencies, RUNS, sizeof (double), cmp_double);
+    kari_bench_sort (latencies, RUNS);
     g_print ("file monitor, new extension to signal: median %.0f ms (max %.0f); target < 1000 ms\n",
              latencies[RUNS / 2], latencies[RUNS - 1]);
     kari_discovery_stop_monitoring (d);

@@ -11,17 +11,10 @@
 #include <stdlib.h>
 
 #include "kari.h"
+#include "kari-bench-util.h"
 
 #define BATCH 50
 #define BATCHES 200
-
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
 
 int
 main (void)
@@ -58,7 +51,7 @@ main (void)
       per_call[b] = (double) (g_get_monotonic_time () - start) / BATCH;
     }
 
-  qsort (per_call, BATCHES, sizeof per_call[0], compare_double);
+  kari_bench_sort (per_call, BATCHES);
   printf ("manifest parse+validate (advanced-analytics, %u bytes): median %.1f µs, "
           "p90 %.1f µs (target < 50 µs)\n",
           (guint) length, per_call[BATCHES / 2], per_call[BATCHES * 9 / 10]);

@@ -10,6 +10,7 @@
 
 #include "kari.h"
 #include "../kari-test-util.h"
+#include "kari-bench-util.h"
 
 /* Private: every check evaluated in full (kari-permission-engine-private.h). */
 void _kari_permission_engine_set_cache_enabled (KariPermissionEngine *self, gboolean enabled);
@@ -18,15 +19,6 @@ void _kari_permission_engine_set_cache_enabled (KariPermissionEngine *self, gboo
 #define BATCH     20000
 #define BURST     2000   /* well inside the audit queue of 8192 */
 #define N_RULES   100
-
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
 
 /* Median nanoseconds per check over N_BATCHES batches of @batch. With
  * @audit, the audit log is flushed (untimed) before each batch, so the
@@ -56,9 +48,9 @@ median_ns (KariPermissionEngine *engine,
           if (kari_permission_engine_check (engine, check, &result) != KARI_VERDICT_ALLOW)
             g_error ("the benchmark's check was not allowed: %s", result.decided_by);
         }
-      per[b] = (double) (g_get_monotonic_time () - start) * 1000.0 / batch;
+      per[b] = kari_bench_ns_per (start, batch);
     }
-  qsort (per, N_BATCHES, sizeof per[0], compare_double);
+  kari_bench_sort (per, N_BATCHES);
   return per[N_BATCHES / 2];
 }
 

@@ -8,19 +8,11 @@
 #include <stdlib.h>
 
 #include "kari-policy.h"
+#include "kari-bench-util.h"
 
 #define N_RULES   100
 #define N_BATCHES 31
 #define BATCH     20000
-
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
 
 /* Rules that look like a real site's: globs on every field, and each
  * one close to the query, so none fails on its first field only. */
@@ -62,9 +54,9 @@ median_ns (KariPolicy            *policy,
 
       for (guint i = 0; i < BATCH; i++)
         kari_policy_decide (policy, query, &rule);
-      samples[b] = (double) (g_get_monotonic_time () - start) * 1000.0 / BATCH;
+      samples[b] = kari_bench_ns_per (start, BATCH);
     }
-  qsort (samples, N_BATCHES, sizeof samples[0], compare_double);
+  kari_bench_sort (samples, N_BATCHES);
   return samples[N_BATCHES / 2];
 }
 

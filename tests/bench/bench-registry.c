@@ -9,19 +9,11 @@
 
 #include "kari-registry.h"
 #include "../kari-test-util.h"
+#include "kari-bench-util.h"
 
 #define N_EXTENSIONS 1000
 #define N_BATCHES    31
 #define BATCH        5000
-
-static int
-compare_double (const void *a,
-                const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
 
 int
 main (void)
@@ -82,10 +74,10 @@ main (void)
             }
           kari_registry_entry_free (entry);
         }
-      per_lookup[b] = (double) (g_get_monotonic_time () - t0) * 1000.0 / BATCH;
+      per_lookup[b] = kari_bench_ns_per (t0, BATCH);
     }
 
-  qsort (per_lookup, N_BATCHES, sizeof (double), compare_double);
+  kari_bench_sort (per_lookup, N_BATCHES);
   printf ("registry: lookup by name among %d extensions: median %.0f ns/lookup "
           "(min %.0f, max %.0f over %d batches of %d), target < 5 µs\n",
           N_EXTENSIONS, per_lookup[N_BATCHES / 2], per_lookup[0], per_lookup[N_BATCHES - 1],

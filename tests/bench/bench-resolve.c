@@ -13,20 +13,11 @@
 #include <stdlib.h>
 
 #include "kari-resolver.h"
+#include "kari-bench-util.h"
 
 #define N_EXTENSIONS 1000
 #define N_DEPS 3
 #define N_RUNS 20
-
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a;
-  double y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
 
 int
 main (void)
@@ -65,12 +56,12 @@ main (void)
       gint64 start = g_get_monotonic_time ();
       g_autoptr(KariResolution) res = kari_resolver_resolve (resolver);
 
-      times[run] = (g_get_monotonic_time () - start) / 1000.0;
+      times[run] = kari_bench_ms_since (start);
       resolved = kari_resolution_get_order (res)->len;
       unresolved = kari_resolution_get_unresolved (res)->len;
     }
 
-  qsort (times, N_RUNS, sizeof (double), compare_doubles);
+  kari_bench_sort (times, N_RUNS);
   printf ("resolve %u extensions x %u deps: %u resolved, %u unresolved\n",
           N_EXTENSIONS, N_DEPS, resolved, unresolved);
   printf ("median %.2f ms over %d runs (min %.2f, max %.2f); target < 50 ms\n",
