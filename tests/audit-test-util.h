@@ -24,20 +24,14 @@ static inline void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("kari-audit-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "registry.db", NULL);
+  kari_test_tmp_db ("kari-audit-XXXXXX", "registry.db", &f->dir, &f->path);
 }
 
 static inline void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  kari_test_rm_rf (f->dir);
-  g_free (f->dir);
-  g_free (f->path);
+  kari_test_tmp_db_clear (&f->dir, &f->path);
 }
 
 static inline KariAuditLog *

@@ -73,9 +73,7 @@ fixture_set_up (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
 
-  f->dir = g_dir_make_tmp ("kari-grant-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "registry.db", NULL);
+  kari_test_tmp_db ("kari-grant-XXXXXX", "registry.db", &f->dir, &f->path);
   f->registry = kari_registry_open (f->path, NULL, NULL, &error);
   g_assert_no_error (error);
   f->time = (FakeTime) { 1000 * SEC, WALL_START, 5000 * SEC };
@@ -89,9 +87,7 @@ fixture_tear_down (Fixture       *f,
 {
   g_clear_object (&f->store);
   g_clear_object (&f->registry);
-  kari_test_rm_rf (f->dir);
-  g_free (f->dir);
-  g_free (f->path);
+  kari_test_tmp_db_clear (&f->dir, &f->path);
 }
 
 static inline KariGrant *

@@ -69,6 +69,32 @@ kari_test_rm_rf (const char *path)
     kari_test_rm_rf_cb (path);
 }
 
+/* Makes a temporary folder from @tmpl into *@dir and sets *@path to
+ * @db_name inside it (the file is not created); aborts the test on
+ * failure. */
+static inline void
+kari_test_tmp_db (const char  *tmpl,
+                  const char  *db_name,
+                  char       **dir,
+                  char       **path)
+{
+  g_autoptr(GError) error = NULL;
+
+  *dir = g_dir_make_tmp (tmpl, &error);
+  g_assert_no_error (error);
+  *path = g_build_filename (*dir, db_name, NULL);
+}
+
+/* Removes the folder kari_test_tmp_db() made and frees both strings. */
+static inline void
+kari_test_tmp_db_clear (char **dir,
+                        char **path)
+{
+  kari_test_rm_rf (*dir);
+  g_clear_pointer (dir, g_free);
+  g_clear_pointer (path, g_free);
+}
+
 /* Runs the default main context until *@flag is set or @seconds pass;
  * returns whether it was set. Only a safety net against hangs, never a
  * measure of speed. */

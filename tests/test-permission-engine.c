@@ -153,9 +153,7 @@ fixture_set_up (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
 
-  f->dir = g_dir_make_tmp ("kari-engine-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "registry.db", NULL);
+  kari_test_tmp_db ("kari-engine-XXXXXX", "registry.db", &f->dir, &f->path);
   f->clock_data.now = 1000000;
   f->clock = (KariClock) { test_now, test_wall, &f->clock_data };
   f->registry = kari_registry_open (f->path, NULL, NULL, &error);
@@ -176,9 +174,7 @@ fixture_tear_down (Fixture       *f,
     g_assert_true (kari_audit_log_close (f->audit, NULL));
   g_clear_object (&f->audit);
   g_clear_object (&f->registry);
-  kari_test_rm_rf (f->dir);
-  g_free (f->dir);
-  g_free (f->path);
+  kari_test_tmp_db_clear (&f->dir, &f->path);
 }
 
 static void

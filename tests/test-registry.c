@@ -27,11 +27,7 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("kari-registry-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "data", "kari", "registry.db", NULL);
+  kari_test_tmp_db ("kari-registry-XXXXXX", "data/kari/registry.db", &f->dir, &f->path);
 }
 
 static void

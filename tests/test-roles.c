@@ -28,11 +28,7 @@ static void
 fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("kari-roles-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "registry.db", NULL);
+  kari_test_tmp_db ("kari-roles-XXXXXX", "registry.db", &f->dir, &f->path);
   fixture_open (f);
 }
 
@@ -48,9 +44,7 @@ fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
   fixture_close (f);
-  kari_test_rm_rf (f->dir);
-  g_free (f->dir);
-  g_free (f->path);
+  kari_test_tmp_db_clear (&f->dir, &f->path);
 }
 
 static char *
