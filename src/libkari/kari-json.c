@@ -69,6 +69,8 @@ record (Parser     *p,
 {
   KariPosition pos;
 
+  if (p->locations == NULL)
+    return;
   _kari_text_cursor_position (&p->cursor, offset, &pos);
   kari_locations_set (p->locations, path, pos.line, pos.column);
 }
@@ -298,12 +300,17 @@ parse_object (Parser      *p,
           return fail_unexpected (p, "a member name in double quotes");
         if (!parse_string (p, &name))
           return FALSE;
-        member_path = kari_path_append_member (path, name);
+        /* Paths are only needed to record where things are. */
+        if (p->locations != NULL)
+          member_path = kari_path_append_member (path, name);
         if (json_object_has_member (object, name))
           {
             KariPosition pos = { 0, 0 };
 
-            /* The first one was recorded where it was written. */
+            /* The first one was recorded where it was written; without
+             * locations, kari_json_parse() parses again to say where. */
+            if (p->locations == NULL)
+              return fail (p, key_offset, KARI_JSON_ERROR_DUPLICATE_KEY, "duplicate member “%s”", name);
             kari_locations_find (p->locations, member_path, &pos);
             return fail (p, key_offset, KARI_JSON_ERROR_DUPLICATE_KEY,
                          "duplicate member “%s” (first written at line %u, column %u)",
@@ -350,7 +357,9 @@ parse_array (Parser      *p,
   if (peek (p, 0) != ']')
     for (;;)
       {
-        g_autofree char *element_path = kari_path_append_index (path, json_array_get_length (array));
+        g_autofree char *element_path = p->locations != NULL
+                                         ? kari_path_append_index (path, json_array_get_length (array))
+                                         : NULL;
         JsonNode *element = NULL;
         gsize offset = p->pos;
 
@@ -481,9 +490,7 @@ kari_json_parse (const char     *text,
   p->text = text;
   p->len = len;
   p->pos = _kari_text_skip_bom (text, len);
-  /* Kept even when the caller wants none: a duplicate member is
-   * reported with where the first one was written. */
-  p->locations = locations != NULL ? locations : (own_locations = kari_locations_new ());
+  p->locations = locations;
   _kari_text_cursor_init (&p->cursor, text, len, p->pos);
 
   if (!_kari_text_validate_utf8 (text, len, &bad))
@@ -513,6 +520,16 @@ kari_json_parse (const char     *text,
         }
     }
 
+  if (p->error != NULL && locations == NULL
+      && g_error_matches (p->error, KARI_JSON_ERROR, KARI_JSON_ERROR_DUPLICATE_KEY))
+    {
+      /* Rare: parse again, recording positions, to say where the first
+       * of the two members was written. */
+      g_clear_error (&p->error);
+      g_clear_pointer (&root, json_node_unref);
+      own_locations = kari_locations_new ();
+      return kari_json_parse (text, length, own_locations, error_position, error);
+    }
   if (p->error != NULL)
     {
       g_clear_pointer (&root, json_node_unref);

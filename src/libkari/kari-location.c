@@ -10,8 +10,14 @@
 
 struct _KariLocations
 {
-  gatomicrefcount  ref_count;
-  GHashTable      *positions;   /* path → packed line/column */
+  gatomicrefcount    ref_count;
+  GHashTable        *positions;   /* path → packed line/column */
+
+  /* A deferred map is filled on its first lookup. */
+  GMutex             fill_lock;
+  KariLocationsFill  fill;
+  gpointer           fill_data;
+  GDestroyNotify     fill_destroy;
 };
 
 G_DEFINE_BOXED_TYPE (KariLocations, kari_locations,
@@ -28,6 +34,7 @@ kari_locations_new (void)
   KariLocations *self = g_new0 (KariLocations, 1);
 
   g_atomic_ref_count_init (&self->ref_count);
+  g_mutex_init (&self->fill_lock);
   self->positions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   return self;
 }
@@ -38,6 +45,52 @@ kari_locations_new (void)
  *
  * Returns: (transfer full): @self, with one more reference
  */
+/**
+ * kari_locations_new_deferred:
+ * @fill: records the positions when they are first asked for
+ * @user_data: closure for @fill
+ * @destroy: (nullable): frees @user_data
+ *
+ * Most documents are valid and their positions never asked for; this
+ * map calls @fill only when a position is looked up.
+ *
+ * Returns: (transfer full): an empty map that fills itself
+ */
+KariLocations *
+kari_locations_new_deferred (KariLocationsFill fill,
+                             gpointer          user_data,
+                             GDestroyNotify    destroy)
+{
+  KariLocations *self = kari_locations_new ();
+
+  g_return_val_if_fail (fill != NULL, self);
+
+  self->fill = fill;
+  self->fill_data = user_data;
+  self->fill_destroy = destroy;
+  return self;
+}
+
+static void
+ensure_filled (KariLocations *self)
+{
+  KariLocationsFill fill;
+
+  if (g_atomic_pointer_get (&self->fill) == NULL)
+    return;
+  g_mutex_lock (&self->fill_lock);
+  fill = self->fill;
+  if (fill != NULL)
+    {
+      fill (self, self->fill_data);
+      if (self->fill_destroy != NULL)
+        self->fill_destroy (self->fill_data);
+      self->fill_data = NULL;
+      g_atomic_pointer_set (&self->fill, NULL);
+    }
+  g_mutex_unlock (&self->fill_lock);
+}
+
 KariLocations *
 kari_locations_ref (KariLocations *self)
 {
@@ -58,6 +111,9 @@ kari_locations_unref (KariLocations *self)
   g_return_if_fail (self != NULL);
   if (g_atomic_ref_count_dec (&self->ref_count))
     {
+      if (self->fill_destroy != NULL && self->fill_data != NULL)
+        self->fill_destroy (self->fill_data);
+      g_mutex_clear (&self->fill_lock);
       g_hash_table_unref (self->positions);
       g_free (self);
     }
@@ -117,6 +173,7 @@ kari_locations_find (KariLocations *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
+  ensure_filled (self);
   if (!g_hash_table_lookup_extended (self->positions, path, NULL, &value))
     return FALSE;
   if (position != NULL)
@@ -192,6 +249,7 @@ guint
 kari_locations_get_size (KariLocations *self)
 {
   g_return_val_if_fail (self != NULL, 0);
+  ensure_filled (self);
   return g_hash_table_size (self->positions);
 }
 

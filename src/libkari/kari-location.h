@@ -38,8 +38,21 @@ typedef struct
  */
 typedef struct _KariLocations KariLocations;
 
+/**
+ * KariLocationsFill:
+ * @self: the map to fill, with kari_locations_set()
+ * @user_data: closure
+ *
+ * Records every position of a document, for a deferred map.
+ */
+typedef void (*KariLocationsFill) (KariLocations *self,
+                                   gpointer       user_data);
+
 GType          kari_locations_get_type   (void) G_GNUC_CONST;
 KariLocations *kari_locations_new        (void);
+KariLocations *kari_locations_new_deferred (KariLocationsFill fill,
+                                          gpointer          user_data,
+                                          GDestroyNotify    destroy);
 KariLocations *kari_locations_ref        (KariLocations *self);
 void           kari_locations_unref      (KariLocations *self);
 void           kari_locations_set        (KariLocations *self,

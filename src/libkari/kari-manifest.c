@@ -83,6 +83,18 @@ add_diagnostic (GPtrArray    *diagnostics,
                                           NULL, message));
 }
 
+/* Records the positions of a JSON manifest when first asked for. */
+static void
+fill_json_locations (KariLocations *locations,
+                     gpointer       user_data)
+{
+  gsize length;
+  const char *text = g_bytes_get_data (user_data, &length);
+  g_autoptr(JsonNode) root = kari_json_parse (text, length, locations, NULL, NULL);
+
+  (void) root;   /* parsed only for its positions */
+}
+
 /**
  * kari_manifest_load_data:
  * @data: the manifest text
@@ -144,11 +156,21 @@ kari_manifest_load_data (const char          *data,
   self = g_object_new (KARI_TYPE_MANIFEST, NULL);
   self->format = format;
   self->path = g_strdup (filename);
-  self->locations = kari_locations_new ();
   if (format == KARI_MANIFEST_FORMAT_TOML)
-    self->root = kari_toml_parse (data, length, self->locations, &error_pos, &parse_error);
+    {
+      self->locations = kari_locations_new ();
+      self->root = kari_toml_parse (data, length, self->locations, &error_pos, &parse_error);
+    }
   else
-    self->root = kari_json_parse (data, length, self->locations, &error_pos, &parse_error);
+    {
+      /* Positions are only needed for diagnostics, which valid manifests
+       * do not have: the text is parsed again, with positions, the first
+       * time one is asked for. */
+      self->locations = kari_locations_new_deferred (fill_json_locations,
+                                                     g_bytes_new (data, length),
+                                                     (GDestroyNotify) g_bytes_unref);
+      self->root = kari_json_parse (data, length, NULL, &error_pos, &parse_error);
+    }
 
   if (self->root == NULL)
     {
