@@ -94,6 +94,35 @@ test_lookup_empty (void)
 }
 
 static void
+fill_counting (KariLocations *loc,
+               gpointer       user_data)
+{
+  guint *calls = user_data;
+
+  (*calls)++;
+  kari_locations_set (loc, "", 1, 1);
+  kari_locations_set (loc, "name", 2, 3);
+}
+
+static void
+test_deferred (void)
+{
+  guint calls = 0;
+  g_autoptr(KariLocations) loc = kari_locations_new_deferred (fill_counting, &calls, NULL);
+  KariPosition pos = { 0, 0 };
+
+  /* Nothing is recorded until a position is asked for, then once. */
+  g_assert_cmpuint (calls, ==, 0);
+  g_assert_true (kari_locations_lookup (loc, "name.first", &pos));
+  g_assert_cmpuint (calls, ==, 1);
+  g_assert_cmpuint (pos.line, ==, 2);
+  g_assert_cmpuint (pos.column, ==, 3);
+  g_assert_true (kari_locations_find (loc, "", NULL));
+  g_assert_cmpuint (kari_locations_get_size (loc), ==, 2);
+  g_assert_cmpuint (calls, ==, 1);
+}
+
+static void
 test_diagnostic_format (void)
 {
   g_autoptr(KariDiagnostic) d = NULL;
@@ -138,6 +167,7 @@ main (int argc, char **argv)
   g_test_add_func ("/location/paths", test_paths);
   g_test_add_func ("/location/lookup/falls-back-to-ancestor", test_lookup_falls_back);
   g_test_add_func ("/location/lookup/empty", test_lookup_empty);
+  g_test_add_func ("/location/deferred", test_deferred);
   g_test_add_func ("/diagnostic/format", test_diagnostic_format);
 
   return g_test_run ();
