@@ -33,39 +33,35 @@
 #include <glib/gstdio.h>
 
 #include "kari-json.h"
+#include "kari-permission-private.h"
 #include "kari-policy-private.h"
 #include "kari-roles.h"
 
 /* ------------------------------------------------------------------ */
 /* Permissions in rules                                               */
 
-/* The domains and actions a literal part of a rule may name (as in
- * kari-permission.c); a typo in a deny rule must not pass silently. */
-static const struct
-{
-  const char *domain;
-  const char *actions[4];
-} known_domains[] = {
-  { "data",          { "read", "write" } },
-  { "extension",     { "call" } },
-  { "filesystem",    { "read", "write" } },
-  { "ipc",           { "call", "emit", "subscribe" } },
-  { "model",         { "inference" } },
-  { "network",       { "http", "connect", "full" } },
-  { "notifications", { "send" } },
-  { "plugin",        { "execute" } },
-  { "secrets",       { "read", "write" } },
-  { "system",        { "metrics", "logs" } },
-};
+/* The domains and actions a literal part of a rule may name are those of
+ * kari-permission.c's table; a typo in a deny rule must not pass silently. */
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The known domains in alphabetical order, joined by “, ”. */
 static char *
-join_actions (guint d)
+join_domains (void)
 {
-  g_autoptr(GString) s = g_string_new (NULL);
+  const char * const *domains = _kari_permission_get_domains ();
+  g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
 
-  for (guint a = 0; a < G_N_ELEMENTS (known_domains[d].actions) && known_domains[d].actions[a]; a++)
-    g_string_append_printf (s, "%s%s", a > 0 ? ", " : "", known_domains[d].actions[a]);
-  return g_string_free (g_steal_pointer (&s), FALSE);
+  for (guint d = 0; domains[d] != NULL; d++)
+    g_ptr_array_add (sorted, (gpointer) domains[d]);
+  g_ptr_array_sort (sorted, compare_names);
+  g_ptr_array_add (sorted, NULL);
+  return g_strjoinv (", ", (char **) sorted->pdata);
 }
 
 static gboolean
@@ -73,28 +69,24 @@ check_domain_action (const KariGlob  *domain,
                      const KariGlob  *action,
                      char           **message)
 {
+  g_autofree char *known = NULL;
+
   if (domain->kind != KARI_GLOB_LITERAL)
     return TRUE;
 
-  for (guint d = 0; d < G_N_ELEMENTS (known_domains); d++)
-    if (g_str_equal (domain->text, known_domains[d].domain))
-      {
-        g_autofree char *actions = NULL;
+  if (_kari_permission_domain_is_known (domain->text))
+    {
+      if (action->kind != KARI_GLOB_LITERAL
+          || _kari_permission_domain_has_action (domain->text, action->text))
+        return TRUE;
+      known = _kari_permission_dup_actions (domain->text);
+      *message = g_strdup_printf ("“%s” is not an action of %s; expected * or one of %s",
+                                  action->text, domain->text, known);
+      return FALSE;
+    }
 
-        if (action->kind != KARI_GLOB_LITERAL)
-          return TRUE;
-        for (guint a = 0; a < G_N_ELEMENTS (known_domains[d].actions) && known_domains[d].actions[a]; a++)
-          if (g_str_equal (action->text, known_domains[d].actions[a]))
-            return TRUE;
-        actions = join_actions (d);
-        *message = g_strdup_printf ("“%s” is not an action of %s; expected * or one of %s",
-                                    action->text, domain->text, actions);
-        return FALSE;
-      }
-
-  *message = g_strdup_printf ("unknown domain “%s”; expected * or one of data, extension, "
-                              "filesystem, ipc, model, network, notifications, plugin, "
-                              "secrets, system", domain->text);
+  known = join_domains ();
+  *message = g_strdup_printf ("unknown domain “%s”; expected * or one of %s", domain->text, known);
   return FALSE;
 }
 
