@@ -36,6 +36,7 @@
 #include "kari-permission-private.h"
 #include "kari-policy-private.h"
 #include "kari-roles.h"
+#include "kari-text-private.h"
 
 /* ------------------------------------------------------------------ */
 /* Permissions in rules                                               */
@@ -324,12 +325,11 @@ field_permission (Loader         *l,
 {
   g_autofree char *message = NULL;
 
-  for (const char *c = value; *c; c++)
-    if ((guchar) *c < 0x20 || *c == 0x7f)
-      {
-        report (l, KARI_SEVERITY_ERROR, path, "the permission holds a control character");
-        return FALSE;
-      }
+  if (_kari_text_find_control (value, NULL))
+    {
+      report (l, KARI_SEVERITY_ERROR, path, "the permission holds a control character");
+      return FALSE;
+    }
   g_clear_pointer (&rule->permission, g_free);
   _kari_glob_clear (&rule->domain);
   _kari_glob_clear (&rule->action);
