@@ -218,17 +218,26 @@ describe_value (JsonNode *node)
   return g_steal_pointer (&text);
 }
 
+/* Reports that @node, at @path, is not what was @expected. */
+static void
+report_expected (Loader     *l,
+                 const char *path,
+                 const char *expected,
+                 JsonNode   *node)
+{
+  g_autofree char *got = describe_value (node);
+
+  report (l, KARI_SEVERITY_ERROR, path, "expected %s, got %s", expected, got);
+}
+
 static const char *
 get_string (Loader     *l,
             JsonNode   *node,
             const char *path)
 {
-  g_autofree char *got = NULL;
-
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     return json_node_get_string (node);
-  got = describe_value (node);
-  report (l, KARI_SEVERITY_ERROR, path, "expected a string, got %s", got);
+  report_expected (l, path, "a string", node);
   return NULL;
 }
 
@@ -263,9 +272,7 @@ field_id (Loader         *l,
 {
   if (!is_id (value))
     {
-      g_autofree char *got = describe_value (node);
-      report (l, KARI_SEVERITY_ERROR, path,
-              "expected an id of 1 to 64 letters, digits, “.”, “_” or “-”, got %s", got);
+      report_expected (l, path, "an id of 1 to 64 letters, digits, “.”, “_” or “-”", node);
       return FALSE;
     }
   g_free (rule->id);
@@ -349,9 +356,7 @@ field_role (Loader         *l,
 {
   if (!kari_roles_name_is_valid (value))
     {
-      g_autofree char *got = describe_value (node);
-      report (l, KARI_SEVERITY_ERROR, path,
-              "expected a role name of 1 to 32 lowercase letters, digits, “-” or “_”, got %s", got);
+      report_expected (l, path, "a role name of 1 to 32 lowercase letters, digits, “-” or “_”", node);
       return FALSE;
     }
   g_free (rule->role);
@@ -368,8 +373,7 @@ field_decision (Loader         *l,
 {
   if (!kari_policy_decision_from_string (value, &rule->decision))
     {
-      g_autofree char *got = describe_value (node);
-      report (l, KARI_SEVERITY_ERROR, path, "expected one of allow, ask, deny, got %s", got);
+      report_expected (l, path, "one of allow, ask, deny", node);
       return FALSE;
     }
   return TRUE;
@@ -404,8 +408,7 @@ load_rule (Loader         *l,
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      g_autofree char *got = describe_value (node);
-      report (l, KARI_SEVERITY_ERROR, path, "expected an object, got %s", got);
+      report_expected (l, path, "an object", node);
       return FALSE;
     }
 
@@ -470,8 +473,7 @@ load (Loader      *l,
 
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
-      g_autofree char *got = describe_value (root);
-      report (l, KARI_SEVERITY_ERROR, NULL, "expected an object, got %s", got);
+      report_expected (l, NULL, "an object", root);
       return NULL;
     }
 
@@ -488,13 +490,11 @@ load (Loader      *l,
         if (g_str_equal (name, "base"))
           {
             const char *text = get_string (l, value, path);
-            g_autofree char *got = describe_value (value);
 
             if (text != NULL && g_strv_contains (kari_policy_builtin_names (), text))
               base = text;
             else if (text != NULL)
-              report (l, KARI_SEVERITY_ERROR, path,
-                      "expected one of strict, balanced, permissive, got %s", got);
+              report_expected (l, path, "one of strict, balanced, permissive", value);
           }
         else if (g_str_equal (name, "description"))
           {
@@ -513,8 +513,7 @@ load (Loader      *l,
 
   if (rules != NULL && !JSON_NODE_HOLDS_ARRAY (rules))
     {
-      g_autofree char *got = describe_value (rules);
-      report (l, KARI_SEVERITY_ERROR, "rules", "expected an array, got %s", got);
+      report_expected (l, "rules", "an array", rules);
     }
   else if (rules != NULL)
     {
