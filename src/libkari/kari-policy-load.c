@@ -33,6 +33,7 @@
 #include <glib/gstdio.h>
 
 #include "kari-json.h"
+#include "kari-manifest-validate-private.h"
 #include "kari-permission-private.h"
 #include "kari-policy-private.h"
 #include "kari-roles.h"
@@ -196,28 +197,6 @@ report (Loader       *l,
   g_ptr_array_add (l->diagnostics, d);
 }
 
-/* A value as a message shows it: JSON text for scalars, cut at about 40
- * characters (JSON escapes control characters), the kind otherwise. */
-static char *
-describe_value (JsonNode *node)
-{
-  g_autofree char *text = NULL;
-
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    return g_strdup ("an object");
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    return g_strdup ("an array");
-  if (JSON_NODE_HOLDS_NULL (node))
-    return g_strdup ("null");
-  text = json_to_string (node, FALSE);
-  if (g_utf8_strlen (text, -1) > 40)
-    {
-      g_autofree char *cut = g_utf8_substring (text, 0, 39);
-      return g_strconcat (cut, "…", NULL);
-    }
-  return g_steal_pointer (&text);
-}
-
 /* Reports that @node, at @path, is not what was @expected. */
 static void
 report_expected (Loader     *l,
@@ -225,7 +204,7 @@ report_expected (Loader     *l,
                  const char *expected,
                  JsonNode   *node)
 {
-  g_autofree char *got = describe_value (node);
+  g_autofree char *got = _kari_describe_value (node);
 
   report (l, KARI_SEVERITY_ERROR, path, "expected %s, got %s", expected, got);
 }
