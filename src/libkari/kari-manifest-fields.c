@@ -12,18 +12,10 @@
 #include "kari-cron.h"
 #include "kari-manifest-validate-private.h"
 #include "kari-permission.h"
+#include "kari-text-private.h"
 
 /* ------------------------------------------------------------------ */
 /* Small predicates                                                   */
-
-static gboolean
-has_control_chars (const char *s)
-{
-  for (const guchar *c = (const guchar *) s; *c; c++)
-    if (*c < 0x20 || *c == 0x7f)
-      return TRUE;
-  return FALSE;
-}
 
 /* Extension, plugin and service names: they become folder and file
  * names, so no path separators, no `..`, no leading dot or dash. */
@@ -70,7 +62,7 @@ _kari_manifest_is_relative_path (const char *s)
 {
   g_auto(GStrv) parts = NULL;
 
-  if (*s == '\0' || s[0] == '/' || has_control_chars (s) || strchr (s, '\\') != NULL)
+  if (*s == '\0' || s[0] == '/' || _kari_text_find_control (s, NULL) || strchr (s, '\\') != NULL)
     return FALSE;
   parts = g_strsplit (s, "/", -1);
   for (guint i = 0; parts[i] != NULL; i++)
@@ -213,7 +205,7 @@ check_tag (Validator   *v,
 {
   const char *s = json_node_get_string (node);
 
-  if (*s == '\0' || g_utf8_strlen (s, -1) > 32 || has_control_chars (s))
+  if (*s == '\0' || g_utf8_strlen (s, -1) > 32 || _kari_text_find_control (s, NULL))
     {
       _kari_validator_expected (v, path, "a tag of 1 to 32 printable characters", node);
       return;
@@ -231,7 +223,7 @@ check_email (Validator   *v,
   const char *at = strchr (s, '@');
 
   if (at == NULL || at == s || at[1] == '\0' || strchr (at + 1, '@') != NULL
-      || strpbrk (s, " <>") != NULL || has_control_chars (s))
+      || strpbrk (s, " <>") != NULL || _kari_text_find_control (s, NULL))
     _kari_validator_expected (v, path, "an e-mail address", node);
 }
 
@@ -651,7 +643,7 @@ _kari_manifest_check_argv (Validator   *v,
 
   if (g_str_has_suffix (path, "[0]") && *s == '\0')
     _kari_validator_expected (v, path, "a program to run", node);
-  else if (has_control_chars (s))
+  else if (_kari_text_find_control (s, NULL))
     _kari_validator_expected (v, path, "an argument without control characters", node);
 }
 

@@ -135,6 +135,21 @@ refuse (KariPermissionEngine  *self,
 /* ------------------------------------------------------------------ */
 /* Grants                                                              */
 
+/* @extension's declared set, or %NULL with @error set when it is not
+ * installed. */
+static Declared *
+lookup_installed (KariPermissionEngine  *self,
+                  const char            *extension,
+                  GError               **error)
+{
+  Declared *declared = _kari_declared_lookup (self, extension);
+
+  if (declared == NULL)
+    g_set_error (error, KARI_PERMISSION_ENGINE_ERROR, KARI_PERMISSION_ENGINE_ERROR_UNKNOWN_EXTENSION,
+                 "no extension “%s” is installed", extension);
+  return declared;
+}
+
 /* Whether one of @extension's declared patterns covers @pattern; sets
  * @error (unknown extension or undeclared) when none does. */
 static gboolean
@@ -143,14 +158,10 @@ declared_covers (KariPermissionEngine         *self,
                  const KariPermissionPattern  *pattern,
                  GError                      **error)
 {
-  g_autoptr(Declared) declared = _kari_declared_lookup (self, extension);
+  g_autoptr(Declared) declared = lookup_installed (self, extension, error);
 
   if (declared == NULL)
-    {
-      g_set_error (error, KARI_PERMISSION_ENGINE_ERROR, KARI_PERMISSION_ENGINE_ERROR_UNKNOWN_EXTENSION,
-                   "no extension “%s” is installed", extension);
-      return FALSE;
-    }
+    return FALSE;
   for (guint i = 0; i < declared->patterns->len; i++)
     if (kari_permission_pattern_covers (g_ptr_array_index (declared->patterns, i), pattern))
       return TRUE;
@@ -458,11 +469,9 @@ kari_permission_engine_install_grants (KariPermissionEngine  *self,
   if (!actor_may (self, actor, tenant, KARI_ADMIN_INSTALL, KARI_AUDIT_GRANT, extension, NULL, error))
     return FALSE;
 
-  declared = _kari_declared_lookup (self, extension);
+  declared = lookup_installed (self, extension, &reason);
   if (declared == NULL)
     {
-      g_set_error (&reason, KARI_PERMISSION_ENGINE_ERROR, KARI_PERMISSION_ENGINE_ERROR_UNKNOWN_EXTENSION,
-                   "no extension “%s” is installed", extension);
       refuse (self, KARI_AUDIT_GRANT, actor, tenant, extension, NULL, "unknown", error,
               g_steal_pointer (&reason));
       return FALSE;

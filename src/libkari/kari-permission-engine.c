@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "kari-grant-private.h"
 #include "kari-permission-engine-private.h"
 #include "kari-permission.h"
 #include "kari-registry-private.h"
@@ -633,18 +634,6 @@ done:
 /* ------------------------------------------------------------------ */
 /* The object                                                          */
 
-static gint64
-default_now (gpointer user_data)
-{
-  return g_get_monotonic_time ();
-}
-
-static gint64
-default_wall (gpointer user_data)
-{
-  return g_get_real_time ();
-}
-
 static void
 kari_permission_engine_finalize (GObject *object)
 {
@@ -724,11 +713,9 @@ kari_permission_engine_new (KariRegistry     *registry,
   self = g_object_new (KARI_TYPE_PERMISSION_ENGINE, NULL);
   self->registry = g_object_ref (registry);
   self->audit = audit != NULL ? g_object_ref (audit) : NULL;
-  self->clock = clock != NULL ? *clock : (KariClock) { default_now, default_wall, NULL };
-  if (self->clock.now_usec == NULL)
-    self->clock.now_usec = default_now;
-  if (self->clock.wall_usec == NULL)
-    self->clock.wall_usec = default_wall;
+  if (clock != NULL)
+    self->clock = *clock;
+  _kari_clock_fill_defaults (&self->clock);
 
   self->grants = kari_grant_store_new (registry, &self->clock, error);
   if (self->grants == NULL)

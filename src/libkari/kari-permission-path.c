@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 
 #include "kari-permission-private.h"
+#include "kari-text-private.h"
 
 /* Symbolic links followed in one resolution, as the kernel's MAXSYMLINKS. */
 #define MAX_LINKS 40
@@ -269,9 +270,8 @@ _kari_path_resolve (const char *path)
 
   if (path == NULL || path[0] != '/' || !g_utf8_validate (path, -1, NULL))
     return NULL;
-  for (const guchar *c = (const guchar *) path; *c; c++)
-    if (*c < 0x20 || *c == 0x7f)
-      return NULL;
+  if (_kari_text_find_control (path, NULL))
+    return NULL;
 
   {
     g_autoptr(GPtrArray) parts = split_path (path);

@@ -22,6 +22,7 @@
 
 #include "kari-permission-pattern.h"
 #include "kari-permission-private.h"
+#include "kari-text-private.h"
 
 struct _KariPermissionPattern
 {
@@ -89,13 +90,11 @@ check_request_resource (KariResourceKind  kind,
       *problem = "invalid UTF-8";
       return FALSE;
     }
-  for (const guchar *c = (const guchar *) resource; *c; c++)
-    if (*c < 0x20 || *c == 0x7f)
-      {
-        *bad_offset = (const char *) c - resource;
-        *problem = "a control character";
-        return FALSE;
-      }
+  if (_kari_text_find_control (resource, bad_offset))
+    {
+      *problem = "a control character";
+      return FALSE;
+    }
 
   switch (kind)
     {

@@ -46,6 +46,9 @@ const KariPermissionRule *_kari_permission_lookup      (const char          *dom
 gboolean                  _kari_permission_domain_has_action (const char    *domain,
                                                         const char          *action);
 const char               *_kari_permission_sole_action (const char          *domain);
+const char * const       *_kari_permission_get_domains (void);
+gboolean                  _kari_permission_domain_is_known (const char      *domain);
+char                     *_kari_permission_dup_actions (const char          *domain);
 gboolean                  _kari_permission_cut         (const char          *permission,
                                                         gboolean             concrete,
                                                         KariPermissionParts *parts,

@@ -243,18 +243,53 @@ known_list (const char         *label,
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
+/* Fills @names with @domain's named actions in the table's order;
+ * returns how many. */
+static gsize
+collect_actions (const char  *domain,
+                 const char **names)
+{
+  gsize n = 0;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (rules); i++)
+    if (g_str_equal (rules[i].domain, domain) && rules[i].action != NULL)
+      names[n++] = rules[i].action;
+  return n;
+}
+
 static char *
 known_actions (const char *domain,
                const char *word)
 {
   const char *names[G_N_ELEMENTS (rules)];
   g_autofree char *label = g_strdup_printf ("known for “%s”: ", domain);
-  gsize n = 0;
+  gsize n = collect_actions (domain, names);
 
-  for (gsize i = 0; i < G_N_ELEMENTS (rules); i++)
-    if (g_str_equal (rules[i].domain, domain) && rules[i].action != NULL)
-      names[n++] = rules[i].action;
   return known_list (label, names, n, word);
+}
+
+/* The domains the table knows, %NULL-terminated, in the table's order. */
+const char * const *
+_kari_permission_get_domains (void)
+{
+  return domains;
+}
+
+/* Whether @domain is one of the table's domains. */
+gboolean
+_kari_permission_domain_is_known (const char *domain)
+{
+  return g_strv_contains (domains, domain);
+}
+
+/* @domain's named actions, in the table's order, joined by “, ”. */
+char *
+_kari_permission_dup_actions (const char *domain)
+{
+  const char *names[G_N_ELEMENTS (rules)];
+  gsize n = collect_actions (domain, names);
+
+  return known_list ("", names, n, NULL);
 }
 
 /* Characters no part may hold: invalid UTF-8, controls, and the
@@ -366,7 +401,7 @@ _kari_permission_cut (const char                *permission,
       return FALSE;
     }
 
-  if (!g_strv_contains (domains, parts->domain))
+  if (!_kari_permission_domain_is_known (parts->domain))
     {
       domains_known = known_list ("known: ", domains, G_N_ELEMENTS (domains) - 1, parts->domain);
       _kari_permission_set_error (error, KARI_PERMISSION_ERROR_UNKNOWN_DOMAIN, permission, 0,

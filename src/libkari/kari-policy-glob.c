@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "kari-policy-glob-private.h"
+#include "kari-text-private.h"
 
 typedef enum
 {
@@ -170,7 +171,7 @@ _kari_glob_compile (KariGlob    *glob,
 {
   g_autofree KariGlobToken *tokens = NULL;
   const char *body = text;
-  gsize len, n = 0;
+  gsize len, bad, n = 0;
 
   memset (glob, 0, sizeof *glob);
   if (text == NULL || g_str_equal (text, "*") || g_str_equal (text, "**"))
@@ -192,13 +193,12 @@ _kari_glob_compile (KariGlob    *glob,
                                   len, KARI_POLICY_GLOB_MAX);
       return FALSE;
     }
-  for (gsize i = 0; i < len; i++)
-    if ((guchar) text[i] < 0x20 || text[i] == 0x7f)
-      {
-        *message = g_strdup_printf ("the pattern holds a control character (byte %" G_GSIZE_FORMAT ")",
-                                    i + 1);
-        return FALSE;
-      }
+  if (_kari_text_find_control (text, &bad))
+    {
+      *message = g_strdup_printf ("the pattern holds a control character (byte %" G_GSIZE_FORMAT ")",
+                                  bad + 1);
+      return FALSE;
+    }
   if (strstr (text, "***") != NULL)
     {
       *message = g_strdup ("“***” means nothing; use * (within a path segment) or ** (across them)");

@@ -33,39 +33,37 @@
 #include <glib/gstdio.h>
 
 #include "kari-json.h"
+#include "kari-manifest-validate-private.h"
+#include "kari-permission-private.h"
 #include "kari-policy-private.h"
 #include "kari-roles.h"
+#include "kari-text-private.h"
 
 /* ------------------------------------------------------------------ */
 /* Permissions in rules                                               */
 
-/* The domains and actions a literal part of a rule may name (as in
- * kari-permission.c); a typo in a deny rule must not pass silently. */
-static const struct
-{
-  const char *domain;
-  const char *actions[4];
-} known_domains[] = {
-  { "data",          { "read", "write" } },
-  { "extension",     { "call" } },
-  { "filesystem",    { "read", "write" } },
-  { "ipc",           { "call", "emit", "subscribe" } },
-  { "model",         { "inference" } },
-  { "network",       { "http", "connect", "full" } },
-  { "notifications", { "send" } },
-  { "plugin",        { "execute" } },
-  { "secrets",       { "read", "write" } },
-  { "system",        { "metrics", "logs" } },
-};
+/* The domains and actions a literal part of a rule may name are those of
+ * kari-permission.c's table; a typo in a deny rule must not pass silently. */
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The known domains in alphabetical order, joined by “, ”. */
 static char *
-join_actions (guint d)
+join_domains (void)
 {
-  g_autoptr(GString) s = g_string_new (NULL);
+  const char * const *domains = _kari_permission_get_domains ();
+  g_autoptr(GPtrArray) sorted = g_ptr_array_new ();
 
-  for (guint a = 0; a < G_N_ELEMENTS (known_domains[d].actions) && known_domains[d].actions[a]; a++)
-    g_string_append_printf (s, "%s%s", a > 0 ? ", " : "", known_domains[d].actions[a]);
-  return g_string_free (g_steal_pointer (&s), FALSE);
+  for (guint d = 0; domains[d] != NULL; d++)
+    g_ptr_array_add (sorted, (gpointer) domains[d]);
+  g_ptr_array_sort (sorted, compare_names);
+  g_ptr_array_add (sorted, NULL);
+  return g_strjoinv (", ", (char **) sorted->pdata);
 }
 
 static gboolean
@@ -73,28 +71,24 @@ check_domain_action (const KariGlob  *domain,
                      const KariGlob  *action,
                      char           **message)
 {
+  g_autofree char *known = NULL;
+
   if (domain->kind != KARI_GLOB_LITERAL)
     return TRUE;
 
-  for (guint d = 0; d < G_N_ELEMENTS (known_domains); d++)
-    if (g_str_equal (domain->text, known_domains[d].domain))
-      {
-        g_autofree char *actions = NULL;
+  if (_kari_permission_domain_is_known (domain->text))
+    {
+      if (action->kind != KARI_GLOB_LITERAL
+          || _kari_permission_domain_has_action (domain->text, action->text))
+        return TRUE;
+      known = _kari_permission_dup_actions (domain->text);
+      *message = g_strdup_printf ("“%s” is not an action of %s; expected * or one of %s",
+                                  action->text, domain->text, known);
+      return FALSE;
+    }
 
-        if (action->kind != KARI_GLOB_LITERAL)
-          return TRUE;
-        for (guint a = 0; a < G_N_ELEMENTS (known_domains[d].actions) && known_domains[d].actions[a]; a++)
-          if (g_str_equal (action->text, known_domains[d].actions[a]))
-            return TRUE;
-        actions = join_actions (d);
-        *message = g_strdup_printf ("“%s” is not an action of %s; expected * or one of %s",
-                                    action->text, domain->text, actions);
-        return FALSE;
-      }
-
-  *message = g_strdup_printf ("unknown domain “%s”; expected * or one of data, extension, "
-                              "filesystem, ipc, model, network, notifications, plugin, "
-                              "secrets, system", domain->text);
+  known = join_domains ();
+  *message = g_strdup_printf ("unknown domain “%s”; expected * or one of %s", domain->text, known);
   return FALSE;
 }
 
@@ -203,26 +197,16 @@ report (Loader       *l,
   g_ptr_array_add (l->diagnostics, d);
 }
 
-/* A value as a message shows it: JSON text for scalars, cut at about 40
- * characters (JSON escapes control characters), the kind otherwise. */
-static char *
-describe_value (JsonNode *node)
+/* Reports that @node, at @path, is not what was @expected. */
+static void
+report_expected (Loader     *l,
+                 const char *path,
+                 const char *expected,
+                 JsonNode   *node)
 {
-  g_autofree char *text = NULL;
+  g_autofree char *got = _kari_describe_value (node);
 
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    return g_strdup ("an object");
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    return g_strdup ("an array");
-  if (JSON_NODE_HOLDS_NULL (node))
-    return g_strdup ("null");
-  text = json_to_string (node, FALSE);
-  if (g_utf8_strlen (text, -1) > 40)
-    {
-      g_autofree char *cut = g_utf8_substring (text, 0, 39);
-      return g_strconcat (cut, "…", NULL);
-    }
-  return g_steal_pointer (&text);
+  report (l, KARI_SEVERITY_ERROR, path, "expected %s, got %s", expected, got);
 }
 
 static const char *
@@ -230,12 +214,9 @@ get_string (Loader     *l,
             JsonNode   *node,
             const char *path)
 {
-  g_autofree char *got = NULL;
-
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     return json_node_get_string (node);
-  got = describe_value (node);
-  report (l, KARI_SEVERITY_ERROR, path, "expected a string, got %s", got);
+  report_expected (l, path, "a string", node);
   return NULL;
 }
 
@@ -270,9 +251,7 @@ field_id (Loader         *l,
 {
   if (!is_id (value))
     {
-      g_autofree char *got = describe_value (node);
-      report (l, KARI_SEVERITY_ERROR, path,
-              "expected an id of 1 to 64 letters, digits, “.”, “_” or “-”, got %s", got);
+      report_expected (l, path, "an id of 1 to 64 letters, digits, “.”, “_” or “-”", node);
       return FALSE;
     }
   g_free (rule->id);
@@ -332,12 +311,11 @@ field_permission (Loader         *l,
 {
   g_autofree char *message = NULL;
 
-  for (const char *c = value; *c; c++)
-    if ((guchar) *c < 0x20 || *c == 0x7f)
-      {
-        report (l, KARI_SEVERITY_ERROR, path, "the permission holds a control character");
-        return FALSE;
-      }
+  if (_kari_text_find_control (value, NULL))
+    {
+      report (l, KARI_SEVERITY_ERROR, path, "the permission holds a control character");
+      return FALSE;
+    }
   g_clear_pointer (&rule->permission, g_free);
   _kari_glob_clear (&rule->domain);
   _kari_glob_clear (&rule->action);
@@ -357,9 +335,7 @@ field_role (Loader         *l,
 {
   if (!kari_roles_name_is_valid (value))
     {
-      g_autofree char *got = describe_value (node);
-      report (l, KARI_SEVERITY_ERROR, path,
-              "expected a role name of 1 to 32 lowercase letters, digits, “-” or “_”, got %s", got);
+      report_expected (l, path, "a role name of 1 to 32 lowercase letters, digits, “-” or “_”", node);
       return FALSE;
     }
   g_free (rule->role);
@@ -376,8 +352,7 @@ field_decision (Loader         *l,
 {
   if (!kari_policy_decision_from_string (value, &rule->decision))
     {
-      g_autofree char *got = describe_value (node);
-      report (l, KARI_SEVERITY_ERROR, path, "expected one of allow, ask, deny, got %s", got);
+      report_expected (l, path, "one of allow, ask, deny", node);
       return FALSE;
     }
   return TRUE;
@@ -412,8 +387,7 @@ load_rule (Loader         *l,
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      g_autofree char *got = describe_value (node);
-      report (l, KARI_SEVERITY_ERROR, path, "expected an object, got %s", got);
+      report_expected (l, path, "an object", node);
       return FALSE;
     }
 
@@ -478,8 +452,7 @@ load (Loader      *l,
 
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
-      g_autofree char *got = describe_value (root);
-      report (l, KARI_SEVERITY_ERROR, NULL, "expected an object, got %s", got);
+      report_expected (l, NULL, "an object", root);
       return NULL;
     }
 
@@ -496,13 +469,11 @@ load (Loader      *l,
         if (g_str_equal (name, "base"))
           {
             const char *text = get_string (l, value, path);
-            g_autofree char *got = describe_value (value);
 
             if (text != NULL && g_strv_contains (kari_policy_builtin_names (), text))
               base = text;
             else if (text != NULL)
-              report (l, KARI_SEVERITY_ERROR, path,
-                      "expected one of strict, balanced, permissive, got %s", got);
+              report_expected (l, path, "one of strict, balanced, permissive", value);
           }
         else if (g_str_equal (name, "description"))
           {
@@ -521,8 +492,7 @@ load (Loader      *l,
 
   if (rules != NULL && !JSON_NODE_HOLDS_ARRAY (rules))
     {
-      g_autofree char *got = describe_value (rules);
-      report (l, KARI_SEVERITY_ERROR, "rules", "expected an array, got %s", got);
+      report_expected (l, "rules", "an array", rules);
     }
   else if (rules != NULL)
     {

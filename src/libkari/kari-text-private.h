@@ -41,6 +41,8 @@ gsize    _kari_text_skip_bom        (const char     *text,
 char    *_kari_text_describe_char   (const char     *text,
                                      gsize           len,
                                      gsize           offset);
+gboolean _kari_text_find_control    (const char     *text,
+                                     gsize          *offset);
 
 gboolean _kari_text_read_file       (const char     *path,
                                      gsize           max_size,

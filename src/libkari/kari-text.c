@@ -109,6 +109,23 @@ _kari_text_describe_char (const char *text,
                           text + offset);
 }
 
+/* Whether the NUL-terminated @text holds an ASCII control character
+ * (U+0000 to U+001F, or DEL); @offset, when given, gets the byte offset of
+ * the first. Names, paths and patterns all refuse these the same way. */
+gboolean
+_kari_text_find_control (const char *text,
+                         gsize      *offset)
+{
+  for (const guchar *c = (const guchar *) text; *c; c++)
+    if (*c < 0x20 || *c == 0x7f)
+      {
+        if (offset != NULL)
+          *offset = (const char *) c - text;
+        return TRUE;
+      }
+  return FALSE;
+}
+
 /* Reads a small file that someone else wrote (a manifest, a rules
  * file): only a regular file, never more than @max_size bytes, and
  * never blocking on a FIFO or device that was put in its place.
