@@ -95,6 +95,22 @@ kari_test_tmp_db_clear (char **dir,
   g_clear_pointer (path, g_free);
 }
 
+/* Fails the test unless @path was recorded in @locations at @line:@column. */
+static inline void
+kari_test_assert_location (KariLocations *locations,
+                           const char    *path,
+                           guint          line,
+                           guint          column)
+{
+  KariPosition pos = { 0, 0 };
+
+  if (!kari_locations_find (locations, path, &pos))
+    g_test_fail_printf ("no location recorded for “%s”", path);
+  else if (pos.line != line || pos.column != column)
+    g_test_fail_printf ("“%s” recorded at %u:%u, expected %u:%u",
+                        path, pos.line, pos.column, line, column);
+}
+
 /* Runs the default main context until *@flag is set or @seconds pass;
  * returns whether it was set. Only a safety net against hangs, never a
  * measure of speed. */

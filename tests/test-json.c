@@ -8,6 +8,7 @@
 #include <kari-json.h>
 
 #include "json-equal.h"
+#include "kari-test-util.h"
 
 /* Each valid document, and the same tree written the way json-glib
  * reads it (json-glib is lenient, but these inputs are plain). */
@@ -149,21 +150,6 @@ test_invalid (gconstpointer data)
 }
 
 static void
-assert_location (KariLocations *locations,
-                 const char    *path,
-                 guint          line,
-                 guint          column)
-{
-  KariPosition pos = { 0, 0 };
-
-  if (!kari_locations_find (locations, path, &pos))
-    g_test_fail_printf ("no location recorded for “%s”", path);
-  else if (pos.line != line || pos.column != column)
-    g_test_fail_printf ("“%s” recorded at %u:%u, expected %u:%u",
-                        path, pos.line, pos.column, line, column);
-}
-
-static void
 test_locations (void)
 {
   g_autoptr(KariLocations) loc = kari_locations_new ();
@@ -178,17 +164,17 @@ test_locations (void)
 
   g_assert_no_error (error);
   g_assert_nonnull (node);
-  assert_location (loc, "", 1, 1);
-  assert_location (loc, "name", 2, 3);
-  assert_location (loc, "dependencies", 3, 3);
-  assert_location (loc, "dependencies.extensions", 3, 20);
-  assert_location (loc, "dependencies.extensions[0]", 3, 35);
-  assert_location (loc, "dependencies.extensions[1]", 4, 6);
-  assert_location (loc, "dependencies.extensions[2]", 4, 11);
-  assert_location (loc, "dependencies.extensions[2].\"é\"", 4, 12);
-  assert_location (loc, "dependencies.extensions[2].\"é\"[0]", 4, 18);
-  assert_location (loc, "\"日本\"", 5, 2);
-  assert_location (loc, "\"a.b\"", 5, 11);
+  kari_test_assert_location (loc, "", 1, 1);
+  kari_test_assert_location (loc, "name", 2, 3);
+  kari_test_assert_location (loc, "dependencies", 3, 3);
+  kari_test_assert_location (loc, "dependencies.extensions", 3, 20);
+  kari_test_assert_location (loc, "dependencies.extensions[0]", 3, 35);
+  kari_test_assert_location (loc, "dependencies.extensions[1]", 4, 6);
+  kari_test_assert_location (loc, "dependencies.extensions[2]", 4, 11);
+  kari_test_assert_location (loc, "dependencies.extensions[2].\"é\"", 4, 12);
+  kari_test_assert_location (loc, "dependencies.extensions[2].\"é\"[0]", 4, 18);
+  kari_test_assert_location (loc, "\"日本\"", 5, 2);
+  kari_test_assert_location (loc, "\"a.b\"", 5, 11);
   g_assert_cmpuint (kari_locations_get_size (loc), ==, 11);
 }
 

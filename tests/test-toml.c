@@ -9,6 +9,7 @@
 #include <kari-toml.h>
 
 #include "json-equal.h"
+#include "kari-test-util.h"
 
 /* Conformance files */
 
@@ -152,21 +153,6 @@ parse_ok (const char    *text,
 }
 
 static void
-assert_location (KariLocations *locations,
-                 const char    *path,
-                 guint          line,
-                 guint          column)
-{
-  KariPosition pos = { 0, 0 };
-
-  if (!kari_locations_find (locations, path, &pos))
-    g_test_fail_printf ("no location recorded for “%s”", path);
-  else if (pos.line != line || pos.column != column)
-    g_test_fail_printf ("“%s” recorded at %u:%u, expected %u:%u",
-                        path, pos.line, pos.column, line, column);
-}
-
-static void
 assert_refused (const char    *text,
                 gssize         len,
                 KariTomlError  code,
@@ -200,18 +186,18 @@ test_locations_keys (void)
                                        loc);
   (void) node;  /* held for its cleanup */
 
-  assert_location (loc, "", 1, 1);
-  assert_location (loc, "name", 2, 1);
-  assert_location (loc, "physical", 3, 3);
-  assert_location (loc, "physical.color", 3, 12);
-  assert_location (loc, "\"a.b\"", 4, 1);
-  assert_location (loc, "dependencies", 5, 2);
-  assert_location (loc, "dependencies.extensions", 6, 1);
-  assert_location (loc, "dependencies.extensions[0]", 6, 15);
-  assert_location (loc, "dependencies.extensions[1]", 6, 20);
-  assert_location (loc, "dependencies.extensions[2]", 7, 4);
-  assert_location (loc, "t", 8, 3);
-  assert_location (loc, "t.u", 8, 7);
+  kari_test_assert_location (loc, "", 1, 1);
+  kari_test_assert_location (loc, "name", 2, 1);
+  kari_test_assert_location (loc, "physical", 3, 3);
+  kari_test_assert_location (loc, "physical.color", 3, 12);
+  kari_test_assert_location (loc, "\"a.b\"", 4, 1);
+  kari_test_assert_location (loc, "dependencies", 5, 2);
+  kari_test_assert_location (loc, "dependencies.extensions", 6, 1);
+  kari_test_assert_location (loc, "dependencies.extensions[0]", 6, 15);
+  kari_test_assert_location (loc, "dependencies.extensions[1]", 6, 20);
+  kari_test_assert_location (loc, "dependencies.extensions[2]", 7, 4);
+  kari_test_assert_location (loc, "t", 8, 3);
+  kari_test_assert_location (loc, "t.u", 8, 7);
 }
 
 static void
@@ -227,20 +213,20 @@ test_locations_nested (void)
                                        loc);
   (void) node;  /* held for its cleanup */
 
-  assert_location (loc, "a", 1, 1);
-  assert_location (loc, "a[0]", 1, 6);
-  assert_location (loc, "a[0][1]", 1, 10);
-  assert_location (loc, "a[1]", 1, 14);
-  assert_location (loc, "a[1].b", 1, 15);
-  assert_location (loc, "a[1].b[0]", 1, 20);
-  assert_location (loc, "a[1].b[1]", 1, 23);
-  assert_location (loc, "a[1].b[1].c", 1, 24);
-  assert_location (loc, "p", 2, 3);
-  assert_location (loc, "p[0]", 2, 3);
-  assert_location (loc, "p[0].x", 3, 1);
-  assert_location (loc, "p[1]", 4, 3);
-  assert_location (loc, "p[1].q", 5, 6);
-  assert_location (loc, "p[1].q.y", 6, 3);
+  kari_test_assert_location (loc, "a", 1, 1);
+  kari_test_assert_location (loc, "a[0]", 1, 6);
+  kari_test_assert_location (loc, "a[0][1]", 1, 10);
+  kari_test_assert_location (loc, "a[1]", 1, 14);
+  kari_test_assert_location (loc, "a[1].b", 1, 15);
+  kari_test_assert_location (loc, "a[1].b[0]", 1, 20);
+  kari_test_assert_location (loc, "a[1].b[1]", 1, 23);
+  kari_test_assert_location (loc, "a[1].b[1].c", 1, 24);
+  kari_test_assert_location (loc, "p", 2, 3);
+  kari_test_assert_location (loc, "p[0]", 2, 3);
+  kari_test_assert_location (loc, "p[0].x", 3, 1);
+  kari_test_assert_location (loc, "p[1]", 4, 3);
+  kari_test_assert_location (loc, "p[1].q", 5, 6);
+  kari_test_assert_location (loc, "p[1].q.y", 6, 3);
 }
 
 static void
@@ -257,11 +243,11 @@ test_locations_after_multiline (void)
                                         loc);
   (void) node;  /* held for its cleanup */
 
-  assert_location (loc, "a", 1, 1);
-  assert_location (loc, "b", 4, 1);
-  assert_location (loc, "c", 6, 1);
-  assert_location (loc, "c[0]", 6, 6);
-  assert_location (loc, "c[1]", 7, 6);
+  kari_test_assert_location (loc, "a", 1, 1);
+  kari_test_assert_location (loc, "b", 4, 1);
+  kari_test_assert_location (loc, "c", 6, 1);
+  kari_test_assert_location (loc, "c[0]", 6, 6);
+  kari_test_assert_location (loc, "c[1]", 7, 6);
 }
 
 static void
@@ -273,12 +259,12 @@ test_locations_non_ascii (void)
                                        loc);
   (void) node;  /* held for its cleanup */
 
-  assert_location (loc, "\"ünï\"", 1, 1);
-  assert_location (loc, "\"ünï\"[0]", 1, 10);
-  assert_location (loc, "\"ünï\"[1]", 1, 16);
-  assert_location (loc, "\"ünï\"[2]", 1, 21);
-  assert_location (loc, "t.\"é\"", 2, 7);
-  assert_location (loc, "t.k", 2, 16);
+  kari_test_assert_location (loc, "\"ünï\"", 1, 1);
+  kari_test_assert_location (loc, "\"ünï\"[0]", 1, 10);
+  kari_test_assert_location (loc, "\"ünï\"[1]", 1, 16);
+  kari_test_assert_location (loc, "\"ünï\"[2]", 1, 21);
+  kari_test_assert_location (loc, "t.\"é\"", 2, 7);
+  kari_test_assert_location (loc, "t.k", 2, 16);
 }
 
 static void
@@ -291,10 +277,10 @@ test_locations_bom_crlf (void)
                                        "  2]\r\n",
                                        loc);
 
-  assert_location (loc, "a", 1, 1);
-  assert_location (loc, "t", 2, 2);
-  assert_location (loc, "t.b", 3, 3);
-  assert_location (loc, "t.b[1]", 4, 3);
+  kari_test_assert_location (loc, "a", 1, 1);
+  kari_test_assert_location (loc, "t", 2, 2);
+  kari_test_assert_location (loc, "t.b", 3, 3);
+  kari_test_assert_location (loc, "t.b[1]", 4, 3);
   g_assert_cmpint (json_node_get_int (json_object_get_member (json_node_get_object (node), "a")),
                    ==, 1);
 }
@@ -309,8 +295,8 @@ test_locations_implicit_then_defined (void)
   (void) node;  /* held for its cleanup */
 
   /* The explicit definition is where a person would look. */
-  assert_location (loc, "a", 2, 2);
-  assert_location (loc, "a.b", 1, 4);
+  kari_test_assert_location (loc, "a", 2, 2);
+  kari_test_assert_location (loc, "a.b", 1, 4);
 }
 
 /* Error positions */
@@ -477,7 +463,7 @@ test_long_line_is_fast (void)
   g_string_append (s, "2]\n");
   text = g_string_free (s, FALSE);
   node = parse_ok (text, loc);
-  assert_location (loc, "a[100000]", 1, 6 + 2 * 100000);
+  kari_test_assert_location (loc, "a[100000]", 1, 6 + 2 * 100000);
 }
 
 /* Odds and ends */
