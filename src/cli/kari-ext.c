@@ -43,8 +43,14 @@ print_global_help (FILE *out)
   fprintf (out, "\n%s\n", _("Manage Kari Control Room extensions."));
   fprintf (out, "\n%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-12s %-20s %s\n", commands[i].name, _(commands[i].parameter),
-             _(commands[i].summary));
+    {
+      const char *parameter = _(commands[i].parameter);
+      /* Pad by characters, not bytes: “PATH…” is not seven columns wide. */
+      int pad = 20 - (int) g_utf8_strlen (parameter, -1);
+
+      fprintf (out, "  %-12s %s%*s %s\n", commands[i].name, parameter, MAX (pad, 0), "",
+               _(commands[i].summary));
+    }
   fprintf (out, "\n%s\n", _("Run “kari-ext COMMAND --help” for the options of a command."));
   fprintf (out, "%s\n", _("Search paths: KARI_EXTENSIONS_PATH, then $XDG_DATA_HOME/kari/extensions, "
                           "then kari/extensions in $XDG_DATA_DIRS; the first folder to declare a name wins."));
