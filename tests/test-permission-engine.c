@@ -6,7 +6,10 @@
 #include <gio/gio.h>
 #include <sqlite3.h>
 
+#include <unistd.h>
+
 #include "kari.h"
+
 #include "kari-test-util.h"
 
 /* Private: every check evaluated in full (kari-permission-engine-private.h). */
@@ -214,6 +217,50 @@ grant_ok (Fixture    *f,
   g_assert_no_error (error);
   g_assert_nonnull (grant);
   return grant;
+}
+
+/* ------------------------------------------------------------------ */
+/* Files are matched again on every check                              */
+
+static void
+test_filesystem_not_cached (Fixture       *f,
+                            gconstpointer  data)
+{
+  static const char * const declared_fs[] = { "filesystem:read:$DATA/**", NULL };
+  g_autofree char *name = g_strdup_printf ("fs-%08x", g_random_int ());
+  g_autofree char *data_dir = g_build_filename (g_get_user_data_dir (), "kari", "data", "default", name, NULL);
+  g_autofree char *inside = g_build_filename (data_dir, "notes.txt", NULL);
+  g_autofree char *outside_dir = g_dir_make_tmp ("kari-outside-XXXXXX", NULL);
+  g_autofree char *outside = g_build_filename (outside_dir, "secret.txt", NULL);
+  g_autofree char *link = g_build_filename (data_dir, "link", NULL);
+  g_autofree char *permission = g_strconcat ("filesystem:read:", link, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_free (kari_test_write (data_dir, "notes.txt", "mine"));
+  g_free (kari_test_write (outside_dir, "secret.txt", "not mine"));
+  g_assert_cmpint (symlink (inside, link), ==, 0);
+  g_assert_true (kari_permission_engine_set_declared (f->engine, name, NULL, declared_fs, &error));
+  g_assert_no_error (error);
+  use_policy (f, "balanced");
+
+  {
+    g_auto(KariCheckResult) result = { 0 };
+    g_assert_cmpint (check_full (f, name, permission, &result), ==, KARI_VERDICT_ALLOW);
+  }
+
+  /* The extension points its link out of its folder: the same request,
+   * word for word, must not be allowed from a cached answer. */
+  g_assert_cmpint (g_unlink (link), ==, 0);
+  g_assert_cmpint (symlink (outside, link), ==, 0);
+  {
+    g_auto(KariCheckResult) result = { 0 };
+    g_assert_cmpint (check_full (f, name, permission, &result), ==, KARI_VERDICT_DENY);
+    g_assert_cmpstr (result.decided_by, ==, "undeclared");
+    g_assert_false (result.cached);
+  }
+
+  kari_test_rm_rf (data_dir);
+  kari_test_rm_rf (outside_dir);
 }
 
 /* ------------------------------------------------------------------ */
@@ -969,6 +1016,7 @@ main (int   argc,
 
 #define ADD(path, func) g_test_add ("/permission-engine/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("order/invalid", test_invalid);
+  ADD ("filesystem-not-cached", test_filesystem_not_cached);
   ADD ("order/undeclared-wins", test_undeclared_wins);
   ADD ("order/grant-before-policy", test_grant_before_policy);
   ADD ("order/policy", test_policy_verdicts);

@@ -615,6 +615,11 @@ kari_permission_engine_check (KariPermissionEngine *self,
     }
   out->verdict = evaluate (self, &probe, domain, action, resource,
                            &probe.deadline_usec, &cacheable, &out->decided_by);
+  /* A path's meaning changes with the filesystem (a link inside $DATA
+   * can be pointed elsewhere between two checks), so it is resolved and
+   * matched again every time. */
+  if (g_strcmp0 (domain, "filesystem") == 0)
+    cacheable = FALSE;
   if (self->cache_enabled && cacheable)
     {
       probe.verdict = out->verdict;
