@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "kari-audit-private.h"
 
 static const char * const kind_names[] = {
@@ -111,7 +113,7 @@ _kari_audit_set_db_error (GError     **error,
   const char *file = db != NULL ? sqlite3_db_filename (db, "main") : NULL;
 
   g_set_error (error, KARI_AUDIT_ERROR, KARI_AUDIT_ERROR_DB,
-               "%s in the audit log %s: %s (SQLite error %d)",
+               _("%s in the audit log %s: %s (SQLite error %d)"),
                doing, file != NULL ? file : "",
                db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc), rc);
 }

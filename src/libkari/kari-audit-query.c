@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 #include <time.h>
 
@@ -91,7 +93,7 @@ check_open (KariAuditLog  *self,
   if (self->read_db == NULL)
     {
       g_set_error (error, KARI_AUDIT_ERROR, KARI_AUDIT_ERROR_CLOSED,
-                   "The audit log %s is closed", self->path);
+                   _("The audit log %s is closed"), self->path);
       return FALSE;
     }
   return TRUE;
@@ -116,7 +118,7 @@ prepare_query (KariAuditLog          *self,
   if (query->decision < -1 || query->decision > 1)
     {
       g_set_error (error, KARI_AUDIT_ERROR, KARI_AUDIT_ERROR_INVALID,
-                   "The decision filter must be -1 (both), 0 (denials) or 1 (allowances), not %d",
+                   _("The decision filter must be -1 (both), 0 (denials) or 1 (allowances), not %d"),
                    query->decision);
       return NULL;
     }
@@ -182,7 +184,7 @@ entry_from_row (sqlite3_stmt  *stmt,
   if (!kari_audit_kind_from_string (kind, &entry->kind))
     {
       g_set_error (error, KARI_AUDIT_ERROR, KARI_AUDIT_ERROR_DB,
-                   "Audit entry %" G_GINT64_FORMAT " has an unknown kind “%s”",
+                   _("Audit entry %" G_GINT64_FORMAT " has an unknown kind “%s”"),
                    entry->id, kind != NULL ? kind : "");
       return NULL;
     }

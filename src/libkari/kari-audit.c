@@ -20,6 +20,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "kari-audit-private.h"
@@ -490,7 +492,7 @@ kari_audit_log_flush (KariAuditLog  *self,
     {
       g_mutex_unlock (&self->mutex);
       g_set_error (error, KARI_AUDIT_ERROR, KARI_AUDIT_ERROR_CLOSED,
-                   "The audit log %s is closed and %" G_GUINT64_FORMAT " entries were never written",
+                   _("The audit log %s is closed and %" G_GUINT64_FORMAT " entries were never written"),
                    self->path, target - __atomic_load_n (&self->committed, __ATOMIC_SEQ_CST));
       return FALSE;
     }
@@ -566,7 +568,7 @@ kari_audit_log_close (KariAuditLog  *self,
   if (committed < appended)
     {
       g_set_error (error, KARI_AUDIT_ERROR, KARI_AUDIT_ERROR_DB,
-                   "%" G_GUINT64_FORMAT " audit entries could not be written to %s: %s",
+                   _("%" G_GUINT64_FORMAT " audit entries could not be written to %s: %s"),
                    appended - committed, self->path,
                    self->writer_error != NULL ? self->writer_error->message : "unknown error");
       return FALSE;
@@ -649,7 +651,7 @@ open_reader (const char  *path,
   if (rc != SQLITE_OK)
     {
       g_set_error (error, KARI_AUDIT_ERROR, KARI_AUDIT_ERROR_OPEN,
-                   "Could not open the audit log in %s: %s",
+                   _("Could not open the audit log in %s: %s"),
                    path, db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
       sqlite3_close (db);
       return NULL;
@@ -695,7 +697,7 @@ _kari_audit_log_open_full (const char  *registry_path,
   if (self->write_db == NULL)
     {
       g_set_error (error, KARI_AUDIT_ERROR, KARI_AUDIT_ERROR_OPEN,
-                   "Could not open the audit log: %s", local_error->message);
+                   _("Could not open the audit log: %s"), local_error->message);
       return NULL;
     }
 

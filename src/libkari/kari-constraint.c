@@ -12,6 +12,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "kari-version.h"
@@ -222,7 +224,7 @@ plus_one (const char  *digits,
   if (!_kari_parse_number (digits, &v) || v + 1 > KARI_VERSION_MAX_SAFE_INTEGER)
     {
       g_set_error (error, KARI_VERSION_ERROR, KARI_VERSION_ERROR_INVALID_CONSTRAINT,
-                   "the upper bound above %s is larger than %" G_GUINT64_FORMAT,
+                   _("the upper bound above %s is larger than %" G_GUINT64_FORMAT),
                    digits, KARI_VERSION_MAX_SAFE_INTEGER);
       return NULL;
     }
@@ -527,7 +529,7 @@ comparator_new (const char  *comp,
   if (!g_regex_match (_kari_re (KARI_RE_COMPARATOR), comp, 0, &match))
     {
       g_set_error (error, KARI_VERSION_ERROR, KARI_VERSION_ERROR_INVALID_CONSTRAINT,
-                   "“%s” is not a comparator (an operator <, <=, >, >= or = and a full version)",
+                   _("“%s” is not a comparator (an operator <, <=, >, >= or = and a full version)"),
                    comp);
       return NULL;
     }
@@ -698,14 +700,14 @@ constraint_parse_uncached (const char  *text,
   if (strlen (text) > KARI_CONSTRAINT_MAX_LENGTH)
     {
       g_set_error (error, KARI_VERSION_ERROR, KARI_VERSION_ERROR_INVALID_CONSTRAINT,
-                   "“%.40s…” is not a valid constraint: it is longer than %d bytes",
+                   _("“%.40s…” is not a valid constraint: it is longer than %d bytes"),
                    text, KARI_CONSTRAINT_MAX_LENGTH);
       return NULL;
     }
   if (!g_utf8_validate (text, -1, NULL))
     {
       g_set_error (error, KARI_VERSION_ERROR, KARI_VERSION_ERROR_INVALID_CONSTRAINT,
-                   "“%s” is not a valid constraint: it is not valid UTF-8", text);
+                   _("“%s” is not a valid constraint: it is not valid UTF-8"), text);
       return NULL;
     }
 
@@ -731,7 +733,7 @@ constraint_parse_uncached (const char  *text,
       if (set == NULL)
         {
           g_set_error (error, KARI_VERSION_ERROR, KARI_VERSION_ERROR_INVALID_CONSTRAINT,
-                       "“%s” is not a valid constraint: %s", text, local_error->message);
+                       _("“%s” is not a valid constraint: %s"), text, local_error->message);
           return NULL;
         }
       g_ptr_array_add (sets, set);

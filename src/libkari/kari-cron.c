@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "kari-cron.h"
@@ -85,7 +87,7 @@ parse_value (const FieldInfo *info,
   if (!g_ascii_string_to_unsigned (text, 10, info->min, info->max, &v, NULL))
     {
       g_set_error (error, KARI_CRON_ERROR, KARI_CRON_ERROR_INVALID,
-                   "%s: “%s” is not a value from %u to %u%s", info->what, text,
+                   _("%s: “%s” is not a value from %u to %u%s"), info->what, text,
                    info->min, info->max,
                    info->names == month_names ? " or a month name (jan…dec)" :
                    info->names == day_names ? " or a day name (sun…sat)" : "");
@@ -114,7 +116,7 @@ parse_item (const FieldInfo *info,
       if (!g_ascii_string_to_unsigned (slash + 1, 10, 1, info->max, &s, NULL))
         {
           g_set_error (error, KARI_CRON_ERROR, KARI_CRON_ERROR_INVALID,
-                       "%s: step “%s” must be a number from 1 to %u",
+                       _("%s: step “%s” must be a number from 1 to %u"),
                        info->what, slash + 1, info->max);
           return FALSE;
         }
@@ -139,7 +141,7 @@ parse_item (const FieldInfo *info,
           if (hi < lo)
             {
               g_set_error (error, KARI_CRON_ERROR, KARI_CRON_ERROR_INVALID,
-                           "%s: range “%s” runs backwards", info->what, range);
+                           _("%s: range “%s” runs backwards"), info->what, range);
               return FALSE;
             }
         }
@@ -171,7 +173,7 @@ parse_field (const FieldInfo *info,
       if (*items[i] == '\0')
         {
           g_set_error (error, KARI_CRON_ERROR, KARI_CRON_ERROR_INVALID,
-                       "%s: “%s” has an empty list item", info->what, text);
+                       _("%s: “%s” has an empty list item"), info->what, text);
           return FALSE;
         }
       if (!parse_item (info, items[i], bits, error))
@@ -212,11 +214,11 @@ kari_cron_parse (const char  *text,
           return kari_cron_parse (nicknames[i].expansion, error);
       if (g_ascii_strcasecmp (stripped, "@reboot") == 0)
         g_set_error_literal (error, KARI_CRON_ERROR, KARI_CRON_ERROR_INVALID,
-                             "@reboot is not a schedule: use a start-up event trigger");
+                             _("@reboot is not a schedule: use a start-up event trigger"));
       else
         g_set_error (error, KARI_CRON_ERROR, KARI_CRON_ERROR_INVALID,
-                     "unknown schedule “%s” (known: @yearly, @annually, @monthly, "
-                     "@weekly, @daily, @midnight, @hourly)", stripped);
+                     _("unknown schedule “%s” (known: @yearly, @annually, @monthly, "
+                     "@weekly, @daily, @midnight, @hourly)"), stripped);
       return NULL;
     }
 
@@ -237,7 +239,7 @@ kari_cron_parse (const char  *text,
   if (n != 5)
     {
       g_set_error (error, KARI_CRON_ERROR, KARI_CRON_ERROR_INVALID,
-                   "“%s” must have five fields: minute hour day-of-month month day-of-week",
+                   _("“%s” must have five fields: minute hour day-of-month month day-of-week"),
                    stripped);
       return NULL;
     }

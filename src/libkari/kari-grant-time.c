@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 #include <time.h>
 
@@ -75,7 +77,7 @@ set_scope_error (GError     **error,
   g_autofree char *bad_shown = g_strescape (bad, NULL);
 
   g_set_error (error, KARI_GRANT_ERROR, code,
-               "Scope “%s”, column %ld: “%s” %s",
+               _("Scope “%s”, column %ld: “%s” %s"),
                shown, (long) (bad - text) + 1, bad_shown, why);
 }
 

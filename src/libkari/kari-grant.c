@@ -15,6 +15,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "kari-grant-index-private.h"
@@ -410,7 +412,7 @@ check_name (const char  *what,
   if (*value == '\0' || strlen (value) > MAX_NAME_BYTES || !g_utf8_validate (value, -1, NULL))
     {
       g_set_error (error, KARI_GRANT_ERROR, KARI_GRANT_ERROR_INVALID,
-                   "The %s of a grant must be 1 to %d bytes of UTF-8", what, MAX_NAME_BYTES);
+                   _("The %s of a grant must be 1 to %d bytes of UTF-8"), what, MAX_NAME_BYTES);
       return FALSE;
     }
   for (p = value; *p != '\0'; p = g_utf8_next_char (p))
@@ -420,8 +422,8 @@ check_name (const char  *what,
       if (g_unichar_iscntrl (c) || g_unichar_type (c) == G_UNICODE_FORMAT)
         {
           g_set_error (error, KARI_GRANT_ERROR, KARI_GRANT_ERROR_INVALID,
-                       "The %s of a grant has a control or format character "
-                       "(U+%04X) at byte %ld", what, c, (long) (p - value));
+                       _("The %s of a grant has a control or format character "
+                       "(U+%04X) at byte %ld"), what, c, (long) (p - value));
           return FALSE;
         }
     }
@@ -489,7 +491,7 @@ kari_grant_store_add (KariGrantStore  *self,
   if (scope == KARI_SCOPE_UNTIL && until_usec <= wall)
     {
       g_set_error (error, KARI_GRANT_ERROR, KARI_GRANT_ERROR_EXPIRED,
-                   "A grant of %s until %" G_GINT64_FORMAT " µs would already have ended",
+                   _("A grant of %s until %" G_GINT64_FORMAT " µs would already have ended"),
                    kari_permission_pattern_get_text (pattern), until_usec);
       return NULL;
     }
@@ -697,7 +699,7 @@ kari_grant_store_revoke_id (KariGrantStore  *self,
     {
       g_mutex_unlock (&self->write_lock);
       g_set_error (error, KARI_GRANT_ERROR, KARI_GRANT_ERROR_NOT_FOUND,
-                   "No grant %" G_GINT64_FORMAT " is in force", id);
+                   _("No grant %" G_GINT64_FORMAT " is in force"), id);
       return FALSE;
     }
 

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <math.h>
 #include <string.h>
@@ -59,7 +61,7 @@ fail_unexpected (Parser     *p,
 {
   g_autofree char *what = _kari_text_describe_char (p->text, p->len, p->pos);
 
-  return fail (p, p->pos, KARI_JSON_ERROR_SYNTAX, "expected %s, found %s", expected, what);
+  return fail (p, p->pos, KARI_JSON_ERROR_SYNTAX, _("expected %s, found %s"), expected, what);
 }
 
 static void
@@ -115,24 +117,24 @@ parse_unicode_escape (Parser  *p,
 
   if (!read_hex4 (p, 2, &u))
     return fail (p, start, KARI_JSON_ERROR_SYNTAX,
-                 "escape “\\u” must be followed by 4 hexadecimal digits");
+                 _("escape “\\u” must be followed by 4 hexadecimal digits"));
   p->pos += 6;
   if (u >= 0xdc00 && u <= 0xdfff)
     return fail (p, start, KARI_JSON_ERROR_ENCODING,
-                 "escape “\\u%.4s” is a lone low surrogate", p->text + start + 2);
+                 _("escape “\\u%.4s” is a lone low surrogate"), p->text + start + 2);
   if (u >= 0xd800 && u <= 0xdbff)
     {
       if (peek (p, 0) != '\\' || peek (p, 1) != 'u' || !read_hex4 (p, 2, &low)
           || low < 0xdc00 || low > 0xdfff)
         return fail (p, start, KARI_JSON_ERROR_ENCODING,
-                     "escape “\\u%.4s” is a high surrogate not followed by a low "
-                     "surrogate escape", p->text + start + 2);
+                     _("escape “\\u%.4s” is a high surrogate not followed by a low "
+                     "surrogate escape"), p->text + start + 2);
       u = 0x10000 + ((u - 0xd800) << 10) + (low - 0xdc00);
       p->pos += 6;
     }
   if (u == 0)
     return fail (p, start, KARI_JSON_ERROR_ENCODING,
-                 "the NUL character (\\u0000) is not supported in strings");
+                 _("the NUL character (\\u0000) is not supported in strings"));
   g_string_append_unichar (s, u);
   return TRUE;
 }
@@ -151,13 +153,13 @@ parse_string (Parser  *p,
 
       if (p->pos >= p->len)
         return fail (p, open, KARI_JSON_ERROR_SYNTAX,
-                     "unterminated string: the closing quote is missing");
+                     _("unterminated string: the closing quote is missing"));
       c = (guchar) p->text[p->pos];
       if (c == '"')
         break;
       if (c < 0x20)
         return fail (p, p->pos, KARI_JSON_ERROR_SYNTAX,
-                     "control character U+%04X must be escaped in a string", c);
+                     _("control character U+%04X must be escaped in a string"), c);
       if (c != '\\')
         {
           g_string_append_c (s, (char) c);
@@ -182,7 +184,7 @@ parse_string (Parser  *p,
           {
             g_autofree char *what = _kari_text_describe_char (p->text, p->len, p->pos + 1);
             return fail (p, p->pos, KARI_JSON_ERROR_SYNTAX,
-                         "invalid escape: backslash followed by %s", what);
+                         _("invalid escape: backslash followed by %s"), what);
           }
         }
       p->pos += 2;
@@ -215,17 +217,17 @@ parse_number (Parser    *p,
     i++;
   n = count_digits (p, i);
   if (n == 0)
-    return fail (p, p->pos + i, KARI_JSON_ERROR_SYNTAX, "expected a digit in the number");
+    return fail (p, p->pos + i, KARI_JSON_ERROR_SYNTAX, _("expected a digit in the number"));
   if (peek (p, i) == '0' && n > 1)
     return fail (p, p->pos + i, KARI_JSON_ERROR_SYNTAX,
-                 "leading zeros are not allowed in a number");
+                 _("leading zeros are not allowed in a number"));
   i += n;
   if (peek (p, i) == '.')
     {
       n = count_digits (p, ++i);
       if (n == 0)
         return fail (p, p->pos + i, KARI_JSON_ERROR_SYNTAX,
-                     "a number needs a digit after the ‘.’");
+                     _("a number needs a digit after the ‘.’"));
       i += n;
       is_float = TRUE;
     }
@@ -237,7 +239,7 @@ parse_number (Parser    *p,
       n = count_digits (p, i);
       if (n == 0)
         return fail (p, p->pos + i, KARI_JSON_ERROR_SYNTAX,
-                     "the exponent of a number needs a digit");
+                     _("the exponent of a number needs a digit"));
       i += n;
       is_float = TRUE;
     }
@@ -262,7 +264,7 @@ parse_number (Parser    *p,
 
     if (isinf (d))
       return fail (p, start, KARI_JSON_ERROR_SYNTAX,
-                   "number %s is too large to represent", token);
+                   _("number %s is too large to represent"), token);
     *out = json_node_init_double (json_node_alloc (), d);
   }
   return TRUE;
@@ -274,7 +276,7 @@ check_depth (Parser *p,
 {
   if (depth > KARI_JSON_MAX_DEPTH)
     return fail (p, p->pos, KARI_JSON_ERROR_TOO_DEEP,
-                 "objects and arrays are nested more than %d deep", KARI_JSON_MAX_DEPTH);
+                 _("objects and arrays are nested more than %d deep"), KARI_JSON_MAX_DEPTH);
   return TRUE;
 }
 
@@ -297,7 +299,7 @@ parse_object (Parser      *p,
         gsize key_offset = p->pos;
 
         if (peek (p, 0) != '"')
-          return fail_unexpected (p, "a member name in double quotes");
+          return fail_unexpected (p, _("a member name in double quotes"));
         if (!parse_string (p, &name))
           return FALSE;
         /* Paths are only needed to record where things are. */
@@ -310,15 +312,15 @@ parse_object (Parser      *p,
             /* The first one was recorded where it was written; without
              * locations, kari_json_parse() parses again to say where. */
             if (p->locations == NULL)
-              return fail (p, key_offset, KARI_JSON_ERROR_DUPLICATE_KEY, "duplicate member “%s”", name);
+              return fail (p, key_offset, KARI_JSON_ERROR_DUPLICATE_KEY, _("duplicate member “%s”"), name);
             kari_locations_find (p->locations, member_path, &pos);
             return fail (p, key_offset, KARI_JSON_ERROR_DUPLICATE_KEY,
-                         "duplicate member “%s” (first written at line %u, column %u)",
+                         _("duplicate member “%s” (first written at line %u, column %u)"),
                          name, pos.line, pos.column);
           }
         skip_ws (p);
         if (peek (p, 0) != ':')
-          return fail_unexpected (p, "‘:’ after the member name");
+          return fail_unexpected (p, _("‘:’ after the member name"));
         p->pos++;
         skip_ws (p);
 
@@ -332,12 +334,12 @@ parse_object (Parser      *p,
         if (peek (p, 0) == '}')
           break;
         if (peek (p, 0) != ',')
-          return fail_unexpected (p, "‘,’ or ‘}’ in the object");
+          return fail_unexpected (p, _("‘,’ or ‘}’ in the object"));
         p->pos++;
         skip_ws (p);
         if (peek (p, 0) == '}')
           return fail (p, p->pos, KARI_JSON_ERROR_SYNTAX,
-                       "a trailing comma is not allowed before ‘}’");
+                       _("a trailing comma is not allowed before ‘}’"));
       }
   p->pos++;
   *out = json_node_init_object (json_node_alloc (), object);
@@ -372,12 +374,12 @@ parse_array (Parser      *p,
         if (peek (p, 0) == ']')
           break;
         if (peek (p, 0) != ',')
-          return fail_unexpected (p, "‘,’ or ‘]’ in the array");
+          return fail_unexpected (p, _("‘,’ or ‘]’ in the array"));
         p->pos++;
         skip_ws (p);
         if (peek (p, 0) == ']')
           return fail (p, p->pos, KARI_JSON_ERROR_SYNTAX,
-                       "a trailing comma is not allowed before ‘]’");
+                       _("a trailing comma is not allowed before ‘]’"));
       }
   p->pos++;
   *out = json_node_init_array (json_node_alloc (), array);
@@ -422,7 +424,7 @@ parse_value (Parser      *p,
         return TRUE;
       }
     case '/':
-      return fail (p, p->pos, KARI_JSON_ERROR_SYNTAX, "comments are not allowed in JSON");
+      return fail (p, p->pos, KARI_JSON_ERROR_SYNTAX, _("comments are not allowed in JSON"));
     default:
       break;
     }
@@ -439,7 +441,7 @@ parse_value (Parser      *p,
       *out = json_node_init_null (json_node_alloc ());
       return TRUE;
     }
-  return fail_unexpected (p, "a value");
+  return fail_unexpected (p, _("a value"));
 }
 
 /**
@@ -480,7 +482,7 @@ kari_json_parse (const char     *text,
   if (len > KARI_TEXT_MAX_SIZE)
     {
       g_set_error (error, KARI_JSON_ERROR, KARI_JSON_ERROR_TOO_LARGE,
-                   "the document is %" G_GSIZE_FORMAT " bytes long; at most %d are accepted",
+                   _("the document is %" G_GSIZE_FORMAT " bytes long; at most %d are accepted"),
                    len, KARI_TEXT_MAX_SIZE);
       return NULL;
     }
@@ -496,10 +498,10 @@ kari_json_parse (const char     *text,
   if (!_kari_text_validate_utf8 (text, len, &bad))
     {
       if (text[bad] == '\0')
-        fail (p, bad, KARI_JSON_ERROR_ENCODING, "the document holds a NUL byte");
+        fail (p, bad, KARI_JSON_ERROR_ENCODING, _("the document holds a NUL byte"));
       else
         fail (p, bad, KARI_JSON_ERROR_ENCODING,
-              "the document is not valid UTF-8 (byte 0x%02X)", (guchar) text[bad]);
+              _("the document is not valid UTF-8 (byte 0x%02X)"), (guchar) text[bad]);
     }
   else
     {
@@ -507,7 +509,7 @@ kari_json_parse (const char     *text,
       if (p->pos < p->len)
         record (p, "", p->pos);
       if (p->pos >= p->len)
-        fail (p, p->pos, KARI_JSON_ERROR_SYNTAX, "the document is empty");
+        fail (p, p->pos, KARI_JSON_ERROR_SYNTAX, _("the document is empty"));
       else if (parse_value (p, "", 0, &root))
         {
           skip_ws (p);
@@ -515,7 +517,7 @@ kari_json_parse (const char     *text,
             {
               g_autofree char *what = _kari_text_describe_char (p->text, p->len, p->pos);
               fail (p, p->pos, KARI_JSON_ERROR_SYNTAX,
-                    "unexpected %s after the end of the document", what);
+                    _("unexpected %s after the end of the document"), what);
             }
         }
     }

@@ -46,6 +46,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "kari-lifecycle.h"
 
 G_DEFINE_QUARK (kari-lifecycle-error-quark, kari_lifecycle_error)
@@ -149,9 +151,9 @@ kari_state_from_string (const char  *name,
     }
 
   g_set_error (error, KARI_LIFECYCLE_ERROR, KARI_LIFECYCLE_ERROR_UNKNOWN_STATE,
-               "“%s” is not a lifecycle state (expected one of discovered, validated, "
+               _("“%s” is not a lifecycle state (expected one of discovered, validated, "
                "resolved, installed, enabled, starting, running, stopping, stopped, "
-               "failed, crashed, disabled, updating)",
+               "failed, crashed, disabled, updating)"),
                name != NULL ? name : "(null)");
   return FALSE;
 }
@@ -212,7 +214,7 @@ kari_lifecycle_check (KariState   from,
   if ((guint) from >= KARI_STATE_LAST || (guint) to >= KARI_STATE_LAST)
     {
       g_set_error (error, KARI_LIFECYCLE_ERROR, KARI_LIFECYCLE_ERROR_UNKNOWN_STATE,
-                   "cannot go from state %d to state %d: no such state",
+                   _("cannot go from state %d to state %d: no such state"),
                    (int) from, (int) to);
       return FALSE;
     }
@@ -223,7 +225,7 @@ kari_lifecycle_check (KariState   from,
   if (from == to)
     {
       g_set_error (error, KARI_LIFECYCLE_ERROR, KARI_LIFECYCLE_ERROR_INVALID_TRANSITION,
-                   "cannot go from %s to %s: it is already %s",
+                   _("cannot go from %s to %s: it is already %s"),
                    state_names[from], state_names[to], state_names[to]);
       return FALSE;
     }
@@ -233,7 +235,7 @@ kari_lifecycle_check (KariState   from,
       if ((refusal_hints[i].from & (1u << from)) && (refusal_hints[i].to & (1u << to)))
         {
           g_set_error (error, KARI_LIFECYCLE_ERROR, KARI_LIFECYCLE_ERROR_INVALID_TRANSITION,
-                       "cannot go from %s to %s: %s",
+                       _("cannot go from %s to %s: %s"),
                        state_names[from], state_names[to], refusal_hints[i].hint);
           return FALSE;
         }
@@ -241,7 +243,7 @@ kari_lifecycle_check (KariState   from,
 
   allowed = allowed_targets (from);
   g_set_error (error, KARI_LIFECYCLE_ERROR, KARI_LIFECYCLE_ERROR_INVALID_TRANSITION,
-               "cannot go from %s to %s: from %s it can only go to %s",
+               _("cannot go from %s to %s: from %s it can only go to %s"),
                state_names[from], state_names[to], state_names[from], allowed);
   return FALSE;
 }
@@ -265,14 +267,14 @@ kari_lifecycle_check_removal (KariState   state,
   if ((guint) state >= KARI_STATE_LAST)
     {
       g_set_error (error, KARI_LIFECYCLE_ERROR, KARI_LIFECYCLE_ERROR_UNKNOWN_STATE,
-                   "cannot remove an extension in state %d: no such state", (int) state);
+                   _("cannot remove an extension in state %d: no such state"), (int) state);
       return FALSE;
     }
 
   if (busy & (1u << state))
     {
       g_set_error (error, KARI_LIFECYCLE_ERROR, KARI_LIFECYCLE_ERROR_INVALID_TRANSITION,
-                   "cannot remove it while it is %s: %s",
+                   _("cannot remove it while it is %s: %s"),
                    state_names[state],
                    state == KARI_STATE_UPDATING ? "wait until the update has finished"
                    : state == KARI_STATE_STOPPING ? "wait until it has stopped"

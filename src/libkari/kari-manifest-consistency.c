@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "kari-manifest-validate-private.h"
@@ -82,12 +84,12 @@ _kari_validator_check_consistency (Validator  *v,
                                             : kari_path_append_member (v->capabilities_path, rule->flag);
       if (state == PROVIDES_YES && declared == 0)
         _kari_validator_report (v, KARI_SEVERITY_ERROR, flag_path,
-                                "%s is true, but no %s are declared in %s",
+                                _("%s is true, but no %s are declared in %s"),
                                 v->capabilities_list_form ? "the capability" : rule->flag,
                                 rule->what, rule->declared_at);
       else if (state == PROVIDES_NO && declared > 0)
         _kari_validator_report (v, rule->undeclared_use, rule->declared_at,
-                                "%u %s declared, but %s %s",
+                                _("%u %s declared, but %s %s"),
                                 declared, rule->what,
                                 v->capabilities_list_form ? "capabilities do not list" : rule->flag,
                                 v->capabilities_list_form ? "them" : "is false");
@@ -99,15 +101,15 @@ _kari_validator_check_consistency (Validator  *v,
   /* An addon is a UI enhancement: without pages it does nothing. */
   if (g_str_equal (type, "addon") && v->n_pages + v->n_web_pages == 0)
     _kari_validator_report (v, KARI_SEVERITY_ERROR, "type",
-                            "an addon must declare pages in ui (pages, control_room_pages, "
-                            "web_pages or streamlit_pages)");
+                            _("an addon must declare pages in ui (pages, control_room_pages, "
+                            "web_pages or streamlit_pages)"));
 
   /* An instrument is a model front-end: it must say which side of the
    * model it is on, by a model capability or by asking for a model. */
   if (g_str_equal (type, "instrument")
       && v->provides[PROVIDES_MODEL] != PROVIDES_YES && !has_model_permission (v))
     _kari_validator_report (v, KARI_SEVERITY_ERROR, "type",
-                            "an instrument must declare a model capability (ai.inference, "
+                            _("an instrument must declare a model capability (ai.inference, "
                             "ai.embedding, ai.training, model.inference or provides_model) "
-                            "or a model: permission");
+                            "or a model: permission"));
 }

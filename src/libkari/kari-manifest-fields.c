@@ -7,6 +7,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "kari-cron.h"
@@ -109,7 +111,7 @@ _kari_manifest_report_duplicate (Validator  *v,
                                  const char *what,
                                  const char *value)
 {
-  _kari_validator_report (v, KARI_SEVERITY_ERROR, path, "%s “%s” is declared twice", what, value);
+  _kari_validator_report (v, KARI_SEVERITY_ERROR, path, _("%s “%s” is declared twice"), what, value);
 }
 
 /* ------------------------------------------------------------------ */
@@ -142,7 +144,7 @@ check_version (Validator   *v,
 
   if (version == NULL)
     {
-      _kari_validator_expected (v, path, "a semantic version such as “1.2.0”", node);
+      _kari_validator_expected (v, path, _("a semantic version such as “1.2.0”"), node);
       return;
     }
   if (g_str_equal (f->name, "version"))
@@ -194,7 +196,7 @@ check_category (Validator   *v,
   for (const char *c = s; ok && *c; c++)
     ok = g_ascii_islower (*c) || g_ascii_isdigit (*c) || *c == '-';
   if (!ok)
-    _kari_validator_expected (v, path, "a category of lowercase letters, digits and “-”", node);
+    _kari_validator_expected (v, path, _("a category of lowercase letters, digits and “-”"), node);
 }
 
 static void
@@ -207,7 +209,7 @@ check_tag (Validator   *v,
 
   if (*s == '\0' || g_utf8_strlen (s, -1) > 32 || _kari_text_find_control (s, NULL))
     {
-      _kari_validator_expected (v, path, "a tag of 1 to 32 printable characters", node);
+      _kari_validator_expected (v, path, _("a tag of 1 to 32 printable characters"), node);
       return;
     }
   g_ptr_array_add (v->info->tags, g_strdup (s));
@@ -224,7 +226,7 @@ check_email (Validator   *v,
 
   if (at == NULL || at == s || at[1] == '\0' || strchr (at + 1, '@') != NULL
       || strpbrk (s, " <>") != NULL || _kari_text_find_control (s, NULL))
-    _kari_validator_expected (v, path, "an e-mail address", node);
+    _kari_validator_expected (v, path, _("an e-mail address"), node);
 }
 
 void
@@ -234,7 +236,7 @@ _kari_manifest_check_url (Validator   *v,
                           JsonNode    *node)
 {
   if (!_kari_manifest_is_http_url (json_node_get_string (node)))
-    _kari_validator_expected (v, path, "an http or https URL", node);
+    _kari_validator_expected (v, path, _("an http or https URL"), node);
 }
 
 static const Field author_fields[] = {
@@ -257,7 +259,7 @@ check_author (Validator   *v,
       const char *s = json_node_get_string (node);
 
       if (*s == '\0' || g_utf8_strlen (s, -1) > 128)
-        _kari_validator_expected (v, path, "a name of 1 to 128 characters", node);
+        _kari_validator_expected (v, path, _("a name of 1 to 128 characters"), node);
       else
         v->info->author = g_strdup (s);
     }
@@ -272,7 +274,7 @@ check_author (Validator   *v,
         v->info->author = email != NULL ? g_strdup_printf ("%s <%s>", name, email) : g_strdup (name);
     }
   else
-    _kari_validator_expected (v, path, "a string or an object with name, email and url", node);
+    _kari_validator_expected (v, path, _("a string or an object with name, email and url"), node);
 }
 
 static void
@@ -288,7 +290,7 @@ check_api_version (Validator   *v,
     for (const char *c = s + 2; ok && *c; c++)
       ok = g_ascii_isdigit (*c);
   if (!ok)
-    _kari_validator_expected (v, path, "an API version this host speaks, such as “1.0” or “1.x”", node);
+    _kari_validator_expected (v, path, _("an API version this host speaks, such as “1.0” or “1.x”"), node);
 }
 
 /* ------------------------------------------------------------------ */
@@ -381,13 +383,13 @@ check_capability_list (Validator  *v,
 
       if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
         {
-          _kari_validator_expected (v, element_path, "a capability id such as “ui.panel”", element);
+          _kari_validator_expected (v, element_path, _("a capability id such as “ui.panel”"), element);
           continue;
         }
       id = json_node_get_string (element);
       if (!g_hash_table_add (seen, (gpointer) id))
         {
-          _kari_validator_report (v, KARI_SEVERITY_ERROR, element_path, "“%s” is listed twice", id);
+          _kari_validator_report (v, KARI_SEVERITY_ERROR, element_path, _("“%s” is listed twice"), id);
           continue;
         }
       for (gsize j = 0; j < G_N_ELEMENTS (capability_table); j++)
@@ -400,9 +402,9 @@ check_capability_list (Validator  *v,
       if (!known && !(g_str_has_prefix (id, "x-") && is_capability_id (id)))
         {
           _kari_validator_expected (v, element_path,
-                                    "a known capability id (ui.page, ui.panel, api.endpoints, "
+                                    _("a known capability id (ui.page, ui.panel, api.endpoints, "
                                     "tasks.background, webhooks.receive, ai.inference, …) "
-                                    "or a custom one starting with “x-”", element);
+                                    "or a custom one starting with “x-”"), element);
           continue;
         }
       g_ptr_array_add (v->info->capabilities, g_strdup (id));
@@ -424,7 +426,7 @@ check_capabilities (Validator   *v,
     check_capability_list (v, path, json_node_get_array (node));
   else
     _kari_validator_expected (v, path,
-                              "an array of capability ids or an object of provides_* flags", node);
+                              _("an array of capability ids or an object of provides_* flags"), node);
 }
 
 /* ------------------------------------------------------------------ */
@@ -451,9 +453,9 @@ add_dependency (Validator          *v,
 
           /* Say which half is wrong: the name, or the version range. */
           if (!_kari_manifest_is_valid_name (written_name))
-            _kari_validator_expected (v, path, "“name” or “name@constraint” with " NAME_EXPECTED, node);
+            _kari_validator_expected (v, path, _("“name” or “name@constraint” with " NAME_EXPECTED), node);
           else
-            _kari_validator_report (v, KARI_SEVERITY_ERROR, path, "%s", error->message);
+            _kari_validator_report (v, KARI_SEVERITY_ERROR, path, _("%s"), error->message);
           return;
         }
     }
@@ -538,12 +540,12 @@ check_permission_list (Validator  *v,
 
       if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
         {
-          _kari_validator_expected (v, element_path, "a permission such as “data:read”", element);
+          _kari_validator_expected (v, element_path, _("a permission such as “data:read”"), element);
           continue;
         }
       if (!kari_permission_check_syntax (json_node_get_string (element), &error))
         {
-          _kari_validator_report (v, KARI_SEVERITY_ERROR, element_path, "%s", error->message);
+          _kari_validator_report (v, KARI_SEVERITY_ERROR, element_path, _("%s"), error->message);
           continue;
         }
       add_permission (v, json_node_get_string (element));
@@ -569,7 +571,7 @@ check_permission_groups (Validator  *v,
 
       if (!JSON_NODE_HOLDS_ARRAY (values))
         {
-          _kari_validator_expected (v, group_path, "an array of strings", values);
+          _kari_validator_expected (v, group_path, _("an array of strings"), values);
           continue;
         }
       array = json_node_get_array (values);
@@ -582,7 +584,7 @@ check_permission_groups (Validator  *v,
 
           if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
             {
-              _kari_validator_expected (v, element_path, "a string", element);
+              _kari_validator_expected (v, element_path, _("a string"), element);
               continue;
             }
           expanded = kari_permission_expand_grouped (group, json_node_get_string (element), &error);
@@ -592,7 +594,7 @@ check_permission_groups (Validator  *v,
               _kari_validator_report (v, KARI_SEVERITY_ERROR,
                                       error->code == KARI_PERMISSION_ERROR_UNKNOWN_DOMAIN ? group_path
                                                                                           : element_path,
-                                      "%s", error->message);
+                                      _("%s"), error->message);
               if (error->code == KARI_PERMISSION_ERROR_UNKNOWN_DOMAIN)
                 break;
               continue;
@@ -615,7 +617,7 @@ check_permissions (Validator   *v,
     check_permission_groups (v, path, json_node_get_object (node));
   else
     _kari_validator_expected (v, path,
-                              "an array of permissions or an object of permission groups", node);
+                              _("an array of permissions or an object of permission groups"), node);
 }
 
 /* ------------------------------------------------------------------ */
@@ -642,9 +644,9 @@ _kari_manifest_check_argv (Validator   *v,
   const char *s = json_node_get_string (node);
 
   if (g_str_has_suffix (path, "[0]") && *s == '\0')
-    _kari_validator_expected (v, path, "a program to run", node);
+    _kari_validator_expected (v, path, _("a program to run"), node);
   else if (_kari_text_find_control (s, NULL))
-    _kari_validator_expected (v, path, "an argument without control characters", node);
+    _kari_validator_expected (v, path, _("an argument without control characters"), node);
 }
 
 static void
@@ -679,9 +681,9 @@ check_env (Validator   *v,
         ok = g_ascii_isalnum (*c) || *c == '_';
       if (!ok)
         _kari_validator_report (v, KARI_SEVERITY_ERROR, child,
-                                "expected a variable name of letters, digits and “_”");
+                                _("expected a variable name of letters, digits and “_”"));
       else if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
-        _kari_validator_expected (v, child, "a string", value);
+        _kari_validator_expected (v, child, _("a string"), value);
     }
 }
 
@@ -692,7 +694,7 @@ _kari_manifest_check_relative_path (Validator   *v,
                                     JsonNode    *node)
 {
   if (!_kari_manifest_is_relative_path (json_node_get_string (node)))
-    _kari_validator_expected (v, path, "a relative path inside the extension, without “..”", node);
+    _kari_validator_expected (v, path, _("a relative path inside the extension, without “..”"), node);
 }
 
 static const Field runtime_fields[] = {

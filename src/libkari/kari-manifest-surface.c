@@ -8,6 +8,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "kari-cron.h"
@@ -28,7 +30,7 @@ check_role (Validator   *v,
   for (const char *c = s; ok && *c; c++)
     ok = g_ascii_islower (*c) || g_ascii_isdigit (*c) || *c == '_' || *c == '-';
   if (!ok)
-    _kari_validator_expected (v, path, "a role name such as “admin” or “user”", node);
+    _kari_validator_expected (v, path, _("a role name such as “admin” or “user”"), node);
 }
 
 /* Page, endpoint and webhook paths are URL paths, unique in a manifest. */
@@ -76,7 +78,7 @@ check_module (Validator   *v,
               JsonNode    *node)
 {
   if (!_kari_manifest_is_dotted_identifier (json_node_get_string (node)))
-    _kari_validator_expected (v, path, "a dotted module name such as “ui.reports”", node);
+    _kari_validator_expected (v, path, _("a dotted module name such as “ui.reports”"), node);
 }
 
 static void
@@ -148,7 +150,7 @@ check_method (Validator   *v,
   static const char * const methods[] = { "GET", "POST", "PUT", "PATCH", "DELETE", NULL };
 
   if (!g_strv_contains (methods, json_node_get_string (node)))
-    _kari_validator_expected (v, path, "one of GET, POST, PUT, PATCH, DELETE", node);
+    _kari_validator_expected (v, path, _("one of GET, POST, PUT, PATCH, DELETE"), node);
 }
 
 static void
@@ -188,7 +190,7 @@ check_config_key (Validator   *v,
   for (const char *c = s; ok && *c; c++)
     ok = g_ascii_isalnum (*c) || *c == '_' || *c == '.' || *c == '-';
   if (!ok)
-    _kari_validator_expected (v, path, "a config key of letters, digits, “_”, “.” and “-”", node);
+    _kari_validator_expected (v, path, _("a config key of letters, digits, “_”, “.” and “-”"), node);
 }
 
 /* `user.created`; subscriptions may end in `*`: `user-management.*`. */
@@ -270,7 +272,7 @@ check_schedule (Validator   *v,
   g_autoptr(KariCron) cron = kari_cron_parse (json_node_get_string (node), &error);
 
   if (cron == NULL)
-    _kari_validator_report (v, KARI_SEVERITY_ERROR, path, "%s", error->message);
+    _kari_validator_report (v, KARI_SEVERITY_ERROR, path, _("%s"), error->message);
 }
 
 void
@@ -317,7 +319,7 @@ check_config_schema (Validator   *v,
   if (type != NULL && g_strcmp0 (json_node_get_string (type), "object") != 0)
     {
       g_autofree char *child = kari_path_append_member (path, "type");
-      _kari_validator_expected (v, child, "“object” (config is a set of named settings)", type);
+      _kari_validator_expected (v, child, _("“object” (config is a set of named settings)"), type);
     }
 }
 
@@ -353,7 +355,7 @@ check_price (Validator   *v,
   ok = ok && c[0] == ' ' && g_ascii_isupper (c[1]) && g_ascii_isupper (c[2])
        && g_ascii_isupper (c[3]) && c[4] == '\0';
   if (!ok)
-    _kari_validator_expected (v, path, "“free” or an amount and currency such as “4.99 EUR”", node);
+    _kari_validator_expected (v, path, _("“free” or an amount and currency such as “4.99 EUR”"), node);
 }
 
 /* Icons and screenshots: a file in the package or an https URL. */
@@ -366,7 +368,7 @@ check_asset (Validator   *v,
   const char *s = json_node_get_string (node);
 
   if (g_str_has_prefix (s, "https://") ? !_kari_manifest_is_http_url (s) : !_kari_manifest_is_relative_path (s))
-    _kari_validator_expected (v, path, "a relative file path inside the extension or an https URL", node);
+    _kari_validator_expected (v, path, _("a relative file path inside the extension or an https URL"), node);
 }
 
 const Field _kari_manifest_marketplace_fields[] = {

@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "kari-cron.h"
@@ -92,7 +94,7 @@ _kari_validator_expected (Validator  *v,
 {
   g_autofree char *described = _kari_describe_value (got);
 
-  _kari_validator_report (v, KARI_SEVERITY_ERROR, path, "expected %s, got %s", expected, described);
+  _kari_validator_report (v, KARI_SEVERITY_ERROR, path, _("expected %s, got %s"), expected, described);
 }
 
 /* ------------------------------------------------------------------ */
@@ -201,13 +203,13 @@ walk_array (Validator   *v,
 
   if ((f->flags & F_NONEMPTY) && n == 0)
     {
-      _kari_validator_report (v, KARI_SEVERITY_ERROR, path, "expected at least one entry, got an empty array");
+      _kari_validator_report (v, KARI_SEVERITY_ERROR, path, _("expected at least one entry, got an empty array"));
       return;
     }
   if (f->max_items > 0 && n > f->max_items)
     {
       _kari_validator_report (v, KARI_SEVERITY_ERROR, path,
-                              "expected at most %u entries, got %u", f->max_items, n);
+                              _("expected at most %u entries, got %u"), f->max_items, n);
       return;
     }
 
@@ -233,7 +235,7 @@ walk_array (Validator   *v,
           if (!g_hash_table_add (seen, (gpointer) s))
             {
               _kari_validator_report (v, KARI_SEVERITY_ERROR, element_path,
-                                      "“%s” is listed twice", s);
+                                      _("“%s” is listed twice"), s);
               continue;
             }
         }
@@ -311,7 +313,7 @@ _kari_validator_walk_object (Validator   *v,
       child = kari_path_append_member (path, f->name);
       if (node == NULL)
         {
-          _kari_validator_report (v, KARI_SEVERITY_ERROR, child, "missing required field");
+          _kari_validator_report (v, KARI_SEVERITY_ERROR, child, _("missing required field"));
           continue;
         }
       walk_field (v, f, child, node);
@@ -324,7 +326,7 @@ _kari_validator_walk_object (Validator   *v,
     if (find_field (table, member) == NULL)
       {
         g_autofree char *child = kari_path_append_member (path, member);
-        _kari_validator_report (v, KARI_SEVERITY_WARNING, child, "unknown field, ignored");
+        _kari_validator_report (v, KARI_SEVERITY_WARNING, child, _("unknown field, ignored"));
       }
 }
 
@@ -399,7 +401,7 @@ _kari_manifest_validate (JsonNode         *root,
     v.provides[i] = PROVIDES_UNSET;
 
   if (!JSON_NODE_HOLDS_OBJECT (root))
-    _kari_validator_expected (&v, "", "an object at the top level", root);
+    _kari_validator_expected (&v, "", _("an object at the top level"), root);
   else
     {
       _kari_validator_walk_object (&v, _kari_manifest_root_fields, "", json_node_get_object (root));

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "kari-json.h"
@@ -137,7 +139,7 @@ kari_manifest_load_data (const char          *data,
   if (length > KARI_MANIFEST_MAX_SIZE)
     {
       g_set_error (error, KARI_MANIFEST_ERROR, KARI_MANIFEST_ERROR_TOO_LARGE,
-                   "%s: %" G_GSIZE_FORMAT " bytes is more than a manifest may hold (%d)",
+                   _("%s: %" G_GSIZE_FORMAT " bytes is more than a manifest may hold (%d)"),
                    name, length, KARI_MANIFEST_MAX_SIZE);
       return NULL;
     }
@@ -149,7 +151,7 @@ kari_manifest_load_data (const char          *data,
 
       add_diagnostic (diagnostics, name, pos, message);
       g_set_error (error, KARI_MANIFEST_ERROR, KARI_MANIFEST_ERROR_PARSE,
-                   "%s:%u:%u: %s", name, pos.line, pos.column, message);
+                   _("%s:%u:%u: %s"), name, pos.line, pos.column, message);
       return NULL;
     }
 
@@ -179,10 +181,10 @@ kari_manifest_load_data (const char          *data,
       add_diagnostic (diagnostics, name, error_pos, message);
       if (error_pos.line > 0)
         g_set_error (error, KARI_MANIFEST_ERROR, KARI_MANIFEST_ERROR_PARSE,
-                     "%s:%u:%u: %s", name, error_pos.line, error_pos.column, message);
+                     _("%s:%u:%u: %s"), name, error_pos.line, error_pos.column, message);
       else
         g_set_error (error, KARI_MANIFEST_ERROR, KARI_MANIFEST_ERROR_PARSE,
-                     "%s: %s", name, message);
+                     _("%s: %s"), name, message);
       return NULL;
     }
 
@@ -223,7 +225,7 @@ read_limited (const char  *path,
     code = KARI_MANIFEST_ERROR_NOT_FOUND;
   else if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
     code = KARI_MANIFEST_ERROR_TOO_LARGE;
-  g_set_error (error, KARI_MANIFEST_ERROR, code, "%s: %s", path, local_error->message);
+  g_set_error (error, KARI_MANIFEST_ERROR, code, _("%s: %s"), path, local_error->message);
   return FALSE;
 }
 
@@ -260,7 +262,7 @@ kari_manifest_load_file (const char  *path,
   else
     {
       g_set_error (error, KARI_MANIFEST_ERROR, KARI_MANIFEST_ERROR_READ,
-                   "%s: a manifest file name ends in .json or .toml", path);
+                   _("%s: a manifest file name ends in .json or .toml"), path);
       return NULL;
     }
 
@@ -305,13 +307,13 @@ kari_manifest_find_in_dir (const char  *dir,
   if (has_json && has_toml)
     {
       g_set_error (error, KARI_MANIFEST_ERROR, KARI_MANIFEST_ERROR_AMBIGUOUS,
-                   "%s: both extension.json and extension.toml are present; keep one", dir);
+                   _("%s: both extension.json and extension.toml are present; keep one"), dir);
       return NULL;
     }
   if (!has_json && !has_toml)
     {
       g_set_error (error, KARI_MANIFEST_ERROR, KARI_MANIFEST_ERROR_NOT_FOUND,
-                   "%s: no extension.json or extension.toml", dir);
+                   _("%s: no extension.json or extension.toml"), dir);
       return NULL;
     }
   if (has_json)

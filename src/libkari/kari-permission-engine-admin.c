@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "kari-permission-engine-private.h"
 #include "kari-registry-private.h"
 
@@ -111,7 +113,7 @@ actor_may (KariPermissionEngine  *self,
                                  FALSE, FALSE, "role",
                                  local_error != NULL ? local_error->message : "not an admin");
   g_set_error (error, KARI_PERMISSION_ENGINE_ERROR, KARI_PERMISSION_ENGINE_ERROR_NOT_ALLOWED,
-               "“%s” may not %s in tenant “%s”: the admin role is needed",
+               _("“%s” may not %s in tenant “%s”: the admin role is needed"),
                actor != NULL ? actor : "(nobody)", kari_admin_action_to_string (action), tenant);
   return FALSE;
 }
@@ -146,7 +148,7 @@ lookup_installed (KariPermissionEngine  *self,
 
   if (declared == NULL)
     g_set_error (error, KARI_PERMISSION_ENGINE_ERROR, KARI_PERMISSION_ENGINE_ERROR_UNKNOWN_EXTENSION,
-                 "no extension “%s” is installed", extension);
+                 _("no extension “%s” is installed"), extension);
   return declared;
 }
 
@@ -166,7 +168,7 @@ declared_covers (KariPermissionEngine         *self,
     if (kari_permission_pattern_covers (g_ptr_array_index (declared->patterns, i), pattern))
       return TRUE;
   g_set_error (error, KARI_PERMISSION_ENGINE_ERROR, KARI_PERMISSION_ENGINE_ERROR_UNDECLARED,
-               "“%s” does not declare “%s” in its manifest, so it can never be granted",
+               _("“%s” does not declare “%s” in its manifest, so it can never be granted"),
                extension, kari_permission_pattern_get_text (pattern));
   return FALSE;
 }
@@ -216,7 +218,7 @@ kari_permission_engine_grant (KariPermissionEngine  *self,
   pattern = kari_permission_pattern_parse (permission, &reason);
   if (pattern == NULL)
     {
-      g_prefix_error (&reason, "cannot grant: ");
+      g_prefix_error (&reason, _("cannot grant: "));
       reason->domain = KARI_PERMISSION_ENGINE_ERROR;
       reason->code = KARI_PERMISSION_ENGINE_ERROR_INVALID;
       refuse (self, KARI_AUDIT_GRANT, actor, tenant, extension, permission, "invalid", error,
@@ -379,9 +381,9 @@ kari_permission_engine_set_policy (KariPermissionEngine  *self,
   if (!kari_policy_is_builtin (policy))
     {
       g_set_error (error, KARI_PERMISSION_ENGINE_ERROR, KARI_PERMISSION_ENGINE_ERROR_INVALID,
-                   "the policy “%s” comes from a rules file; put it in force with "
+                   _("the policy “%s” comes from a rules file; put it in force with "
                    "kari_permission_engine_set_policy_from_file () so it is loaded again "
-                   "next time", kari_policy_get_name (policy));
+                   "next time"), kari_policy_get_name (policy));
       return FALSE;
     }
   return policy_replace (self, actor, tenant, policy, NULL, error);

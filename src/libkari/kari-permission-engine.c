@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -243,7 +245,7 @@ declared_new (const char         *display_name,
       if (pattern == NULL)
         {
           g_set_error (error, KARI_PERMISSION_ENGINE_ERROR, KARI_PERMISSION_ENGINE_ERROR_INVALID,
-                       "declared permission %u: %s", i + 1, local_error->message);
+                       _("declared permission %u: %s"), i + 1, local_error->message);
           return NULL;
         }
       g_ptr_array_add (declared->patterns, pattern);

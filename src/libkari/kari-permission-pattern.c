@@ -18,6 +18,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "kari-permission-pattern.h"
@@ -513,9 +515,9 @@ kari_permission_resolve_path (const char  *path,
       g_autofree char *shown = kari_permission_escape_for_display (path);
 
       g_set_error (error, KARI_PERMISSION_ERROR, KARI_PERMISSION_ERROR_BAD_RESOURCE,
-                   "“%s” cannot be resolved: it is relative, holds a control character, "
+                   _("“%s” cannot be resolved: it is relative, holds a control character, "
                    "loops, goes through a file or an unreadable folder, or uses “..” "
-                   "below a folder that does not exist", shown);
+                   "below a folder that does not exist"), shown);
     }
   return resolved;
 }

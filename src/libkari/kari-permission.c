@@ -15,6 +15,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdarg.h>
 #include <string.h>
 
@@ -182,7 +184,7 @@ _kari_permission_set_error (GError              **error,
 
       with_column = g_strconcat (pieces[0], at, pieces[1], NULL);
     }
-  g_set_error (error, KARI_PERMISSION_ERROR, code, "“%s”: %s", shown,
+  g_set_error (error, KARI_PERMISSION_ERROR, code, _("“%s”: %s"), shown,
                with_column != NULL ? with_column : message);
 }
 
@@ -360,7 +362,7 @@ _kari_permission_cut (const char                *permission,
   if (*permission == '\0')
     {
       g_set_error_literal (error, KARI_PERMISSION_ERROR, KARI_PERMISSION_ERROR_SYNTAX,
-                           "an empty string is not a permission: write domain:action[:resource]");
+                           _("an empty string is not a permission: write domain:action[:resource]"));
       return FALSE;
     }
   if (!check_characters (permission, error))
@@ -520,15 +522,15 @@ kari_permission_expand_grouped (const char  *group,
   if (!group_known)
     {
       g_set_error (error, KARI_PERMISSION_ERROR, KARI_PERMISSION_ERROR_UNKNOWN_DOMAIN,
-                   "unknown permission group “%s” (known: data_access, plugin_access, "
+                   _("unknown permission group “%s” (known: data_access, plugin_access, "
                    "system_access, network_access, model_access, extension_access, "
-                   "secrets_access, notification_access)", group);
+                   "secrets_access, notification_access)"), group);
       return NULL;
     }
   if (!found)
     {
       g_set_error (error, KARI_PERMISSION_ERROR, KARI_PERMISSION_ERROR_UNKNOWN_ACTION,
-                   "unknown value “%s” for “%s” (known: %s)", value, group, known->str);
+                   _("unknown value “%s” for “%s” (known: %s)"), value, group, known->str);
       return NULL;
     }
   return g_strv_builder_end (b);

@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "kari-json.h"
 #include "kari-manifest.h"
 #include "kari-plugin.h"
@@ -132,7 +134,7 @@ kari_plugin_info_load_dir (const char  *dir,
   if (!_kari_text_read_file (file, KARI_MANIFEST_MAX_SIZE, &text, &length, &local_error))
     {
       g_set_error (error, KARI_PLUGIN_ERROR, KARI_PLUGIN_ERROR_INVALID,
-                   "%s: %s", file, local_error->message);
+                   _("%s: %s"), file, local_error->message);
       return NULL;
     }
 
@@ -144,14 +146,14 @@ kari_plugin_info_load_dir (const char  *dir,
                          kari_diagnostic_new (KARI_SEVERITY_ERROR, file, pos.line,
                                               pos.column, NULL, local_error->message));
       g_set_error (error, KARI_PLUGIN_ERROR, KARI_PLUGIN_ERROR_INVALID,
-                   "%s:%u:%u: %s", file, pos.line, pos.column, local_error->message);
+                   _("%s:%u:%u: %s"), file, pos.line, pos.column, local_error->message);
       return NULL;
     }
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       add_diagnostic (diagnostics, file, locations, "", "expected an object");
       g_set_error (error, KARI_PLUGIN_ERROR, KARI_PLUGIN_ERROR_INVALID,
-                   "%s: expected an object", file);
+                   _("%s: expected an object"), file);
       return NULL;
     }
 
@@ -176,7 +178,7 @@ kari_plugin_info_load_dir (const char  *dir,
   if (!ok)
     {
       g_set_error (error, KARI_PLUGIN_ERROR, KARI_PLUGIN_ERROR_INVALID,
-                   "%s is not a valid plugin manifest", file);
+                   _("%s is not a valid plugin manifest"), file);
       return NULL;
     }
   return g_steal_pointer (&self);

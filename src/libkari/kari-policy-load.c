@@ -29,6 +29,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -564,7 +566,7 @@ fail (Loader  *l,
 {
   if (l->n_errors > 1)
     g_set_error (error, KARI_POLICY_ERROR, KARI_POLICY_ERROR_INVALID,
-                 "%s (and %u more errors)", l->first_error, l->n_errors - 1);
+                 _("%s (and %u more errors)"), l->first_error, l->n_errors - 1);
   else
     g_set_error_literal (error, KARI_POLICY_ERROR, KARI_POLICY_ERROR_INVALID, l->first_error);
 }
@@ -612,7 +614,7 @@ kari_policy_new_from_data (const char  *base,
   if (base != NULL && !g_strv_contains (kari_policy_builtin_names (), base))
     {
       g_set_error (error, KARI_POLICY_ERROR, KARI_POLICY_ERROR_UNKNOWN,
-                   "no built-in policy is called “%s”; expected strict, balanced or permissive",
+                   _("no built-in policy is called “%s”; expected strict, balanced or permissive"),
                    base);
       return NULL;
     }

@@ -28,6 +28,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "kari-policy-private.h"
@@ -189,7 +191,7 @@ kari_policy_new_builtin (const char  *name,
       }
 
   g_set_error (error, KARI_POLICY_ERROR, KARI_POLICY_ERROR_UNKNOWN,
-               "no built-in policy is called “%s”; expected strict, balanced or permissive",
+               _("no built-in policy is called “%s”; expected strict, balanced or permissive"),
                name != NULL ? name : "(null)");
   return NULL;
 }

@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -247,7 +249,7 @@ check_integrity (sqlite3     *db,
   if (!g_str_equal (result, "ok"))
     {
       g_set_error (error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_CORRUPT,
-                   "The registry %s failed its integrity check: %s", path, result);
+                   _("The registry %s failed its integrity check: %s"), path, result);
       return FALSE;
     }
   return TRUE;
@@ -306,7 +308,7 @@ create_private_file (const char  *path,
       int saved_errno = errno;
 
       g_set_error (error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_OPEN,
-                   "Could not create the registry %s: %s", path, g_strerror (saved_errno));
+                   _("Could not create the registry %s: %s"), path, g_strerror (saved_errno));
       return FALSE;
     }
   close (fd);
@@ -336,7 +338,7 @@ check_header (const char  *path,
   if (n != (ssize_t) sizeof header || memcmp (header, magic, sizeof header) != 0)
     {
       g_set_error (error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_CORRUPT,
-                   "The registry %s is not an SQLite database", path);
+                   _("The registry %s is not an SQLite database"), path);
       return FALSE;
     }
   return TRUE;
@@ -387,8 +389,8 @@ _kari_registry_db_open (const char  *path,
   if (g_ascii_strcasecmp (journal_mode, "wal") != 0)
     {
       g_set_error (error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_OPEN,
-                   "The registry %s cannot use write-ahead logging (journal mode stays “%s”); "
-                   "is it on a network file system?", path, journal_mode);
+                   _("The registry %s cannot use write-ahead logging (journal mode stays “%s”); "
+                   "is it on a network file system?"), path, journal_mode);
       goto fail;
     }
 
@@ -406,15 +408,15 @@ _kari_registry_db_open (const char  *path,
   if (version > KARI_REGISTRY_SCHEMA_VERSION)
     {
       g_set_error (error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_SCHEMA,
-                   "The registry %s was written by a newer Kari (schema version %d, this "
-                   "one knows up to %d): update Kari, or move the file away to start afresh",
+                   _("The registry %s was written by a newer Kari (schema version %d, this "
+                   "one knows up to %d): update Kari, or move the file away to start afresh"),
                    path, version, KARI_REGISTRY_SCHEMA_VERSION);
       goto fail;
     }
   if (version < 0)
     {
       g_set_error (error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_CORRUPT,
-                   "The registry %s has an impossible schema version %d", path, version);
+                   _("The registry %s has an impossible schema version %d"), path, version);
       goto fail;
     }
 
@@ -447,7 +449,7 @@ move_if_exists (const char  *from,
     int saved_errno = errno;
 
     g_set_error (error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_CORRUPT,
-                 "Could not move the corrupt registry file %s aside to %s: %s",
+                 _("Could not move the corrupt registry file %s aside to %s: %s"),
                  from, to, g_strerror (saved_errno));
   }
   return FALSE;

@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "kari-registry-private.h"
 
 /* Reads an extension's state and current version. Returns FALSE with
@@ -31,7 +33,7 @@ get_current (KariRegistry  *self,
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_NOT_FOUND,
-                   "No extension named “%s” is installed", name);
+                   _("No extension named “%s” is installed"), name);
       return FALSE;
     }
   if (rc != SQLITE_ROW)
@@ -121,7 +123,7 @@ check_update_allowed (const char  *name,
 
   if (current == KARI_STATE_UPDATING || kari_lifecycle_check (current, KARI_STATE_UPDATING, &local_error))
     return TRUE;
-  g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "Cannot change the version of %s: ", name);
+  g_propagate_prefixed_error (error, g_steal_pointer (&local_error), _("Cannot change the version of %s: "), name);
   return FALSE;
 }
 
@@ -226,7 +228,7 @@ kari_registry_install_values (KariRegistry  *self,
   if (*name == '\0' || *version == '\0')
     {
       g_set_error (error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_INVALID,
-                   "Cannot install an extension with an empty %s",
+                   _("Cannot install an extension with an empty %s"),
                    *name == '\0' ? "name" : "version");
       return FALSE;
     }
@@ -278,7 +280,7 @@ kari_registry_install (KariRegistry  *self,
   if (name == NULL || version == NULL || dir == NULL)
     {
       g_set_error (error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_INVALID,
-                   "Cannot install the extension “%s”: its manifest has no %s",
+                   _("Cannot install the extension “%s”: its manifest has no %s"),
                    name != NULL ? name : "(unnamed)",
                    name == NULL ? "name" : version == NULL ? "version" : "folder");
       return FALSE;
@@ -313,7 +315,7 @@ rollback_locked (KariRegistry  *self,
   if (g_str_equal (current_version, version))
     {
       g_set_error (error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_INVALID,
-                   "Cannot roll %s back to %s: that is the version in use", name, version);
+                   _("Cannot roll %s back to %s: that is the version in use"), name, version);
       return FALSE;
     }
 
@@ -326,8 +328,8 @@ rollback_locked (KariRegistry  *self,
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_NOT_FOUND,
-                   "Cannot roll %s back to %s: that version was never installed "
-                   "(see the kept versions with kari-ext versions %s)", name, version, name);
+                   _("Cannot roll %s back to %s: that version was never installed "
+                   "(see the kept versions with kari-ext versions %s)"), name, version, name);
       return FALSE;
     }
   if (rc != SQLITE_ROW)
@@ -406,7 +408,7 @@ set_state_locked (KariRegistry  *self,
 
   if (!kari_lifecycle_check (current, state, &local_error))
     {
-      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", name);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), _("%s: "), name);
       return FALSE;
     }
 
@@ -475,7 +477,7 @@ remove_locked (KariRegistry  *self,
 
   if (!kari_lifecycle_check_removal (current, &local_error))
     {
-      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "Cannot remove %s: ", name);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), _("Cannot remove %s: "), name);
       return FALSE;
     }
 

@@ -11,6 +11,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <glib/gstdio.h>
 
@@ -234,7 +236,7 @@ _kari_registry_state_from_column (sqlite3_stmt  *stmt,
   if (!kari_state_from_string (text, state, &local_error))
     {
       g_set_error (error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_CORRUPT,
-                   "The registry holds a state this program does not know: %s",
+                   _("The registry holds a state this program does not know: %s"),
                    local_error->message);
       return FALSE;
     }
@@ -290,7 +292,7 @@ kari_registry_lookup (KariRegistry  *self,
         entry = entry_from_row (stmt, error);
       else if (rc == SQLITE_DONE)
         g_set_error (error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_NOT_FOUND,
-                     "No extension named “%s” is installed", name);
+                     _("No extension named “%s” is installed"), name);
       else
         _kari_registry_set_sqlite_error (error, self->db, rc, "Looking an extension up");
       _kari_registry_done_stmt (stmt);
@@ -355,7 +357,7 @@ collect_for_extension (KariRegistry  *self,
   if (result != NULL && result->len == 0)
     {
       g_set_error (error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_NOT_FOUND,
-                   "No extension named “%s” is installed", name);
+                   _("No extension named “%s” is installed"), name);
       return NULL;
     }
   return g_steal_pointer (&result);
@@ -500,7 +502,7 @@ kari_registry_open (const char               *path,
       int saved_errno = errno;
 
       g_set_error (error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_OPEN,
-                   "Could not create the folder %s for the registry: %s",
+                   _("Could not create the folder %s for the registry: %s"),
                    dir, g_strerror (saved_errno));
       return NULL;
     }
@@ -519,7 +521,7 @@ kari_registry_open (const char               *path,
   self->recovered_path = _kari_registry_move_aside (self->path, error);
   if (self->recovered_path == NULL)
     {
-      g_prefix_error (error, "%s, and ", local_error->message);
+      g_prefix_error (error, _("%s, and "), local_error->message);
       return NULL;
     }
   g_clear_error (&local_error);
@@ -528,16 +530,16 @@ kari_registry_open (const char               *path,
   if (self->db == NULL)
     {
       g_set_error (error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_CORRUPT,
-                   "The corrupt registry was moved to %s, but a new one could not be "
-                   "created: %s", self->recovered_path, local_error->message);
+                   _("The corrupt registry was moved to %s, but a new one could not be "
+                   "created: %s"), self->recovered_path, local_error->message);
       return NULL;
     }
 
   if (rebuild != NULL && !rebuild (self, user_data, &local_error))
     {
       g_set_error (error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_CORRUPT,
-                   "The corrupt registry was moved to %s, but registering the installed "
-                   "extensions again failed: %s", self->recovered_path,
+                   _("The corrupt registry was moved to %s, but registering the installed "
+                   "extensions again failed: %s"), self->recovered_path,
                    local_error != NULL ? local_error->message : "no reason given");
       return NULL;
     }

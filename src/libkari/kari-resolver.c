@@ -22,6 +22,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "kari-resolver.h"
@@ -672,9 +674,9 @@ fail_doomed (Search   *s,
     g_string_append_printf (chain, " ← %s", p->candidate->name);
 
   if (n > 1)
-    fail (s, FALSE, "%s (required by %s)", d->reason, chain->str);
+    fail (s, FALSE, _("%s (required by %s)"), d->reason, chain->str);
   else
-    fail (s, FALSE, "%s", d->reason);
+    fail (s, FALSE, _("%s"), d->reason);
 }
 
 /* A requirement on a name that already has a version: fine, a conflict,
@@ -709,7 +711,7 @@ check_assigned (Search   *s,
         g_string_append_printf (cycle, " → %s", (char *) names->pdata[i]);
       g_string_append_printf (cycle, " → %s", g->name);
       chain = chain_text (start);
-      fail (s, TRUE, "%s %s: dependency cycle %s%s", g->name,
+      fail (s, TRUE, _("%s %s: dependency cycle %s%s"), g->name,
             kari_version_to_string (a->candidate->version), cycle->str, chain);
       return FALSE;
     }
@@ -725,19 +727,19 @@ check_assigned (Search   *s,
     /* When no version at all would do, that is the news, not the
      * earlier choice. */
     if (problem != NULL)
-      fail (s, FALSE, "%s %s needs %s%s", needer->name, kari_version_to_string (needer->version),
+      fail (s, FALSE, _("%s %s needs %s%s"), needer->name, kari_version_to_string (needer->version),
             problem, chain);
     else if (a->picker != NULL)
       {
         g_autofree char *picked = dependency_display (g->name, a->constraint);
 
-        fail (s, FALSE, "%s %s needs %s but %s %s was already chosen because %s %s needs %s%s",
+        fail (s, FALSE, _("%s %s needs %s but %s %s was already chosen because %s %s needs %s%s"),
               needer->name, kari_version_to_string (needer->version), what, g->name,
               kari_version_to_string (a->candidate->version), a->picker->name,
               kari_version_to_string (a->picker->version), picked, chain);
       }
     else
-      fail (s, FALSE, "%s %s needs %s but %s %s was already chosen%s", needer->name,
+      fail (s, FALSE, _("%s %s needs %s but %s %s was already chosen%s"), needer->name,
             kari_version_to_string (needer->version), what, g->name,
             kari_version_to_string (a->candidate->version), chain);
   }
@@ -762,9 +764,9 @@ candidates_for (Search *s,
       g_autofree char *chain = chain_text (g->needer);
 
       if (needer == NULL)
-        fail (s, FALSE, "no extension %s is available", g->name);
+        fail (s, FALSE, _("no extension %s is available"), g->name);
       else
-        fail (s, FALSE, "%s %s needs %s%s", needer->name, kari_version_to_string (needer->version),
+        fail (s, FALSE, _("%s %s needs %s%s"), needer->name, kari_version_to_string (needer->version),
               problem, chain);
       return NULL;
     }
@@ -1056,7 +1058,7 @@ resolve_root (Search     *s,
           if (++steps > s->resolver->max_steps)
             {
               g_clear_pointer (&s->reason, g_free);
-              fail (s, FALSE, "gave up after %u steps looking for versions that work together",
+              fail (s, FALSE, _("gave up after %u steps looking for versions that work together"),
                     s->resolver->max_steps);
               goto out;
             }

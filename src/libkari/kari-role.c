@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "kari-roles-private.h"
@@ -179,22 +181,22 @@ _kari_roles_check_names (const char  *tenant,
     {
       shown = show (tenant);
       g_set_error (error, KARI_ROLES_ERROR, KARI_ROLES_ERROR_INVALID_NAME,
-                   "“%s” is not a tenant id (1 to 64 letters, digits, “.”, “_” or “-”)", shown);
+                   _("“%s” is not a tenant id (1 to 64 letters, digits, “.”, “_” or “-”)"), shown);
       return FALSE;
     }
   if (user != NULL && !user_is_valid (user))
     {
       shown = show (user);
       g_set_error (error, KARI_ROLES_ERROR, KARI_ROLES_ERROR_INVALID_NAME,
-                   "“%s” is not a user name (1 to 256 bytes of UTF-8 without control, "
-                   "invisible or direction-changing characters)", shown);
+                   _("“%s” is not a user name (1 to 256 bytes of UTF-8 without control, "
+                   "invisible or direction-changing characters)"), shown);
       return FALSE;
     }
   if (role != NULL && !kari_roles_name_is_valid (role))
     {
       shown = show (role);
       g_set_error (error, KARI_ROLES_ERROR, KARI_ROLES_ERROR_INVALID_NAME,
-                   "“%s” is not a role name (1 to 32 lowercase letters, digits, “-” or “_”)", shown);
+                   _("“%s” is not a role name (1 to 32 lowercase letters, digits, “-” or “_”)"), shown);
       return FALSE;
     }
   return TRUE;

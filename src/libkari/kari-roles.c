@@ -19,6 +19,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "kari-registry-private.h"
@@ -60,7 +62,7 @@ set_db_error (KariRoles   *self,
               GError     **error,
               const char  *doing)
 {
-  g_set_error (error, KARI_ROLES_ERROR, KARI_ROLES_ERROR_DB, "%s in the registry %s: %s",
+  g_set_error (error, KARI_ROLES_ERROR, KARI_ROLES_ERROR_DB, _("%s in the registry %s: %s"),
                doing, self->registry->path, sqlite3_errmsg (self->registry->db));
 }
 
@@ -274,7 +276,7 @@ change (KariRoles   *self,
       if (ok && n_stored > 0 && n_admins == 0)
         {
           g_set_error (&local_error, KARI_ROLES_ERROR, KARI_ROLES_ERROR_LAST_ADMIN,
-                       "tenant “%s” would be left without an admin; make another user admin first",
+                       _("tenant “%s” would be left without an admin; make another user admin first"),
                        tenant);
           ok = FALSE;
         }
@@ -314,7 +316,7 @@ do_undefine (KariRoles *self, const char *tenant, const char *user, const char *
   if (sqlite3_changes (self->registry->db) == 0)
     {
       g_set_error (error, KARI_ROLES_ERROR, KARI_ROLES_ERROR_UNKNOWN_ROLE,
-                   "no role “%s” is defined in tenant “%s”", role, tenant);
+                   _("no role “%s” is defined in tenant “%s”"), role, tenant);
       return FALSE;
     }
   return run (self, error, "Removing a role",
@@ -335,7 +337,7 @@ do_assign (KariRoles *self, const char *tenant, const char *user, const char *ro
       if (n == 0)
         {
           g_set_error (error, KARI_ROLES_ERROR, KARI_ROLES_ERROR_UNKNOWN_ROLE,
-                       "no role “%s” is defined in tenant “%s”; define it first", role, tenant);
+                       _("no role “%s” is defined in tenant “%s”; define it first"), role, tenant);
           return FALSE;
         }
     }
@@ -399,13 +401,13 @@ kari_roles_define (KariRoles   *self,
   if (kari_roles_is_builtin (role))
     {
       g_set_error (error, KARI_ROLES_ERROR, KARI_ROLES_ERROR_BUILTIN,
-                   "“%s” is a built-in role; it cannot be defined", role);
+                   _("“%s” is a built-in role; it cannot be defined"), role);
       return FALSE;
     }
   if (description != NULL && !g_utf8_validate (description, -1, NULL))
     {
       g_set_error (error, KARI_ROLES_ERROR, KARI_ROLES_ERROR_INVALID_NAME,
-                   "the description of role “%s” is not valid UTF-8", role);
+                   _("the description of role “%s” is not valid UTF-8"), role);
       return FALSE;
     }
   /* the description travels in the user argument's place */
@@ -436,7 +438,7 @@ kari_roles_undefine (KariRoles   *self,
   if (kari_roles_is_builtin (role))
     {
       g_set_error (error, KARI_ROLES_ERROR, KARI_ROLES_ERROR_BUILTIN,
-                   "“%s” is a built-in role; it cannot be removed", role);
+                   _("“%s” is a built-in role; it cannot be removed"), role);
       return FALSE;
     }
   return change (self, tenant, NULL, role, do_undefine, error);
@@ -787,7 +789,7 @@ kari_roles_may (KariRoles        *self,
 
   described = describe_roles ((const char * const *) held);
   g_set_error (error, KARI_ROLES_ERROR, KARI_ROLES_ERROR_NOT_ALLOWED,
-               "user “%s” %s in tenant “%s”; %s needs the admin role",
+               _("user “%s” %s in tenant “%s”; %s needs the admin role"),
                user, described, tenant, action_doing[action]);
   return FALSE;
 }

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -154,14 +156,14 @@ _kari_text_read_file (const char  *path,
     }
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE, "not a regular file");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE, _("not a regular file"));
       close (fd);
       return FALSE;
     }
   if ((guint64) st.st_size > max_size)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                   "%" G_GUINT64_FORMAT " bytes is more than the %" G_GSIZE_FORMAT " allowed",
+                   _("%" G_GUINT64_FORMAT " bytes is more than the %" G_GSIZE_FORMAT " allowed"),
                    (guint64) st.st_size, max_size);
       close (fd);
       return FALSE;
@@ -193,7 +195,7 @@ _kari_text_read_file (const char  *path,
   if (got > max_size)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
-                   "more than the %" G_GSIZE_FORMAT " bytes allowed", max_size);
+                   _("more than the %" G_GSIZE_FORMAT " bytes allowed"), max_size);
       return FALSE;
     }
   buffer[got] = '\0';

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -45,8 +47,8 @@ parse_escape (KariTomlParser *p,
       {
         g_autofree char *what = _kari_toml_describe (p, start + 1);
         return _kari_toml_fail (p, start, KARI_TOML_ERROR_INVALID_VALUE,
-                                "invalid escape sequence: backslash followed by %s "
-                                "(valid escapes are \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX)",
+                                _("invalid escape sequence: backslash followed by %s "
+                                "(valid escapes are \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX)"),
                                 what);
       }
     }
@@ -57,17 +59,17 @@ parse_escape (KariTomlParser *p,
 
       if (!g_ascii_isxdigit (h))
         return _kari_toml_fail (p, start, KARI_TOML_ERROR_INVALID_VALUE,
-                                "escape “\\%c” must be followed by %d hexadecimal digits",
+                                _("escape “\\%c” must be followed by %d hexadecimal digits"),
                                 c, ndigits);
       u = u * 16 + (gunichar) g_ascii_xdigit_value (h);
     }
   if (u > 0x10ffff || (u >= 0xd800 && u <= 0xdfff))
     return _kari_toml_fail (p, start, KARI_TOML_ERROR_INVALID_VALUE,
-                            "escape “\\%c%.*s” is not a Unicode scalar value",
+                            _("escape “\\%c%.*s” is not a Unicode scalar value"),
                             c, ndigits, p->text + start + 2);
   if (u == 0)
     return _kari_toml_fail (p, start, KARI_TOML_ERROR_INVALID_VALUE,
-                            "the NUL character (U+0000) is not supported in strings");
+                            _("the NUL character (U+0000) is not supported in strings"));
   g_string_append_unichar (s, u);
   p->pos += 2 + (gsize) ndigits;
   return TRUE;
@@ -82,7 +84,7 @@ take_newline (KariTomlParser *p,
     {
       if (PEEK (1) != '\n')
         return _kari_toml_fail (p, p->pos, KARI_TOML_ERROR_ENCODING,
-                                "carriage return not followed by a line feed");
+                                _("carriage return not followed by a line feed"));
       p->pos++;
     }
   p->pos++;
@@ -140,7 +142,7 @@ parse_quoted (KariTomlParser *p,
 
       if (p->pos >= p->len)
         return _kari_toml_fail (p, open, KARI_TOML_ERROR_SYNTAX,
-                                "unterminated string: the closing %s is missing",
+                                _("unterminated string: the closing %s is missing"),
                                 multiline ? (literal ? "'''" : "\"\"\"") : (literal ? "'" : "\""));
       c = (guchar) p->text[p->pos];
 
@@ -163,7 +165,7 @@ parse_quoted (KariTomlParser *p,
             }
           if (n > 5)
             return _kari_toml_fail (p, p->pos + 5, KARI_TOML_ERROR_SYNTAX,
-                                    "too many quotes at the end of a multi-line string");
+                                    _("too many quotes at the end of a multi-line string"));
           g_string_append_len (s, p->text + p->pos, (gssize) n - 3);
           p->pos += n;
           return TRUE;
@@ -179,14 +181,14 @@ parse_quoted (KariTomlParser *p,
         {
           if (!multiline)
             return _kari_toml_fail (p, p->pos, KARI_TOML_ERROR_SYNTAX,
-                                    "unterminated string: a single-line string cannot hold "
-                                    "a newline (use a multi-line string or \\n)");
+                                    _("unterminated string: a single-line string cannot hold "
+                                    "a newline (use a multi-line string or \\n)"));
           if (!take_newline (p, s))
             return FALSE;
         }
       else if (is_forbidden_control (c))
         return _kari_toml_fail (p, p->pos, KARI_TOML_ERROR_ENCODING,
-                                "control character U+%04X is not allowed in a string%s",
+                                _("control character U+%04X is not allowed in a string%s"),
                                 c, literal ? "" : "; write it as an escape");
       else
         {
@@ -215,7 +217,7 @@ _kari_toml_parse_string (KariTomlParser  *p,
   g_assert (quote == '"' || quote == '\'');
   if (multiline && is_key)
     return _kari_toml_fail (p, p->pos, KARI_TOML_ERROR_SYNTAX,
-                            "a multi-line string cannot be used as a key");
+                            _("a multi-line string cannot be used as a key"));
   if (!parse_quoted (p, quote, multiline, s))
     return FALSE;
   *out = g_string_free (g_steal_pointer (&s), FALSE);
@@ -263,17 +265,17 @@ parse_time (KariTomlParser *p,
       || !read_digits (p, 3, 2, &minute) || PEEK (5) != ':'
       || !read_digits (p, 6, 2, &second))
     return _kari_toml_fail (p, start, KARI_TOML_ERROR_INVALID_VALUE,
-                            "malformed time: expected HH:MM:SS with two digits each "
-                            "(seconds are required)");
+                            _("malformed time: expected HH:MM:SS with two digits each "
+                            "(seconds are required)"));
   if (hour > 23)
     return _kari_toml_fail (p, start, KARI_TOML_ERROR_INVALID_VALUE,
-                            "hour %02d is out of range (00–23)", hour);
+                            _("hour %02d is out of range (00–23)"), hour);
   if (minute > 59)
     return _kari_toml_fail (p, start + 3, KARI_TOML_ERROR_INVALID_VALUE,
-                            "minute %02d is out of range (00–59)", minute);
+                            _("minute %02d is out of range (00–59)"), minute);
   if (second > 60)
     return _kari_toml_fail (p, start + 6, KARI_TOML_ERROR_INVALID_VALUE,
-                            "second %02d is out of range (00–60)", second);
+                            _("second %02d is out of range (00–60)"), second);
   g_string_append_len (s, p->text + start, 8);
   p->pos += 8;
 
@@ -285,7 +287,7 @@ parse_time (KariTomlParser *p,
         n++;
       if (n == 1)
         return _kari_toml_fail (p, p->pos, KARI_TOML_ERROR_INVALID_VALUE,
-                                "fractional seconds need at least one digit after ‘.’");
+                                _("fractional seconds need at least one digit after ‘.’"));
       g_string_append_len (s, p->text + p->pos, (gssize) n);
       p->pos += n;
     }
@@ -309,10 +311,10 @@ parse_offset (KariTomlParser *p,
     return TRUE;
   if (!read_digits (p, 1, 2, &hour) || PEEK (3) != ':' || !read_digits (p, 4, 2, &minute))
     return _kari_toml_fail (p, p->pos, KARI_TOML_ERROR_INVALID_VALUE,
-                            "malformed time offset: expected Z or ±HH:MM");
+                            _("malformed time offset: expected Z or ±HH:MM"));
   if (hour > 23 || minute > 59)
     return _kari_toml_fail (p, p->pos, KARI_TOML_ERROR_INVALID_VALUE,
-                            "time offset %.6s is out of range", p->text + p->pos);
+                            _("time offset %.6s is out of range"), p->text + p->pos);
   g_string_append_len (s, p->text + p->pos, 6);
   p->pos += 6;
   return TRUE;
@@ -335,13 +337,13 @@ parse_datetime (KariTomlParser  *p,
           || !read_digits (p, 5, 2, &month) || PEEK (7) != '-'
           || !read_digits (p, 8, 2, &day) || g_ascii_isdigit (PEEK (10)))
         return _kari_toml_fail (p, start, KARI_TOML_ERROR_INVALID_VALUE,
-                                "malformed date: expected YYYY-MM-DD");
+                                _("malformed date: expected YYYY-MM-DD"));
       if (month < 1 || month > 12)
         return _kari_toml_fail (p, start + 5, KARI_TOML_ERROR_INVALID_VALUE,
-                                "month %02d is out of range (01–12)", month);
+                                _("month %02d is out of range (01–12)"), month);
       if (day < 1 || day > days_in_month (year, month))
         return _kari_toml_fail (p, start + 8, KARI_TOML_ERROR_INVALID_VALUE,
-                                "day %02d does not exist in %04d-%02d", day, year, month);
+                                _("day %02d does not exist in %04d-%02d"), day, year, month);
       g_string_append_len (s, p->text + start, 10);
       p->pos += 10;
 
@@ -366,7 +368,7 @@ parse_datetime (KariTomlParser  *p,
       {
         g_autofree char *what = _kari_toml_describe (p, p->pos);
         return _kari_toml_fail (p, p->pos, KARI_TOML_ERROR_INVALID_VALUE,
-                                "unexpected %s in a date or time", what);
+                                _("unexpected %s in a date or time"), what);
       }
   }
 
@@ -412,7 +414,7 @@ digit_run (KariTomlParser *p,
     if (s[i] == '_' && (i == 0 || i + 1 == n || s[i + 1] == '_'))
       {
         _kari_toml_fail (p, offset + i, KARI_TOML_ERROR_INVALID_VALUE,
-                         "an underscore in a number must stand between two digits");
+                         _("an underscore in a number must stand between two digits"));
         return -1;
       }
   return (gssize) n;
@@ -459,7 +461,7 @@ parse_number (KariTomlParser  *p,
     {
       g_autofree char *what = _kari_toml_describe (p, start);
       return _kari_toml_fail (p, start, KARI_TOML_ERROR_SYNTAX,
-                              "expected a value, found %s", what);
+                              _("expected a value, found %s"), what);
     }
   token = g_strndup (p->text + start, end - start);
   q = start;
@@ -487,7 +489,7 @@ parse_number (KariTomlParser  *p,
 
       if (q != start)
         return _kari_toml_fail (p, start, KARI_TOML_ERROR_INVALID_VALUE,
-                                "hexadecimal, octal and binary integers cannot have a sign: “%s”",
+                                _("hexadecimal, octal and binary integers cannot have a sign: “%s”"),
                                 token);
       q += 2;
       n = digit_run (p, q, base);
@@ -498,7 +500,7 @@ parse_number (KariTomlParser  *p,
                                 "invalid base-%d integer “%s”", base, token);
       if (!accumulate (p->text + q, (gsize) n, base, G_MAXINT64, &value))
         return _kari_toml_fail (p, start, KARI_TOML_ERROR_INVALID_VALUE,
-                                "integer “%s” does not fit in 64 bits", token);
+                                _("integer “%s” does not fit in 64 bits"), token);
       *out = json_node_init_int (json_node_alloc (), (gint64) value);
       p->pos = end;
       return TRUE;
@@ -511,13 +513,13 @@ parse_number (KariTomlParser  *p,
     {
       if (AT (q) == '.')
         return _kari_toml_fail (p, q, KARI_TOML_ERROR_INVALID_VALUE,
-                                "a float needs a digit before the ‘.’: “%s”", token);
+                                _("a float needs a digit before the ‘.’: “%s”"), token);
       return _kari_toml_fail (p, start, KARI_TOML_ERROR_SYNTAX,
-                              "invalid value “%s” (strings must be quoted)", token);
+                              _("invalid value “%s” (strings must be quoted)"), token);
     }
   if (AT (q) == '0' && n_int > 1)
     return _kari_toml_fail (p, q, KARI_TOML_ERROR_INVALID_VALUE,
-                            "leading zeros are not allowed in “%s”", token);
+                            _("leading zeros are not allowed in “%s”"), token);
   {
     gsize int_start = q;
     gsize int_len = (gsize) n_int;
@@ -531,7 +533,7 @@ parse_number (KariTomlParser  *p,
           return FALSE;
         if (n == 0)
           return _kari_toml_fail (p, q, KARI_TOML_ERROR_INVALID_VALUE,
-                                  "a float needs a digit after the ‘.’: “%s”", token);
+                                  _("a float needs a digit after the ‘.’: “%s”"), token);
         q += (gsize) n;
         is_float = TRUE;
       }
@@ -547,13 +549,13 @@ parse_number (KariTomlParser  *p,
           return FALSE;
         if (n == 0)
           return _kari_toml_fail (p, q, KARI_TOML_ERROR_INVALID_VALUE,
-                                  "the exponent of “%s” has no digits", token);
+                                  _("the exponent of “%s” has no digits"), token);
         q += (gsize) n;
         is_float = TRUE;
       }
     if (q != end)
       return _kari_toml_fail (p, q, KARI_TOML_ERROR_INVALID_VALUE,
-                              "invalid number “%s”", token);
+                              _("invalid number “%s”"), token);
 
     if (is_float)
       {
@@ -566,7 +568,7 @@ parse_number (KariTomlParser  *p,
         d = g_ascii_strtod (clean->str, NULL);
         if (isinf (d))
           return _kari_toml_fail (p, start, KARI_TOML_ERROR_INVALID_VALUE,
-                                  "float “%s” is out of range", token);
+                                  _("float “%s” is out of range"), token);
         *out = json_node_init_double (json_node_alloc (), d);
       }
     else
@@ -575,7 +577,7 @@ parse_number (KariTomlParser  *p,
 
         if (!accumulate (p->text + int_start, int_len, 10, limit, &value))
           return _kari_toml_fail (p, start, KARI_TOML_ERROR_INVALID_VALUE,
-                                  "integer “%s” does not fit in 64 bits", token);
+                                  _("integer “%s” does not fit in 64 bits"), token);
         *out = json_node_init_int (json_node_alloc (),
                                    negative ? (gint64) (0 - value) : (gint64) value);
       }

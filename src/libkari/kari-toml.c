@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "kari-toml-private.h"
@@ -141,7 +143,7 @@ skip_comment (KariTomlParser *p)
         break;
       if ((c < 0x20 && c != '\t') || c == 0x7f)
         return _kari_toml_fail (p, p->pos, KARI_TOML_ERROR_ENCODING,
-                                "control character U+%04X is not allowed in a comment", c);
+                                _("control character U+%04X is not allowed in a comment"), c);
       p->pos++;
     }
   return TRUE;
@@ -162,7 +164,7 @@ take_newline (KariTomlParser *p,
     {
       if (PEEK (1) != '\n')
         return _kari_toml_fail (p, p->pos, KARI_TOML_ERROR_ENCODING,
-                                "carriage return not followed by a line feed");
+                                _("carriage return not followed by a line feed"));
       p->pos += 2;
       *taken = TRUE;
     }
@@ -206,7 +208,7 @@ expect_line_end (KariTomlParser *p,
     {
       g_autofree char *what = _kari_toml_describe (p, p->pos);
       return _kari_toml_fail (p, p->pos, KARI_TOML_ERROR_SYNTAX,
-                              "expected a newline after %s, found %s", after, what);
+                              _("expected a newline after %s, found %s"), after, what);
     }
   return TRUE;
 }
@@ -254,8 +256,8 @@ parse_key (KariTomlParser *p,
         {
           g_autofree char *what = _kari_toml_describe (p, p->pos);
           return _kari_toml_fail (p, p->pos, KARI_TOML_ERROR_SYNTAX,
-                                  "expected a key, found %s (bare keys may only hold "
-                                  "A-Z a-z 0-9 _ -; quote other keys)", what);
+                                  _("expected a key, found %s (bare keys may only hold "
+                                  "A-Z a-z 0-9 _ -; quote other keys)"), what);
         }
       g_array_append_val (parts, part);
 
@@ -275,7 +277,7 @@ check_depth (KariTomlParser *p,
 {
   if (depth > KARI_TOML_MAX_DEPTH)
     return _kari_toml_fail (p, offset, KARI_TOML_ERROR_TOO_DEEP,
-                            "tables and arrays are nested more than %d deep",
+                            _("tables and arrays are nested more than %d deep"),
                             KARI_TOML_MAX_DEPTH);
   return TRUE;
 }
@@ -350,18 +352,18 @@ open_header (KariTomlParser *p,
 
           if (flags & TABLE_INLINE)
             return _kari_toml_fail (p, part->offset, KARI_TOML_ERROR_DUPLICATE_KEY,
-                                    "“%s” is an inline table%s, which cannot be extended "
-                                    "by a table header", child_path, where);
+                                    _("“%s” is an inline table%s, which cannot be extended "
+                                    "by a table header"), child_path, where);
           if (last && array_of_tables)
             return _kari_toml_fail (p, part->offset, KARI_TOML_ERROR_DUPLICATE_KEY,
-                                    "“%s” is already a table%s, not an array of tables",
+                                    _("“%s” is already a table%s, not an array of tables"),
                                     child_path, where);
           if (last && (flags & TABLE_DEFINED))
             return _kari_toml_fail (p, part->offset, KARI_TOML_ERROR_DUPLICATE_KEY,
-                                    "table [%s] is defined twice%s", child_path, where);
+                                    _("table [%s] is defined twice%s"), child_path, where);
           if (last && (flags & TABLE_DOTTED))
             return _kari_toml_fail (p, part->offset, KARI_TOML_ERROR_DUPLICATE_KEY,
-                                    "table [%s] was already defined with dotted keys%s",
+                                    _("table [%s] was already defined with dotted keys%s"),
                                     child_path, where);
           if (last)
             {
@@ -379,11 +381,11 @@ open_header (KariTomlParser *p,
 
           if (!(get_flags (p, array) & ARRAY_OF_TABLES))
             return _kari_toml_fail (p, part->offset, KARI_TOML_ERROR_DUPLICATE_KEY,
-                                    "“%s” is a static array%s, which cannot be extended "
-                                    "by a table header", child_path, where);
+                                    _("“%s” is a static array%s, which cannot be extended "
+                                    "by a table header"), child_path, where);
           if (last && !array_of_tables)
             return _kari_toml_fail (p, part->offset, KARI_TOML_ERROR_DUPLICATE_KEY,
-                                    "“%s” is an array of tables%s; use [[%s]] to add to it",
+                                    _("“%s” is an array of tables%s; use [[%s]] to add to it"),
                                     child_path, where, child_path);
           if (!check_depth (p, ++depth, part->offset))
             return FALSE;
@@ -408,7 +410,7 @@ open_header (KariTomlParser *p,
         {
           g_autofree char *where = first_seen (p, child_path);
           return _kari_toml_fail (p, part->offset, KARI_TOML_ERROR_DUPLICATE_KEY,
-                                  "“%s” is already %s%s, it cannot be a table",
+                                  _("“%s” is already %s%s, it cannot be a table"),
                                   child_path, describe_node (node), where);
         }
 
@@ -443,7 +445,7 @@ parse_key_value (KariTomlParser *p,
     {
       g_autofree char *what = _kari_toml_describe (p, p->pos);
       return _kari_toml_fail (p, p->pos, KARI_TOML_ERROR_SYNTAX,
-                              "expected ‘=’ after the key, found %s", what);
+                              _("expected ‘=’ after the key, found %s"), what);
     }
   p->pos++;
 
@@ -471,12 +473,12 @@ parse_key_value (KariTomlParser *p,
 
           if (flags & TABLE_INLINE)
             return _kari_toml_fail (p, part->offset, KARI_TOML_ERROR_DUPLICATE_KEY,
-                                    "“%s” is an inline table%s, which cannot be extended "
-                                    "with dotted keys", child_path, where);
+                                    _("“%s” is an inline table%s, which cannot be extended "
+                                    "with dotted keys"), child_path, where);
           if (flags & TABLE_DEFINED)
             return _kari_toml_fail (p, part->offset, KARI_TOML_ERROR_DUPLICATE_KEY,
-                                    "table [%s] was defined by a header%s and cannot be "
-                                    "extended with dotted keys", child_path, where);
+                                    _("table [%s] was defined by a header%s and cannot be "
+                                    "extended with dotted keys"), child_path, where);
           set_flags (p, child, flags | TABLE_DOTTED);
           table = child;
         }
@@ -484,7 +486,7 @@ parse_key_value (KariTomlParser *p,
         {
           g_autofree char *where = first_seen (p, child_path);
           return _kari_toml_fail (p, part->offset, KARI_TOML_ERROR_DUPLICATE_KEY,
-                                  "“%s” is already %s%s, it cannot hold keys",
+                                  _("“%s” is already %s%s, it cannot hold keys"),
                                   child_path, describe_node (node), where);
         }
       g_free (path);
@@ -499,7 +501,7 @@ parse_key_value (KariTomlParser *p,
       {
         g_autofree char *where = first_seen (p, key_path);
         return _kari_toml_fail (p, part->offset, KARI_TOML_ERROR_DUPLICATE_KEY,
-                                "duplicate key “%s”%s", key_path, where);
+                                _("duplicate key “%s”%s"), key_path, where);
       }
 
     skip_ws (p);
@@ -551,9 +553,9 @@ parse_array (KariTomlParser  *p,
 
           if (p->pos >= p->len)
             return _kari_toml_fail (p, open, KARI_TOML_ERROR_SYNTAX,
-                                    "unterminated array: the closing ‘]’ is missing");
+                                    _("unterminated array: the closing ‘]’ is missing"));
           return _kari_toml_fail (p, p->pos, KARI_TOML_ERROR_SYNTAX,
-                                  "expected ‘,’ or ‘]’ in the array, found %s", what);
+                                  _("expected ‘,’ or ‘]’ in the array, found %s"), what);
         }
     }
   p->pos++;
@@ -580,7 +582,7 @@ parse_inline_table (KariTomlParser  *p,
 
         if (PEEK (0) == '\n' || PEEK (0) == '\r')
           return _kari_toml_fail (p, p->pos, KARI_TOML_ERROR_SYNTAX,
-                                  "an inline table must be written on one line");
+                                  _("an inline table must be written on one line"));
         if (!parse_key_value (p, &cur))
           return FALSE;
         skip_ws (p);
@@ -593,19 +595,19 @@ parse_inline_table (KariTomlParser  *p,
             skip_ws (p);
             if (PEEK (0) == '}')
               return _kari_toml_fail (p, p->pos - 1, KARI_TOML_ERROR_SYNTAX,
-                                      "a trailing comma is not allowed in an inline table");
+                                      _("a trailing comma is not allowed in an inline table"));
             continue;
           }
         if (p->pos >= p->len)
           return _kari_toml_fail (p, open, KARI_TOML_ERROR_SYNTAX,
-                                  "unterminated inline table: the closing ‘}’ is missing");
+                                  _("unterminated inline table: the closing ‘}’ is missing"));
         if (c == '\n' || c == '\r')
           return _kari_toml_fail (p, p->pos, KARI_TOML_ERROR_SYNTAX,
-                                  "an inline table must be written on one line");
+                                  _("an inline table must be written on one line"));
         {
           g_autofree char *what = _kari_toml_describe (p, p->pos);
           return _kari_toml_fail (p, p->pos, KARI_TOML_ERROR_SYNTAX,
-                                  "expected ‘,’ or ‘}’ in the inline table, found %s", what);
+                                  _("expected ‘,’ or ‘}’ in the inline table, found %s"), what);
         }
       }
   p->pos++;
@@ -647,7 +649,7 @@ parse_value (KariTomlParser  *p,
                       : parse_inline_table (p, path, depth + 1, out);
     }
   else if (c == '\0' || c == '\n' || c == '\r' || c == '#')
-    return _kari_toml_fail (p, start, KARI_TOML_ERROR_SYNTAX, "expected a value");
+    return _kari_toml_fail (p, start, KARI_TOML_ERROR_SYNTAX, _("expected a value"));
   else if (!_kari_toml_parse_scalar (p, out))
     return FALSE;
 
@@ -657,7 +659,7 @@ parse_value (KariTomlParser  *p,
 
       g_clear_pointer (out, json_node_unref);
       return _kari_toml_fail (p, p->pos, KARI_TOML_ERROR_SYNTAX,
-                              "unexpected %s after the value", what);
+                              _("unexpected %s after the value"), what);
     }
   return TRUE;
 }
@@ -680,7 +682,7 @@ parse_header (KariTomlParser *p,
     {
       g_autofree char *what = _kari_toml_describe (p, p->pos);
       return _kari_toml_fail (p, p->pos, KARI_TOML_ERROR_SYNTAX,
-                              "expected ‘%s’ to close the table header, found %s",
+                              _("expected ‘%s’ to close the table header, found %s"),
                               array_of_tables ? "]]" : "]", what);
     }
   p->pos += array_of_tables ? 2 : 1;
@@ -761,7 +763,7 @@ kari_toml_parse (const char     *text,
   if (len > KARI_TEXT_MAX_SIZE)
     {
       g_set_error (error, KARI_TOML_ERROR, KARI_TOML_ERROR_TOO_LARGE,
-                   "the document is %" G_GSIZE_FORMAT " bytes long; at most %d are accepted",
+                   _("the document is %" G_GSIZE_FORMAT " bytes long; at most %d are accepted"),
                    len, KARI_TEXT_MAX_SIZE);
       return NULL;
     }
@@ -782,10 +784,10 @@ kari_toml_parse (const char     *text,
     {
       if (text[bad] == '\0')
         _kari_toml_fail (p, bad, KARI_TOML_ERROR_ENCODING,
-                         "the document holds a NUL byte");
+                         _("the document holds a NUL byte"));
       else
         _kari_toml_fail (p, bad, KARI_TOML_ERROR_ENCODING,
-                         "the document is not valid UTF-8 (byte 0x%02X)", (guchar) text[bad]);
+                         _("the document is not valid UTF-8 (byte 0x%02X)"), (guchar) text[bad]);
     }
   else
     {

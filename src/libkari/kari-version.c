@@ -12,6 +12,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -320,14 +322,14 @@ _kari_version_parse_js (const char  *text,
   if (!g_utf8_validate (text, -1, NULL))
     {
       g_set_error (error, KARI_VERSION_ERROR, KARI_VERSION_ERROR_INVALID,
-                   "“%s” is not a valid version: it is not valid UTF-8", text);
+                   _("“%s” is not a valid version: it is not valid UTF-8"), text);
       return NULL;
     }
 
   if (_kari_js_length (text) > KARI_VERSION_MAX_LENGTH)
     {
       g_set_error (error, KARI_VERSION_ERROR, KARI_VERSION_ERROR_INVALID,
-                   "“%.40s…” is not a valid version: it is longer than %d characters",
+                   _("“%.40s…” is not a valid version: it is longer than %d characters"),
                    text, KARI_VERSION_MAX_LENGTH);
       return NULL;
     }
@@ -339,7 +341,7 @@ _kari_version_parse_js (const char  *text,
       g_autofree char *why = explain_invalid (trimmed, start ? (gsize) (start - text) : 0);
 
       g_set_error (error, KARI_VERSION_ERROR, KARI_VERSION_ERROR_INVALID,
-                   "“%s” is not a valid version: %s", text, why);
+                   _("“%s” is not a valid version: %s"), text, why);
       return NULL;
     }
 
@@ -350,8 +352,8 @@ _kari_version_parse_js (const char  *text,
     if (!_kari_parse_number (*parts[i], &numbers[i]))
       {
         g_set_error (error, KARI_VERSION_ERROR, KARI_VERSION_ERROR_INVALID,
-                     "“%s” is not a valid version: the %s number %s is larger than %"
-                     G_GUINT64_FORMAT, text, part_names[i], *parts[i],
+                     _("“%s” is not a valid version: the %s number %s is larger than %"
+                     G_GUINT64_FORMAT), text, part_names[i], *parts[i],
                      KARI_VERSION_MAX_SAFE_INTEGER);
         return NULL;
       }
@@ -637,12 +639,12 @@ check_name (const char  *spec,
 
       g_unichar_to_utf8 (c, buf);
       g_set_error (error, KARI_VERSION_ERROR, KARI_VERSION_ERROR_INVALID_DEPENDENCY,
-                   "“%s” is not a valid dependency: unexpected ‘%s’ at position %" G_GSIZE_FORMAT
-                   " (%s)", spec, buf, bad, why);
+                   _("“%s” is not a valid dependency: unexpected ‘%s’ at position %" G_GSIZE_FORMAT
+                   " (%s)"), spec, buf, bad, why);
     }
   else
     g_set_error (error, KARI_VERSION_ERROR, KARI_VERSION_ERROR_INVALID_DEPENDENCY,
-                 "“%s” is not a valid dependency: %s", spec, why);
+                 _("“%s” is not a valid dependency: %s"), spec, why);
   return FALSE;
 }
 
@@ -685,7 +687,7 @@ kari_dependency_spec_parse (const char      *spec,
   if (c == NULL)
     {
       g_set_error (error, KARI_VERSION_ERROR, KARI_VERSION_ERROR_INVALID_DEPENDENCY,
-                   "“%s” is not a valid dependency: %s", spec, local_error->message);
+                   _("“%s” is not a valid dependency: %s"), spec, local_error->message);
       return FALSE;
     }
 
