@@ -167,8 +167,10 @@ kari_ext_info (int    argc,
         printf ("%s\n", _("Dependencies:"));
         for (guint i = 0; i < deps->len; i++)
           {
-            g_autofree char *d = kari_dependency_to_string (g_ptr_array_index (deps, i));
-            printf ("  %s\n", d);
+            KariDependency *dep = g_ptr_array_index (deps, i);
+            g_autofree char *d = kari_dependency_to_string (dep);
+
+            printf ("  %-10s %s\n", kari_dependency_kind_to_string (dep->kind), d);
           }
       }
   }
