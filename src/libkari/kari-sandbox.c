@@ -493,6 +493,10 @@ build (KariSandbox  *self,
       kari_bwrap_add_fd_arg (bwrap, "--ro-bind-fd", fd, KARI_SANDBOX_HOST_SOCKET);
     }
 
+  /* Last of the mounts: the root tmpfs bwrap builds is not a place to
+   * write; /tmp and /data are. */
+  kari_bwrap_add_args (bwrap, "--remount-ro", "/", NULL);
+
   if ((fd = kari_seccomp_create_fd (error)) < 0)
     return NULL;
   kari_bwrap_add_fd_arg (bwrap, "--seccomp", fd, NULL);
@@ -501,7 +505,7 @@ build (KariSandbox  *self,
     {
       int fds[2];
 
-      if (!g_unix_open_pipe (fds, O_CLOEXEC, error))
+      if (!g_unix_open_pipe (fds, FD_CLOEXEC, error))
         return NULL;
       kari_bwrap_add_fd_arg (bwrap, "--block-fd", fds[0], NULL);
       *block_fd_out = fds[1];
