@@ -206,7 +206,6 @@ test_env (Fixture       *f,
   };
   g_autofree char *sock = g_build_filename (f->root, "host.sock", NULL);
 
-  g_setenv ("KARI_TEST_SECRET", "leaked", TRUE);
   g_free (kari_test_write (f->root, "host.sock", ""));
   sandbox = make_sandbox (f, "{\"command\": [\"sandbox-probe\", \"env\"], \"env\": {\"GREETING\": \"-hello\"}}", NULL);
   kari_sandbox_set_host_socket (sandbox, sock);
@@ -386,6 +385,8 @@ main (int    argc,
   if (argc == 4 && g_str_equal (argv[1], "--spawner"))
     return run_spawner (argv[2], argv[3]);
 
+  /* A host secret that must not reach any sandbox (see test_env). */
+  g_setenv ("KARI_TEST_SECRET", "leaked", TRUE);
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
