@@ -5,6 +5,7 @@
 #pragma once
 
 #include "kari-audit.h"
+#include "kari-bwrap.h"
 #include "kari-catalog.h"
 #include "kari-cron.h"
 #include "kari-diagnostic.h"
@@ -23,5 +24,7 @@
 #include "kari-registry.h"
 #include "kari-resolver.h"
 #include "kari-roles.h"
+#include "kari-sandbox.h"
+#include "kari-seccomp.h"
 #include "kari-toml.h"
 #include "kari-version.h"

@@ -1,0 +1,96 @@
+/* bench-sandbox.c — our sandbox's start against bare bwrap
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "kari.h"
+#include "kari-bench-util.h"
+
+#define RUNS 30
+
+static double
+bare_bwrap_ms (const char *bwrap)
+{
+  const char *argv[] = {
+    bwrap, "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
+    "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
+    "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
+    "--", "/bin/true", NULL,
+  };
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, (char *[]) { NULL }, G_SPAWN_DEFAULT, NULL, NULL,
+                     NULL, NULL, &status, &error)
+      || !g_spawn_check_wait_status (status, &error))
+    g_error ("bare bwrap: %s", error->message);
+  return kari_bench_ms_since (start);
+}
+
+static double
+sandbox_ms (KariManifest *manifest,
+            const char   *app,
+            const char   *data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr(KariSandbox) sandbox = kari_sandbox_new (manifest, app, data, "bench");
+  g_autoptr(GSubprocess) process = kari_sandbox_spawn (sandbox, G_SUBPROCESS_FLAGS_NONE, &error);
+
+  if (process == NULL)
+    g_error ("sandbox: %s", error->message);
+  kari_sandbox_release (sandbox);
+  if (!g_subprocess_wait_check (process, NULL, &error))
+    g_error ("sandbox: %s", error->message);
+  return kari_bench_ms_since (start);
+}
+
+int
+main (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("kari-bench-sandbox-XXXXXX", &error);
+  g_autofree char *app = g_build_filename (root, "app", NULL);
+  g_autofree char *data = g_build_filename (root, "data", NULL);
+  g_autofree char *manifest_path = g_build_filename (app, "extension.json", NULL);
+  g_autofree char *bwrap = g_find_program_in_path ("bwrap");
+  g_autoptr(KariManifest) manifest = NULL;
+  double bare[RUNS], ours[RUNS];
+
+  g_assert_no_error (error);
+  g_assert_nonnull (bwrap);
+  g_mkdir_with_parents (app, 0755);
+  g_mkdir_with_parents (data, 0700);
+  g_file_set_contents (manifest_path,
+                       "{\"name\": \"bench\", \"version\": \"1.0.0\", \"description\": \"Bench\","
+                       " \"runtime\": {\"command\": [\"true\"]}}", -1, &error);
+  g_assert_no_error (error);
+  manifest = kari_manifest_load_dir (app, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Warm both paths once (page cache, bwrap version check). */
+  bare_bwrap_ms (bwrap);
+  sandbox_ms (manifest, app, data);
+  for (guint i = 0; i < RUNS; i++)
+    {
+      bare[i] = bare_bwrap_ms (bwrap);
+      ours[i] = sandbox_ms (manifest, app, data);
+    }
+  kari_bench_sort (bare, RUNS);
+  kari_bench_sort (ours, RUNS);
+
+  g_print ("sandbox start, %d runs each (median, min–max):\n", RUNS);
+  g_print ("  bare bwrap /bin/true:     %6.2f ms (%.2f–%.2f)\n", bare[RUNS / 2], bare[0], bare[RUNS - 1]);
+  g_print ("  KariSandbox running true: %6.2f ms (%.2f–%.2f)\n", ours[RUNS / 2], ours[0], ours[RUNS - 1]);
+  g_print ("  ratio: %.2f× (target ≤ 1.5×)\n", ours[RUNS / 2] / bare[RUNS / 2]);
+
+  g_unlink (manifest_path);
+  g_rmdir (app);
+  g_rmdir (data);
+  g_rmdir (root);
+  return 0;
+}
