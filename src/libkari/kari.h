@@ -25,3 +25,4 @@
 #include "kari-roles.h"
 #include "kari-toml.h"
 #include "kari-version.h"
+#include "kari-limits.h"
