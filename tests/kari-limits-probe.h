@@ -34,7 +34,9 @@ kari_limits_probe_start (KariLimits  *limits,
                          const char  *arg,
                          GError     **error)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "limits-probe", NULL);
+  const char *dir = g_getenv ("G_TEST_BUILDDIR");
+  g_autofree char *path = dir ? g_build_filename (dir, "limits-probe", NULL)
+                              : g_test_build_filename (G_TEST_BUILT, "limits-probe", NULL);
   g_autoptr(KariLimitsProbe) probe = g_new0 (KariLimitsProbe, 1);
   GPid pid;
 
