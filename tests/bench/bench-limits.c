@@ -35,8 +35,10 @@ bench_memory (KariLimitsBackend backend)
     }
   while (!failed && (line = kari_limits_probe_read_line (probe)) != NULL)
     {
+      const char *space = strchr (line, ' ');
+
       failed = g_str_has_prefix (line, "failed ");
-      allocated = g_ascii_strtoull (strchr (line, ' ') + 1, NULL, 10);
+      allocated = space ? g_ascii_strtoull (space + 1, NULL, 10) : 0;
       g_free (line);
     }
   /* rlimits read /proc, so sample before the probe goes. */
