@@ -24,6 +24,17 @@
  * payload forks is then inside the group. After the processes are gone,
  * kari_limits_destroy() removes the group.
  *
+ * Where groups live: cgroup backends make a child of this process's own
+ * group (cgroup v1: `kari/<name>-<pid>-<n>` in the memory, cpu, pids and,
+ * when mounted, cpuacct hierarchies; cgroup v2: `kari-<name>-<pid>-<n>`);
+ * systemd makes the unit `kari-<name>-<pid>-<n>.scope`. The group's
+ * control files belong to the host's user, so a sandbox must never see
+ * /sys/fs/cgroup (bwrap mounts no /sys unless told to).
+ *
+ * Detection and the systemd backend make synchronous D-Bus calls (5 s
+ * time-out each): call them at start or from a worker thread, not from
+ * the main loop of a running host.
+ *
  * The rlimit backend is a backstop only: `RLIMIT_AS` caps address space,
  * not resident memory; `RLIMIT_NPROC` counts every process of the user,
  * so it cannot separate extensions and does not bind root; there is no
@@ -337,7 +348,9 @@ kari_limits_get_tasks_max (KariLimits *self)
  *
  * Moves @pid into the group; its future children follow it. With the
  * rlimit backend the limits are set on @pid alone (prlimit(2)), and its
- * children inherit them.
+ * children inherit them. With systemd this creates the scope (a scope
+ * needs its first process) and waits, up to 5 s, for it to be active;
+ * only one process can be attached that way.
  *
  * Returns: %TRUE on success; %KARI_LIMITS_ERROR_NO_PROCESS if @pid is gone
  */
