@@ -193,6 +193,18 @@ systemd_attach (gpointer   data,
                    "Cannot attach process %d to %s: no such process", (int) pid, self->unit);
       return FALSE;
     }
+  /* A later process joins the running scope (systemd 238+). */
+  if (self->started)
+    {
+      guint32 pids[1] = { (guint32) pid };
+
+      reply = manager_call (self, "AttachProcessesToUnit",
+                            g_variant_new ("(ss@au)", self->unit, "/",
+                                           g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, pids,
+                                                                      1, sizeof pids[0])),
+                            NULL, error);
+      return reply != NULL;
+    }
   reply = manager_call (self, "StartTransientUnit",
                         g_variant_new ("(ss@a(sv)a(sa(sv)))", self->unit, "fail",
                                        _kari_limits_systemd_properties (&self->spec, pid), NULL),

@@ -350,7 +350,7 @@ kari_limits_get_tasks_max (KariLimits *self)
  * rlimit backend the limits are set on @pid alone (prlimit(2)), and its
  * children inherit them. With systemd this creates the scope (a scope
  * needs its first process) and waits, up to 5 s, for it to be active;
- * only one process can be attached that way.
+ * later processes join it with AttachProcessesToUnit.
  *
  * Returns: %TRUE on success; %KARI_LIMITS_ERROR_NO_PROCESS if @pid is gone
  */
