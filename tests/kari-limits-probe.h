@@ -45,6 +45,7 @@ kari_limits_probe_start (KariLimits  *limits,
   if (probe->proc == NULL)
     return NULL;
   probe->out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (probe->proc));
+  /* The probe waits on stdin, so it is alive and its identifier set. */
   pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (probe->proc), NULL, 10);
   if (!kari_limits_attach (limits, pid, error))
     {

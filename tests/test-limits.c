@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kari-limits-private.h"
@@ -158,8 +159,9 @@ test_systemd_bus_without_manager (void)
       g_test_skip ("dbus-daemon is not installed");
       return;
     }
-  daemon = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "/usr/bin/dbus-daemon",
-                             "--session", "--nofork", "--print-address=1", NULL);
+  daemon = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                             &error, "/usr/bin/dbus-daemon", "--session", "--nofork",
+                             "--print-address=1", NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (daemon));
   address = g_data_input_stream_read_line (out, NULL, NULL, &error);
@@ -352,19 +354,19 @@ test_dead_pid (gconstpointer data)
 {
   KariLimitsBackend backend = GPOINTER_TO_INT (data);
   g_autoptr(KariLimits) limits = make_limits (backend, 64 * MiB, 0, 0);
-  g_autoptr(GSubprocess) proc = NULL;
+  const char *argv[] = { "true", NULL };
   g_autoptr(GError) error = NULL;
   g_autofree char *pid_text = NULL;
   GPid pid;
 
   if (limits == NULL)
     return;
-  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "true", NULL);
+  /* Reaped by us, so the pid is known to be dead and not yet reused. */
+  g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+                 NULL, NULL, &pid, &error);
   g_assert_no_error (error);
-  pid_text = g_strdup (g_subprocess_get_identifier (proc));
-  pid = (GPid) g_ascii_strtoll (pid_text, NULL, 10);
-  g_assert_true (g_subprocess_wait (proc, NULL, &error));
-  g_assert_no_error (error);
+  g_assert_cmpint (waitpid (pid, NULL, 0), ==, pid);
+  pid_text = g_strdup_printf ("%d", (int) pid);
 
   g_assert_false (kari_limits_attach (limits, pid, &error));
   g_assert_error (error, KARI_LIMITS_ERROR, KARI_LIMITS_ERROR_NO_PROCESS);
