@@ -28,3 +28,4 @@
 #include "kari-seccomp.h"
 #include "kari-toml.h"
 #include "kari-version.h"
+#include "kari-limits.h"

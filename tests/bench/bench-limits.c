@@ -1,0 +1,126 @@
+/* bench-limits.c — how closely each backend present holds its limits
+ *
+ * For every backend available here: a memory hog under a 128 MiB limit
+ * (the peak recorded against the limit), and a CPU spinner for 5 s under
+ * a 25 % quota (the share of a CPU in each 1 s window).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <signal.h>
+
+#include "kari.h"
+#include "../kari-limits-probe.h"
+
+#define MiB (1024 * 1024)
+#define MEMORY_LIMIT (128 * MiB)
+#define CPU_QUOTA 25
+#define SPIN_SECONDS 5
+
+static void
+bench_memory (KariLimitsBackend backend)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariLimits) limits = kari_limits_new_with_backend (backend, "bench.memory",
+                                                               MEMORY_LIMIT, 0, 0, &error);
+  g_autoptr(KariLimitsProbe) probe = NULL;
+  g_autofree char *cap = g_strdup_printf ("%d", 8 * MEMORY_LIMIT);
+  guint64 allocated = 0, peak = 0;
+  gboolean failed = FALSE;
+  char *line;
+
+  if (limits == NULL || (probe = kari_limits_probe_start (limits, "hog", cap, &error)) == NULL)
+    {
+      g_print ("  memory: failed: %s\n", error->message);
+      return;
+    }
+  while (!failed && (line = kari_limits_probe_read_line (probe)) != NULL)
+    {
+      const char *space = strchr (line, ' ');
+
+      failed = g_str_has_prefix (line, "failed ");
+      allocated = space ? g_ascii_strtoull (space + 1, NULL, 10) : 0;
+      g_free (line);
+    }
+  /* rlimits read /proc, so sample before the probe goes. */
+  if (failed)
+    kari_limits_read_usage (limits, NULL, &peak, NULL, NULL, &error);
+  kari_limits_probe_finish (probe);
+  if (!failed)
+    kari_limits_read_usage (limits, NULL, &peak, NULL, NULL, &error);
+
+  g_print ("  memory: limit %d MiB, peak recorded %.1f MiB (%+.1f %%), last allocation "
+           "reported %.0f MiB, %s\n",
+           MEMORY_LIMIT / MiB, (double) peak / MiB,
+           100.0 * ((double) peak - MEMORY_LIMIT) / MEMORY_LIMIT, (double) allocated / MiB,
+           kari_limits_was_oom_killed (limits) ? "OOM-killed"
+           : failed ? "allocation refused" : "not stopped");
+}
+
+static void
+bench_cpu (KariLimitsBackend backend)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariLimits) limits = kari_limits_new_with_backend (backend, "bench.cpu", 0,
+                                                               CPU_QUOTA, 0, &error);
+  g_autoptr(KariLimitsProbe) probe = NULL;
+  g_autofree char *seconds = g_strdup_printf ("%d", SPIN_SECONDS);
+  g_autoptr(GString) shares = g_string_new (NULL);
+  double worst = 0;
+  guint64 last_cpu = 0;
+  gint64 start, last;
+
+  if (limits == NULL
+      || (probe = kari_limits_probe_start (limits, "spin", seconds, &error)) == NULL)
+    {
+      g_print ("  cpu: failed: %s\n", error->message);
+      return;
+    }
+  start = last = g_get_monotonic_time ();
+  for (int w = 1; w < SPIN_SECONDS; w++)
+    {
+      guint64 cpu = 0;
+      gint64 now;
+      double share;
+
+      g_usleep (start + w * G_USEC_PER_SEC - g_get_monotonic_time ());
+      now = g_get_monotonic_time ();
+      if (!kari_limits_read_usage (limits, NULL, NULL, &cpu, NULL, &error))
+        {
+          g_print ("  cpu: cannot sample: %s\n", error->message);
+          break;
+        }
+      share = 100.0 * (double) (cpu - last_cpu) / (double) (now - last);
+      worst = MAX (worst, ABS (share - CPU_QUOTA) / CPU_QUOTA * 100);
+      g_string_append_printf (shares, " %.1f", share);
+      last_cpu = cpu;
+      last = now;
+    }
+  kari_limits_probe_finish (probe);
+  g_print ("  cpu: quota %d %%, share per 1 s window (%%):%s; worst window %.1f %% off%s\n",
+           CPU_QUOTA, shares->str, worst,
+           backend == KARI_LIMITS_BACKEND_RLIMIT ? " (rlimits cannot cap a share)" : "");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) detect_error = NULL;
+  KariLimitsBackend best = kari_limits_detect_backend (&detect_error);
+
+  g_print ("limits: best backend here: %s\n", kari_limits_backend_to_string (best));
+  for (KariLimitsBackend b = 0; b < KARI_LIMITS_BACKEND_AUTO; b++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!kari_limits_backend_probe (b, &error))
+        {
+          g_print ("%s: absent (%s)\n", kari_limits_backend_to_string (b), error->message);
+          continue;
+        }
+      g_print ("%s:\n", kari_limits_backend_to_string (b));
+      bench_memory (b);
+      bench_cpu (b);
+    }
+  return 0;
+}
