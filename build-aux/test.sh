@@ -76,7 +76,7 @@ if [[ "$skip" != *" bench "* ]]; then
   for bench in _build-test/tests/bench/bench-*; do
     [ -f "$bench" ] && [ -x "$bench" ] || continue
     echo "-- ${bench##*/}"
-    KARI_SOURCE_DIR="$top" "$bench"
+    KARI_SOURCE_DIR="$top" G_TEST_BUILDDIR="$top/_build-test/tests" "$bench"
   done
 fi
 
