@@ -6,6 +6,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <stdio.h>
 #include <signal.h>
 
 #include "kari.h"
@@ -30,7 +31,7 @@ bench_memory (KariLimitsBackend backend)
 
   if (limits == NULL || (probe = kari_limits_probe_start (limits, "hog", cap, &error)) == NULL)
     {
-      g_print ("  memory: failed: %s\n", error->message);
+      printf ("  memory: failed: %s\n", error->message);
       return;
     }
   while (!failed && (line = kari_limits_probe_read_line (probe)) != NULL)
@@ -48,7 +49,7 @@ bench_memory (KariLimitsBackend backend)
   if (!failed)
     kari_limits_read_usage (limits, NULL, &peak, NULL, NULL, &error);
 
-  g_print ("  memory: limit %d MiB, peak recorded %.1f MiB (%+.1f %%), last allocation "
+  printf ("  memory: limit %d MiB, peak recorded %.1f MiB (%+.1f %%), last allocation "
            "reported %.0f MiB, %s\n",
            MEMORY_LIMIT / MiB, (double) peak / MiB,
            100.0 * ((double) peak - MEMORY_LIMIT) / MEMORY_LIMIT, (double) allocated / MiB,
@@ -72,7 +73,7 @@ bench_cpu (KariLimitsBackend backend)
   if (limits == NULL
       || (probe = kari_limits_probe_start (limits, "spin", seconds, &error)) == NULL)
     {
-      g_print ("  cpu: failed: %s\n", error->message);
+      printf ("  cpu: failed: %s\n", error->message);
       return;
     }
   start = last = g_get_monotonic_time ();
@@ -86,7 +87,7 @@ bench_cpu (KariLimitsBackend backend)
       now = g_get_monotonic_time ();
       if (!kari_limits_read_usage (limits, NULL, NULL, &cpu, NULL, &error))
         {
-          g_print ("  cpu: cannot sample: %s\n", error->message);
+          printf ("  cpu: cannot sample: %s\n", error->message);
           break;
         }
       share = 100.0 * (double) (cpu - last_cpu) / (double) (now - last);
@@ -96,7 +97,7 @@ bench_cpu (KariLimitsBackend backend)
       last = now;
     }
   kari_limits_probe_finish (probe);
-  g_print ("  cpu: quota %d %%, share per 1 s window (%%):%s; worst window %.1f %% off%s\n",
+  printf ("  cpu: quota %d %%, share per 1 s window (%%):%s; worst window %.1f %% off%s\n",
            CPU_QUOTA, shares->str, worst,
            backend == KARI_LIMITS_BACKEND_RLIMIT ? " (rlimits cannot cap a share)" : "");
 }
@@ -108,17 +109,17 @@ main (int   argc,
   g_autoptr(GError) detect_error = NULL;
   KariLimitsBackend best = kari_limits_detect_backend (&detect_error);
 
-  g_print ("limits: best backend here: %s\n", kari_limits_backend_to_string (best));
+  printf ("limits: best backend here: %s\n", kari_limits_backend_to_string (best));
   for (KariLimitsBackend b = 0; b < KARI_LIMITS_BACKEND_AUTO; b++)
     {
       g_autoptr(GError) error = NULL;
 
       if (!kari_limits_backend_probe (b, &error))
         {
-          g_print ("%s: absent (%s)\n", kari_limits_backend_to_string (b), error->message);
+          printf ("%s: absent (%s)\n", kari_limits_backend_to_string (b), error->message);
           continue;
         }
-      g_print ("%s:\n", kari_limits_backend_to_string (b));
+      printf ("%s:\n", kari_limits_backend_to_string (b));
       bench_memory (b);
       bench_cpu (b);
     }

@@ -2,6 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <stdio.h>
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -83,10 +84,10 @@ main (void)
   kari_bench_sort (bare, RUNS);
   kari_bench_sort (ours, RUNS);
 
-  g_print ("sandbox start, %d runs each (median, min–max):\n", RUNS);
-  g_print ("  bare bwrap /bin/true:     %6.2f ms (%.2f–%.2f)\n", bare[RUNS / 2], bare[0], bare[RUNS - 1]);
-  g_print ("  KariSandbox running true: %6.2f ms (%.2f–%.2f)\n", ours[RUNS / 2], ours[0], ours[RUNS - 1]);
-  g_print ("  ratio: %.2f× (target ≤ 1.5×)\n", ours[RUNS / 2] / bare[RUNS / 2]);
+  printf ("sandbox start, %d runs each (median, min–max):\n", RUNS);
+  printf ("  bare bwrap /bin/true:     %6.2f ms (%.2f–%.2f)\n", bare[RUNS / 2], bare[0], bare[RUNS - 1]);
+  printf ("  KariSandbox running true: %6.2f ms (%.2f–%.2f)\n", ours[RUNS / 2], ours[0], ours[RUNS - 1]);
+  printf ("  ratio: %.2f× (target ≤ 1.5×)\n", ours[RUNS / 2] / bare[RUNS / 2]);
 
   g_unlink (manifest_path);
   g_rmdir (app);
