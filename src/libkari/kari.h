@@ -5,6 +5,7 @@
 #pragma once
 
 #include "kari-audit.h"
+#include "kari-broker.h"
 #include "kari-catalog.h"
 #include "kari-cron.h"
 #include "kari-diagnostic.h"
