@@ -318,6 +318,13 @@ on_closed (GDBusConnection *connection,
   g_signal_emit (user_data, signals[SIGNAL_CLOSED], 0);
 }
 
+/* An empty null-terminated GPtrArray may have no pdata at all. */
+static GVariant *
+strv_variant_new (GPtrArray *names)
+{
+  return g_variant_new_strv (names->len > 0 ? (const char * const *) names->pdata : NULL, names->len);
+}
+
 static GVariant *
 offered_new (KariExtension *self)
 {
@@ -326,10 +333,8 @@ offered_new (KariExtension *self)
 
   g_variant_dict_init (&dict, NULL);
   g_variant_dict_insert_value (&dict, "endpoints", g_variant_new_strv (endpoints, -1));
-  g_variant_dict_insert_value (&dict, "pages",
-                               g_variant_new_strv ((const char * const *) self->pages->pdata, -1));
-  g_variant_dict_insert_value (&dict, "tasks",
-                               g_variant_new_strv ((const char * const *) self->tasks->pdata, -1));
+  g_variant_dict_insert_value (&dict, "pages", strv_variant_new (self->pages));
+  g_variant_dict_insert_value (&dict, "tasks", strv_variant_new (self->tasks));
   return g_variant_dict_end (&dict);
 }
 
