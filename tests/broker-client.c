@@ -251,6 +251,22 @@ on_connected (GObject      *source,
       fflush (stdout);
       _exit (0);
     }
+  else if (g_str_equal (c->mode, "stray"))
+    {
+      GDBusConnection *connection = kari_extension_get_connection (c->extension);
+      g_autoptr(GError) stray_error = NULL;
+      g_autoptr(GVariant) reply =
+        g_dbus_connection_call_sync (connection, NULL, "/io/github/kari/Host", "org.freedesktop.DBus.Introspectable",
+                                     "Introspect", NULL, NULL, G_DBUS_CALL_FLAGS_NONE, 2000, NULL, &stray_error);
+
+      if (reply != NULL)
+        printf ("introspect=answered\n");
+      else if (g_error_matches (stray_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        printf ("introspect=unanswered\n");
+      else
+        print_error ("introspect", stray_error);
+      kari_extension_log_async (c->extension, "info", "after the stray call", NULL, on_big_logged, c);
+    }
   else if (g_str_equal (c->mode, "hold"))
     {
       g_autoptr(GInputStream) in = g_unix_input_stream_new (STDIN_FILENO, FALSE);

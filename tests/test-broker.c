@@ -326,10 +326,13 @@ on_second_reply (GObject      *source,
                  gpointer      user_data)
 {
   GError **error = user_data;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, error);
+  GVariant *reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, error);
 
-  if (*error == NULL)
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the second connection was answered");
+  if (reply != NULL)
+    {
+      g_variant_unref (reply);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the second connection was answered");
+    }
 }
 
 static void
@@ -430,6 +433,32 @@ test_oversized (Fixture       *f,
 }
 
 static void
+on_log (KariBroker *broker,
+        const char *level,
+        const char *message,
+        char      **logged)
+{
+  g_free (*logged);
+  *logged = g_strdup_printf ("%s: %s", level, message);
+}
+
+/* Calls to anything but Host1 are dropped unanswered: they would
+ * otherwise bypass the rate limit. */
+static void
+test_stray_call (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *logged = NULL;
+  g_autofree char *out = NULL;
+
+  g_signal_connect (f->a, "log", G_CALLBACK (on_log), &logged);
+  out = run_client (f->a, "stray", NULL);
+  g_assert_nonnull (strstr (out, "introspect=unanswered\n"));
+  g_assert_nonnull (strstr (out, "log=ok\n"));
+  g_assert_cmpstr (logged, ==, "info: after the stray call");
+}
+
+static void
 test_rate_limit (Fixture       *f,
                  gconstpointer  data)
 {
@@ -501,6 +530,7 @@ main (int   argc,
   ADD ("second-connection", test_second_connection);
   ADD ("other-user", test_other_user);
   ADD ("oversized", test_oversized);
+  ADD ("stray-call", test_stray_call);
   ADD ("rate-limit", test_rate_limit);
   ADD ("rate-abuse", test_rate_abuse);
   ADD ("disconnect-mid-call", test_disconnect_mid_call);

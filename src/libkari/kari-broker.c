@@ -201,9 +201,32 @@ kari_broker_new (KariPermissionEngine *engine,
 /* ------------------------------------------------------------------ */
 /* The connection                                                      */
 
+/* What an extension may send: calls to the host's interface, and replies
+ * to the host's calls into it. Anything else (calls to other objects or
+ * interfaces, Introspect, signals) is dropped unanswered, so it costs the
+ * host no work and cannot slip past the rate limit, which only sees
+ * calls to Host1. */
+static gboolean
+is_expected (GDBusMessage *message)
+{
+  switch (g_dbus_message_get_message_type (message))
+    {
+    case G_DBUS_MESSAGE_TYPE_METHOD_CALL:
+      return g_strcmp0 (g_dbus_message_get_path (message), KARI_BROKER_HOST_PATH) == 0
+             && g_strcmp0 (g_dbus_message_get_interface (message), "io.github.kari.Host1") == 0;
+    case G_DBUS_MESSAGE_TYPE_METHOD_RETURN:
+    case G_DBUS_MESSAGE_TYPE_ERROR:
+      return TRUE;
+    case G_DBUS_MESSAGE_TYPE_SIGNAL:
+    case G_DBUS_MESSAGE_TYPE_INVALID:
+    default:
+      return FALSE;
+    }
+}
+
 /* Runs in GDBus's worker thread for every incoming message. GDBus has
- * already read the whole message (up to its own 128 MiB limit), so this
- * cap bounds what the host parses and keeps, not what it reads. */
+ * already read the whole message (up to its own 128 MiB limit), so the
+ * size cap bounds what the host parses and keeps, not what it reads. */
 static GDBusMessage *
 size_filter (GDBusConnection *connection,
              GDBusMessage    *message,
@@ -216,13 +239,19 @@ size_filter (GDBusConnection *connection,
   if (!incoming)
     return message;
   body = g_dbus_message_get_body (message);
-  if (body == NULL || g_variant_get_size (body) <= KARI_BROKER_MAX_MESSAGE_SIZE)
-    return message;
-
-  g_atomic_int_set (oversized, TRUE);
-  g_dbus_connection_close (connection, NULL, NULL, NULL);
-  g_object_unref (message);
-  return NULL;
+  if (body != NULL && g_variant_get_size (body) > KARI_BROKER_MAX_MESSAGE_SIZE)
+    {
+      g_atomic_int_set (oversized, TRUE);
+      g_dbus_connection_close (connection, NULL, NULL, NULL);
+      g_object_unref (message);
+      return NULL;
+    }
+  if (!is_expected (message))
+    {
+      g_object_unref (message);
+      return NULL;
+    }
+  return message;
 }
 
 static void
