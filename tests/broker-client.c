@@ -306,6 +306,7 @@ main (int   argc,
   c = (Client) { loop, extension, argv[1], argc > 2 ? argv[2] : "", 0, 0, 0, 0, 0 };
   kari_extension_add_endpoint (extension, "echo", handle_echo, NULL, NULL);
   kari_extension_add_page (extension, "Main");
+  g_signal_connect_swapped (extension, "shutdown", G_CALLBACK (g_main_loop_quit), loop);
   kari_extension_connect_async (extension, NULL, NULL, on_connected, &c);
   g_main_loop_run (loop);
   fflush (stdout);

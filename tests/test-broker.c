@@ -381,6 +381,93 @@ test_second_connection (Fixture       *f,
   g_assert_cmpint (g_subprocess_get_exit_status (holder), ==, 0);
 }
 
+typedef struct
+{
+  gboolean  done;
+  GVariant *reply;
+  GError   *error;
+} Call;
+
+static void
+on_called (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Call *call = user_data;
+
+  call->reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &call->error);
+  call->done = TRUE;
+}
+
+/* Calls the extension's side of @broker's connection and waits. */
+static void
+call_extension (KariBroker *broker,
+                const char *method,
+                GVariant   *parameters,
+                Call       *call)
+{
+  *call = (Call) { 0 };
+  g_dbus_connection_call (kari_broker_get_connection (broker), NULL, KARI_BROKER_EXTENSION_PATH,
+                          "io.github.kari.Extension1", method, parameters, NULL,
+                          G_DBUS_CALL_FLAGS_NONE, 30000, NULL, on_called, call);
+  g_assert_true (kari_test_wait_for (&call->done, 60));
+}
+
+static void
+call_clear (Call *call)
+{
+  g_clear_pointer (&call->reply, g_variant_unref);
+  g_clear_error (&call->error);
+}
+
+/* The SDK's side: Ping, HandleRequest to a registered endpoint and to an
+ * unknown one, and Shutdown, which ends the process. */
+static void
+test_extension_side (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_autofree char *client = g_test_build_filename (G_TEST_BUILT, "broker-client", NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *response = NULL;
+  Call call;
+
+  g_subprocess_launcher_setenv (launcher, "KARI_HOST_ADDRESS", kari_broker_get_address (f->a), TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, client, "hold", NULL);
+  g_assert_no_error (error);
+  /* The handshake makes the offer; the extension is exported before it. */
+  for (gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+       kari_broker_get_offered (f->a, "endpoints") == NULL && g_get_monotonic_time () < deadline;)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_assert_nonnull (kari_broker_get_offered (f->a, "endpoints"));
+
+  call_extension (f->a, "Ping", NULL, &call);
+  g_assert_no_error (call.error);
+  call_clear (&call);
+
+  call_extension (f->a, "HandleRequest", g_variant_new ("(ss)", "echo", "{\"x\": 1}"), &call);
+  g_assert_no_error (call.error);
+  g_variant_get (call.reply, "(&s)", &response);
+  g_assert_cmpstr (response, ==, "{\"x\": 1}");
+  call_clear (&call);
+
+  call_extension (f->a, "HandleRequest", g_variant_new ("(ss)", "nope", "{}"), &call);
+  g_assert_error (call.error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD);
+  call_clear (&call);
+
+  call_extension (f->a, "Shutdown", NULL, &call);
+  g_assert_no_error (call.error);
+  call_clear (&call);
+  g_assert_true (kari_test_wait_for (&f->disconnected, 60));
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+}
+
 static void
 test_other_user (Fixture       *f,
                  gconstpointer  data)
@@ -528,6 +615,7 @@ main (int   argc,
   ADD ("check-permission", test_check_permission);
   ADD ("forged-identity", test_forged_identity);
   ADD ("second-connection", test_second_connection);
+  ADD ("extension-side", test_extension_side);
   ADD ("other-user", test_other_user);
   ADD ("oversized", test_oversized);
   ADD ("stray-call", test_stray_call);
