@@ -258,13 +258,28 @@ on_handle_request (KariExtDBusExtension1 *skeleton,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static void
+on_shutdown_flushed (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(KariExtension) self = user_data;
+
+  g_dbus_connection_flush_finish (G_DBUS_CONNECTION (source), result, NULL);
+  g_signal_emit (self, signals[SIGNAL_SHUTDOWN], 0);
+}
+
+/* The reply is flushed before ::shutdown, so a handler that exits at
+ * once does not leave the host waiting for it. */
 static gboolean
 on_shutdown (KariExtDBusExtension1 *skeleton,
              GDBusMethodInvocation *invocation,
              gpointer               user_data)
 {
+  GDBusConnection *connection = g_dbus_method_invocation_get_connection (invocation);
+
   kari_ext_dbus_extension1_complete_shutdown (skeleton, invocation);
-  g_signal_emit (user_data, signals[SIGNAL_SHUTDOWN], 0);
+  g_dbus_connection_flush (connection, NULL, on_shutdown_flushed, g_object_ref (user_data));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
