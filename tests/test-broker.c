@@ -468,6 +468,41 @@ test_extension_side (Fixture       *f,
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
 }
 
+/* The example in examples/extensions/hello-c, run as the host will. */
+static void
+test_hello_c (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *response = NULL;
+  Call call;
+
+  grant (f, "a", "notifications");
+  g_subprocess_launcher_setenv (launcher, "KARI_HOST_ADDRESS", kari_broker_get_address (f->a), TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("KARI_HELLO_C"), NULL);
+  g_assert_no_error (error);
+  for (gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+       f->notified == NULL && g_get_monotonic_time () < deadline;)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_assert_cmpstr (f->notified, ==, "Hello: hello-c started");
+
+  call_extension (f->a, "HandleRequest", g_variant_new ("(ss)", "hello", "{}"), &call);
+  g_assert_no_error (call.error);
+  g_variant_get (call.reply, "(&s)", &response);
+  g_assert_cmpstr (response, ==, "{\"greeting\": \"Hello from C\"}");
+  call_clear (&call);
+
+  call_extension (f->a, "Shutdown", NULL, &call);
+  g_assert_no_error (call.error);
+  call_clear (&call);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+}
+
 static void
 test_other_user (Fixture       *f,
                  gconstpointer  data)
@@ -616,6 +651,7 @@ main (int   argc,
   ADD ("forged-identity", test_forged_identity);
   ADD ("second-connection", test_second_connection);
   ADD ("extension-side", test_extension_side);
+  ADD ("hello-c", test_hello_c);
   ADD ("other-user", test_other_user);
   ADD ("oversized", test_oversized);
   ADD ("stray-call", test_stray_call);
