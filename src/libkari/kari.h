@@ -6,6 +6,7 @@
 
 #include "kari-audit.h"
 #include "kari-bwrap.h"
+#include "kari-broker.h"
 #include "kari-catalog.h"
 #include "kari-cron.h"
 #include "kari-diagnostic.h"

@@ -1,0 +1,96 @@
+/* kari-broker.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "kari-permission-engine.h"
+
+G_BEGIN_DECLS
+
+/**
+ * KARI_BROKER_DBUS_ERROR_PERMISSION_DENIED:
+ *
+ * The D-Bus error a call fails with when the calling extension lacks a
+ * permission; the message names the permission.
+ */
+#define KARI_BROKER_DBUS_ERROR_PERMISSION_DENIED "io.github.kari.Error.PermissionDenied"
+/**
+ * KARI_BROKER_DBUS_ERROR_LIMIT_EXCEEDED:
+ *
+ * The D-Bus error a call fails with when it goes over a rate, size or
+ * in-flight limit.
+ */
+#define KARI_BROKER_DBUS_ERROR_LIMIT_EXCEEDED "io.github.kari.Error.LimitExceeded"
+/**
+ * KARI_BROKER_DBUS_ERROR_NOT_READY:
+ *
+ * The D-Bus error a call fails with when it comes before the handshake.
+ */
+#define KARI_BROKER_DBUS_ERROR_NOT_READY "io.github.kari.Error.NotReady"
+
+/**
+ * KARI_BROKER_HOST_PATH:
+ *
+ * The object path the host exports io.github.kari.Host1 at.
+ */
+#define KARI_BROKER_HOST_PATH "/io/github/kari/Host"
+/**
+ * KARI_BROKER_EXTENSION_PATH:
+ *
+ * The object path an extension exports io.github.kari.Extension1 at.
+ */
+#define KARI_BROKER_EXTENSION_PATH "/io/github/kari/Extension"
+
+/**
+ * KARI_BROKER_MAX_MESSAGE_SIZE:
+ *
+ * The largest message body, in bytes, the host accepts from an extension.
+ */
+#define KARI_BROKER_MAX_MESSAGE_SIZE (1024 * 1024)
+
+#define KARI_BROKER_ERROR (kari_broker_error_quark ())
+
+/**
+ * KariBrokerError:
+ * @KARI_BROKER_ERROR_SOCKET: the private socket folder could not be made
+ * @KARI_BROKER_ERROR_STARTED: the broker was already started
+ */
+typedef enum
+{
+  KARI_BROKER_ERROR_SOCKET,
+  KARI_BROKER_ERROR_STARTED,
+} KariBrokerError;
+
+#define KARI_TYPE_BROKER (kari_broker_get_type ())
+G_DECLARE_FINAL_TYPE (KariBroker, kari_broker, KARI, BROKER, GObject)
+
+GQuark           kari_broker_error_quark      (void);
+
+KariBroker      *kari_broker_new              (KariPermissionEngine *engine,
+                                               const char           *extension,
+                                               const char           *tenant,
+                                               const char           *user);
+gboolean         kari_broker_start            (KariBroker           *self,
+                                               const char           *socket_dir,
+                                               GError              **error);
+void             kari_broker_stop             (KariBroker           *self);
+const char      *kari_broker_get_address      (KariBroker           *self);
+const char      *kari_broker_get_socket_path  (KariBroker           *self);
+const char      *kari_broker_get_extension    (KariBroker           *self);
+const char      *kari_broker_get_tenant       (KariBroker           *self);
+const char      *kari_broker_get_user         (KariBroker           *self);
+GDBusConnection *kari_broker_get_connection   (KariBroker           *self);
+gboolean         kari_broker_is_connected     (KariBroker           *self);
+const char * const *kari_broker_get_offered   (KariBroker           *self,
+                                               const char           *kind);
+void             kari_broker_set_rate_limit   (KariBroker           *self,
+                                               guint                 calls_per_second,
+                                               guint                 burst);
+void             kari_broker_set_max_in_flight (KariBroker          *self,
+                                               guint                 max_in_flight);
+guint64          kari_broker_get_n_refused    (KariBroker           *self);
+
+G_END_DECLS

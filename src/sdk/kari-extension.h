@@ -1,0 +1,121 @@
+/* kari-extension.h — the C SDK for Kari extensions
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/**
+ * KARI_EXTENSION_ADDRESS_VARIABLE:
+ *
+ * The environment variable the host puts its private address in.
+ */
+#define KARI_EXTENSION_ADDRESS_VARIABLE "KARI_HOST_ADDRESS"
+
+#define KARI_EXTENSION_ERROR (kari_extension_error_quark ())
+
+/**
+ * KariExtensionError:
+ * @KARI_EXTENSION_ERROR_PERMISSION_DENIED: the extension lacks the
+ *   permission the message names (`io.github.kari.Error.PermissionDenied`)
+ * @KARI_EXTENSION_ERROR_LIMIT_EXCEEDED: too many calls, or too large
+ *   (`io.github.kari.Error.LimitExceeded`)
+ * @KARI_EXTENSION_ERROR_NOT_READY: a call came before the handshake
+ *   (`io.github.kari.Error.NotReady`)
+ * @KARI_EXTENSION_ERROR_FAILED: a request handler failed
+ *   (`io.github.kari.Error.Failed`)
+ * @KARI_EXTENSION_ERROR_NO_ADDRESS: `KARI_HOST_ADDRESS` is not set
+ *
+ * Errors from the host, mapped from their D-Bus names.
+ */
+typedef enum
+{
+  KARI_EXTENSION_ERROR_PERMISSION_DENIED,
+  KARI_EXTENSION_ERROR_LIMIT_EXCEEDED,
+  KARI_EXTENSION_ERROR_NOT_READY,
+  KARI_EXTENSION_ERROR_FAILED,
+  KARI_EXTENSION_ERROR_NO_ADDRESS,
+} KariExtensionError;
+
+#define KARI_TYPE_EXTENSION (kari_extension_get_type ())
+G_DECLARE_FINAL_TYPE (KariExtension, kari_extension, KARI, EXTENSION, GObject)
+
+/**
+ * KariRequestHandler:
+ * @extension: the extension
+ * @endpoint: the endpoint the request is for
+ * @request: the request, JSON
+ * @user_data: the data given with the handler
+ * @error: return location for a #GError
+ *
+ * Answers a request to one of the extension's endpoints.
+ *
+ * Returns: (transfer full) (nullable): the response as JSON, or %NULL
+ *   with @error set
+ */
+typedef char *(*KariRequestHandler) (KariExtension  *extension,
+                                     const char     *endpoint,
+                                     const char     *request,
+                                     gpointer        user_data,
+                                     GError        **error);
+
+GQuark           kari_extension_error_quark   (void);
+
+KariExtension   *kari_extension_new           (void);
+void             kari_extension_add_endpoint  (KariExtension        *self,
+                                               const char           *endpoint,
+                                               KariRequestHandler    handler,
+                                               gpointer              user_data,
+                                               GDestroyNotify        destroy);
+void             kari_extension_add_page      (KariExtension        *self,
+                                               const char           *page);
+void             kari_extension_add_task      (KariExtension        *self,
+                                               const char           *task);
+
+void             kari_extension_connect_async (KariExtension        *self,
+                                               const char           *address,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+gboolean         kari_extension_connect_finish (KariExtension       *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
+void             kari_extension_close         (KariExtension        *self);
+
+GDBusConnection *kari_extension_get_connection (KariExtension       *self);
+GVariant        *kari_extension_get_host_info (KariExtension        *self);
+const char      *kari_extension_get_name      (KariExtension        *self);
+
+void             kari_extension_log_async     (KariExtension        *self,
+                                               const char           *level,
+                                               const char           *message,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+gboolean         kari_extension_log_finish    (KariExtension        *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
+void             kari_extension_check_permission_async (KariExtension *self,
+                                               const char           *permission,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+gboolean         kari_extension_check_permission_finish (KariExtension *self,
+                                               GAsyncResult         *result,
+                                               gboolean             *allowed,
+                                               char                **decided_by,
+                                               GError              **error);
+void             kari_extension_notify_async  (KariExtension        *self,
+                                               const char           *title,
+                                               const char           *body,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+gboolean         kari_extension_notify_finish (KariExtension        *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
+
+G_END_DECLS
