@@ -1,0 +1,377 @@
+/* test-python-sdk.c — the Python SDK and examples/extensions/hello-python
+ * against a real KariBroker (real registry, permission engine, audit log
+ * and unix socket), run plainly and inside a real KariSandbox.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <unistd.h>
+
+#include "kari-test-util.h"
+
+typedef struct
+{
+  char                 *dir;
+  char                 *path;
+  KariRegistry         *registry;
+  KariAuditLog         *audit;
+  KariPermissionEngine *engine;
+  KariBroker           *broker;
+  GString              *logs;
+  gboolean              warned;
+  gboolean              disconnected;
+  char                 *notified;
+  gboolean              has_notified;
+} Fixture;
+
+typedef struct
+{
+  gboolean  done;
+  GVariant *reply;
+  GError   *error;
+} Call;
+
+static const char * const declared[] = { "notifications", NULL };
+
+static void
+on_disconnected (KariBroker *broker,
+                 const char *reason,
+                 Fixture    *f)
+{
+  f->disconnected = TRUE;
+}
+
+static void
+on_notify_user (KariBroker *broker,
+                const char *title,
+                const char *body,
+                Fixture    *f)
+{
+  g_free (f->notified);
+  f->notified = g_strdup_printf ("%s: %s", title, body);
+  f->has_notified = TRUE;
+}
+
+static void
+on_log (KariBroker *broker,
+        const char *level,
+        const char *message,
+        Fixture    *f)
+{
+  g_string_append_printf (f->logs, "%s: %s\n", level, message);
+  if (g_str_equal (level, "warning"))
+    f->warned = TRUE;
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariPolicy) policy = NULL;
+
+  kari_test_tmp_db ("kari-python-sdk-XXXXXX", "registry.db", &f->dir, &f->path);
+  g_assert_cmpint (g_chmod (f->dir, 0755), ==, 0);
+  f->registry = kari_registry_open (f->path, NULL, NULL, &error);
+  g_assert_no_error (error);
+  f->audit = kari_audit_log_open (f->path, &error);
+  g_assert_no_error (error);
+  f->engine = kari_permission_engine_new (f->registry, f->audit, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (kari_permission_engine_set_declared (f->engine, "hello-python", "Hello (Python)",
+                                                      declared, &error));
+  g_assert_no_error (error);
+  /* strict asks for notifications, so only a grant allows them. */
+  policy = kari_policy_new_builtin ("strict", &error);
+  g_assert_no_error (error);
+  g_assert_true (kari_permission_engine_set_policy (f->engine, g_get_user_name (), "default", policy, &error));
+  g_assert_no_error (error);
+
+  f->broker = kari_broker_new (f->engine, "hello-python", "default", g_get_user_name ());
+  g_assert_true (kari_broker_start (f->broker, f->dir, &error));
+  g_assert_no_error (error);
+  f->logs = g_string_new (NULL);
+  g_signal_connect (f->broker, "disconnected", G_CALLBACK (on_disconnected), f);
+  g_signal_connect (f->broker, "notify-user", G_CALLBACK (on_notify_user), f);
+  g_signal_connect (f->broker, "log", G_CALLBACK (on_log), f);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->broker);
+  g_clear_object (&f->engine);
+  g_assert_true (kari_audit_log_close (f->audit, NULL));
+  g_clear_object (&f->audit);
+  g_clear_object (&f->registry);
+  g_string_free (f->logs, TRUE);
+  g_clear_pointer (&f->notified, g_free);
+  kari_test_tmp_db_clear (&f->dir, &f->path);
+}
+
+static void
+grant_notifications (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariGrant) granted = kari_permission_engine_grant (f->engine, g_get_user_name (), "default",
+                                                               "hello-python", NULL, "notifications",
+                                                               KARI_SCOPE_PERSISTENT, 0, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (granted);
+}
+
+static void
+on_called (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Call *call = user_data;
+
+  call->reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &call->error);
+  call->done = TRUE;
+}
+
+/* Calls the extension's side of the broker's connection and waits. */
+static void
+call_extension (Fixture    *f,
+                const char *method,
+                GVariant   *parameters,
+                Call       *call)
+{
+  *call = (Call) { 0 };
+  g_dbus_connection_call (kari_broker_get_connection (f->broker), NULL, KARI_BROKER_EXTENSION_PATH,
+                          "io.github.kari.Extension1", method, parameters, NULL,
+                          G_DBUS_CALL_FLAGS_NONE, 30000, NULL, on_called, call);
+  g_assert_true (kari_test_wait_for (&call->done, 60));
+}
+
+static void
+call_clear (Call *call)
+{
+  g_clear_pointer (&call->reply, g_variant_unref);
+  g_clear_error (&call->error);
+}
+
+static KariManifest *
+load_example (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  KariManifest *manifest = kari_manifest_load_dir (dir, NULL, &error);
+
+  g_assert_no_error (error);
+  return manifest;
+}
+
+/* Runs hello-python outside any sandbox, as its manifest says; a bare
+ * command resolves in /usr/bin as in the sandbox, never through PATH. */
+static GSubprocess *
+spawn_plain (Fixture *f)
+{
+  const char *example = g_getenv ("KARI_HELLO_PYTHON");
+  g_autoptr(KariManifest) manifest = load_example (example);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_autofree char *program = NULL;
+  g_autoptr(GError) error = NULL;
+  const char * const *command = kari_manifest_get_runtime (manifest);
+  GSubprocess *process;
+
+  g_assert_nonnull (command);
+  g_assert_cmpstr (command[0], ==, "python3");
+  program = g_build_filename ("/usr/bin", command[0], NULL);
+  g_strv_builder_add (builder, program);
+  g_strv_builder_addv (builder, (const char **) command + 1);
+  argv = g_strv_builder_end (builder);
+
+  g_subprocess_launcher_set_cwd (launcher, example);
+  g_subprocess_launcher_setenv (launcher, "KARI_HOST_ADDRESS", kari_broker_get_address (f->broker), TRUE);
+  g_subprocess_launcher_setenv (launcher, "PYTHONPATH", g_getenv ("KARI_PYTHON_SDK"), TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+static void
+assert_offered (Fixture *f)
+{
+  const char * const *endpoints = kari_broker_get_offered (f->broker, "endpoints");
+
+  g_assert_nonnull (endpoints);
+  g_assert_cmpstrv (endpoints, ((const char * const []) { "/hello", NULL }));
+  g_assert_cmpuint (g_strv_length ((GStrv) kari_broker_get_offered (f->broker, "pages")), ==, 0);
+}
+
+/* Ping, /hello, an unknown endpoint, then Shutdown: the process exits 0. */
+static void
+assert_serves_then_exits (Fixture     *f,
+                          GSubprocess *process)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const char *response = NULL;
+  JsonObject *object;
+  Call call;
+
+  call_extension (f, "Ping", NULL, &call);
+  g_assert_no_error (call.error);
+  call_clear (&call);
+
+  call_extension (f, "HandleRequest", g_variant_new ("(ss)", "/hello", "{}"), &call);
+  g_assert_no_error (call.error);
+  g_variant_get (call.reply, "(&s)", &response);
+  g_assert_true (json_parser_load_from_data (parser, response, -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (object, "greeting"), ==, "Hello from Python");
+  call_clear (&call);
+
+  call_extension (f, "HandleRequest", g_variant_new ("(ss)", "/nope", "{}"), &call);
+  g_assert_error (call.error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD);
+  call_clear (&call);
+
+  call_extension (f, "Shutdown", NULL, &call);
+  g_assert_no_error (call.error);
+  call_clear (&call);
+  g_assert_true (kari_test_wait_for (&f->disconnected, 60));
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+}
+
+static void
+test_allowed (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GSubprocess) process = NULL;
+
+  grant_notifications (f);
+  process = spawn_plain (f);
+  g_assert_true (kari_test_wait_for (&f->has_notified, 60));
+  g_test_message ("logs:\n%s", f->logs->str);
+  g_assert_cmpstr (f->notified, ==, "Hello: hello-python started");
+  g_assert_nonnull (strstr (f->logs->str, "info: notifications allowed=True by "));
+  g_assert_false (f->warned);
+  assert_offered (f);
+  assert_serves_then_exits (f, process);
+}
+
+/* Without a grant, Notify fails with PermissionDenied, which reaches the
+ * example as kari_extension.PermissionDenied; it logs it and runs on. */
+static void
+test_denied (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GSubprocess) process = spawn_plain (f);
+
+  g_assert_true (kari_test_wait_for (&f->warned, 60));
+  g_test_message ("logs:\n%s", f->logs->str);
+  g_assert_nonnull (strstr (f->logs->str, "info: notifications allowed=False by "));
+  g_assert_nonnull (strstr (f->logs->str, "warning: Notify: PermissionDenied: "));
+  g_assert_nonnull (strstr (f->logs->str, "“notifications”"));
+  g_assert_null (f->notified);
+  assert_offered (f);
+  assert_serves_then_exits (f, process);
+}
+
+static void
+copy_file (const char *from,
+           const char *to_dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *base = g_path_get_basename (from);
+  g_autofree char *to = g_build_filename (to_dir, base, NULL);
+  gsize len = 0;
+
+  g_file_get_contents (from, &contents, &len, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (to, contents, len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (to, 0644), ==, 0);
+}
+
+/* The example in a real bwrap sandbox with seccomp: python3 and gi come
+ * from the read-only /usr, the module sits beside main.py in /app, and
+ * the broker's socket is bound at /run/kari/host.sock. */
+static void
+test_sandboxed (Fixture       *f,
+                gconstpointer  data)
+{
+  const char *example = g_getenv ("KARI_HELLO_PYTHON");
+  g_autofree char *app = g_build_filename (f->dir, "app", NULL);
+  g_autofree char *home = g_build_filename (f->dir, "data", NULL);
+  g_autofree char *manifest_path = g_build_filename (example, "extension.json", NULL);
+  g_autofree char *main_path = g_build_filename (example, "main.py", NULL);
+  g_autofree char *module = g_build_filename (g_getenv ("KARI_PYTHON_SDK"), "kari_extension.py", NULL);
+  g_autoptr(KariManifest) manifest = NULL;
+  g_autoptr(KariSandbox) sandbox = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir (app, 0755), ==, 0);
+  g_assert_cmpint (g_mkdir (home, 0700), ==, 0);
+  copy_file (manifest_path, app);
+  copy_file (main_path, app);
+  copy_file (module, app);
+  manifest = load_example (app);
+
+  grant_notifications (f);
+  sandbox = kari_sandbox_new (manifest, app, home, "default");
+  kari_sandbox_set_host_socket (sandbox, kari_broker_get_socket_path (f->broker));
+  process = kari_sandbox_spawn (sandbox, G_SUBPROCESS_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  kari_sandbox_release (sandbox);
+
+  g_assert_true (kari_test_wait_for (&f->has_notified, 120));
+  g_test_message ("logs:\n%s", f->logs->str);
+  g_assert_cmpstr (f->notified, ==, "Hello: hello-python started");
+  assert_offered (f);
+  assert_serves_then_exits (f, process);
+}
+
+/* As root, the sandboxed test runs again as nobody. */
+static void
+test_unprivileged (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                                        | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *out = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "KARI_PYTHON_SDK_UNPRIVILEGED", "1", TRUE);
+  g_subprocess_launcher_setenv (launcher, "TMPDIR", "/tmp", TRUE);
+  child = g_subprocess_launcher_spawn (launcher, &error, "setpriv", "--reuid=65534", "--regid=65534",
+                                       "--clear-groups", self, "-p", "/python-sdk/sandboxed", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("as nobody:\n%s", out);
+  g_assert_true (g_subprocess_get_successful (child));
+  g_assert_nonnull (strstr (out, "/python-sdk/sandboxed"));
+  g_assert_null (strstr (out, "SKIP"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/python-sdk/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("allowed", test_allowed);
+  ADD ("denied", test_denied);
+  ADD ("sandboxed", test_sandboxed);
+#undef ADD
+  if (geteuid () == 0 && g_getenv ("KARI_PYTHON_SDK_UNPRIVILEGED") == NULL)
+    g_test_add_func ("/python-sdk/unprivileged", test_unprivileged);
+
+  return g_test_run ();
+}
