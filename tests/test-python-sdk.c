@@ -211,9 +211,22 @@ assert_serves_then_exits (Fixture     *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *remote = NULL;
   const char *response = NULL;
   JsonObject *object;
   Call call;
+
+  /* A bad request fails the call, with the handler's exception, and
+   * the extension keeps answering. */
+  call_extension (f, "HandleRequest", g_variant_new ("(ss)", "/hello", "[1, "), &call);
+  g_assert_nonnull (call.error);
+  remote = g_dbus_error_get_remote_error (call.error);
+  g_assert_cmpstr (remote, ==, "io.github.kari.Error.Failed");
+  call_clear (&call);
+  call_extension (f, "HandleRequest", g_variant_new ("(ss)", "/hello", "[]"), &call);
+  g_assert_nonnull (call.error);
+  g_assert_nonnull (strstr (call.error->message, "/hello expects a JSON object"));
+  call_clear (&call);
 
   call_extension (f, "Ping", NULL, &call);
   g_assert_no_error (call.error);
@@ -276,6 +289,28 @@ test_denied (Fixture       *f,
   g_assert_null (f->notified);
   assert_offered (f);
   assert_serves_then_exits (f, process);
+}
+
+/* Started by hand, without the host's address: a clear message, exit 1. */
+static void
+test_no_address (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                                        | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autofree char *main_path = g_build_filename (g_getenv ("KARI_HELLO_PYTHON"), "main.py", NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  g_subprocess_launcher_unsetenv (launcher, "KARI_HOST_ADDRESS");
+  g_subprocess_launcher_setenv (launcher, "PYTHONPATH", g_getenv ("KARI_PYTHON_SDK"), TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, "/usr/bin/python3", main_path, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "KARI_HOST_ADDRESS is not set"));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
 }
 
 static void
@@ -370,6 +405,7 @@ main (int    argc,
   ADD ("denied", test_denied);
   ADD ("sandboxed", test_sandboxed);
 #undef ADD
+  g_test_add_func ("/python-sdk/no-address", test_no_address);
   if (geteuid () == 0 && g_getenv ("KARI_PYTHON_SDK_UNPRIVILEGED") == NULL)
     g_test_add_func ("/python-sdk/unprivileged", test_unprivileged);
 

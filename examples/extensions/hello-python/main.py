@@ -17,7 +17,9 @@ from kari_extension import Extension, Finish
 
 
 def handle_hello(endpoint: str, request: str) -> str:
-    """Answer /hello."""
+    """Answer /hello; a request that is not a JSON object fails the call."""
+    if not isinstance(json.loads(request), dict):
+        raise ValueError("/hello expects a JSON object")
     return json.dumps({"greeting": "Hello from Python"})
 
 

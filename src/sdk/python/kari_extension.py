@@ -91,7 +91,12 @@ def _load_interface() -> Gio.DBusInterfaceInfo:
     """Parse io.github.kari.Extension1 from the embedded or shipped XML."""
     xml = _EXTENSION1_XML
     if xml is None:
-        source = Path(__file__).resolve().parents[3] / "data" / (EXTENSION_INTERFACE + ".xml")
+        here = Path(__file__).resolve()
+        root = here.parents[min(3, len(here.parents) - 1)]
+        source = root / "data" / (EXTENSION_INTERFACE + ".xml")
+        if not source.is_file():
+            raise ImportError("%s has no interface: use the one the build makes "
+                              "(_build/src/sdk/python/kari_extension.py)" % here)
         xml = source.read_text(encoding="utf-8")
     return Gio.DBusNodeInfo.new_for_xml(xml).lookup_interface(EXTENSION_INTERFACE)
 
@@ -187,12 +192,15 @@ class Extension:
             return
 
         def on_connected(_source: Any, result: Gio.AsyncResult) -> None:
+            connection = None
             try:
                 connection = Gio.DBusConnection.new_for_address_finish(result)
                 # Export our side first: the host may ping once it has our offer.
                 self._registration = connection.register_object(
                     EXTENSION_PATH, _load_interface(), self._on_method_call, None, None)
             except GLib.Error as error:
+                if connection is not None:
+                    connection.close(None, None)
                 exc = _error_from(error)
                 callback(lambda: _raise(exc))
                 return
