@@ -281,6 +281,7 @@ test_limits (Fixture       *f,
       path = g_build_filename (group, "cgroup.procs", NULL);
       g_file_get_contents (path, &procs, NULL, &error);
       g_assert_no_error (error);
+      g_test_message ("%s: %s", path, procs);
       lines = g_strsplit (procs, "\n", -1);
       g_assert_true (g_strv_contains ((const char * const *) lines, pid));
       /* bwrap, its child in the sandbox and the extension at least. */
@@ -393,7 +394,7 @@ test_flood (Fixture       *f,
   lines = kari_supervisor_dup_log (f->supervisor);
   g_assert_cmpuint (g_strv_length (lines), <=, 100);
   g_assert_cmpuint (kari_supervisor_get_log_size (f->supervisor), <=, 64 * 1024);
-  cut = find_line (f->supervisor, "[cut: 9999 bytes]");
+  cut = find_line (f->supervisor, "xxxx [cut]");
   g_assert_nonnull (cut);
   g_assert_cmpuint (strlen (cut), <, 4096 + 200);
   bad = find_line (f->supervisor, "bad utf-8");

@@ -155,7 +155,7 @@ _kari_log_ring_add (KariLogRing *self,
   g_string_append_printf (line, " %s: ", stream);
   append_escaped (line, text, MIN (n, KARI_LOG_MAX_LINE));
   if (cut)
-    g_string_append_printf (line, " [cut: %" G_GSIZE_FORMAT " bytes]", n);
+    g_string_append (line, " [cut]");
 
   write_file (self, line->str);
   g_queue_push_tail (&self->lines, g_strdup (line->str));
