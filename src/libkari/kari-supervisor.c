@@ -99,8 +99,9 @@ static guint signals[N_SIGNALS];
 
 static void run_end (KariSupervisor *self);
 
+/* Frees what the run holds; async calls may still hold the box. */
 static void
-run_free (Run *run)
+run_close (Run *run)
 {
   g_cancellable_cancel (run->cancellable);
   if (run->broker != NULL)
@@ -123,7 +124,28 @@ run_free (Run *run)
                  kari_limits_get_group_path (run->limits), error->message);
     }
   g_clear_object (&run->limits);
-  g_free (run);
+}
+
+static Run *
+run_ref (Run *run)
+{
+  return g_rc_box_acquire (run);
+}
+
+static void
+run_unref (Run *run)
+{
+  g_rc_box_release_full (run, (GDestroyNotify) run_close);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_unref)
+
+/* Ends the supervisor's hold on the run. */
+static void
+run_free (Run *run)
+{
+  run_close (run);
+  run_unref (run);
 }
 
 static void
@@ -299,7 +321,7 @@ on_ping_reply (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  Run *run = user_data;
+  g_autoptr(Run) run = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
   KariSupervisor *self = run->self;
@@ -330,7 +352,7 @@ on_ping (gpointer user_data)
   g_dbus_connection_call (connection, NULL, KARI_BROKER_EXTENSION_PATH,
                           "io.github.kari.Extension1", "Ping", NULL, NULL,
                           G_DBUS_CALL_FLAGS_NONE, self->ping_timeout_msec,
-                          self->run->cancellable, on_ping_reply, self->run);
+                          self->run->cancellable, on_ping_reply, run_ref (self->run));
   return G_SOURCE_CONTINUE;
 }
 
@@ -448,7 +470,7 @@ on_exited (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  Run *run = user_data;
+  g_autoptr(Run) run = user_data;
   KariSupervisor *self = run->self;
   GSubprocess *process = G_SUBPROCESS (source);
   g_autoptr(GError) error = NULL;
@@ -581,7 +603,7 @@ static gboolean
 start_run (KariSupervisor  *self,
            GError         **error)
 {
-  Run *run = g_new0 (Run, 1);
+  Run *run = g_rc_box_new0 (Run);
   gint64 memory_mb = kari_manifest_get_max_memory_mb (self->manifest);
   gint64 cpu = kari_manifest_get_max_cpu_percent (self->manifest);
   GPid pid;
@@ -626,7 +648,7 @@ start_run (KariSupervisor  *self,
 
   read_lines (self, g_subprocess_get_stdout_pipe (run->process), "stdout");
   read_lines (self, g_subprocess_get_stderr_pipe (run->process), "stderr");
-  g_subprocess_wait_async (run->process, run->cancellable, on_exited, run);
+  g_subprocess_wait_async (run->process, run->cancellable, on_exited, run_ref (run));
   if (self->handshake_msec > 0)
     self->handshake_id = g_timeout_add (self->handshake_msec, on_handshake_timeout, self);
   if (self->metrics_msec > 0)
@@ -683,7 +705,7 @@ on_shutdown_reply (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  Run *run = user_data;
+  g_autoptr(Run) run = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
 
@@ -735,7 +757,7 @@ kari_supervisor_stop_async (KariSupervisor      *self,
     g_dbus_connection_call (connection, NULL, KARI_BROKER_EXTENSION_PATH,
                             "io.github.kari.Extension1", "Shutdown", NULL, NULL,
                             G_DBUS_CALL_FLAGS_NONE, self->grace_msec, self->run->cancellable,
-                            on_shutdown_reply, self->run);
+                            on_shutdown_reply, run_ref (self->run));
   else
     g_subprocess_send_signal (self->run->process, SIGTERM);
   self->grace_id = g_timeout_add (self->grace_msec, on_grace_over, self);
