@@ -16,6 +16,8 @@
 
 #include "kari-supervisor-private.h"
 
+#define READ_CHUNK 4096
+
 struct _KariLogRing
 {
   GQueue  lines;        /* of char*, oldest first */
@@ -181,4 +183,91 @@ gsize
 _kari_log_ring_get_size (KariLogRing *self)
 {
   return self->bytes;
+}
+
+/* Output, read in chunks so a flood yields to the main loop. */
+typedef struct
+{
+  KariSupervisor *self;
+  GInputStream   *stream;
+  GCancellable   *cancellable;
+  const char     *name;
+  GByteArray     *pending;
+  gboolean        cut;           /* dropping the rest of an overlong line */
+} Reader;
+
+static void
+reader_free (Reader *reader)
+{
+  g_object_unref (reader->stream);
+  g_object_unref (reader->cancellable);
+  g_byte_array_unref (reader->pending);
+  g_free (reader);
+}
+
+static void
+reader_flush (Reader   *reader,
+              gboolean  final)
+{
+  GByteArray *p = reader->pending;
+  guint start = 0;
+
+  for (guint i = 0; i < p->len; i++)
+    if (p->data[i] == '\n')
+      {
+        if (!reader->cut)
+          _kari_supervisor_add_line (reader->self, reader->name, (const char *) p->data + start, i - start);
+        reader->cut = FALSE;
+        start = i + 1;
+      }
+  g_byte_array_remove_range (p, 0, start);
+  if (p->len > KARI_LOG_MAX_LINE || (final && p->len > 0))
+    {
+      if (!reader->cut)
+        _kari_supervisor_add_line (reader->self, reader->name, (const char *) p->data, p->len);
+      reader->cut = !final;
+      g_byte_array_set_size (p, 0);
+    }
+}
+
+static void
+on_read (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Reader *reader = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+
+  if (g_cancellable_is_cancelled (reader->cancellable))
+    {
+      reader_free (reader);
+      return;
+    }
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    {
+      reader_flush (reader, TRUE);
+      reader_free (reader);
+      return;
+    }
+  g_byte_array_append (reader->pending, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  reader_flush (reader, FALSE);
+  g_input_stream_read_bytes_async (reader->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   reader->cancellable, on_read, reader);
+}
+
+void
+_kari_supervisor_read_lines (KariSupervisor *self,
+                             GInputStream   *stream,
+                             const char     *name)
+{
+  Reader *reader = g_new0 (Reader, 1);
+
+  reader->self = self;
+  reader->stream = g_object_ref (stream);
+  reader->cancellable = g_object_ref (self->cancellable);
+  reader->name = name;
+  reader->pending = g_byte_array_new ();
+  g_input_stream_read_bytes_async (stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   reader->cancellable, on_read, reader);
 }

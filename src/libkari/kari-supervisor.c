@@ -15,7 +15,6 @@
 #include "kari-supervisor-private.h"
 
 #define DEFAULT_TASKS_MAX 256
-#define READ_CHUNK 4096
 
 /**
  * KariSupervisor:
@@ -27,63 +26,6 @@
  * loop. Nothing here blocks the main loop for longer than a read or a
  * cgroup file write.
  */
-
-/* One run of the extension: what a restart replaces. */
-typedef struct
-{
-  KariSupervisor *self;        /* NULL once the supervisor is gone */
-  KariSandbox    *sandbox;
-  KariBroker     *broker;
-  KariLimits     *limits;
-  GSubprocess    *process;
-  GCancellable   *cancellable;
-  char           *kill_reason; /* why the host killed it: a hang, a timeout */
-} Run;
-
-struct _KariSupervisor
-{
-  GObject               parent_instance;
-
-  KariManifest         *manifest;
-  KariPermissionEngine *engine;
-  KariRegistry         *registry;
-  char                 *name;
-  char                 *tenant;
-  char                 *app_dir;
-  char                 *data_dir;
-  char                 *log_path;
-  char                 *socket_dir;
-
-  KariState             state;
-  char                 *reason;
-  Run                  *run;
-  guint                 n_starts;
-  GArray               *crash_times;   /* gint64 monotonic, within the window */
-  GList                *stop_tasks;
-  KariLogRing          *log;
-  GArray               *samples;
-  char                 *backend;
-  char                 *group;
-
-  guint                 grace_msec;
-  guint                 handshake_msec;
-  guint                 backoff_msec;
-  guint                 backoff_max_msec;
-  guint                 crash_max;
-  guint                 crash_window_msec;
-  guint                 ping_msec;
-  guint                 ping_timeout_msec;
-  guint                 metrics_msec;
-  guint                 max_samples;
-
-  guint                 restart_id;
-  guint                 handshake_id;
-  guint                 grace_id;
-  guint                 ping_id;
-  guint                 metrics_id;
-  gboolean              ping_in_flight;
-  GCancellable         *cancellable;   /* output readers, until dispose */
-};
 
 G_DEFINE_TYPE (KariSupervisor, kari_supervisor, G_TYPE_OBJECT)
 G_DEFINE_QUARK (kari-supervisor-error-quark, kari_supervisor_error)
@@ -148,11 +90,11 @@ run_free (Run *run)
   run_unref (run);
 }
 
-static void
-add_line (KariSupervisor *self,
-          const char     *stream,
-          const char     *text,
-          gssize          len)
+void
+_kari_supervisor_add_line (KariSupervisor *self,
+                           const char     *stream,
+                           const char     *text,
+                           gssize          len)
 {
   g_autofree char *line = _kari_log_ring_add (self->log, stream, text, len);
 
@@ -176,97 +118,10 @@ set_state (KariSupervisor *self,
   self->state = state;
   g_free (self->reason);
   self->reason = g_strdup (reason);
-  add_line (self, "supervisor", kari_state_to_string (state), -1);
+  _kari_supervisor_add_line (self, "supervisor", kari_state_to_string (state), -1);
   if (reason != NULL)
-    add_line (self, "supervisor", reason, -1);
+    _kari_supervisor_add_line (self, "supervisor", reason, -1);
   g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0, state, reason);
-}
-
-/* Output, read in chunks so a flood yields to the main loop. */
-typedef struct
-{
-  KariSupervisor *self;
-  GInputStream   *stream;
-  GCancellable   *cancellable;
-  const char     *name;
-  GByteArray     *pending;
-  gboolean        cut;           /* dropping the rest of an overlong line */
-} Reader;
-
-static void
-reader_free (Reader *reader)
-{
-  g_object_unref (reader->stream);
-  g_object_unref (reader->cancellable);
-  g_byte_array_unref (reader->pending);
-  g_free (reader);
-}
-
-static void
-reader_flush (Reader   *reader,
-              gboolean  final)
-{
-  GByteArray *p = reader->pending;
-  guint start = 0;
-
-  for (guint i = 0; i < p->len; i++)
-    if (p->data[i] == '\n')
-      {
-        if (!reader->cut)
-          add_line (reader->self, reader->name, (const char *) p->data + start, i - start);
-        reader->cut = FALSE;
-        start = i + 1;
-      }
-  g_byte_array_remove_range (p, 0, start);
-  if (p->len > KARI_LOG_MAX_LINE || (final && p->len > 0))
-    {
-      if (!reader->cut)
-        add_line (reader->self, reader->name, (const char *) p->data, p->len);
-      reader->cut = !final;
-      g_byte_array_set_size (p, 0);
-    }
-}
-
-static void
-on_read (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Reader *reader = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
-
-  if (g_cancellable_is_cancelled (reader->cancellable))
-    {
-      reader_free (reader);
-      return;
-    }
-  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
-    {
-      reader_flush (reader, TRUE);
-      reader_free (reader);
-      return;
-    }
-  g_byte_array_append (reader->pending, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  reader_flush (reader, FALSE);
-  g_input_stream_read_bytes_async (reader->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
-                                   reader->cancellable, on_read, reader);
-}
-
-static void
-read_lines (KariSupervisor *self,
-            GInputStream   *stream,
-            const char     *name)
-{
-  Reader *reader = g_new0 (Reader, 1);
-
-  reader->self = self;
-  reader->stream = g_object_ref (stream);
-  reader->cancellable = g_object_ref (self->cancellable);
-  reader->name = name;
-  reader->pending = g_byte_array_new ();
-  g_input_stream_read_bytes_async (stream, READ_CHUNK, G_PRIORITY_DEFAULT,
-                                   reader->cancellable, on_read, reader);
 }
 
 /* Ends the run at once: the whole group, then bwrap. */
@@ -380,7 +235,7 @@ on_broker_log (KariBroker *broker,
   Run *run = user_data;
 
   if (run->self != NULL)
-    add_line (run->self, level, message, -1);
+    _kari_supervisor_add_line (run->self, level, message, -1);
 }
 
 static gboolean
@@ -643,11 +498,11 @@ start_run (KariSupervisor  *self,
       g_subprocess_force_exit (run->process);
       goto fail;
     }
-  add_line (self, "supervisor", kari_limits_get_backend_name (run->limits), -1);
+  _kari_supervisor_add_line (self, "supervisor", kari_limits_get_backend_name (run->limits), -1);
   kari_sandbox_release (run->sandbox);
 
-  read_lines (self, g_subprocess_get_stdout_pipe (run->process), "stdout");
-  read_lines (self, g_subprocess_get_stderr_pipe (run->process), "stderr");
+  _kari_supervisor_read_lines (self, g_subprocess_get_stdout_pipe (run->process), "stdout");
+  _kari_supervisor_read_lines (self, g_subprocess_get_stderr_pipe (run->process), "stderr");
   g_subprocess_wait_async (run->process, run->cancellable, on_exited, run_ref (run));
   if (self->handshake_msec > 0)
     self->handshake_id = g_timeout_add (self->handshake_msec, on_handshake_timeout, self);
@@ -930,274 +785,4 @@ kari_supervisor_init (KariSupervisor *self)
   self->ping_timeout_msec = 5000;
   self->metrics_msec = 5000;
   self->max_samples = 120;
-}
-
-/**
- * kari_supervisor_set_grace_period:
- * @self: a #KariSupervisor
- * @msec: how long a stop waits before killing, 5000 by default
- */
-void
-kari_supervisor_set_grace_period (KariSupervisor *self,
-                                  guint           msec)
-{
-  g_return_if_fail (KARI_IS_SUPERVISOR (self));
-  self->grace_msec = MAX (msec, 1);
-}
-
-/**
- * kari_supervisor_set_handshake_timeout:
- * @self: a #KariSupervisor
- * @msec: how long a start waits for the handshake, 10000 by default;
- *   0 waits for ever
- */
-void
-kari_supervisor_set_handshake_timeout (KariSupervisor *self,
-                                       guint           msec)
-{
-  g_return_if_fail (KARI_IS_SUPERVISOR (self));
-  self->handshake_msec = msec;
-}
-
-/**
- * kari_supervisor_set_backoff:
- * @self: a #KariSupervisor
- * @initial_msec: the wait before the first restart, 1000 by default
- * @max_msec: the longest wait, 60000 by default
- *
- * The wait doubles with each crash within the crash-loop window.
- */
-void
-kari_supervisor_set_backoff (KariSupervisor *self,
-                             guint           initial_msec,
-                             guint           max_msec)
-{
-  g_return_if_fail (KARI_IS_SUPERVISOR (self));
-  self->backoff_msec = MAX (initial_msec, 1);
-  self->backoff_max_msec = MAX (max_msec, self->backoff_msec);
-}
-
-/**
- * kari_supervisor_set_crash_loop:
- * @self: a #KariSupervisor
- * @max_crashes: crashes that disable the extension, 5 by default
- * @window_msec: within this time, 5 minutes by default
- */
-void
-kari_supervisor_set_crash_loop (KariSupervisor *self,
-                                guint           max_crashes,
-                                guint           window_msec)
-{
-  g_return_if_fail (KARI_IS_SUPERVISOR (self));
-  self->crash_max = MAX (max_crashes, 1);
-  self->crash_window_msec = window_msec;
-}
-
-/**
- * kari_supervisor_set_ping:
- * @self: a #KariSupervisor
- * @interval_msec: time between Pings, 10000 by default; 0 turns them off
- * @timeout_msec: the deadline of an answer, 5000 by default
- *
- * A Ping without an answer in time counts as a crash. Takes effect at
- * the next start.
- */
-void
-kari_supervisor_set_ping (KariSupervisor *self,
-                          guint           interval_msec,
-                          guint           timeout_msec)
-{
-  g_return_if_fail (KARI_IS_SUPERVISOR (self));
-  self->ping_msec = interval_msec;
-  self->ping_timeout_msec = MAX (timeout_msec, 1);
-}
-
-/**
- * kari_supervisor_set_metrics:
- * @self: a #KariSupervisor
- * @interval_msec: time between samples, 5000 by default; 0 turns them off
- * @max_samples: samples kept, 120 by default
- *
- * Takes effect at the next start.
- */
-void
-kari_supervisor_set_metrics (KariSupervisor *self,
-                             guint           interval_msec,
-                             guint           max_samples)
-{
-  g_return_if_fail (KARI_IS_SUPERVISOR (self));
-  self->metrics_msec = interval_msec;
-  self->max_samples = MAX (max_samples, 1);
-}
-
-/**
- * kari_supervisor_set_log_limits:
- * @self: a #KariSupervisor
- * @max_lines: lines kept in memory, 1000 by default
- * @max_bytes: bytes kept in memory, 256 KiB by default
- * @rotate_bytes: the size the log file is rotated at, 1 MiB by default
- */
-void
-kari_supervisor_set_log_limits (KariSupervisor *self,
-                                guint           max_lines,
-                                gsize           max_bytes,
-                                gsize           rotate_bytes)
-{
-  g_return_if_fail (KARI_IS_SUPERVISOR (self));
-  _kari_log_ring_set_limits (self->log, max_lines, max_bytes, rotate_bytes);
-}
-
-/**
- * kari_supervisor_get_name:
- * @self: a #KariSupervisor
- *
- * Returns: the extension's name
- */
-const char *
-kari_supervisor_get_name (KariSupervisor *self)
-{
-  g_return_val_if_fail (KARI_IS_SUPERVISOR (self), NULL);
-  return self->name;
-}
-
-/**
- * kari_supervisor_get_state:
- * @self: a #KariSupervisor
- *
- * Returns: the extension's state as the supervisor last set it
- */
-KariState
-kari_supervisor_get_state (KariSupervisor *self)
-{
-  g_return_val_if_fail (KARI_IS_SUPERVISOR (self), KARI_STATE_FAILED);
-  return self->state;
-}
-
-/**
- * kari_supervisor_get_reason:
- * @self: a #KariSupervisor
- *
- * Returns: (nullable): why the state last changed
- */
-const char *
-kari_supervisor_get_reason (KariSupervisor *self)
-{
-  g_return_val_if_fail (KARI_IS_SUPERVISOR (self), NULL);
-  return self->reason;
-}
-
-/**
- * kari_supervisor_get_pid:
- * @self: a #KariSupervisor
- *
- * Returns: the pid of the sandbox's bwrap, or 0 when it is not running
- */
-GPid
-kari_supervisor_get_pid (KariSupervisor *self)
-{
-  g_return_val_if_fail (KARI_IS_SUPERVISOR (self), 0);
-  if (self->run == NULL || self->run->process == NULL
-      || g_subprocess_get_identifier (self->run->process) == NULL)
-    return 0;
-  return (GPid) g_ascii_strtoll (g_subprocess_get_identifier (self->run->process), NULL, 10);
-}
-
-/**
- * kari_supervisor_get_n_starts:
- * @self: a #KariSupervisor
- *
- * Returns: how many times the sandbox was started since
- *   kari_supervisor_start(), restarts included
- */
-guint
-kari_supervisor_get_n_starts (KariSupervisor *self)
-{
-  g_return_val_if_fail (KARI_IS_SUPERVISOR (self), 0);
-  return self->n_starts;
-}
-
-/**
- * kari_supervisor_get_limits_backend:
- * @self: a #KariSupervisor
- *
- * Returns: (nullable): the limits backend of the last start
- */
-const char *
-kari_supervisor_get_limits_backend (KariSupervisor *self)
-{
-  g_return_val_if_fail (KARI_IS_SUPERVISOR (self), NULL);
-  return self->backend;
-}
-
-/**
- * kari_supervisor_get_limits_group:
- * @self: a #KariSupervisor
- *
- * Returns: (nullable): the limited group of the last start, as
- *   kari_limits_get_group_path() gives it
- */
-const char *
-kari_supervisor_get_limits_group (KariSupervisor *self)
-{
-  g_return_val_if_fail (KARI_IS_SUPERVISOR (self), NULL);
-  return self->group;
-}
-
-/**
- * kari_supervisor_get_log_path:
- * @self: a #KariSupervisor
- *
- * Returns: the log file
- */
-const char *
-kari_supervisor_get_log_path (KariSupervisor *self)
-{
-  g_return_val_if_fail (KARI_IS_SUPERVISOR (self), NULL);
-  return self->log_path;
-}
-
-/**
- * kari_supervisor_dup_log:
- * @self: a #KariSupervisor
- *
- * Returns: (transfer full): the lines kept in memory, oldest first
- */
-char **
-kari_supervisor_dup_log (KariSupervisor *self)
-{
-  g_return_val_if_fail (KARI_IS_SUPERVISOR (self), NULL);
-  return _kari_log_ring_dup (self->log);
-}
-
-/**
- * kari_supervisor_get_log_size:
- * @self: a #KariSupervisor
- *
- * Returns: the bytes of the lines kept in memory
- */
-gsize
-kari_supervisor_get_log_size (KariSupervisor *self)
-{
-  g_return_val_if_fail (KARI_IS_SUPERVISOR (self), 0);
-  return _kari_log_ring_get_size (self->log);
-}
-
-/**
- * kari_supervisor_dup_samples:
- * @self: a #KariSupervisor
- *
- * The samples live in memory only for now.
- *
- * Returns: (transfer full) (element-type KariSupervisorSample): the
- *   last samples, oldest first
- */
-GArray *
-kari_supervisor_dup_samples (KariSupervisor *self)
-{
-  GArray *copy;
-
-  g_return_val_if_fail (KARI_IS_SUPERVISOR (self), NULL);
-  copy = g_array_sized_new (FALSE, FALSE, sizeof (KariSupervisorSample), self->samples->len);
-  g_array_append_vals (copy, self->samples->data, self->samples->len);
-  return copy;
 }
