@@ -65,6 +65,7 @@ G_DEFINE_FINAL_TYPE (KariBroker, kari_broker, G_TYPE_OBJECT)
 
 enum {
   SIGNAL_CONNECTED,
+  SIGNAL_HANDSHAKE,
   SIGNAL_DISCONNECTED,
   SIGNAL_LOG,
   SIGNAL_NOTIFY,
@@ -123,6 +124,14 @@ kari_broker_class_init (KariBrokerClass *klass)
    */
   signals[SIGNAL_CONNECTED] =
     g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * KariBroker::handshake:
+   *
+   * The extension made its handshake: it is ready for calls.
+   */
+  signals[SIGNAL_HANDSHAKE] =
+    g_signal_new ("handshake", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   /**
    * KariBroker::disconnected:
@@ -589,6 +598,7 @@ _kari_broker_set_offered (KariBroker *self,
   self->pages = pages;
   self->tasks = tasks;
   self->ready = TRUE;
+  g_signal_emit (self, signals[SIGNAL_HANDSHAKE], 0);
 }
 
 void

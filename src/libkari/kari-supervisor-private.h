@@ -1,0 +1,104 @@
+/* kari-supervisor-private.h — the supervisor's log, for kari-supervisor.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "kari-broker.h"
+#include "kari-limits.h"
+#include "kari-sandbox.h"
+#include "kari-supervisor.h"
+
+G_BEGIN_DECLS
+
+/* Bytes of one line kept; the rest is cut. */
+#define KARI_LOG_MAX_LINE 4096
+
+typedef struct _KariLogRing KariLogRing;
+
+KariLogRing *_kari_log_ring_new      (const char   *file_path,
+                                      guint         max_lines,
+                                      gsize         max_bytes,
+                                      gsize         rotate_bytes);
+void         _kari_log_ring_free     (KariLogRing  *self);
+void         _kari_log_ring_set_limits (KariLogRing *self,
+                                      guint         max_lines,
+                                      gsize         max_bytes,
+                                      gsize         rotate_bytes);
+char        *_kari_log_ring_add      (KariLogRing  *self,
+                                      const char   *stream,
+                                      const char   *text,
+                                      gssize        len);
+char       **_kari_log_ring_dup      (KariLogRing  *self);
+gsize        _kari_log_ring_get_size (KariLogRing  *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KariLogRing, _kari_log_ring_free)
+
+/* One run of the extension: what a restart replaces. */
+typedef struct
+{
+  KariSupervisor *self;        /* NULL once the supervisor is gone */
+  KariSandbox    *sandbox;
+  KariBroker     *broker;
+  KariLimits     *limits;
+  GSubprocess    *process;
+  GCancellable   *cancellable;
+  char           *kill_reason; /* why the host killed it: a hang, a timeout */
+} Run;
+
+struct _KariSupervisor
+{
+  GObject               parent_instance;
+
+  KariManifest         *manifest;
+  KariPermissionEngine *engine;
+  KariRegistry         *registry;
+  char                 *name;
+  char                 *tenant;
+  char                 *app_dir;
+  char                 *data_dir;
+  char                 *log_path;
+  char                 *socket_dir;
+
+  KariState             state;
+  char                 *reason;
+  Run                  *run;
+  guint                 n_starts;
+  GArray               *crash_times;   /* gint64 monotonic, within the window */
+  GList                *stop_tasks;
+  KariLogRing          *log;
+  GArray               *samples;
+  char                 *backend;
+  char                 *group;
+
+  guint                 grace_msec;
+  guint                 handshake_msec;
+  guint                 backoff_msec;
+  guint                 backoff_max_msec;
+  guint                 crash_max;
+  guint                 crash_window_msec;
+  guint                 ping_msec;
+  guint                 ping_timeout_msec;
+  guint                 metrics_msec;
+  guint                 max_samples;
+
+  guint                 restart_id;
+  guint                 handshake_id;
+  guint                 grace_id;
+  guint                 ping_id;
+  guint                 metrics_id;
+  gboolean              ping_in_flight;
+  GCancellable         *cancellable;   /* output readers, until dispose */
+};
+
+void         _kari_supervisor_add_line   (KariSupervisor *self,
+                                          const char     *stream,
+                                          const char     *text,
+                                          gssize          len);
+void         _kari_supervisor_read_lines (KariSupervisor *self,
+                                          GInputStream   *stream,
+                                          const char     *name);
+
+G_END_DECLS

@@ -1,0 +1,135 @@
+/* bench-supervisor.c — a supervised start up to the extension's first
+ * answered call (its Handshake) against bare `bwrap … /bin/true`
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <stdio.h>
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "kari.h"
+#include "kari-bench-util.h"
+#include "../kari-test-util.h"
+
+#define RUNS 20
+
+static double
+bare_bwrap_ms (const char *bwrap)
+{
+  const char *argv[] = {
+    bwrap, "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
+    "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
+    "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
+    "--", "/bin/true", NULL,
+  };
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, (char *[]) { NULL }, G_SPAWN_DEFAULT, NULL, NULL,
+                     NULL, NULL, &status, &error)
+      || !g_spawn_check_wait_status (status, &error))
+    g_error ("bare bwrap: %s", error->message);
+  return kari_bench_ms_since (start);
+}
+
+static void
+on_stopped (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static double
+supervised_ms (KariSupervisor *supervisor)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  double ms;
+  gboolean stopped = FALSE;
+
+  if (!kari_supervisor_start (supervisor, &error))
+    g_error ("start: %s", error->message);
+  while (kari_supervisor_get_state (supervisor) == KARI_STATE_STARTING)
+    g_main_context_iteration (NULL, TRUE);
+  ms = kari_bench_ms_since (start);
+  if (kari_supervisor_get_state (supervisor) != KARI_STATE_RUNNING)
+    g_error ("not running: %s", kari_supervisor_get_reason (supervisor));
+  kari_supervisor_stop_async (supervisor, NULL, on_stopped, &stopped);
+  if (!kari_test_wait_for (&stopped, 30))
+    g_error ("did not stop");
+  return ms;
+}
+
+int
+main (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("kari-bench-supervisor-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (root, "registry.db", NULL);
+  g_autofree char *runtime = g_build_filename (root, "run", NULL);
+  g_autofree char *data_home = g_build_filename (root, "data", NULL);
+  g_autofree char *bwrap = g_find_program_in_path ("bwrap");
+  g_autofree char *binary = NULL;
+  g_autofree char *app = NULL;
+  g_autofree char *copy = NULL;
+  g_autoptr(KariRegistry) registry = NULL;
+  g_autoptr(KariAuditLog) audit = NULL;
+  g_autoptr(KariPermissionEngine) engine = NULL;
+  g_autoptr(KariManifest) manifest = NULL;
+  g_autoptr(KariSupervisor) supervisor = NULL;
+  double bare[RUNS], ours[RUNS];
+  gsize len = 0;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (bwrap);
+  g_mkdir (runtime, 0700);
+  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_chmod (root, 0755);
+
+  g_file_get_contents (g_getenv ("KARI_SUPERVISOR_EXT"), &binary, &len, &error);
+  g_assert_no_error (error);
+  app = kari_test_write_extension (root, "app", "bench", "1.0.0",
+                                   "\"runtime\": {\"command\": [\"supervisor-ext\", \"hello\"]},"
+                                   " \"resources\": {\"max_memory_mb\": 256}");
+  copy = g_build_filename (app, "supervisor-ext", NULL);
+  g_file_set_contents (copy, binary, len, &error);
+  g_assert_no_error (error);
+  g_chmod (copy, 0755);
+  manifest = kari_manifest_load_dir (app, NULL, &error);
+  g_assert_no_error (error);
+
+  registry = kari_registry_open (db, NULL, NULL, &error);
+  g_assert_no_error (error);
+  audit = kari_audit_log_open (db, &error);
+  g_assert_no_error (error);
+  engine = kari_permission_engine_new (registry, audit, NULL, &error);
+  g_assert_no_error (error);
+  supervisor = kari_supervisor_new (manifest, app, "bench", engine, NULL);
+  kari_supervisor_set_ping (supervisor, 0, 1000);
+  kari_supervisor_set_metrics (supervisor, 0, 1);
+
+  /* Warm both paths once (page cache, bwrap version check). */
+  bare_bwrap_ms (bwrap);
+  supervised_ms (supervisor);
+  for (guint i = 0; i < RUNS; i++)
+    {
+      bare[i] = bare_bwrap_ms (bwrap);
+      ours[i] = supervised_ms (supervisor);
+    }
+  kari_bench_sort (bare, RUNS);
+  kari_bench_sort (ours, RUNS);
+
+  printf ("supervised start to the first answered call, %d runs each (median, min–max):\n", RUNS);
+  printf ("  limits backend: %s\n", kari_supervisor_get_limits_backend (supervisor));
+  printf ("  bare bwrap /bin/true:          %7.2f ms (%.2f–%.2f)\n", bare[RUNS / 2], bare[0], bare[RUNS - 1]);
+  printf ("  KariSupervisor to Handshake:   %7.2f ms (%.2f–%.2f)\n", ours[RUNS / 2], ours[0], ours[RUNS - 1]);
+  printf ("  ratio: %.2f× (target ≤ 1.5×)\n", ours[RUNS / 2] / bare[RUNS / 2]);
+
+  g_clear_object (&supervisor);
+  kari_test_rm_rf (root);
+  return 0;
+}

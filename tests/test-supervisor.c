@@ -1,0 +1,501 @@
+/* test-supervisor.c — real extensions in real sandboxes, supervised
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <unistd.h>
+
+#include "kari-test-util.h"
+
+typedef struct
+{
+  char                 *dir;      /* registry and audit database */
+  char                 *db;
+  char                 *app;
+  KariRegistry         *registry;
+  KariAuditLog         *audit;
+  KariPermissionEngine *engine;
+  KariSupervisor       *supervisor;
+  GPtrArray            *states;   /* of KariState, as GINT_TO_POINTER */
+  char                 *crash_loop;
+  guint                 n_log_lines;
+  gboolean              stopped;
+  gboolean              ticked;
+} Fixture;
+
+static char *root;
+
+static void
+on_state_changed (KariSupervisor *supervisor,
+                  int             state,
+                  const char     *reason,
+                  Fixture        *f)
+{
+  g_ptr_array_add (f->states, GINT_TO_POINTER (state));
+}
+
+static void
+on_crash_loop (KariSupervisor *supervisor,
+               const char     *reason,
+               Fixture        *f)
+{
+  g_free (f->crash_loop);
+  f->crash_loop = g_strdup (reason);
+}
+
+static void
+on_log_line (KariSupervisor *supervisor,
+             const char     *line,
+             Fixture        *f)
+{
+  f->n_log_lines++;
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  kari_test_tmp_db ("kari-supervisor-XXXXXX", "registry.db", &f->dir, &f->db);
+  f->registry = kari_registry_open (f->db, NULL, NULL, &error);
+  g_assert_no_error (error);
+  f->audit = kari_audit_log_open (f->db, &error);
+  g_assert_no_error (error);
+  f->engine = kari_permission_engine_new (f->registry, f->audit, NULL, &error);
+  g_assert_no_error (error);
+  f->states = g_ptr_array_new ();
+}
+
+static void
+on_stopped (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Fixture *f = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kari_supervisor_stop_finish (KARI_SUPERVISOR (source), result, &error));
+  g_assert_no_error (error);
+  f->stopped = TRUE;
+}
+
+static void
+stop (Fixture *f)
+{
+  f->stopped = FALSE;
+  kari_supervisor_stop_async (f->supervisor, NULL, on_stopped, f);
+  g_assert_true (kari_test_wait_for (&f->stopped, 30));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  if (f->supervisor != NULL)
+    {
+      stop (f);
+      g_object_unref (f->supervisor);
+    }
+  g_clear_object (&f->engine);
+  g_clear_object (&f->audit);
+  g_clear_object (&f->registry);
+  if (f->app != NULL)
+    kari_test_rm_rf (f->app);
+  g_free (f->app);
+  kari_test_tmp_db_clear (&f->dir, &f->db);
+  g_ptr_array_unref (f->states);
+  g_free (f->crash_loop);
+}
+
+/* An extension folder running supervisor-ext with @args_json, installed
+ * in the registry, and its supervisor with short timings. */
+static void
+make_supervisor (Fixture    *f,
+                 const char *name,
+                 const char *args_json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariManifest) manifest = NULL;
+  g_autofree char *binary = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *extra = NULL;
+  g_autofree char *folder = g_strdup_printf ("app-%s", name);
+  gsize len = 0;
+
+  g_file_get_contents (g_getenv ("KARI_SUPERVISOR_EXT"), &binary, &len, &error);
+  g_assert_no_error (error);
+  extra = g_strdup_printf ("\"runtime\": {\"command\": [\"supervisor-ext\", %s]},\n"
+                           "  \"resources\": {\"max_memory_mb\": 256, \"max_cpu_percent\": 50}",
+                           args_json);
+  f->app = kari_test_write_extension (root, folder, name, "1.0.0", extra);
+  g_assert_cmpint (g_chmod (f->app, 0755), ==, 0);
+  copy = g_build_filename (f->app, "supervisor-ext", NULL);
+  g_file_set_contents (copy, binary, len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (copy, 0755), ==, 0);
+
+  manifest = kari_manifest_load_dir (f->app, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (kari_registry_install (f->registry, manifest, "test", &error));
+  g_assert_no_error (error);
+
+  f->supervisor = kari_supervisor_new (manifest, f->app, "acme", f->engine, f->registry);
+  kari_supervisor_set_handshake_timeout (f->supervisor, 20000);
+  kari_supervisor_set_grace_period (f->supervisor, 2000);
+  kari_supervisor_set_ping (f->supervisor, 0, 1000);
+  kari_supervisor_set_backoff (f->supervisor, 20, 200);
+  kari_supervisor_set_metrics (f->supervisor, 50, 8);
+  g_signal_connect (f->supervisor, "state-changed", G_CALLBACK (on_state_changed), f);
+  g_signal_connect (f->supervisor, "crash-loop", G_CALLBACK (on_crash_loop), f);
+  g_signal_connect (f->supervisor, "log-line", G_CALLBACK (on_log_line), f);
+}
+
+/* Runs the main loop until the supervisor is in @state (a safety net,
+ * not a measure). */
+static gboolean
+wait_state (Fixture   *f,
+            KariState  state)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (kari_supervisor_get_state (f->supervisor) != state && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  return kari_supervisor_get_state (f->supervisor) == state;
+}
+
+static gboolean
+saw_state (Fixture   *f,
+           KariState  state)
+{
+  for (guint i = 0; i < f->states->len; i++)
+    if (GPOINTER_TO_INT (f->states->pdata[i]) == (int) state)
+      return TRUE;
+  return FALSE;
+}
+
+static KariState
+registry_state (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariRegistryEntry) entry = kari_registry_lookup (f->registry,
+                                                             kari_supervisor_get_name (f->supervisor),
+                                                             &error);
+  g_assert_no_error (error);
+  return entry->state;
+}
+
+/* The line of the log that holds @text, or NULL. */
+static char *
+find_line (KariSupervisor *supervisor,
+           const char     *text)
+{
+  g_auto(GStrv) lines = kari_supervisor_dup_log (supervisor);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], text) != NULL)
+      return g_strdup (lines[i]);
+  return NULL;
+}
+
+static gboolean
+has_line (KariSupervisor *supervisor,
+          const char     *text)
+{
+  g_autofree char *line = find_line (supervisor, text);
+
+  return line != NULL;
+}
+
+static gboolean
+wait_line (Fixture    *f,
+           const char *text)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  g_autofree char *line = NULL;
+
+  while ((line = find_line (f->supervisor, text)) == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  return line != NULL;
+}
+
+static void
+assert_timestamped (const char *line)
+{
+  g_autofree char *stamp = g_strndup (line, strcspn (line, " "));
+  g_autoptr(GDateTime) time = g_date_time_new_from_iso8601 (stamp, NULL);
+
+  g_assert_nonnull (time);
+}
+
+static void
+test_start_stop (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *file = NULL;
+
+  make_supervisor (f, "hello", "\"hello\"");
+  g_assert_true (kari_supervisor_start (f->supervisor, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_state (f, KARI_STATE_RUNNING));
+  g_assert_true (saw_state (f, KARI_STATE_ENABLED));
+  g_assert_true (saw_state (f, KARI_STATE_STARTING));
+  g_assert_cmpint (registry_state (f), ==, KARI_STATE_RUNNING);
+  g_assert_nonnull (kari_supervisor_get_limits_backend (f->supervisor));
+  g_test_message ("limits backend: %s", kari_supervisor_get_limits_backend (f->supervisor));
+
+  /* Output and the broker's Log, each line stamped. */
+  g_assert_true (wait_line (f, "stdout: ready on stdout"));
+  g_assert_true (wait_line (f, "stderr: ready on stderr"));
+  g_assert_true (wait_line (f, "info: over the broker"));
+  line = find_line (f->supervisor, "stdout: ready on stdout");
+  assert_timestamped (line);
+  g_assert_cmpuint (f->n_log_lines, >, 3);
+
+  stop (f);
+  g_assert_cmpint (kari_supervisor_get_state (f->supervisor), ==, KARI_STATE_STOPPED);
+  g_assert_cmpint (registry_state (f), ==, KARI_STATE_STOPPED);
+  g_assert_cmpint (kari_supervisor_get_pid (f->supervisor), ==, 0);
+
+  g_file_get_contents (kari_supervisor_get_log_path (f->supervisor), &file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (file, "stdout: ready on stdout"));
+}
+
+/* The payload runs inside the limited group from its first instruction. */
+static void
+test_limits (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *procs = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *pid = NULL;
+  g_autoptr(GArray) samples = NULL;
+  const char *group;
+
+  make_supervisor (f, "limited", "\"hello\"");
+  g_assert_true (kari_supervisor_start (f->supervisor, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_state (f, KARI_STATE_RUNNING));
+
+  group = kari_supervisor_get_limits_group (f->supervisor);
+  pid = g_strdup_printf ("%d", kari_supervisor_get_pid (f->supervisor));
+  if (group != NULL)
+    {
+      g_auto(GStrv) lines = NULL;
+      path = g_build_filename (group, "cgroup.procs", NULL);
+      g_file_get_contents (path, &procs, NULL, &error);
+      g_assert_no_error (error);
+      g_test_message ("%s: %s", path, procs);
+      lines = g_strsplit (procs, "\n", -1);
+      g_assert_true (g_strv_contains ((const char * const *) lines, pid));
+      /* bwrap, its child in the sandbox and the extension at least. */
+      g_assert_cmpuint (g_strv_length (lines), >=, 3);
+    }
+  else
+    {
+      path = g_strdup_printf ("/proc/%s/limits", pid);
+      g_file_get_contents (path, &procs, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (strstr (procs, "Max address space         268435456"));
+    }
+
+  /* Samples come from the same group. */
+  while (samples == NULL || samples->len < 2)
+    {
+      g_clear_pointer (&samples, g_array_unref);
+      g_main_context_iteration (NULL, TRUE);
+      samples = kari_supervisor_dup_samples (f->supervisor);
+    }
+  g_assert_cmpuint (g_array_index (samples, KariSupervisorSample, 1).n_tasks, >, 0);
+}
+
+static void
+test_crash_restart (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  make_supervisor (f, "crasher", "\"crash\"");
+  kari_supervisor_set_crash_loop (f->supervisor, 100, 60000);
+  g_assert_true (kari_supervisor_start (f->supervisor, &error));
+  g_assert_no_error (error);
+  while (kari_supervisor_get_n_starts (f->supervisor) < 3)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (saw_state (f, KARI_STATE_RUNNING));
+  g_assert_true (saw_state (f, KARI_STATE_CRASHED));
+  g_assert_true (has_line (f->supervisor, "Restarting after a crash"));
+}
+
+static void
+test_crash_loop (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  make_supervisor (f, "looper", "\"exit-early\", \"3\"");
+  kari_supervisor_set_crash_loop (f->supervisor, 3, 60000);
+  g_assert_true (kari_supervisor_start (f->supervisor, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_state (f, KARI_STATE_DISABLED));
+  g_assert_cmpuint (kari_supervisor_get_n_starts (f->supervisor), ==, 3);
+  g_assert_nonnull (f->crash_loop);
+  g_assert_nonnull (strstr (f->crash_loop, "Crashed 3 times"));
+  g_assert_nonnull (strstr (kari_supervisor_get_reason (f->supervisor), "status 3"));
+  g_assert_false (saw_state (f, KARI_STATE_RUNNING));
+  g_assert_cmpint (registry_state (f), ==, KARI_STATE_DISABLED);
+}
+
+static void
+test_hang (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  make_supervisor (f, "hanger", "\"hang\"");
+  kari_supervisor_set_ping (f->supervisor, 100, 300);
+  kari_supervisor_set_crash_loop (f->supervisor, 100, 60000);
+  g_assert_true (kari_supervisor_start (f->supervisor, &error));
+  g_assert_no_error (error);
+  while (kari_supervisor_get_n_starts (f->supervisor) < 2)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (saw_state (f, KARI_STATE_CRASHED));
+  g_assert_true (has_line (f->supervisor, "No answer to Ping within 300 ms"));
+}
+
+static gboolean
+on_tick (gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  f->ticked = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_flood (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *cut = NULL;
+  g_autofree char *bad = NULL;
+  GStatBuf st;
+
+  make_supervisor (f, "spammer", "\"spam\"");
+  kari_supervisor_set_log_limits (f->supervisor, 100, 64 * 1024, 128 * 1024);
+  kari_supervisor_set_grace_period (f->supervisor, 300);
+  g_assert_true (kari_supervisor_start (f->supervisor, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_state (f, KARI_STATE_RUNNING));
+  g_assert_true (wait_line (f, "bad utf-8"));
+
+  /* The loop keeps turning under the flood. */
+  g_timeout_add (200, on_tick, f);
+  g_assert_true (kari_test_wait_for (&f->ticked, 30));
+  while (f->n_log_lines < 5000)
+    g_main_context_iteration (NULL, TRUE);
+
+  lines = kari_supervisor_dup_log (f->supervisor);
+  g_assert_cmpuint (g_strv_length (lines), <=, 100);
+  g_assert_cmpuint (kari_supervisor_get_log_size (f->supervisor), <=, 64 * 1024);
+  cut = find_line (f->supervisor, "xxxx [cut]");
+  g_assert_nonnull (cut);
+  g_assert_cmpuint (strlen (cut), <, 4096 + 200);
+  bad = find_line (f->supervisor, "bad utf-8");
+  g_assert_nonnull (strstr (bad, "bad utf-8 \\xff\\xfe here"));
+  g_assert_true (g_utf8_validate (bad, -1, NULL));
+
+  g_assert_cmpint (g_stat (kari_supervisor_get_log_path (f->supervisor), &st), ==, 0);
+  g_assert_cmpint (st.st_size, <=, 128 * 1024);
+
+  stop (f);
+  g_assert_cmpint (kari_supervisor_get_state (f->supervisor), ==, KARI_STATE_STOPPED);
+}
+
+/* One that ignores Shutdown and SIGTERM is killed after the grace period. */
+static void
+test_stubborn (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  make_supervisor (f, "stubborn", "\"stubborn\"");
+  kari_supervisor_set_grace_period (f->supervisor, 300);
+  g_assert_true (kari_supervisor_start (f->supervisor, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_state (f, KARI_STATE_RUNNING));
+  stop (f);
+  g_assert_cmpint (kari_supervisor_get_state (f->supervisor), ==, KARI_STATE_STOPPED);
+  g_assert_nonnull (strstr (kari_supervisor_get_reason (f->supervisor), "signal 9"));
+}
+
+/* As root, start and stop run again as nobody. */
+static void
+test_unprivileged (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                                        | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *out = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "KARI_SUPERVISOR_UNPRIVILEGED", "1", TRUE);
+  g_subprocess_launcher_setenv (launcher, "TMPDIR", "/tmp", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "XDG_DATA_HOME");
+  g_subprocess_launcher_unsetenv (launcher, "XDG_RUNTIME_DIR");
+  child = g_subprocess_launcher_spawn (launcher, &error, "setpriv", "--reuid=65534", "--regid=65534",
+                                       "--clear-groups", self, "-p", "/supervisor/start-stop",
+                                       "-p", "/supervisor/limits", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_successful (child))
+    g_printerr ("as nobody:\n%s\n", out);
+  g_assert_true (g_subprocess_get_successful (child));
+  g_assert_nonnull (strstr (out, "ok 1 /supervisor/start-stop"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = NULL;
+  g_autofree char *runtime = NULL;
+  int status;
+
+  /* Before GLib caches them: everything of the supervisor goes here. */
+  root = g_dir_make_tmp ("kari-supervisor-root-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (root, 0755), ==, 0);
+  data_home = g_build_filename (root, "data", NULL);
+  runtime = g_build_filename (root, "run", NULL);
+  g_assert_cmpint (g_mkdir (runtime, 0700), ==, 0);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/supervisor/start-stop", test_start_stop);
+  ADD ("/supervisor/limits", test_limits);
+  ADD ("/supervisor/crash-restart", test_crash_restart);
+  ADD ("/supervisor/crash-loop", test_crash_loop);
+  ADD ("/supervisor/hang", test_hang);
+  ADD ("/supervisor/flood", test_flood);
+  ADD ("/supervisor/stubborn", test_stubborn);
+#undef ADD
+  if (geteuid () == 0 && g_getenv ("KARI_SUPERVISOR_UNPRIVILEGED") == NULL)
+    g_test_add_func ("/supervisor/unprivileged", test_unprivileged);
+
+  status = g_test_run ();
+  kari_test_rm_rf (root);
+  g_free (root);
+  return status;
+}
