@@ -88,5 +88,6 @@ int            kari_ext_check          (int argc, char **argv);
 int            kari_ext_policy         (int argc, char **argv);
 int            kari_ext_audit          (int argc, char **argv);
 int            kari_ext_users          (int argc, char **argv);
+int            kari_ext_run            (int argc, char **argv);
 
 G_END_DECLS

@@ -18,6 +18,7 @@ static const KariExtCommand commands[] = {
   { "list",     "",          N_("List the extensions found in the search paths"), kari_ext_list },
   { "info",     N_("NAME"),  N_("Show everything known about one extension"), kari_ext_info },
   { "resolve",  "",          N_("Show the load order and what cannot be resolved"), kari_ext_resolve },
+  { "run",      N_("PATH|NAME…"), N_("Run extensions in sandboxes in the foreground, until interrupted"), kari_ext_run },
   { "permissions", N_("NAME"), N_("Show what an extension may ask for and what it was granted"), kari_ext_permissions },
   { "grant",    N_("NAME PERMISSION"), N_("Grant a declared permission"), kari_ext_grant },
   { "revoke",   N_("NAME [PERMISSION]"), N_("Revoke one permission, or all of an extension’s grants"), kari_ext_revoke },
