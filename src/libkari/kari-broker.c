@@ -44,7 +44,7 @@ struct _KariBroker
   gboolean              ready;         /* the handshake was made */
   gulong                closed_id;
   guint                 filter_id;
-  gint                 *oversized;     /* atomic rc box shared with the filter thread */
+  const char          **problem;       /* atomic rc box shared with the filter thread */
 
   GStrv                 endpoints;
   GStrv                 pages;
@@ -59,6 +59,11 @@ struct _KariBroker
   guint                 in_flight;
   guint                 max_in_flight;
   gint                  n_refused;     /* atomic: the auth observer runs in a thread */
+
+  KariBrokerLookup      lookup;
+  gpointer              lookup_data;
+  GDestroyNotify        lookup_destroy;
+  guint                 call_timeout_ms;
 };
 
 G_DEFINE_FINAL_TYPE (KariBroker, kari_broker, G_TYPE_OBJECT)
@@ -103,7 +108,9 @@ kari_broker_finalize (GObject *object)
   g_clear_pointer (&self->endpoints, g_strfreev);
   g_clear_pointer (&self->pages, g_strfreev);
   g_clear_pointer (&self->tasks, g_strfreev);
-  g_clear_pointer (&self->oversized, g_atomic_rc_box_release);
+  g_clear_pointer (&self->problem, g_atomic_rc_box_release);
+  if (self->lookup_destroy != NULL)
+    self->lookup_destroy (self->lookup_data);
 
   G_OBJECT_CLASS (kari_broker_parent_class)->finalize (object);
 }
@@ -162,7 +169,8 @@ kari_broker_init (KariBroker *self)
   self->burst = 400;
   self->tokens = self->burst;
   self->max_in_flight = 64;
-  self->oversized = g_atomic_rc_box_new0 (gint);
+  self->problem = g_atomic_rc_box_new0 (const char *);
+  self->call_timeout_ms = KARI_BROKER_DEFAULT_CALL_TIMEOUT_MS;
 }
 
 /**
@@ -226,22 +234,23 @@ is_expected (GDBusMessage *message)
 
 /* Runs in GDBus's worker thread for every incoming message. GDBus has
  * already read the whole message (up to its own 128 MiB limit), so the
- * size cap bounds what the host parses and keeps, not what it reads. */
+ * caps (kari-broker-guard.c) bound what the host parses and keeps, not
+ * what it reads. */
 static GDBusMessage *
 size_filter (GDBusConnection *connection,
              GDBusMessage    *message,
              gboolean         incoming,
              gpointer         user_data)
 {
-  gint *oversized = user_data;
-  GVariant *body;
+  const char **problem_box = user_data;
+  const char *problem;
 
   if (!incoming)
     return message;
-  body = g_dbus_message_get_body (message);
-  if (body != NULL && g_variant_get_size (body) > KARI_BROKER_MAX_MESSAGE_SIZE)
+  problem = _kari_broker_message_problem (message);
+  if (problem != NULL)
     {
-      g_atomic_int_set (oversized, TRUE);
+      g_atomic_pointer_set (problem_box, problem);
       g_dbus_connection_close (connection, NULL, NULL, NULL);
       g_object_unref (message);
       return NULL;
@@ -262,8 +271,10 @@ on_closed (GDBusConnection *connection,
 {
   KariBroker *self = user_data;
 
-  if (g_atomic_int_get (self->oversized))
-    kari_broker_drop_connection (self, "a message over the size limit");
+  const char *problem = g_atomic_pointer_get (self->problem);
+
+  if (problem != NULL)
+    kari_broker_drop_connection (self, problem);
   else
     kari_broker_drop_connection (self, remote_peer_vanished ? "the extension closed its connection"
                                                             : "the connection closed");
@@ -315,7 +326,7 @@ on_new_connection (GDBusServer     *server,
   /* Filters may still run after their removal, so the flag they set is
    * shared, not part of the broker. */
   self->filter_id = g_dbus_connection_add_filter (connection, size_filter,
-                                                  g_atomic_rc_box_acquire (self->oversized),
+                                                  g_atomic_rc_box_acquire (self->problem),
                                                   (GDestroyNotify) g_atomic_rc_box_release);
   self->closed_id = g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
   self->host = _kari_broker_host_new (self);
@@ -561,8 +572,63 @@ kari_broker_set_max_in_flight (KariBroker *self,
   self->max_in_flight = max_in_flight;
 }
 
+/**
+ * kari_broker_set_lookup:
+ * @self: a broker
+ * @lookup: (nullable): finds the broker of a running extension
+ * @user_data: data for @lookup
+ * @destroy: (nullable): frees @user_data
+ *
+ * Lets the extension call other running extensions (CallExtension, when
+ * it holds `extension:call:NAME/ENDPOINT`); without a lookup every such
+ * call fails with NotRunning.
+ */
+void
+kari_broker_set_lookup (KariBroker       *self,
+                        KariBrokerLookup  lookup,
+                        gpointer          user_data,
+                        GDestroyNotify    destroy)
+{
+  g_return_if_fail (KARI_IS_BROKER (self));
+
+  if (self->lookup_destroy != NULL)
+    self->lookup_destroy (self->lookup_data);
+  self->lookup = lookup;
+  self->lookup_data = user_data;
+  self->lookup_destroy = destroy;
+}
+
+/**
+ * kari_broker_set_call_timeout:
+ * @self: a broker
+ * @timeout_ms: how long the extension's CallExtension waits for the
+ *   callee, in milliseconds (%KARI_BROKER_DEFAULT_CALL_TIMEOUT_MS by default)
+ */
+void
+kari_broker_set_call_timeout (KariBroker *self,
+                              guint       timeout_ms)
+{
+  g_return_if_fail (KARI_IS_BROKER (self));
+  g_return_if_fail (timeout_ms >= 1 && timeout_ms <= G_MAXINT);
+
+  self->call_timeout_ms = timeout_ms;
+}
+
 /* ------------------------------------------------------------------ */
 /* For kari-broker-host.c                                              */
+
+KariBroker *
+_kari_broker_lookup (KariBroker *self,
+                     const char *extension)
+{
+  return self->lookup != NULL ? self->lookup (self->tenant, extension, self->lookup_data) : NULL;
+}
+
+guint
+_kari_broker_get_call_timeout (KariBroker *self)
+{
+  return self->call_timeout_ms;
+}
 
 KariPermissionEngine *
 _kari_broker_get_engine (KariBroker *self)
