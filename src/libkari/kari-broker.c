@@ -23,6 +23,13 @@
 /* A unix socket path is at most 108 bytes with its NUL. */
 #define SOCKET_PATH_MAX 107
 
+/* What the filter, in GDBus's worker thread, shares with the broker. */
+typedef struct
+{
+  const char *problem;   /* atomic: why the connection was closed */
+  gint        queued;    /* atomic: outgoing messages handed to GDBus */
+} Guard;
+
 struct _KariBroker
 {
   GObject               parent_instance;
@@ -44,7 +51,11 @@ struct _KariBroker
   gboolean              ready;         /* the handshake was made */
   gulong                closed_id;
   guint                 filter_id;
-  const char          **problem;       /* atomic rc box shared with the filter thread */
+  Guard                *guard;         /* atomic rc box shared with the filter thread */
+  guint                 max_queued;
+  gint                  flushed;       /* outgoing messages known written */
+  gint                  queued_peak;
+  gboolean              flushing;
 
   GStrv                 endpoints;
   GStrv                 pages;
@@ -108,7 +119,7 @@ kari_broker_finalize (GObject *object)
   g_clear_pointer (&self->endpoints, g_strfreev);
   g_clear_pointer (&self->pages, g_strfreev);
   g_clear_pointer (&self->tasks, g_strfreev);
-  g_clear_pointer (&self->problem, g_atomic_rc_box_release);
+  g_clear_pointer (&self->guard, g_atomic_rc_box_release);
   if (self->lookup_destroy != NULL)
     self->lookup_destroy (self->lookup_data);
 
@@ -169,7 +180,8 @@ kari_broker_init (KariBroker *self)
   self->burst = 400;
   self->tokens = self->burst;
   self->max_in_flight = 64;
-  self->problem = g_atomic_rc_box_new0 (const char *);
+  self->guard = g_atomic_rc_box_new0 (Guard);
+  self->max_queued = 1024;
   self->call_timeout_ms = KARI_BROKER_DEFAULT_CALL_TIMEOUT_MS;
 }
 
@@ -242,15 +254,18 @@ size_filter (GDBusConnection *connection,
              gboolean         incoming,
              gpointer         user_data)
 {
-  const char **problem_box = user_data;
+  Guard *guard = user_data;
   const char *problem;
 
   if (!incoming)
-    return message;
+    {
+      g_atomic_int_inc (&guard->queued);
+      return message;
+    }
   problem = _kari_broker_message_problem (message);
   if (problem != NULL)
     {
-      g_atomic_pointer_set (problem_box, problem);
+      g_atomic_pointer_set (&guard->problem, problem);
       g_dbus_connection_close (connection, NULL, NULL, NULL);
       g_object_unref (message);
       return NULL;
@@ -271,7 +286,7 @@ on_closed (GDBusConnection *connection,
 {
   KariBroker *self = user_data;
 
-  const char *problem = g_atomic_pointer_get (self->problem);
+  const char *problem = g_atomic_pointer_get (&self->guard->problem);
 
   if (problem != NULL)
     kari_broker_drop_connection (self, problem);
@@ -326,7 +341,7 @@ on_new_connection (GDBusServer     *server,
   /* Filters may still run after their removal, so the flag they set is
    * shared, not part of the broker. */
   self->filter_id = g_dbus_connection_add_filter (connection, size_filter,
-                                                  g_atomic_rc_box_acquire (self->problem),
+                                                  g_atomic_rc_box_acquire (self->guard),
                                                   (GDestroyNotify) g_atomic_rc_box_release);
   self->closed_id = g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
   self->host = _kari_broker_host_new (self);
@@ -499,14 +514,69 @@ release_call (gpointer  data,
   g_object_unref (self);
 }
 
-/* Admits a call under the rate and in-flight limits, or answers it with
- * LimitExceeded; a client that keeps calling past the limit is
- * disconnected. */
+typedef struct
+{
+  KariBroker *broker;
+  gint        snapshot;
+} Flush;
+
+static void
+on_flushed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Flush *flush = user_data;
+
+  /* Closed or not, what was queued before the flush is no longer ours. */
+  g_dbus_connection_flush_finish (G_DBUS_CONNECTION (source), result, NULL);
+  flush->broker->flushed = flush->snapshot;
+  flush->broker->flushing = FALSE;
+  g_object_unref (flush->broker);
+  g_free (flush);
+}
+
+/* GDBus queues what the peer does not read without a bound; an extension
+ * that never reads its replies is disconnected once more than
+ * @max_queued of them wait. A flush tells which were written. */
+static gboolean
+outgoing_bounded (KariBroker *self)
+{
+  gint queued = g_atomic_int_get (&self->guard->queued);
+  gint waiting = queued - self->flushed;
+
+  self->queued_peak = MAX (self->queued_peak, waiting);
+  if (waiting > (gint) self->max_queued)
+    {
+      kari_broker_drop_connection (self, "the extension does not read its replies");
+      return FALSE;
+    }
+  if (!self->flushing && waiting > 0)
+    {
+      Flush *flush = g_new0 (Flush, 1);
+
+      flush->broker = g_object_ref (self);
+      flush->snapshot = queued;
+      self->flushing = TRUE;
+      g_dbus_connection_flush (self->connection, NULL, on_flushed, flush);
+    }
+  return TRUE;
+}
+
+/* Admits a call under the rate, in-flight and outgoing-queue limits, or
+ * answers it with LimitExceeded; a client that keeps calling past the
+ * limit is disconnected. */
 gboolean
 _kari_broker_admit (KariBroker            *self,
                     GDBusMethodInvocation *invocation)
 {
   gint64 now = g_get_monotonic_time ();
+
+  if (self->connection == NULL || !outgoing_bounded (self))
+    {
+      g_dbus_method_invocation_return_dbus_error (invocation, KARI_BROKER_DBUS_ERROR_LIMIT_EXCEEDED,
+                                                  "The extension does not read its replies");
+      return FALSE;
+    }
 
   self->tokens = MIN ((double) self->burst,
                       self->tokens + (double) (now - self->refilled_usec) * self->rate / G_USEC_PER_SEC);
@@ -570,6 +640,39 @@ kari_broker_set_max_in_flight (KariBroker *self,
   g_return_if_fail (max_in_flight >= 1);
 
   self->max_in_flight = max_in_flight;
+}
+
+/**
+ * kari_broker_set_max_queued:
+ * @self: a broker
+ * @max_queued: replies and calls to the extension that may wait unread
+ *   (1024 by default)
+ *
+ * Bounds what the host keeps for an extension that does not read: past
+ * it, the extension is disconnected.
+ */
+void
+kari_broker_set_max_queued (KariBroker *self,
+                            guint       max_queued)
+{
+  g_return_if_fail (KARI_IS_BROKER (self));
+  g_return_if_fail (max_queued >= 1 && max_queued <= G_MAXINT / 2);
+
+  self->max_queued = max_queued;
+}
+
+/**
+ * kari_broker_get_queued_peak:
+ * @self: a broker
+ *
+ * Returns: the most messages to the extension seen waiting unwritten at
+ *   once, as counted when calls arrive
+ */
+guint
+kari_broker_get_queued_peak (KariBroker *self)
+{
+  g_return_val_if_fail (KARI_IS_BROKER (self), 0);
+  return (guint) self->queued_peak;
 }
 
 /**

@@ -150,6 +150,9 @@ void             kari_broker_set_lookup       (KariBroker           *self,
                                                GDestroyNotify        destroy);
 void             kari_broker_set_call_timeout (KariBroker           *self,
                                                guint                 timeout_ms);
+void             kari_broker_set_max_queued   (KariBroker           *self,
+                                               guint                 max_queued);
+guint            kari_broker_get_queued_peak  (KariBroker           *self);
 
 void             kari_broker_call_handle_request_async (KariBroker  *self,
                                                const char           *endpoint,
