@@ -27,7 +27,6 @@
 typedef struct
 {
   const char *problem;   /* atomic: why the connection was closed */
-  gint        queued;    /* atomic: outgoing messages handed to GDBus */
 } Guard;
 
 struct _KariBroker
@@ -53,7 +52,8 @@ struct _KariBroker
   guint                 filter_id;
   Guard                *guard;         /* atomic rc box shared with the filter thread */
   guint                 max_queued;
-  gint                  flushed;       /* outgoing messages known written */
+  gint                  replies;       /* replies owed: one per call admitted or refused */
+  gint                  flushed;       /* of them, known written */
   gint                  queued_peak;
   gboolean              flushing;
 
@@ -258,10 +258,7 @@ size_filter (GDBusConnection *connection,
   const char *problem;
 
   if (!incoming)
-    {
-      g_atomic_int_inc (&guard->queued);
-      return message;
-    }
+    return message;
   problem = _kari_broker_message_problem (message);
   if (problem != NULL)
     {
@@ -537,16 +534,25 @@ on_flushed (GObject      *source,
 
 /* GDBus queues what the peer does not read without a bound; an extension
  * that never reads its replies is disconnected once more than
- * @max_queued of them wait. A flush tells which were written. */
+ * @max_queued of them wait. Every call gets one reply, so replies are
+ * counted as calls arrive; a flush tells which were written (replies
+ * still to come for calls in flight may count as written early, an error
+ * bounded by the in-flight limit). */
 static gboolean
 outgoing_bounded (KariBroker *self)
 {
-  gint queued = g_atomic_int_get (&self->guard->queued);
+  gint queued = ++self->replies;
   gint waiting = queued - self->flushed;
 
   self->queued_peak = MAX (self->queued_peak, waiting);
   if (waiting > (gint) self->max_queued)
     {
+      GIOStream *stream = g_dbus_connection_get_stream (self->connection);
+
+      /* GDBus closes only once its pending write ends, which a peer that
+       * never reads never lets happen: shut the socket down under it. */
+      if (G_IS_SOCKET_CONNECTION (stream))
+        g_socket_shutdown (g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream)), TRUE, TRUE, NULL);
       kari_broker_drop_connection (self, "the extension does not read its replies");
       return FALSE;
     }
