@@ -8,6 +8,60 @@
 
 G_BEGIN_DECLS
 
+/* What the filter, in GDBus's worker thread, shares with the broker. */
+typedef struct
+{
+  const char *problem;   /* atomic: why the connection was closed */
+} Guard;
+
+struct _KariBroker
+{
+  GObject               parent_instance;
+
+  KariPermissionEngine *engine;
+  char                 *extension;
+  char                 *tenant;
+  char                 *user;
+
+  char                 *folder;        /* private 0700 folder we made */
+  char                 *socket_path;
+  char                 *address;
+  GDBusServer          *server;
+  GDBusAuthObserver    *observer;
+
+  GDBusConnection      *connection;    /* the one connection, once made */
+  GDBusInterfaceSkeleton *host;
+  gboolean              ever_connected;
+  gboolean              ready;         /* the handshake was made */
+  gulong                closed_id;
+  guint                 filter_id;
+  Guard                *guard;         /* atomic rc box shared with the filter thread */
+  guint                 max_queued;
+  gint                  replies;       /* replies owed: one per call admitted or refused */
+  gint                  flushed;       /* of them, known written */
+  gint                  queued_peak;
+  gboolean              flushing;
+
+  GStrv                 endpoints;
+  GStrv                 pages;
+  GStrv                 tasks;
+
+  /* Token bucket: @rate tokens a second up to @burst. */
+  double                tokens;
+  gint64                refilled_usec;
+  guint                 rate;
+  guint                 burst;
+  guint                 strikes;       /* calls refused since the last admitted one */
+  guint                 in_flight;
+  guint                 max_in_flight;
+  gint                  n_refused;     /* atomic: the auth observer runs in a thread */
+
+  KariBrokerLookup      lookup;
+  gpointer              lookup_data;
+  GDestroyNotify        lookup_destroy;
+  guint                 call_timeout_ms;
+};
+
 /* Parts of an extension's broker the interface implementations read. */
 KariPermissionEngine *_kari_broker_get_engine  (KariBroker            *self);
 gboolean              _kari_broker_admit       (KariBroker            *self,
