@@ -3,7 +3,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Every call passes through on_authorize_method before its handler runs:
+ * Every handler starts with admit(), in the main context:
  * limits, the handshake, argument validation, then the permission check
  * with the broker's own identity (the engine audits it, and asks the
  * person when the policy says so: the invocation is completed once the
@@ -164,12 +164,13 @@ check_permission (KariBroker      *broker,
   return kari_permission_engine_check (_kari_broker_get_engine (broker), &check, result) == KARI_VERDICT_ALLOW;
 }
 
+/* Not a g-authorize-method handler: GDBus emits that signal in a thread
+ * of its own per call, and the broker's counters and connection belong
+ * to the main context. Every handler calls this first instead. */
 static gboolean
-on_authorize_method (GDBusInterfaceSkeleton *skeleton,
-                     GDBusMethodInvocation  *invocation,
-                     gpointer                user_data)
+admit (KariBroker            *broker,
+       GDBusMethodInvocation *invocation)
 {
-  KariBroker *broker = user_data;
   const char *name = g_dbus_method_invocation_get_method_name (invocation);
   const HostMethod *method = find_method (name);
 
@@ -243,6 +244,9 @@ on_handshake (KariDBusHost1         *host,
   g_autofree char *problem = NULL;
   GVariantDict info;
 
+  if (!admit (user_data, invocation))
+    return TRUE;
+
   if (_kari_broker_is_ready (broker))
     {
       _kari_broker_return_invalid (invocation, "Handshake was already made");
@@ -276,6 +280,8 @@ on_log (KariDBusHost1         *host,
         const char            *message,
         gpointer               user_data)
 {
+  if (!admit (user_data, invocation))
+    return TRUE;
   if (!g_strv_contains (log_levels, level))
     {
       _kari_broker_return_invalid (invocation, "Log: unknown level “%s”", level);
@@ -294,8 +300,11 @@ on_check_permission (KariDBusHost1         *host,
                      gpointer               user_data)
 {
   g_auto(KariCheckResult) result = { 0 };
-  gboolean allowed = check_permission (user_data, permission, &result);
+  gboolean allowed;
 
+  if (!admit (user_data, invocation))
+    return TRUE;
+  allowed = check_permission (user_data, permission, &result);
   kari_dbus_host1_complete_check_permission (host, invocation, allowed,
                                              result.decided_by ? result.decided_by : "");
   return TRUE;
@@ -321,6 +330,8 @@ on_notify (KariDBusHost1         *host,
            const char            *body,
            gpointer               user_data)
 {
+  if (!admit (user_data, invocation))
+    return TRUE;
   _kari_broker_check_then (user_data, invocation, "notifications", notify_allowed, NULL, NULL);
   return TRUE;
 }
@@ -333,6 +344,8 @@ on_open_file (KariDBusHost1         *host,
               const char            *mode,
               gpointer               user_data)
 {
+  if (!admit (user_data, invocation))
+    return TRUE;
   _kari_broker_open_file (user_data, invocation, path, mode);
   return TRUE;
 }
@@ -345,6 +358,8 @@ on_call_extension (KariDBusHost1         *host,
                    const char            *request,
                    gpointer               user_data)
 {
+  if (!admit (user_data, invocation))
+    return TRUE;
   _kari_broker_call_extension (user_data, invocation, extension, endpoint, request);
   return TRUE;
 }
@@ -354,7 +369,6 @@ _kari_broker_host_new (KariBroker *broker)
 {
   KariDBusHost1 *host = kari_dbus_host1_skeleton_new ();
 
-  g_signal_connect_object (host, "g-authorize-method", G_CALLBACK (on_authorize_method), broker, 0);
   g_signal_connect_object (host, "handle-handshake", G_CALLBACK (on_handshake), broker, 0);
   g_signal_connect_object (host, "handle-log", G_CALLBACK (on_log), broker, 0);
   g_signal_connect_object (host, "handle-check-permission", G_CALLBACK (on_check_permission), broker, 0);

@@ -499,6 +499,7 @@ outgoing_bounded (KariBroker *self)
        * never reads never lets happen: shut the socket down under it. */
       if (G_IS_SOCKET_CONNECTION (stream))
         g_socket_shutdown (g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream)), TRUE, TRUE, NULL);
+      g_debug ("%s: %d replies unread, over %u", self->extension, waiting, self->max_queued);
       kari_broker_drop_connection (self, "the extension does not read its replies");
       return FALSE;
     }
