@@ -5,7 +5,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <gio/gunixconnection.h>
+#include <gio/gunixfdlist.h>
 #include <gio/gunixinputstream.h>
+#include <gio/gunixsocketaddress.h>
 #include <stdio.h>  /* printf: g_print would transliterate “” in the C locale */
 #include <unistd.h>
 
@@ -204,6 +207,188 @@ run_forge (void)
   return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* Modes for test-broker-services                                      */
+
+static void
+on_opened (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Client *c = user_data;
+  g_autoptr(GError) error = NULL;
+  int fd = kari_extension_open_file_finish (c->extension, result, &error);
+
+  if (fd < 0)
+    print_error ("open", error);
+  else
+    {
+      char buffer[256] = { 0 };
+      ssize_t n = read (fd, buffer, sizeof buffer - 1);
+
+      printf ("content=%s\n", n >= 0 ? buffer : "(unreadable)");
+      close (fd);
+    }
+  g_main_loop_quit (c->loop);
+}
+
+static void
+on_called (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Client *c = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *response = kari_extension_call_extension_finish (c->extension, result, &error);
+
+  if (response != NULL)
+    printf ("response=%s\n", response);
+  else
+    print_error ("call", error);
+  /* The host still answers its caller after whatever the callee did. */
+  kari_extension_log_async (c->extension, "info", "after the call", NULL, on_big_logged, c);
+}
+
+/* Blocks the extension's main loop until the test closes stdin. */
+static char *
+handle_hang (KariExtension  *extension,
+             const char     *endpoint,
+             const char     *request,
+             gpointer        user_data,
+             GError        **error)
+{
+  char byte;
+
+  while (read (STDIN_FILENO, &byte, 1) > 0)
+    ;
+  return g_strdup ("{}");
+}
+
+/* Sends Log with a body the host must refuse: @nested variants deep, or
+ * with @n_fds descriptors attached. */
+static void
+send_hostile (Client *c,
+              guint   nested,
+              guint   n_fds)
+{
+  GDBusConnection *connection = kari_extension_get_connection (c->extension);
+  g_autoptr(GUnixFDList) fds = g_unix_fd_list_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  GVariant *value = g_variant_new_string ("deep");
+
+  for (guint i = 0; i < nested; i++)
+    value = g_variant_new_variant (value);
+  for (guint i = 0; i < n_fds; i++)
+    g_unix_fd_list_append (fds, STDOUT_FILENO, NULL);
+  reply = g_dbus_connection_call_with_unix_fd_list_sync (connection, NULL, "/io/github/kari/Host",
+                                                         "io.github.kari.Host1", "Log",
+                                                         nested > 0 ? g_variant_new ("(v)", value)
+                                                                    : g_variant_new ("(ss)", "info", "fds"),
+                                                         NULL, G_DBUS_CALL_FLAGS_NONE, 10000,
+                                                         n_fds > 0 ? fds : NULL, NULL, NULL, &error);
+  if (nested == 0)
+    g_variant_unref (g_variant_ref_sink (value));
+  if (reply != NULL)
+    printf ("hostile=answered\n");
+  else
+    print_error ("hostile", error);
+  printf ("closed=%d\n", g_dbus_connection_is_closed (connection));
+  g_main_loop_quit (c->loop);
+}
+
+static gboolean
+run_services_mode (Client *c)
+{
+  if (g_str_equal (c->mode, "open"))
+    kari_extension_open_file_async (c->extension, c->arg, "r", NULL, on_opened, c);
+  else if (g_str_equal (c->mode, "call"))
+    {
+      g_auto(GStrv) parts = g_strsplit (c->arg, "/", 2);
+
+      kari_extension_call_extension_async (c->extension, parts[0], parts[1] != NULL ? parts[1] : "",
+                                           "{\"n\":1}", NULL, on_called, c);
+    }
+  else if (g_str_equal (c->mode, "nest"))
+    send_hostile (c, (guint) g_ascii_strtoull (c->arg, NULL, 10), 0);
+  else if (g_str_equal (c->mode, "fds"))
+    send_hostile (c, 0, (guint) g_ascii_strtoull (c->arg, NULL, 10));
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* A raw client that makes its handshake, then sends @count Log calls and
+ * never reads a reply. */
+static int
+run_noread (const char *count)
+{
+  const char *address = g_getenv ("KARI_HOST_ADDRESS");
+  g_autofree char *path = address != NULL && g_str_has_prefix (address, "unix:path=")
+                          ? g_uri_unescape_string (address + strlen ("unix:path="), NULL) : NULL;
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketAddress) where = NULL;
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *auth = NULL;
+  g_autofree char *uid = g_strdup_printf ("%u", (guint) getuid ());
+  GOutputStream *out;
+  GDataInputStream *in;
+  g_autofree char *line = NULL;
+  guint n = (guint) g_ascii_strtoull (count, NULL, 10);
+  guint sent = 0;
+
+  if (path == NULL)
+    return 2;
+  where = g_unix_socket_address_new (path);
+  connection = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (where), NULL, &error);
+  if (connection == NULL
+      || !g_unix_connection_send_credentials (G_UNIX_CONNECTION (connection), NULL, &error))
+    {
+      print_error ("connect-error", error);
+      return 3;
+    }
+  out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (connection)));
+  {
+    GString *hex = g_string_new ("AUTH EXTERNAL ");
+
+    for (const char *p = uid; *p != '\0'; p++)
+      g_string_append_printf (hex, "%02x", (guint) *p);
+    g_string_append (hex, "\r\n");
+    auth = g_string_free (hex, FALSE);
+  }
+  if (!g_output_stream_write_all (out, auth, strlen (auth), NULL, NULL, &error)
+      || (line = g_data_input_stream_read_line (in, NULL, NULL, &error)) == NULL
+      || !g_str_has_prefix (line, "OK ")
+      || !g_output_stream_write_all (out, "BEGIN\r\n", 7, NULL, NULL, &error))
+    {
+      printf ("auth=failed\n");
+      g_object_unref (in);
+      return 4;
+    }
+  g_object_unref (in);
+
+  for (guint i = 0; i <= n; i++)
+    {
+      g_autoptr(GDBusMessage) message =
+        g_dbus_message_new_method_call (NULL, "/io/github/kari/Host", "io.github.kari.Host1",
+                                        i == 0 ? "Handshake" : "Log");
+      g_autofree guchar *blob = NULL;
+      gsize size = 0;
+
+      g_dbus_message_set_body (message, i == 0 ? g_variant_new ("(@a{sv})", g_variant_new_array (G_VARIANT_TYPE ("{sv}"), NULL, 0))
+                                               : g_variant_new ("(ss)", "debug", "unread"));
+      g_dbus_message_set_serial (message, i + 1);
+      blob = g_dbus_message_to_blob (message, &size, G_DBUS_CAPABILITY_FLAGS_NONE, NULL);
+      if (blob == NULL || !g_output_stream_write_all (out, blob, size, NULL, NULL, NULL))
+        break;
+      sent++;
+    }
+  printf ("sent=%u of %u\n", sent, n + 1);
+  return 0;
+}
+
 static void
 on_connected (GObject      *source,
               GAsyncResult *result,
@@ -221,6 +406,8 @@ on_connected (GObject      *source,
     }
   printf ("extension=%s\n", kari_extension_get_name (c->extension));
 
+  if (run_services_mode (c))
+    return;
   if (g_str_equal (c->mode, "handshake"))
     g_main_loop_quit (c->loop);
   else if (g_str_equal (c->mode, "notify"))
@@ -267,7 +454,7 @@ on_connected (GObject      *source,
         print_error ("introspect", stray_error);
       kari_extension_log_async (c->extension, "info", "after the stray call", NULL, on_big_logged, c);
     }
-  else if (g_str_equal (c->mode, "hold"))
+  else if (g_str_equal (c->mode, "hold") || g_str_equal (c->mode, "serve"))
     {
       g_autoptr(GInputStream) in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
       g_autoptr(GSource) watch = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (in), NULL);
@@ -300,11 +487,14 @@ main (int   argc,
     }
   if (g_str_equal (argv[1], "forge"))
     return run_forge ();
+  if (g_str_equal (argv[1], "noread"))
+    return run_noread (argc > 2 ? argv[2] : "100000");
 
   extension = kari_extension_new ();
   loop = g_main_loop_new (NULL, FALSE);
   c = (Client) { loop, extension, argv[1], argc > 2 ? argv[2] : "", 0, 0, 0, 0, 0 };
   kari_extension_add_endpoint (extension, "echo", handle_echo, NULL, NULL);
+  kari_extension_add_endpoint (extension, "hang", handle_hang, NULL, NULL);
   kari_extension_add_page (extension, "Main");
   g_signal_connect_swapped (extension, "shutdown", G_CALLBACK (g_main_loop_quit), loop);
   kari_extension_connect_async (extension, NULL, NULL, on_connected, &c);

@@ -3,13 +3,17 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Every call passes through on_authorize_method before its handler runs:
+ * Every handler starts with admit(), in the main context:
  * limits, the handshake, argument validation, then the permission check
- * with the broker's own identity (the engine audits it). Handlers only
- * see calls that passed.
+ * with the broker's own identity (the engine audits it, and asks the
+ * person when the policy says so: the invocation is completed once the
+ * answer comes). Handlers only see calls that passed the first three and
+ * check their permissions with _kari_broker_check_then().
  */
 
 #include "config.h"
+
+#include <limits.h>
 
 #include "kari-broker-private.h"
 #include "kari-dbus-generated.h"
@@ -21,15 +25,16 @@
 typedef struct
 {
   const char *method;
-  const char *permission;     /* NULL: any extension may call it */
-  gsize       max_length[2];  /* byte limits of the string arguments, in order */
+  gsize       max_length[3];  /* byte limits of the string arguments, in order */
 } HostMethod;
 
 static const HostMethod host_methods[] = {
-  { "Handshake",       NULL,            { 0, 0 } },
-  { "Log",             NULL,            { 16, 16 * 1024 } },
-  { "CheckPermission", NULL,            { 256, 0 } },
-  { "Notify",          "notifications", { 256, 4 * 1024 } },
+  { "Handshake",       { 0 } },
+  { "Log",             { 16, 16 * 1024 } },
+  { "CheckPermission", { 256 } },
+  { "Notify",          { 256, 4 * 1024 } },
+  { "OpenFile",        { PATH_MAX, 8 } },
+  { "CallExtension",   { 128, 128, 64 * 1024 } },
 };
 
 static const char * const log_levels[] = {
@@ -45,15 +50,10 @@ find_method (const char *name)
   return NULL;
 }
 
-static gboolean
-return_invalid (GDBusMethodInvocation *invocation,
-                const char            *format,
-                ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-return_invalid (GDBusMethodInvocation *invocation,
-                const char            *format,
-                ...)
+gboolean
+_kari_broker_return_invalid (GDBusMethodInvocation *invocation,
+                             const char            *format,
+                             ...)
 {
   g_autofree char *message = NULL;
   va_list args;
@@ -79,11 +79,73 @@ validate_strings (const HostMethod      *method,
       const char *text = g_variant_get_string (child, &length);
 
       if (length > method->max_length[i] || !g_utf8_validate (text, length, NULL))
-        return return_invalid (invocation, "%s: argument %" G_GSIZE_FORMAT " is longer than %"
+        return _kari_broker_return_invalid (invocation, "%s: argument %" G_GSIZE_FORMAT " is longer than %"
                                G_GSIZE_FORMAT " bytes or not UTF-8",
                                method->method, i + 1, method->max_length[i]);
     }
   return TRUE;
+}
+
+typedef struct
+{
+  KariBroker            *broker;
+  GDBusMethodInvocation *invocation;
+  char                  *permission;
+  KariBrokerAllowed      allowed;
+  gpointer               data;
+  GDestroyNotify         destroy;
+} PendingCheck;
+
+static void
+on_checked (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  PendingCheck *pending = user_data;
+  g_auto(KariCheckResult) checked = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  if (kari_permission_engine_check_finish (KARI_PERMISSION_ENGINE (source), result, &checked, &error)
+      == KARI_VERDICT_ALLOW)
+    pending->allowed (pending->broker, pending->invocation, pending->data);
+  else
+    {
+      g_autofree char *message =
+        g_strdup_printf ("%s needs the permission “%s” (decided by %s)",
+                         g_dbus_method_invocation_get_method_name (pending->invocation), pending->permission,
+                         error != NULL ? error->message : checked.decided_by ? checked.decided_by : "default");
+
+      g_dbus_method_invocation_return_dbus_error (pending->invocation, KARI_BROKER_DBUS_ERROR_PERMISSION_DENIED,
+                                                  message);
+    }
+  if (pending->destroy != NULL)
+    pending->destroy (pending->data);
+  g_object_unref (pending->broker);
+  g_free (pending->permission);
+  g_free (pending);
+}
+
+/* Checks @permission for the broker's extension, asking the person when
+ * the policy says so, then runs @allowed or answers PermissionDenied. The
+ * invocation is owned by whichever completes it. */
+void
+_kari_broker_check_then (KariBroker            *broker,
+                         GDBusMethodInvocation *invocation,
+                         const char            *permission,
+                         KariBrokerAllowed      allowed,
+                         gpointer               data,
+                         GDestroyNotify         destroy)
+{
+  PendingCheck *pending = g_new0 (PendingCheck, 1);
+  KariCheck check = {
+    kari_broker_get_tenant (broker),
+    kari_broker_get_user (broker),
+    kari_broker_get_extension (broker),
+    permission,
+  };
+
+  *pending = (PendingCheck) { g_object_ref (broker), invocation, g_strdup (permission), allowed, data, destroy };
+  kari_permission_engine_check_async (_kari_broker_get_engine (broker), &check, NULL, on_checked, pending);
 }
 
 static gboolean
@@ -98,25 +160,24 @@ check_permission (KariBroker      *broker,
     permission,
   };
 
-  /* An ASK verdict is not allowed yet: asking from here comes with the
-   * request service. */
+  /* CheckPermission answers at once: an ASK verdict is "not now". */
   return kari_permission_engine_check (_kari_broker_get_engine (broker), &check, result) == KARI_VERDICT_ALLOW;
 }
 
+/* Not a g-authorize-method handler: GDBus emits that signal in a thread
+ * of its own per call, and the broker's counters and connection belong
+ * to the main context. Every handler calls this first instead. */
 static gboolean
-on_authorize_method (GDBusInterfaceSkeleton *skeleton,
-                     GDBusMethodInvocation  *invocation,
-                     gpointer                user_data)
+admit (KariBroker            *broker,
+       GDBusMethodInvocation *invocation)
 {
-  KariBroker *broker = user_data;
   const char *name = g_dbus_method_invocation_get_method_name (invocation);
   const HostMethod *method = find_method (name);
-  g_auto(KariCheckResult) result = { 0 };
 
   if (!_kari_broker_admit (broker, invocation))
     return FALSE;
   if (method == NULL)
-    return return_invalid (invocation, "No method %s", name);
+    return _kari_broker_return_invalid (invocation, "No method %s", name);
   if (!_kari_broker_is_ready (broker) && !g_str_equal (name, "Handshake"))
     {
       g_dbus_method_invocation_return_dbus_error (invocation, KARI_BROKER_DBUS_ERROR_NOT_READY,
@@ -125,16 +186,6 @@ on_authorize_method (GDBusInterfaceSkeleton *skeleton,
     }
   if (!validate_strings (method, invocation))
     return FALSE;
-  if (method->permission != NULL && !check_permission (broker, method->permission, &result))
-    {
-      g_autofree char *message = g_strdup_printf ("%s needs the permission “%s” (decided by %s)",
-                                                  name, method->permission,
-                                                  result.decided_by ? result.decided_by : "default");
-
-      g_dbus_method_invocation_return_dbus_error (invocation, KARI_BROKER_DBUS_ERROR_PERMISSION_DENIED,
-                                                  message);
-      return FALSE;
-    }
   return TRUE;
 }
 
@@ -193,16 +244,19 @@ on_handshake (KariDBusHost1         *host,
   g_autofree char *problem = NULL;
   GVariantDict info;
 
+  if (!admit (user_data, invocation))
+    return TRUE;
+
   if (_kari_broker_is_ready (broker))
     {
-      return_invalid (invocation, "Handshake was already made");
+      _kari_broker_return_invalid (invocation, "Handshake was already made");
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
   if (!read_names (offered, "endpoints", &endpoints, &problem)
       || !read_names (offered, "pages", &pages, &problem)
       || !read_names (offered, "tasks", &tasks, &problem))
     {
-      return_invalid (invocation, "Handshake: %s", problem);
+      _kari_broker_return_invalid (invocation, "Handshake: %s", problem);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
 
@@ -226,9 +280,11 @@ on_log (KariDBusHost1         *host,
         const char            *message,
         gpointer               user_data)
 {
+  if (!admit (user_data, invocation))
+    return TRUE;
   if (!g_strv_contains (log_levels, level))
     {
-      return_invalid (invocation, "Log: unknown level “%s”", level);
+      _kari_broker_return_invalid (invocation, "Log: unknown level “%s”", level);
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
 
@@ -244,11 +300,27 @@ on_check_permission (KariDBusHost1         *host,
                      gpointer               user_data)
 {
   g_auto(KariCheckResult) result = { 0 };
-  gboolean allowed = check_permission (user_data, permission, &result);
+  gboolean allowed;
 
+  if (!admit (user_data, invocation))
+    return TRUE;
+  allowed = check_permission (user_data, permission, &result);
   kari_dbus_host1_complete_check_permission (host, invocation, allowed,
                                              result.decided_by ? result.decided_by : "");
   return TRUE;
+}
+
+static void
+notify_allowed (KariBroker            *broker,
+                GDBusMethodInvocation *invocation,
+                gpointer               data)
+{
+  const char *title;
+  const char *body;
+
+  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&s&s)", &title, &body);
+  _kari_broker_emit_notify (broker, title, body);
+  g_dbus_method_invocation_return_value (invocation, NULL);
 }
 
 static gboolean
@@ -258,8 +330,37 @@ on_notify (KariDBusHost1         *host,
            const char            *body,
            gpointer               user_data)
 {
-  _kari_broker_emit_notify (user_data, title, body);
-  kari_dbus_host1_complete_notify (host, invocation);
+  if (!admit (user_data, invocation))
+    return TRUE;
+  _kari_broker_check_then (user_data, invocation, "notifications", notify_allowed, NULL, NULL);
+  return TRUE;
+}
+
+static gboolean
+on_open_file (KariDBusHost1         *host,
+              GDBusMethodInvocation *invocation,
+              GUnixFDList           *fds,
+              const char            *path,
+              const char            *mode,
+              gpointer               user_data)
+{
+  if (!admit (user_data, invocation))
+    return TRUE;
+  _kari_broker_open_file (user_data, invocation, path, mode);
+  return TRUE;
+}
+
+static gboolean
+on_call_extension (KariDBusHost1         *host,
+                   GDBusMethodInvocation *invocation,
+                   const char            *extension,
+                   const char            *endpoint,
+                   const char            *request,
+                   gpointer               user_data)
+{
+  if (!admit (user_data, invocation))
+    return TRUE;
+  _kari_broker_call_extension (user_data, invocation, extension, endpoint, request);
   return TRUE;
 }
 
@@ -268,10 +369,11 @@ _kari_broker_host_new (KariBroker *broker)
 {
   KariDBusHost1 *host = kari_dbus_host1_skeleton_new ();
 
-  g_signal_connect_object (host, "g-authorize-method", G_CALLBACK (on_authorize_method), broker, 0);
   g_signal_connect_object (host, "handle-handshake", G_CALLBACK (on_handshake), broker, 0);
   g_signal_connect_object (host, "handle-log", G_CALLBACK (on_log), broker, 0);
   g_signal_connect_object (host, "handle-check-permission", G_CALLBACK (on_check_permission), broker, 0);
   g_signal_connect_object (host, "handle-notify", G_CALLBACK (on_notify), broker, 0);
+  g_signal_connect_object (host, "handle-open-file", G_CALLBACK (on_open_file), broker, 0);
+  g_signal_connect_object (host, "handle-call-extension", G_CALLBACK (on_call_extension), broker, 0);
   return G_DBUS_INTERFACE_SKELETON (host);
 }

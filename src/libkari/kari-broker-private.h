@@ -8,6 +8,60 @@
 
 G_BEGIN_DECLS
 
+/* What the filter, in GDBus's worker thread, shares with the broker. */
+typedef struct
+{
+  const char *problem;   /* atomic: why the connection was closed */
+} Guard;
+
+struct _KariBroker
+{
+  GObject               parent_instance;
+
+  KariPermissionEngine *engine;
+  char                 *extension;
+  char                 *tenant;
+  char                 *user;
+
+  char                 *folder;        /* private 0700 folder we made */
+  char                 *socket_path;
+  char                 *address;
+  GDBusServer          *server;
+  GDBusAuthObserver    *observer;
+
+  GDBusConnection      *connection;    /* the one connection, once made */
+  GDBusInterfaceSkeleton *host;
+  gboolean              ever_connected;
+  gboolean              ready;         /* the handshake was made */
+  gulong                closed_id;
+  guint                 filter_id;
+  Guard                *guard;         /* atomic rc box shared with the filter thread */
+  guint                 max_queued;
+  gint                  replies;       /* replies owed: one per call admitted or refused */
+  gint                  flushed;       /* of them, known written */
+  gint                  queued_peak;
+  gboolean              flushing;
+
+  GStrv                 endpoints;
+  GStrv                 pages;
+  GStrv                 tasks;
+
+  /* Token bucket: @rate tokens a second up to @burst. */
+  double                tokens;
+  gint64                refilled_usec;
+  guint                 rate;
+  guint                 burst;
+  guint                 strikes;       /* calls refused since the last admitted one */
+  guint                 in_flight;
+  guint                 max_in_flight;
+  gint                  n_refused;     /* atomic: the auth observer runs in a thread */
+
+  KariBrokerLookup      lookup;
+  gpointer              lookup_data;
+  GDestroyNotify        lookup_destroy;
+  guint                 call_timeout_ms;
+};
+
 /* Parts of an extension's broker the interface implementations read. */
 KariPermissionEngine *_kari_broker_get_engine  (KariBroker            *self);
 gboolean              _kari_broker_admit       (KariBroker            *self,
@@ -26,5 +80,41 @@ void                  _kari_broker_emit_notify (KariBroker            *self,
 
 /* kari-broker-host.c: io.github.kari.Host1 on one connection. */
 GDBusInterfaceSkeleton *_kari_broker_host_new  (KariBroker            *self);
+
+/* Called once a permission check allowed the call; the invocation is
+ * still to be completed. */
+typedef void (*KariBrokerAllowed)             (KariBroker            *self,
+                                                GDBusMethodInvocation *invocation,
+                                                gpointer               data);
+void                  _kari_broker_check_then  (KariBroker            *self,
+                                                GDBusMethodInvocation *invocation,
+                                                const char            *permission,
+                                                KariBrokerAllowed      allowed,
+                                                gpointer               data,
+                                                GDestroyNotify         destroy);
+gboolean              _kari_broker_return_invalid (GDBusMethodInvocation *invocation,
+                                                const char            *format,
+                                                ...) G_GNUC_PRINTF (2, 3);
+
+/* kari-broker-files.c */
+void                  _kari_broker_open_file   (KariBroker            *self,
+                                                GDBusMethodInvocation *invocation,
+                                                const char            *path,
+                                                const char            *mode);
+
+KariBroker           *_kari_broker_lookup      (KariBroker            *self,
+                                                const char            *extension);
+guint                 _kari_broker_get_call_timeout (KariBroker       *self);
+
+/* kari-broker-calls.c */
+void                  _kari_broker_call_extension (KariBroker         *self,
+                                                GDBusMethodInvocation *invocation,
+                                                const char            *extension,
+                                                const char            *endpoint,
+                                                const char            *request);
+
+/* kari-broker-guard.c: why an incoming message must close the
+ * connection, or NULL when it may pass. */
+const char           *_kari_broker_message_problem (GDBusMessage      *message);
 
 G_END_DECLS

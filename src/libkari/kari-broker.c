@@ -23,44 +23,6 @@
 /* A unix socket path is at most 108 bytes with its NUL. */
 #define SOCKET_PATH_MAX 107
 
-struct _KariBroker
-{
-  GObject               parent_instance;
-
-  KariPermissionEngine *engine;
-  char                 *extension;
-  char                 *tenant;
-  char                 *user;
-
-  char                 *folder;        /* private 0700 folder we made */
-  char                 *socket_path;
-  char                 *address;
-  GDBusServer          *server;
-  GDBusAuthObserver    *observer;
-
-  GDBusConnection      *connection;    /* the one connection, once made */
-  GDBusInterfaceSkeleton *host;
-  gboolean              ever_connected;
-  gboolean              ready;         /* the handshake was made */
-  gulong                closed_id;
-  guint                 filter_id;
-  gint                 *oversized;     /* atomic rc box shared with the filter thread */
-
-  GStrv                 endpoints;
-  GStrv                 pages;
-  GStrv                 tasks;
-
-  /* Token bucket: @rate tokens a second up to @burst. */
-  double                tokens;
-  gint64                refilled_usec;
-  guint                 rate;
-  guint                 burst;
-  guint                 strikes;       /* calls refused since the last admitted one */
-  guint                 in_flight;
-  guint                 max_in_flight;
-  gint                  n_refused;     /* atomic: the auth observer runs in a thread */
-};
-
 G_DEFINE_FINAL_TYPE (KariBroker, kari_broker, G_TYPE_OBJECT)
 
 enum {
@@ -104,7 +66,9 @@ kari_broker_finalize (GObject *object)
   g_clear_pointer (&self->endpoints, g_strfreev);
   g_clear_pointer (&self->pages, g_strfreev);
   g_clear_pointer (&self->tasks, g_strfreev);
-  g_clear_pointer (&self->oversized, g_atomic_rc_box_release);
+  g_clear_pointer (&self->guard, g_atomic_rc_box_release);
+  if (self->lookup_destroy != NULL)
+    self->lookup_destroy (self->lookup_data);
 
   G_OBJECT_CLASS (kari_broker_parent_class)->finalize (object);
 }
@@ -171,7 +135,9 @@ kari_broker_init (KariBroker *self)
   self->burst = 400;
   self->tokens = self->burst;
   self->max_in_flight = 64;
-  self->oversized = g_atomic_rc_box_new0 (gint);
+  self->guard = g_atomic_rc_box_new0 (Guard);
+  self->max_queued = 1024;
+  self->call_timeout_ms = KARI_BROKER_DEFAULT_CALL_TIMEOUT_MS;
 }
 
 /**
@@ -235,22 +201,23 @@ is_expected (GDBusMessage *message)
 
 /* Runs in GDBus's worker thread for every incoming message. GDBus has
  * already read the whole message (up to its own 128 MiB limit), so the
- * size cap bounds what the host parses and keeps, not what it reads. */
+ * caps (kari-broker-guard.c) bound what the host parses and keeps, not
+ * what it reads. */
 static GDBusMessage *
 size_filter (GDBusConnection *connection,
              GDBusMessage    *message,
              gboolean         incoming,
              gpointer         user_data)
 {
-  gint *oversized = user_data;
-  GVariant *body;
+  Guard *guard = user_data;
+  const char *problem;
 
   if (!incoming)
     return message;
-  body = g_dbus_message_get_body (message);
-  if (body != NULL && g_variant_get_size (body) > KARI_BROKER_MAX_MESSAGE_SIZE)
+  problem = _kari_broker_message_problem (message);
+  if (problem != NULL)
     {
-      g_atomic_int_set (oversized, TRUE);
+      g_atomic_pointer_set (&guard->problem, problem);
       g_dbus_connection_close (connection, NULL, NULL, NULL);
       g_object_unref (message);
       return NULL;
@@ -271,8 +238,10 @@ on_closed (GDBusConnection *connection,
 {
   KariBroker *self = user_data;
 
-  if (g_atomic_int_get (self->oversized))
-    kari_broker_drop_connection (self, "a message over the size limit");
+  const char *problem = g_atomic_pointer_get (&self->guard->problem);
+
+  if (problem != NULL)
+    kari_broker_drop_connection (self, problem);
   else
     kari_broker_drop_connection (self, remote_peer_vanished ? "the extension closed its connection"
                                                             : "the connection closed");
@@ -324,7 +293,7 @@ on_new_connection (GDBusServer     *server,
   /* Filters may still run after their removal, so the flag they set is
    * shared, not part of the broker. */
   self->filter_id = g_dbus_connection_add_filter (connection, size_filter,
-                                                  g_atomic_rc_box_acquire (self->oversized),
+                                                  g_atomic_rc_box_acquire (self->guard),
                                                   (GDestroyNotify) g_atomic_rc_box_release);
   self->closed_id = g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
   self->host = _kari_broker_host_new (self);
@@ -497,14 +466,79 @@ release_call (gpointer  data,
   g_object_unref (self);
 }
 
-/* Admits a call under the rate and in-flight limits, or answers it with
- * LimitExceeded; a client that keeps calling past the limit is
- * disconnected. */
+typedef struct
+{
+  KariBroker *broker;
+  gint        snapshot;
+} Flush;
+
+static void
+on_flushed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Flush *flush = user_data;
+
+  /* Closed or not, what was queued before the flush is no longer ours. */
+  g_dbus_connection_flush_finish (G_DBUS_CONNECTION (source), result, NULL);
+  flush->broker->flushed = flush->snapshot;
+  flush->broker->flushing = FALSE;
+  g_object_unref (flush->broker);
+  g_free (flush);
+}
+
+/* GDBus queues what the peer does not read without a bound; an extension
+ * that never reads its replies is disconnected once more than
+ * @max_queued of them wait. Every call gets one reply, so replies are
+ * counted as calls arrive; a flush tells which were written (replies
+ * still to come for calls in flight may count as written early, an error
+ * bounded by the in-flight limit). */
+static gboolean
+outgoing_bounded (KariBroker *self)
+{
+  gint queued = ++self->replies;
+  gint waiting = queued - self->flushed;
+
+  self->queued_peak = MAX (self->queued_peak, waiting);
+  if (waiting > (gint) self->max_queued)
+    {
+      GIOStream *stream = g_dbus_connection_get_stream (self->connection);
+
+      /* GDBus closes only once its pending write ends, which a peer that
+       * never reads never lets happen: shut the socket down under it. */
+      if (G_IS_SOCKET_CONNECTION (stream))
+        g_socket_shutdown (g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream)), TRUE, TRUE, NULL);
+      g_debug ("%s: %d replies unread, over %u", self->extension, waiting, self->max_queued);
+      kari_broker_drop_connection (self, "the extension does not read its replies");
+      return FALSE;
+    }
+  if (!self->flushing && waiting > 0)
+    {
+      Flush *flush = g_new0 (Flush, 1);
+
+      flush->broker = g_object_ref (self);
+      flush->snapshot = queued;
+      self->flushing = TRUE;
+      g_dbus_connection_flush (self->connection, NULL, on_flushed, flush);
+    }
+  return TRUE;
+}
+
+/* Admits a call under the rate, in-flight and outgoing-queue limits, or
+ * answers it with LimitExceeded; a client that keeps calling past the
+ * limit is disconnected. */
 gboolean
 _kari_broker_admit (KariBroker            *self,
                     GDBusMethodInvocation *invocation)
 {
   gint64 now = g_get_monotonic_time ();
+
+  if (self->connection == NULL || !outgoing_bounded (self))
+    {
+      g_dbus_method_invocation_return_dbus_error (invocation, KARI_BROKER_DBUS_ERROR_LIMIT_EXCEEDED,
+                                                  "The extension does not read its replies");
+      return FALSE;
+    }
 
   self->tokens = MIN ((double) self->burst,
                       self->tokens + (double) (now - self->refilled_usec) * self->rate / G_USEC_PER_SEC);
@@ -570,8 +604,96 @@ kari_broker_set_max_in_flight (KariBroker *self,
   self->max_in_flight = max_in_flight;
 }
 
+/**
+ * kari_broker_set_max_queued:
+ * @self: a broker
+ * @max_queued: replies and calls to the extension that may wait unread
+ *   (1024 by default)
+ *
+ * Bounds what the host keeps for an extension that does not read: past
+ * it, the extension is disconnected.
+ */
+void
+kari_broker_set_max_queued (KariBroker *self,
+                            guint       max_queued)
+{
+  g_return_if_fail (KARI_IS_BROKER (self));
+  g_return_if_fail (max_queued >= 1 && max_queued <= G_MAXINT / 2);
+
+  self->max_queued = max_queued;
+}
+
+/**
+ * kari_broker_get_queued_peak:
+ * @self: a broker
+ *
+ * Returns: the most messages to the extension seen waiting unwritten at
+ *   once, as counted when calls arrive
+ */
+guint
+kari_broker_get_queued_peak (KariBroker *self)
+{
+  g_return_val_if_fail (KARI_IS_BROKER (self), 0);
+  return (guint) self->queued_peak;
+}
+
+/**
+ * kari_broker_set_lookup:
+ * @self: a broker
+ * @lookup: (nullable): finds the broker of a running extension
+ * @user_data: data for @lookup
+ * @destroy: (nullable): frees @user_data
+ *
+ * Lets the extension call other running extensions (CallExtension, when
+ * it holds `extension:call:NAME/ENDPOINT`); without a lookup every such
+ * call fails with NotRunning.
+ */
+void
+kari_broker_set_lookup (KariBroker       *self,
+                        KariBrokerLookup  lookup,
+                        gpointer          user_data,
+                        GDestroyNotify    destroy)
+{
+  g_return_if_fail (KARI_IS_BROKER (self));
+
+  if (self->lookup_destroy != NULL)
+    self->lookup_destroy (self->lookup_data);
+  self->lookup = lookup;
+  self->lookup_data = user_data;
+  self->lookup_destroy = destroy;
+}
+
+/**
+ * kari_broker_set_call_timeout:
+ * @self: a broker
+ * @timeout_ms: how long the extension's CallExtension waits for the
+ *   callee, in milliseconds (%KARI_BROKER_DEFAULT_CALL_TIMEOUT_MS by default)
+ */
+void
+kari_broker_set_call_timeout (KariBroker *self,
+                              guint       timeout_ms)
+{
+  g_return_if_fail (KARI_IS_BROKER (self));
+  g_return_if_fail (timeout_ms >= 1 && timeout_ms <= G_MAXINT);
+
+  self->call_timeout_ms = timeout_ms;
+}
+
 /* ------------------------------------------------------------------ */
 /* For kari-broker-host.c                                              */
+
+KariBroker *
+_kari_broker_lookup (KariBroker *self,
+                     const char *extension)
+{
+  return self->lookup != NULL ? self->lookup (self->tenant, extension, self->lookup_data) : NULL;
+}
+
+guint
+_kari_broker_get_call_timeout (KariBroker *self)
+{
+  return self->call_timeout_ms;
+}
 
 KariPermissionEngine *
 _kari_broker_get_engine (KariBroker *self)
@@ -615,138 +737,4 @@ _kari_broker_emit_notify (KariBroker *self,
                           const char *body)
 {
   g_signal_emit (self, signals[SIGNAL_NOTIFY], 0, title, body);
-}
-
-/* ------------------------------------------------------------------ */
-/* Getters                                                             */
-
-/**
- * kari_broker_get_address:
- * @self: a broker
- *
- * Returns: (nullable): the D-Bus address to give the extension in
- *   `KARI_HOST_ADDRESS`, once started
- */
-const char *
-kari_broker_get_address (KariBroker *self)
-{
-  g_return_val_if_fail (KARI_IS_BROKER (self), NULL);
-  return self->server != NULL ? self->address : NULL;
-}
-
-/**
- * kari_broker_get_socket_path:
- * @self: a broker
- *
- * Returns: (nullable): the path of the listening socket, once started
- */
-const char *
-kari_broker_get_socket_path (KariBroker *self)
-{
-  g_return_val_if_fail (KARI_IS_BROKER (self), NULL);
-  return self->server != NULL ? self->socket_path : NULL;
-}
-
-/**
- * kari_broker_get_extension:
- * @self: a broker
- *
- * Returns: the extension every call on this broker is judged as
- */
-const char *
-kari_broker_get_extension (KariBroker *self)
-{
-  g_return_val_if_fail (KARI_IS_BROKER (self), NULL);
-  return self->extension;
-}
-
-/**
- * kari_broker_get_tenant:
- * @self: a broker
- *
- * Returns: the tenant every call on this broker is judged in
- */
-const char *
-kari_broker_get_tenant (KariBroker *self)
-{
-  g_return_val_if_fail (KARI_IS_BROKER (self), NULL);
-  return self->tenant;
-}
-
-/**
- * kari_broker_get_user:
- * @self: a broker
- *
- * Returns: (nullable): the user every call on this broker is judged for
- */
-const char *
-kari_broker_get_user (KariBroker *self)
-{
-  g_return_val_if_fail (KARI_IS_BROKER (self), NULL);
-  return self->user;
-}
-
-/**
- * kari_broker_get_connection:
- * @self: a broker
- *
- * Returns: (nullable) (transfer none): the extension's connection, while
- *   it is open
- */
-GDBusConnection *
-kari_broker_get_connection (KariBroker *self)
-{
-  g_return_val_if_fail (KARI_IS_BROKER (self), NULL);
-  return self->connection;
-}
-
-/**
- * kari_broker_is_connected:
- * @self: a broker
- *
- * Returns: whether the extension's connection is open
- */
-gboolean
-kari_broker_is_connected (KariBroker *self)
-{
-  g_return_val_if_fail (KARI_IS_BROKER (self), FALSE);
-  return self->connection != NULL;
-}
-
-/**
- * kari_broker_get_offered:
- * @self: a broker
- * @kind: "endpoints", "pages" or "tasks"
- *
- * Returns: (nullable) (transfer none): the names the extension offered in
- *   its handshake, or %NULL before it
- */
-const char * const *
-kari_broker_get_offered (KariBroker *self,
-                         const char *kind)
-{
-  g_return_val_if_fail (KARI_IS_BROKER (self), NULL);
-  g_return_val_if_fail (kind != NULL, NULL);
-
-  if (g_str_equal (kind, "endpoints"))
-    return (const char * const *) self->endpoints;
-  if (g_str_equal (kind, "pages"))
-    return (const char * const *) self->pages;
-  if (g_str_equal (kind, "tasks"))
-    return (const char * const *) self->tasks;
-  return NULL;
-}
-
-/**
- * kari_broker_get_n_refused:
- * @self: a broker
- *
- * Returns: how many connections and calls the broker refused: other
- *   users, second connections, calls over the limits
- */
-guint64
-kari_broker_get_n_refused (KariBroker *self)
-{
-  g_return_val_if_fail (KARI_IS_BROKER (self), 0);
-  return (guint64) g_atomic_int_get (&self->n_refused);
 }

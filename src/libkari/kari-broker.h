@@ -32,6 +32,28 @@ G_BEGIN_DECLS
 #define KARI_BROKER_DBUS_ERROR_NOT_READY "io.github.kari.Error.NotReady"
 
 /**
+ * KARI_BROKER_DBUS_ERROR_FAILED:
+ *
+ * The D-Bus error a call fails with when the host could not do it (a
+ * file that cannot be opened, a request the callee failed).
+ */
+#define KARI_BROKER_DBUS_ERROR_FAILED "io.github.kari.Error.Failed"
+/**
+ * KARI_BROKER_DBUS_ERROR_NOT_RUNNING:
+ *
+ * The D-Bus error CallExtension fails with when the target is not
+ * running or does not offer the endpoint.
+ */
+#define KARI_BROKER_DBUS_ERROR_NOT_RUNNING "io.github.kari.Error.NotRunning"
+/**
+ * KARI_BROKER_DBUS_ERROR_TIMED_OUT:
+ *
+ * The D-Bus error a call fails with when the extension it waited for did
+ * not answer in time.
+ */
+#define KARI_BROKER_DBUS_ERROR_TIMED_OUT "io.github.kari.Error.TimedOut"
+
+/**
  * KARI_BROKER_HOST_PATH:
  *
  * The object path the host exports io.github.kari.Host1 at.
@@ -54,18 +76,48 @@ G_BEGIN_DECLS
 #define KARI_BROKER_ERROR (kari_broker_error_quark ())
 
 /**
+ * KARI_BROKER_DEFAULT_CALL_TIMEOUT_MS:
+ *
+ * How long a call into an extension waits for its answer by default.
+ */
+#define KARI_BROKER_DEFAULT_CALL_TIMEOUT_MS 10000
+
+/**
  * KariBrokerError:
  * @KARI_BROKER_ERROR_SOCKET: the private socket folder could not be made
  * @KARI_BROKER_ERROR_STARTED: the broker was already started
+ * @KARI_BROKER_ERROR_NOT_CONNECTED: the extension is not connected, or
+ *   not past its handshake
+ * @KARI_BROKER_ERROR_TIMED_OUT: the extension did not answer in time
+ * @KARI_BROKER_ERROR_FAILED: the extension answered with an error, or
+ *   with something malformed
  */
 typedef enum
 {
   KARI_BROKER_ERROR_SOCKET,
   KARI_BROKER_ERROR_STARTED,
+  KARI_BROKER_ERROR_NOT_CONNECTED,
+  KARI_BROKER_ERROR_TIMED_OUT,
+  KARI_BROKER_ERROR_FAILED,
 } KariBrokerError;
 
 #define KARI_TYPE_BROKER (kari_broker_get_type ())
 G_DECLARE_FINAL_TYPE (KariBroker, kari_broker, KARI, BROKER, GObject)
+
+/**
+ * KariBrokerLookup:
+ * @tenant: the tenant of the calling extension
+ * @extension: the extension it wants to call
+ * @user_data: the data given with the function
+ *
+ * Finds the broker of a running extension for CallExtension.
+ *
+ * Returns: (transfer none) (nullable): its broker, or %NULL when it is
+ *   not running
+ */
+typedef KariBroker *(*KariBrokerLookup) (const char *tenant,
+                                         const char *extension,
+                                         gpointer    user_data);
 
 GQuark           kari_broker_error_quark      (void);
 
@@ -92,5 +144,33 @@ void             kari_broker_set_rate_limit   (KariBroker           *self,
 void             kari_broker_set_max_in_flight (KariBroker          *self,
                                                guint                 max_in_flight);
 guint64          kari_broker_get_n_refused    (KariBroker           *self);
+void             kari_broker_set_lookup       (KariBroker           *self,
+                                               KariBrokerLookup      lookup,
+                                               gpointer              user_data,
+                                               GDestroyNotify        destroy);
+void             kari_broker_set_call_timeout (KariBroker           *self,
+                                               guint                 timeout_ms);
+void             kari_broker_set_max_queued   (KariBroker           *self,
+                                               guint                 max_queued);
+guint            kari_broker_get_queued_peak  (KariBroker           *self);
+
+void             kari_broker_call_handle_request_async (KariBroker  *self,
+                                               const char           *endpoint,
+                                               const char           *request,
+                                               int                   timeout_ms,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+char            *kari_broker_call_handle_request_finish (KariBroker *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
+void             kari_broker_ping_async       (KariBroker           *self,
+                                               int                   timeout_ms,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+gboolean         kari_broker_ping_finish      (KariBroker           *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
 
 G_END_DECLS

@@ -22,6 +22,8 @@ static const GDBusErrorEntry error_entries[] = {
   { KARI_EXTENSION_ERROR_LIMIT_EXCEEDED, "io.github.kari.Error.LimitExceeded" },
   { KARI_EXTENSION_ERROR_NOT_READY, "io.github.kari.Error.NotReady" },
   { KARI_EXTENSION_ERROR_FAILED, "io.github.kari.Error.Failed" },
+  { KARI_EXTENSION_ERROR_NOT_RUNNING, "io.github.kari.Error.NotRunning" },
+  { KARI_EXTENSION_ERROR_TIMED_OUT, "io.github.kari.Error.TimedOut" },
 };
 
 /**

@@ -28,6 +28,10 @@ G_BEGIN_DECLS
  * @KARI_EXTENSION_ERROR_FAILED: a request handler failed
  *   (`io.github.kari.Error.Failed`)
  * @KARI_EXTENSION_ERROR_NO_ADDRESS: `KARI_HOST_ADDRESS` is not set
+ * @KARI_EXTENSION_ERROR_NOT_RUNNING: the extension called is not running
+ *   or lacks the endpoint (`io.github.kari.Error.NotRunning`)
+ * @KARI_EXTENSION_ERROR_TIMED_OUT: the extension called did not answer
+ *   in time (`io.github.kari.Error.TimedOut`)
  *
  * Errors from the host, mapped from their D-Bus names.
  */
@@ -38,6 +42,8 @@ typedef enum
   KARI_EXTENSION_ERROR_NOT_READY,
   KARI_EXTENSION_ERROR_FAILED,
   KARI_EXTENSION_ERROR_NO_ADDRESS,
+  KARI_EXTENSION_ERROR_NOT_RUNNING,
+  KARI_EXTENSION_ERROR_TIMED_OUT,
 } KariExtensionError;
 
 #define KARI_TYPE_EXTENSION (kari_extension_get_type ())
@@ -115,6 +121,26 @@ void             kari_extension_notify_async  (KariExtension        *self,
                                                GAsyncReadyCallback   callback,
                                                gpointer              user_data);
 gboolean         kari_extension_notify_finish (KariExtension        *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
+
+void             kari_extension_open_file_async (KariExtension      *self,
+                                               const char           *path,
+                                               const char           *mode,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+int              kari_extension_open_file_finish (KariExtension     *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
+void             kari_extension_call_extension_async (KariExtension *self,
+                                               const char           *extension,
+                                               const char           *endpoint,
+                                               const char           *request,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+char            *kari_extension_call_extension_finish (KariExtension *self,
                                                GAsyncResult         *result,
                                                GError              **error);
 
