@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include "kari-broker-http-private.h"
 #include "kari-broker-private.h"
 #include "kari-dbus-generated.h"
 
@@ -30,6 +31,7 @@ static const HostMethod host_methods[] = {
   { "Log",             NULL,            { 16, 16 * 1024 } },
   { "CheckPermission", NULL,            { 256, 0 } },
   { "Notify",          "notifications", { 256, 4 * 1024 } },
+  { "HttpRequest",     NULL,            { 16, 8192 } },   /* checks per URL: kari-broker-http.c */
 };
 
 static const char * const log_levels[] = {
@@ -273,5 +275,6 @@ _kari_broker_host_new (KariBroker *broker)
   g_signal_connect_object (host, "handle-log", G_CALLBACK (on_log), broker, 0);
   g_signal_connect_object (host, "handle-check-permission", G_CALLBACK (on_check_permission), broker, 0);
   g_signal_connect_object (host, "handle-notify", G_CALLBACK (on_notify), broker, 0);
+  g_signal_connect_object (host, "handle-http-request", G_CALLBACK (_kari_broker_http_request), broker, 0);
   return G_DBUS_INTERFACE_SKELETON (host);
 }

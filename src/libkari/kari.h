@@ -30,3 +30,4 @@
 #include "kari-toml.h"
 #include "kari-version.h"
 #include "kari-limits.h"
+#include "kari-http-fetch.h"
