@@ -1,5 +1,5 @@
-/* kari-http-address.c — what URL and which addresses the HTTP service
- * accepts, and which permission a URL needs
+/* kari-http-address.c — what URLs, addresses and headers the HTTP
+ * service accepts, and which permission a URL needs
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,6 +8,16 @@
 #include <string.h>
 
 #include "kari-http-fetch-private.h"
+
+#define MAX_REQUEST_HEADERS       64
+#define MAX_REQUEST_HEADER_BYTES  (64 * 1024)
+
+/* Headers the host owns: framing, routing and hop-by-hop ones. */
+static const char * const reserved_headers[] = {
+  "host", "connection", "content-length", "transfer-encoding", "keep-alive",
+  "upgrade", "te", "trailer", "expect", "proxy-authorization",
+  "proxy-connection", "proxy-authenticate", NULL
+};
 
 typedef struct
 {
@@ -271,4 +281,89 @@ _kari_http_grant_names_host (KariGrantStore *grants,
         return TRUE;
     }
   return FALSE;
+}
+
+static gboolean
+is_token (const char *name)
+{
+  static const char separators[] = "()<>@,;:\\\"/[]?={} \t";
+
+  if (*name == '\0')
+    return FALSE;
+  for (const char *c = name; *c; c++)
+    if (*c <= 0x20 || *c >= 0x7f || strchr (separators, *c) != NULL)
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * _kari_http_validate_headers:
+ * @headers: (nullable): request headers as the extension gave them
+ * @out: (out): a copy, names in lower case
+ * @error: a #GError
+ *
+ * Refuses framing and routing headers, names that are not tokens,
+ * control characters (CR, LF, …) in values, and too many or too large
+ * headers.
+ *
+ * Returns: whether @headers may be sent
+ */
+gboolean
+_kari_http_validate_headers (GHashTable  *headers,
+                             GHashTable **out,
+                             GError     **error)
+{
+  g_autoptr(GHashTable) copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+  gsize total = 0;
+
+  if (headers != NULL && g_hash_table_size (headers) > MAX_REQUEST_HEADERS)
+    {
+      g_set_error (error, KARI_HTTP_FETCH_ERROR, KARI_HTTP_FETCH_ERROR_INVALID_REQUEST,
+                   "More than %d request headers", MAX_REQUEST_HEADERS);
+      return FALSE;
+    }
+  if (headers != NULL)
+    g_hash_table_iter_init (&iter, headers);
+  while (headers != NULL && g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_autofree char *lower = g_ascii_strdown (key, -1);
+
+      total += strlen (key) + strlen (value) + 4;
+      if (!is_token (key) || strlen (key) > 256)
+        {
+          g_set_error (error, KARI_HTTP_FETCH_ERROR, KARI_HTTP_FETCH_ERROR_INVALID_REQUEST,
+                       "“%.64s” is not a valid header name", (const char *) key);
+          return FALSE;
+        }
+      if (g_strv_contains (reserved_headers, lower))
+        {
+          g_set_error (error, KARI_HTTP_FETCH_ERROR, KARI_HTTP_FETCH_ERROR_INVALID_REQUEST,
+                       "The header “%s” is set by the host and may not be sent", lower);
+          return FALSE;
+        }
+      for (const char *c = value; *c; c++)
+        if (*c == '\r' || *c == '\n' || (*c < 0x20 && *c != '\t') || *c == 0x7f)
+          {
+            g_set_error (error, KARI_HTTP_FETCH_ERROR, KARI_HTTP_FETCH_ERROR_INVALID_REQUEST,
+                         "The value of the header “%s” holds a control character (CR, LF, …)", lower);
+            return FALSE;
+          }
+      if (g_hash_table_contains (copy, lower))
+        {
+          g_set_error (error, KARI_HTTP_FETCH_ERROR, KARI_HTTP_FETCH_ERROR_INVALID_REQUEST,
+                       "The header “%s” is given twice", lower);
+          return FALSE;
+        }
+      g_hash_table_insert (copy, g_steal_pointer (&lower), g_strdup (value));
+    }
+  if (total > MAX_REQUEST_HEADER_BYTES)
+    {
+      g_set_error (error, KARI_HTTP_FETCH_ERROR, KARI_HTTP_FETCH_ERROR_INVALID_REQUEST,
+                   "The request headers are larger than %d bytes", MAX_REQUEST_HEADER_BYTES);
+      return FALSE;
+    }
+  *out = g_steal_pointer (&copy);
+  return TRUE;
 }

@@ -22,6 +22,9 @@ gboolean    _kari_http_grant_names_host (KariGrantStore *grants,
                                          const char      *user,
                                          const char      *host,
                                          guint            port);
+gboolean    _kari_http_validate_headers (GHashTable     *headers,
+                                         GHashTable     **out,
+                                         GError         **error);
 void        _kari_http_fetcher_fetch_full (KariHttpFetcher    *self,
                                          const char          *method,
                                          const char          *url,

@@ -22,8 +22,6 @@
 #include "kari-http-fetch.h"
 #include "kari-http-fetch-private.h"
 
-#define MAX_REQUEST_HEADERS       64
-#define MAX_REQUEST_HEADER_BYTES  (64 * 1024)
 #define MAX_RESPONSE_HEADERS      128
 #define MAX_RESPONSE_HEADER_BYTES (64 * 1024)
 #define MAX_URL_LENGTH            8192
@@ -48,13 +46,6 @@ G_DEFINE_QUARK (kari-http-fetch-error-quark, kari_http_fetch_error)
 
 static const char * const allowed_methods[] = {
   "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", NULL
-};
-
-/* Headers the host owns: framing, routing and hop-by-hop ones. */
-static const char * const reserved_headers[] = {
-  "host", "connection", "content-length", "transfer-encoding", "keep-alive",
-  "upgrade", "te", "trailer", "expect", "proxy-authorization",
-  "proxy-connection", "proxy-authenticate", NULL
 };
 
 typedef struct
@@ -147,82 +138,6 @@ fail (GTask              *task,
     g_task_return_new_error (task, KARI_HTTP_FETCH_ERROR, code, "%s", message);
   g_object_unref (task);
   return FALSE;
-}
-
-/* ------------------------------------------------------------------ */
-/* The request as the extension wrote it                              */
-
-static gboolean
-is_token (const char *name)
-{
-  static const char separators[] = "()<>@,;:\\\"/[]?={} \t";
-
-  if (*name == '\0')
-    return FALSE;
-  for (const char *c = name; *c; c++)
-    if (*c <= 0x20 || *c >= 0x7f || strchr (separators, *c) != NULL)
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
-validate_headers (GHashTable  *headers,
-                  GHashTable **out,
-                  GError     **error)
-{
-  g_autoptr(GHashTable) copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  GHashTableIter iter;
-  gpointer key, value;
-  gsize total = 0;
-
-  if (headers != NULL && g_hash_table_size (headers) > MAX_REQUEST_HEADERS)
-    {
-      g_set_error (error, KARI_HTTP_FETCH_ERROR, KARI_HTTP_FETCH_ERROR_INVALID_REQUEST,
-                   "More than %d request headers", MAX_REQUEST_HEADERS);
-      return FALSE;
-    }
-  if (headers != NULL)
-    g_hash_table_iter_init (&iter, headers);
-  while (headers != NULL && g_hash_table_iter_next (&iter, &key, &value))
-    {
-      g_autofree char *lower = g_ascii_strdown (key, -1);
-
-      total += strlen (key) + strlen (value) + 4;
-      if (!is_token (key) || strlen (key) > 256)
-        {
-          g_set_error (error, KARI_HTTP_FETCH_ERROR, KARI_HTTP_FETCH_ERROR_INVALID_REQUEST,
-                       "“%.64s” is not a valid header name", (const char *) key);
-          return FALSE;
-        }
-      if (g_strv_contains (reserved_headers, lower))
-        {
-          g_set_error (error, KARI_HTTP_FETCH_ERROR, KARI_HTTP_FETCH_ERROR_INVALID_REQUEST,
-                       "The header “%s” is set by the host and may not be sent", lower);
-          return FALSE;
-        }
-      for (const char *c = value; *c; c++)
-        if (*c == '\r' || *c == '\n' || (*c < 0x20 && *c != '\t') || *c == 0x7f)
-          {
-            g_set_error (error, KARI_HTTP_FETCH_ERROR, KARI_HTTP_FETCH_ERROR_INVALID_REQUEST,
-                         "The value of the header “%s” holds a control character (CR, LF, …)", lower);
-            return FALSE;
-          }
-      if (g_hash_table_contains (copy, lower))
-        {
-          g_set_error (error, KARI_HTTP_FETCH_ERROR, KARI_HTTP_FETCH_ERROR_INVALID_REQUEST,
-                       "The header “%s” is given twice", lower);
-          return FALSE;
-        }
-      g_hash_table_insert (copy, g_steal_pointer (&lower), g_strdup (value));
-    }
-  if (total > MAX_REQUEST_HEADER_BYTES)
-    {
-      g_set_error (error, KARI_HTTP_FETCH_ERROR, KARI_HTTP_FETCH_ERROR_INVALID_REQUEST,
-                   "The request headers are larger than %d bytes", MAX_REQUEST_HEADER_BYTES);
-      return FALSE;
-    }
-  *out = g_steal_pointer (&copy);
-  return TRUE;
 }
 
 /* ------------------------------------------------------------------ */
@@ -775,7 +690,7 @@ _kari_http_fetcher_fetch_full (KariHttpFetcher     *self,
       return;
     }
   fetch->body = body != NULL && g_bytes_get_size (body) > 0 ? g_bytes_ref (body) : NULL;
-  if (!validate_headers (headers, &fetch->headers, &error))
+  if (!_kari_http_validate_headers (headers, &fetch->headers, &error))
     {
       fail (task, error->code, "%s", error->message);
       return;
