@@ -7,6 +7,7 @@
 
 #include <libsoup/soup.h>
 
+#include "kari-broker-http-private.h"
 #include "kari-test-util.h"
 
 /* ------------------------------------------------------------------ */
@@ -618,6 +619,141 @@ test_bad_requests (Fixture       *f,
   g_assert_cmpuint (f->n_served, ==, 0);
 }
 
+/* ------------------------------------------------------------------ */
+/* Host1.HttpRequest over a real private D-Bus connection              */
+
+static GVariant *
+call_host (GDBusConnection  *connection,
+           const char       *method,
+           GVariant         *parameters,
+           GError          **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_dbus_connection_call (connection, NULL, KARI_BROKER_HOST_PATH, "io.github.kari.Host1", method,
+                          parameters, NULL, G_DBUS_CALL_FLAGS_NONE, 30000, NULL, on_fetched, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return g_dbus_connection_call_finish (connection, result, error);
+}
+
+static GVariant *
+http_request (GDBusConnection  *connection,
+              const char       *method,
+              const char       *url,
+              const char       *header,
+              const char       *value,
+              guint             timeout_ms,
+              GError          **error)
+{
+  GVariantBuilder headers, options;
+
+  g_variant_builder_init (&headers, G_VARIANT_TYPE ("a{ss}"));
+  if (header != NULL)
+    g_variant_builder_add (&headers, "{ss}", header, value);
+  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
+  if (timeout_ms > 0)
+    g_variant_builder_add (&options, "{sv}", "timeout-ms", g_variant_new_uint32 (timeout_ms));
+  return call_host (connection, "HttpRequest",
+                    g_variant_new ("(ssa{ss}@aya{sv})", method, url, &headers,
+                                   g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, "", 0, 1), &options),
+                    error);
+}
+
+static void
+assert_dbus_error (GError     *error,
+                   const char *name,
+                   const char *needle)
+{
+  g_autofree char *remote = NULL;
+
+  g_assert_nonnull (error);
+  remote = g_dbus_error_get_remote_error (error);
+  g_assert_cmpstr (remote, ==, name);
+  g_test_message ("%s: %s", remote, error->message);
+  g_assert_nonnull (strstr (error->message, needle));
+}
+
+static void
+test_dbus_http_request (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariBroker) broker = kari_broker_new (f->engine, "a", "default", g_get_user_name ());
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(GAsyncResult) connected = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) headers = NULL;
+  g_autoptr(GVariant) body = NULL;
+  g_autoptr(GResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
+  g_autofree char *url = g_strdup_printf ("http://allowed.test:%u/hello", f->port);
+  g_autofree char *slow = g_strdup_printf ("http://allowed.test:%u/slow", f->port);
+  const char *seen = NULL;
+  guint16 status = 0;
+
+  g_assert_true (kari_broker_start (broker, f->dir, &error));
+  g_assert_no_error (error);
+  kari_http_fetcher_set_resolver (_kari_broker_http_get_fetcher (broker), resolver);
+  /* Async: the broker authenticates on this same main context. */
+  g_dbus_connection_new_for_address (kari_broker_get_address (broker),
+                                     G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT,
+                                     NULL, NULL, on_fetched, &connected);
+  while (connected == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  connection = g_dbus_connection_new_for_address_finish (connected, &error);
+  g_assert_no_error (error);
+  reply = call_host (connection, "Handshake", g_variant_new_parsed ("(@a{sv} {},)"), &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&reply, g_variant_unref);
+
+  /* Without a grant: PermissionDenied naming the permission. */
+  reply = http_request (connection, "GET", url, NULL, NULL, 0, &error);
+  g_assert_null (reply);
+  assert_dbus_error (error, KARI_BROKER_DBUS_ERROR_PERMISSION_DENIED, "network:http:allowed.test:");
+  g_clear_error (&error);
+
+  /* `*` is not enough for loopback. */
+  grant (f, "network:http:*");
+  reply = http_request (connection, "GET", url, NULL, NULL, 0, &error);
+  g_assert_null (reply);
+  assert_dbus_error (error, KARI_BROKER_DBUS_ERROR_PERMISSION_DENIED, "loopback");
+  g_clear_error (&error);
+
+  grant_port (f, "allowed.test", f->port);
+  reply = http_request (connection, "GET", url, NULL, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(q@a{ss}@ay)", &status, &headers, &body);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_true (g_variant_lookup (headers, "x-seen-method", "&s", &seen));
+  g_assert_cmpstr (seen, ==, "GET");
+  g_assert_cmpmem (g_variant_get_data (body), g_variant_get_size (body), "hello", 5);
+  g_clear_pointer (&reply, g_variant_unref);
+
+  reply = http_request (connection, "GET", url, "X-Evil", "a\r\nHost: evil.test", 0, &error);
+  g_assert_null (reply);
+  assert_dbus_error (error, "org.freedesktop.DBus.Error.InvalidArgs", "control character");
+  g_clear_error (&error);
+
+  reply = http_request (connection, "GET", url, "Host", "evil.test", 0, &error);
+  g_assert_null (reply);
+  assert_dbus_error (error, "org.freedesktop.DBus.Error.InvalidArgs", "host");
+  g_clear_error (&error);
+
+  reply = http_request (connection, "TRACE", url, NULL, NULL, 0, &error);
+  g_assert_null (reply);
+  assert_dbus_error (error, "org.freedesktop.DBus.Error.InvalidArgs", "TRACE");
+  g_clear_error (&error);
+
+  /* An option can only lower the host's time cap. */
+  reply = http_request (connection, "GET", slow, NULL, NULL, 100, &error);
+  g_assert_null (reply);
+  assert_dbus_error (error, KARI_BROKER_DBUS_ERROR_LIMIT_EXCEEDED, "100 ms");
+  g_clear_error (&error);
+
+  g_dbus_connection_close_sync (connection, NULL, NULL);
+  kari_broker_stop (broker);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -638,6 +774,7 @@ main (int   argc,
   ADD ("response-cap", test_response_cap);
   ADD ("timeout", test_timeout);
   ADD ("bad-requests", test_bad_requests);
+  ADD ("dbus-http-request", test_dbus_http_request);
 
 #undef ADD
   return g_test_run ();
