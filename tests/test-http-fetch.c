@@ -754,6 +754,65 @@ test_dbus_http_request (Fixture       *f,
   kari_broker_stop (broker);
 }
 
+/* Runs the SDK client against a new broker (one connection each) and
+ * returns what it printed. */
+static char *
+run_client (Fixture     *f,
+            const char  *method,
+            const char  *url,
+            const char  *header,
+            const char  *value)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(KariBroker) broker = kari_broker_new (f->engine, "a", "default", g_get_user_name ());
+  g_autoptr(GResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
+  const char *client = g_getenv ("KARI_HTTP_CLIENT");
+  char *out = NULL;
+
+  g_assert_nonnull (client);
+  g_assert_true (kari_broker_start (broker, f->dir, &error));
+  g_assert_no_error (error);
+  kari_http_fetcher_set_resolver (_kari_broker_http_get_fetcher (broker), resolver);
+  g_subprocess_launcher_setenv (launcher, "KARI_HOST_ADDRESS", kari_broker_get_address (broker), TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, client, method, url, header, value, NULL);
+  g_assert_no_error (error);
+  /* The broker answers on this main context while the client waits. */
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, on_fetched, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_subprocess_communicate_utf8_finish (process, result, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("client: %s", out);
+  kari_broker_stop (broker);
+  return out;
+}
+
+static void
+test_sdk_http_request (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *url = g_strdup_printf ("http://allowed.test:%u/hello", f->port);
+  g_autofree char *other = g_strdup_printf ("http://other.test:%u/hello", f->port);
+  g_autofree char *expected = g_strdup_printf ("status=200 host=allowed.test:%u body=hello\n", f->port);
+  g_autofree char *ok = NULL;
+  g_autofree char *denied = NULL;
+  g_autofree char *injected = NULL;
+
+  grant_port (f, "allowed.test", f->port);
+
+  ok = run_client (f, "GET", url, NULL, NULL);
+  g_assert_cmpstr (ok, ==, expected);
+  denied = run_client (f, "GET", other, NULL, NULL);
+  g_assert_true (g_str_has_prefix (denied, "error=kari-extension-error-quark:0 "));
+  g_assert_nonnull (strstr (denied, "network:http:other.test:"));
+  injected = run_client (f, "GET", url, "X-Evil", "a\r\nHost: evil.test");
+  g_assert_true (g_str_has_prefix (injected, "error=g-dbus-error-quark:"));
+  g_assert_nonnull (strstr (injected, "control character"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -775,6 +834,7 @@ main (int   argc,
   ADD ("timeout", test_timeout);
   ADD ("bad-requests", test_bad_requests);
   ADD ("dbus-http-request", test_dbus_http_request);
+  ADD ("sdk-http-request", test_sdk_http_request);
 
 #undef ADD
   return g_test_run ();
