@@ -371,6 +371,7 @@ send_to (GTask        *task,
   GHashTableIter iter;
   gpointer key, value;
   gboolean v6 = strchr (fetch->host, ':') != NULL;
+  guint default_port;
 
   pinned = g_uri_build (G_URI_FLAGS_ENCODED, g_uri_get_scheme (fetch->uri), NULL, literal, fetch->port,
                         g_uri_get_path (fetch->uri), g_uri_get_query (fetch->uri), NULL);
@@ -383,7 +384,11 @@ send_to (GTask        *task,
   while (g_hash_table_iter_next (&iter, &key, &value))
     if (!g_str_equal (key, "content-type"))
       soup_message_headers_append (headers, key, value);
-  host_header = g_strdup_printf (v6 ? "[%s]:%u" : "%s:%u", fetch->host, fetch->port);
+  default_port = g_ascii_strcasecmp (g_uri_get_scheme (fetch->uri), "https") == 0 ? 443 : 80;
+  if (fetch->port == default_port)
+    host_header = g_strdup_printf (v6 ? "[%s]" : "%s", fetch->host);
+  else
+    host_header = g_strdup_printf (v6 ? "[%s]:%u" : "%s:%u", fetch->host, fetch->port);
   soup_message_headers_replace (headers, "Host", host_header);
   if (fetch->body != NULL)
     {
