@@ -15,6 +15,7 @@
 
 #include <limits.h>
 
+#include "kari-broker-http-private.h"
 #include "kari-broker-private.h"
 #include "kari-dbus-generated.h"
 
@@ -35,6 +36,7 @@ static const HostMethod host_methods[] = {
   { "Notify",          { 256, 4 * 1024 } },
   { "OpenFile",        { PATH_MAX, 8 } },
   { "CallExtension",   { 128, 128, 64 * 1024 } },
+  { "HttpRequest",     { 16, 8192 } },   /* the URL is checked per hop: kari-broker-http.c */
 };
 
 static const char * const log_levels[] = {
@@ -351,6 +353,21 @@ on_open_file (KariDBusHost1         *host,
 }
 
 static gboolean
+on_http_request (KariDBusHost1         *host,
+                 GDBusMethodInvocation *invocation,
+                 const char            *method,
+                 const char            *url,
+                 GVariant              *headers,
+                 GVariant              *body,
+                 GVariant              *options,
+                 gpointer               user_data)
+{
+  if (!admit (user_data, invocation))
+    return TRUE;
+  return _kari_broker_http_request (host, invocation, method, url, headers, body, options, user_data);
+}
+
+static gboolean
 on_call_extension (KariDBusHost1         *host,
                    GDBusMethodInvocation *invocation,
                    const char            *extension,
@@ -375,5 +392,6 @@ _kari_broker_host_new (KariBroker *broker)
   g_signal_connect_object (host, "handle-notify", G_CALLBACK (on_notify), broker, 0);
   g_signal_connect_object (host, "handle-open-file", G_CALLBACK (on_open_file), broker, 0);
   g_signal_connect_object (host, "handle-call-extension", G_CALLBACK (on_call_extension), broker, 0);
+  g_signal_connect_object (host, "handle-http-request", G_CALLBACK (on_http_request), broker, 0);
   return G_DBUS_INTERFACE_SKELETON (host);
 }

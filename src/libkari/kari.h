@@ -31,3 +31,4 @@
 #include "kari-version.h"
 #include "kari-limits.h"
 #include "kari-supervisor.h"
+#include "kari-http-fetch.h"

@@ -123,6 +123,19 @@ void             kari_extension_notify_async  (KariExtension        *self,
 gboolean         kari_extension_notify_finish (KariExtension        *self,
                                                GAsyncResult         *result,
                                                GError              **error);
+void             kari_extension_http_request_async (KariExtension  *self,
+                                               const char           *method,
+                                               const char           *url,
+                                               GHashTable           *headers,
+                                               GBytes               *body,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+GBytes          *kari_extension_http_request_finish (KariExtension *self,
+                                               GAsyncResult         *result,
+                                               guint                *status,
+                                               GHashTable          **headers,
+                                               GError              **error);
 
 void             kari_extension_open_file_async (KariExtension      *self,
                                                const char           *path,
