@@ -52,7 +52,6 @@ test_exact (void)
   g_autofree char *dir = make_dir ("exact");
   g_autofree char *outside = make_dir ("outside");
   g_autofree char *a = write_bytes (dir, "a", 1000);
-  g_autofree char *b = write_bytes (dir, "sub/deeper/b", 234);
   g_autofree char *big = write_bytes (outside, "big", 100000);
   g_autofree char *hard = g_build_filename (dir, "sub/hard", NULL);
   g_autofree char *sym = g_build_filename (dir, "sym", NULL);
@@ -60,6 +59,7 @@ test_exact (void)
   KariDiskUsage usage;
   int fd;
 
+  g_free (write_bytes (dir, "sub/deeper/b", 234));
   g_assert_cmpint (link (a, hard), ==, 0);
   g_assert_cmpint (symlink (big, sym), ==, 0);
   fd = open (sparse, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
@@ -84,10 +84,10 @@ test_symlink_loop (void)
   g_autofree char *dir = make_dir ("loop");
   g_autofree char *up = g_build_filename (dir, "sub/up", NULL);
   g_autofree char *loop = g_build_filename (dir, "self", NULL);
-  g_autofree char *f = write_bytes (dir, "sub/f", 10);
   g_autoptr(GError) error = NULL;
   KariDiskUsage usage;
 
+  g_free (write_bytes (dir, "sub/f", 10));
   g_assert_cmpint (symlink ("..", up), ==, 0);
   g_assert_cmpint (symlink ("self", loop), ==, 0);
   measure (dir, &usage);
@@ -152,9 +152,9 @@ static void
 test_async (void)
 {
   g_autofree char *dir = make_dir ("async");
-  g_autofree char *f = write_bytes (dir, "f", 4321);
   Async a = { FALSE, FALSE, { 0, 0 } };
 
+  g_free (write_bytes (dir, "f", 4321));
   kari_disk_usage_measure_async (dir, 8, 100, NULL, on_measured, &a);
   g_assert_true (kari_test_wait_for (&a.done, 30));
   g_assert_true (a.counted);
