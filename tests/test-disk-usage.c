@@ -247,7 +247,11 @@ test_supervisor_quota (void)
   /* Exactly the quota is allowed; one byte past it is not. */
   data = g_build_filename (g_get_user_data_dir (), "kari", "data", "acme", "quota", NULL);
   filler = write_bytes (data, "filler", 1 << 20);
-  g_assert_true (wait_state (f, KARI_STATE_RUNNING));
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (kari_supervisor_get_disk_usage (f->supervisor) != 1 << 20 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (kari_supervisor_get_disk_usage (f->supervisor), ==, 1 << 20);
+  g_assert_cmpint (kari_supervisor_get_state (f->supervisor), ==, KARI_STATE_RUNNING);
   g_assert_false (kari_supervisor_get_over_quota (f->supervisor));
   g_free (write_bytes (data, "one-more", 1));
   g_assert_true (wait_state (f, KARI_STATE_FAILED));
