@@ -90,6 +90,12 @@ struct _KariSupervisor
   guint                 ping_id;
   guint                 metrics_id;
   gboolean              ping_in_flight;
+  guint                 disk_msec;
+  guint                 disk_id;
+  GCancellable         *disk_cancellable;
+  gboolean              disk_walking;
+  gboolean              over_quota;
+  guint64               disk_bytes;
   GCancellable         *cancellable;   /* output readers, until dispose */
 };
 
@@ -97,6 +103,10 @@ void         _kari_supervisor_add_line   (KariSupervisor *self,
                                           const char     *stream,
                                           const char     *text,
                                           gssize          len);
+void         _kari_supervisor_kill       (KariSupervisor *self,
+                                          const char     *reason);
+void         _kari_supervisor_disk_start (KariSupervisor *self);
+void         _kari_supervisor_disk_stop  (KariSupervisor *self);
 void         _kari_supervisor_read_lines (KariSupervisor *self,
                                           GInputStream   *stream,
                                           const char     *name);

@@ -141,6 +141,13 @@ kill_run (KariSupervisor *self,
   g_subprocess_force_exit (run->process);
 }
 
+void
+_kari_supervisor_kill (KariSupervisor *self,
+                       const char     *reason)
+{
+  kill_run (self, reason);
+}
+
 static void
 clear_timers (KariSupervisor *self)
 {
@@ -351,6 +358,9 @@ on_exited (GObject      *source,
     }
 
   run_end (self);
+  /* Restarting would only fill the folder further. */
+  if (self->over_quota && (self->state == KARI_STATE_STARTING || self->state == KARI_STATE_RUNNING))
+    set_state (self, KARI_STATE_FAILED, why);
   switch (self->state)
     {
     case KARI_STATE_STOPPING:
@@ -508,6 +518,7 @@ start_run (KariSupervisor  *self,
     self->handshake_id = g_timeout_add (self->handshake_msec, on_handshake_timeout, self);
   if (self->metrics_msec > 0)
     self->metrics_id = g_timeout_add (self->metrics_msec, on_metrics, self);
+  _kari_supervisor_disk_start (self);
   return TRUE;
 
 fail:
@@ -539,6 +550,13 @@ kari_supervisor_start (KariSupervisor  *self,
     {
       g_set_error (error, KARI_SUPERVISOR_ERROR, KARI_SUPERVISOR_ERROR_STATE,
                    "%s is already %s", self->name, kari_state_to_string (self->state));
+      return FALSE;
+    }
+  if (self->over_quota)
+    {
+      g_set_error (error, KARI_SUPERVISOR_ERROR, KARI_SUPERVISOR_ERROR_QUOTA,
+                   "%s is over its disk quota (%" G_GUINT64_FORMAT " bytes in %s)",
+                   self->name, self->disk_bytes, self->data_dir);
       return FALSE;
     }
   g_clear_handle_id (&self->restart_id, g_source_remove);
@@ -697,6 +715,7 @@ kari_supervisor_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->restart_id, g_source_remove);
+  _kari_supervisor_disk_stop (self);
   if (self->run != NULL)
     {
       Run *run = self->run;
@@ -784,5 +803,6 @@ kari_supervisor_init (KariSupervisor *self)
   self->ping_msec = 10000;
   self->ping_timeout_msec = 5000;
   self->metrics_msec = 5000;
+  self->disk_msec = 10000;
   self->max_samples = 120;
 }

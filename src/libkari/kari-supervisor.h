@@ -20,6 +20,7 @@ G_BEGIN_DECLS
  * @KARI_SUPERVISOR_ERROR_STATE: the extension cannot be started from its
  *   current state (already running, or the registry refuses the move)
  * @KARI_SUPERVISOR_ERROR_FOLDER: a data, log or socket folder cannot be made
+ * @KARI_SUPERVISOR_ERROR_QUOTA: the data folder is over its disk quota
  *
  * Error codes in %KARI_SUPERVISOR_ERROR.
  */
@@ -27,6 +28,7 @@ typedef enum
 {
   KARI_SUPERVISOR_ERROR_STATE,
   KARI_SUPERVISOR_ERROR_FOLDER,
+  KARI_SUPERVISOR_ERROR_QUOTA,
 } KariSupervisorError;
 
 /**
@@ -99,5 +101,10 @@ const char     *kari_supervisor_get_log_path       (KariSupervisor       *self);
 char          **kari_supervisor_dup_log            (KariSupervisor       *self);
 gsize           kari_supervisor_get_log_size       (KariSupervisor       *self);
 GArray         *kari_supervisor_dup_samples        (KariSupervisor       *self);
+
+void            kari_supervisor_set_disk_check     (KariSupervisor       *self,
+                                                    guint                 interval_msec);
+guint64         kari_supervisor_get_disk_usage     (KariSupervisor       *self);
+gboolean        kari_supervisor_get_over_quota     (KariSupervisor       *self);
 
 G_END_DECLS

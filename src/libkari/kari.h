@@ -31,4 +31,5 @@
 #include "kari-version.h"
 #include "kari-limits.h"
 #include "kari-supervisor.h"
+#include "kari-disk-usage.h"
 #include "kari-http-fetch.h"

@@ -1,0 +1,347 @@
+/* test-disk-usage.c — data folders measured, and held to their quota
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "kari-test-util.h"
+
+static char *root;
+
+static char *
+make_dir (const char *name)
+{
+  char *dir = g_build_filename (root, name, NULL);
+
+  kari_test_rm_rf (dir);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  return dir;
+}
+
+/* Writes @size bytes of 'x' to @dir/@name. */
+static char *
+write_bytes (const char *dir,
+             const char *name,
+             gsize       size)
+{
+  g_autofree char *contents = g_malloc (size + 1);
+
+  memset (contents, 'x', size);
+  contents[size] = '\0';
+  return kari_test_write (dir, name, contents);
+}
+
+static void
+measure (const char    *dir,
+         KariDiskUsage *usage)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kari_disk_usage_measure (dir, 8, 1000, NULL, usage, &error));
+  g_assert_no_error (error);
+}
+
+/* Sizes exact; a hard link once; a symbolic link by its own size, its
+ * target not followed; a sparse file by its apparent size. */
+static void
+test_exact (void)
+{
+  g_autofree char *dir = make_dir ("exact");
+  g_autofree char *outside = make_dir ("outside");
+  g_autofree char *a = write_bytes (dir, "a", 1000);
+  g_autofree char *big = write_bytes (outside, "big", 100000);
+  g_autofree char *hard = g_build_filename (dir, "sub/hard", NULL);
+  g_autofree char *sym = g_build_filename (dir, "sym", NULL);
+  g_autofree char *sparse = g_build_filename (dir, "sparse", NULL);
+  KariDiskUsage usage;
+  int fd;
+
+  g_free (write_bytes (dir, "sub/deeper/b", 234));
+  g_assert_cmpint (link (a, hard), ==, 0);
+  g_assert_cmpint (symlink (big, sym), ==, 0);
+  fd = open (sparse, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, 1 << 20), ==, 0);
+  close (fd);
+
+  measure (dir, &usage);
+  /* a + b + the link's target path + the sparse file's size */
+  g_assert_cmpuint (usage.bytes, ==, 1000 + 234 + strlen (big) + (1 << 20));
+  /* a, sub, sub/deeper, sub/deeper/b, sub/hard, sym, sparse */
+  g_assert_cmpuint (usage.n_entries, ==, 7);
+
+  kari_test_rm_rf (dir);
+  kari_test_rm_rf (outside);
+}
+
+/* Links that point at each other or at their own folder end nowhere. */
+static void
+test_symlink_loop (void)
+{
+  g_autofree char *dir = make_dir ("loop");
+  g_autofree char *up = g_build_filename (dir, "sub/up", NULL);
+  g_autofree char *loop = g_build_filename (dir, "self", NULL);
+  g_autoptr(GError) error = NULL;
+  KariDiskUsage usage;
+
+  g_free (write_bytes (dir, "sub/f", 10));
+  g_assert_cmpint (symlink ("..", up), ==, 0);
+  g_assert_cmpint (symlink ("self", loop), ==, 0);
+  measure (dir, &usage);
+  g_assert_cmpuint (usage.bytes, ==, 10 + 2 + 4);
+  g_assert_cmpuint (usage.n_entries, ==, 4);
+
+  /* The folder itself given as a link is refused, not followed. */
+  g_assert_false (kari_disk_usage_measure (up, 8, 1000, NULL, &usage, &error));
+  g_assert_error (error, KARI_DISK_USAGE_ERROR, KARI_DISK_USAGE_ERROR_OPEN);
+  kari_test_rm_rf (dir);
+}
+
+static void
+test_bounds (void)
+{
+  g_autofree char *dir = make_dir ("deep");
+  g_autoptr(GString) path = g_string_new (dir);
+  g_autoptr(GError) error = NULL;
+  KariDiskUsage usage;
+
+  for (guint i = 0; i < 12; i++)
+    {
+      g_string_append (path, "/d");
+      g_assert_cmpint (g_mkdir (path->str, 0755), ==, 0);
+    }
+  /* 12 levels: 12 is within, 11 is past. */
+  g_assert_true (kari_disk_usage_measure (dir, 12, 1000, NULL, &usage, &error));
+  g_assert_no_error (error);
+  g_assert_false (kari_disk_usage_measure (dir, 11, 1000, NULL, &usage, &error));
+  g_assert_error (error, KARI_DISK_USAGE_ERROR, KARI_DISK_USAGE_ERROR_TOO_DEEP);
+  g_assert_nonnull (strstr (error->message, "deeper than 11"));
+  g_clear_error (&error);
+
+  g_assert_true (kari_disk_usage_measure (dir, 64, 12, NULL, &usage, &error));
+  g_assert_no_error (error);
+  g_assert_false (kari_disk_usage_measure (dir, 64, 11, NULL, &usage, &error));
+  g_assert_error (error, KARI_DISK_USAGE_ERROR, KARI_DISK_USAGE_ERROR_TOO_MANY);
+  kari_test_rm_rf (dir);
+}
+
+typedef struct
+{
+  gboolean      done;
+  gboolean      counted;
+  KariDiskUsage usage;
+} Async;
+
+static void
+on_measured (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Async *a = user_data;
+  g_autoptr(GError) error = NULL;
+
+  a->counted = kari_disk_usage_measure_finish (result, &a->usage, &error);
+  g_assert_no_error (error);
+  a->done = TRUE;
+}
+
+static void
+test_async (void)
+{
+  g_autofree char *dir = make_dir ("async");
+  Async a = { FALSE, FALSE, { 0, 0 } };
+
+  g_free (write_bytes (dir, "f", 4321));
+  kari_disk_usage_measure_async (dir, 8, 100, NULL, on_measured, &a);
+  g_assert_true (kari_test_wait_for (&a.done, 30));
+  g_assert_true (a.counted);
+  g_assert_cmpuint (a.usage.bytes, ==, 4321);
+  kari_test_rm_rf (dir);
+}
+
+/* A supervisor of supervisor-ext with a 1 MiB quota. */
+typedef struct
+{
+  char                 *dir;
+  char                 *db;
+  char                 *app;
+  KariRegistry         *registry;
+  KariAuditLog         *audit;
+  KariPermissionEngine *engine;
+  KariSupervisor       *supervisor;
+  gboolean              stopped;
+} Fixture;
+
+static void
+on_stopped (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Fixture *f = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kari_supervisor_stop_finish (KARI_SUPERVISOR (source), result, &error));
+  g_assert_no_error (error);
+  f->stopped = TRUE;
+}
+
+static gboolean
+wait_state (Fixture   *f,
+            KariState  state)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (kari_supervisor_get_state (f->supervisor) != state && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  return kari_supervisor_get_state (f->supervisor) == state;
+}
+
+static void
+test_supervisor_quota (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariManifest) manifest = NULL;
+  g_autofree char *binary = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *filler = NULL;
+  gint64 deadline;
+  gsize len = 0;
+  Fixture fx = { 0 }, *f = &fx;
+
+  kari_test_tmp_db ("kari-disk-XXXXXX", "registry.db", &f->dir, &f->db);
+  f->registry = kari_registry_open (f->db, NULL, NULL, &error);
+  g_assert_no_error (error);
+  f->audit = kari_audit_log_open (f->db, &error);
+  g_assert_no_error (error);
+  f->engine = kari_permission_engine_new (f->registry, f->audit, NULL, &error);
+  g_assert_no_error (error);
+
+  g_file_get_contents (g_getenv ("KARI_SUPERVISOR_EXT"), &binary, &len, &error);
+  g_assert_no_error (error);
+  f->app = kari_test_write_extension (root, "app-quota", "quota", "1.0.0",
+                                      "\"runtime\": {\"command\": [\"supervisor-ext\", \"hello\"]},\n"
+                                      "  \"resources\": {\"max_disk_mb\": 1}");
+  g_assert_cmpint (g_chmod (f->app, 0755), ==, 0);
+  copy = g_build_filename (f->app, "supervisor-ext", NULL);
+  g_file_set_contents (copy, binary, len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (copy, 0755), ==, 0);
+  manifest = kari_manifest_load_dir (f->app, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (kari_registry_install (f->registry, manifest, "test", &error));
+  g_assert_no_error (error);
+
+  f->supervisor = kari_supervisor_new (manifest, f->app, "acme", f->engine, f->registry);
+  kari_supervisor_set_handshake_timeout (f->supervisor, 20000);
+  kari_supervisor_set_ping (f->supervisor, 0, 1000);
+  kari_supervisor_set_backoff (f->supervisor, 20, 200);
+  kari_supervisor_set_disk_check (f->supervisor, 50);
+  g_assert_true (kari_supervisor_start (f->supervisor, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_state (f, KARI_STATE_RUNNING));
+
+  /* Exactly the quota is allowed; one byte past it is not. */
+  data = g_build_filename (g_get_user_data_dir (), "kari", "data", "acme", "quota", NULL);
+  filler = write_bytes (data, "filler", 1 << 20);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (kari_supervisor_get_disk_usage (f->supervisor) != 1 << 20 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (kari_supervisor_get_disk_usage (f->supervisor), ==, 1 << 20);
+  g_assert_cmpint (kari_supervisor_get_state (f->supervisor), ==, KARI_STATE_RUNNING);
+  g_assert_false (kari_supervisor_get_over_quota (f->supervisor));
+  g_free (write_bytes (data, "one-more", 1));
+  g_assert_true (wait_state (f, KARI_STATE_FAILED));
+  g_assert_nonnull (strstr (kari_supervisor_get_reason (f->supervisor), "Disk quota exceeded"));
+  g_assert_cmpuint (kari_supervisor_get_disk_usage (f->supervisor), ==, (1 << 20) + 1);
+  g_assert_true (kari_supervisor_get_over_quota (f->supervisor));
+
+  g_assert_false (kari_supervisor_start (f->supervisor, &error));
+  g_assert_error (error, KARI_SUPERVISOR_ERROR, KARI_SUPERVISOR_ERROR_QUOTA);
+  g_clear_error (&error);
+
+  /* Back under: the walk goes on while stopped, and a start works. */
+  g_assert_cmpint (g_unlink (filler), ==, 0);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (kari_supervisor_get_over_quota (f->supervisor) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (kari_supervisor_get_over_quota (f->supervisor));
+  g_assert_true (kari_supervisor_start (f->supervisor, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_state (f, KARI_STATE_RUNNING));
+
+  kari_supervisor_stop_async (f->supervisor, NULL, on_stopped, f);
+  g_assert_true (kari_test_wait_for (&f->stopped, 30));
+  g_clear_object (&f->supervisor);
+  g_clear_object (&f->engine);
+  g_clear_object (&f->audit);
+  g_clear_object (&f->registry);
+  kari_test_rm_rf (f->app);
+  g_free (f->app);
+  kari_test_rm_rf (data);
+  kari_test_tmp_db_clear (&f->dir, &f->db);
+}
+
+/* As root, the supervisor test again as nobody. */
+static void
+test_unprivileged (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                                        | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *out = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "KARI_DISK_UNPRIVILEGED", "1", TRUE);
+  g_subprocess_launcher_setenv (launcher, "TMPDIR", "/tmp", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "XDG_DATA_HOME");
+  g_subprocess_launcher_unsetenv (launcher, "XDG_RUNTIME_DIR");
+  child = g_subprocess_launcher_spawn (launcher, &error, "setpriv", "--reuid=65534", "--regid=65534",
+                                       "--clear-groups", self, "-p", "/disk-usage/supervisor-quota",
+                                       NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  if (!g_subprocess_get_successful (child))
+    g_printerr ("as nobody:\n%s\n", out);
+  g_assert_true (g_subprocess_get_successful (child));
+  g_assert_nonnull (strstr (out, "ok 1 /disk-usage/supervisor-quota"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_home = NULL;
+  g_autofree char *runtime = NULL;
+  int status;
+
+  /* Before GLib caches them: everything of the supervisor goes here. */
+  root = g_dir_make_tmp ("kari-disk-root-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (root, 0755), ==, 0);
+  data_home = g_build_filename (root, "data", NULL);
+  runtime = g_build_filename (root, "run", NULL);
+  g_assert_cmpint (g_mkdir (runtime, 0700), ==, 0);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/disk-usage/exact", test_exact);
+  g_test_add_func ("/disk-usage/symlink-loop", test_symlink_loop);
+  g_test_add_func ("/disk-usage/bounds", test_bounds);
+  g_test_add_func ("/disk-usage/async", test_async);
+  g_test_add_func ("/disk-usage/supervisor-quota", test_supervisor_quota);
+  if (geteuid () == 0 && g_getenv ("KARI_DISK_UNPRIVILEGED") == NULL)
+    g_test_add_func ("/disk-usage/unprivileged", test_unprivileged);
+
+  status = g_test_run ();
+  kari_test_rm_rf (root);
+  g_free (root);
+  return status;
+}
