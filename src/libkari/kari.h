@@ -32,3 +32,4 @@
 #include "kari-limits.h"
 #include "kari-supervisor.h"
 #include "kari-http-fetch.h"
+#include "kari-host-manager.h"
