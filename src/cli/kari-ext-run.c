@@ -126,6 +126,25 @@ kari_ext_run (int    argc,
   if (tenant == NULL)
     tenant = g_strdup (_kari_ext_default_tenant ());
 
+  /* Scripting over the session bus, when there is one; one host at a
+   * time, checked before the registry is touched. */
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  if (bus == NULL)
+    {
+      fprintf (stderr, _("kari-ext: no session bus (%s): running without scripting\n"), error->message);
+      g_clear_error (&error);
+    }
+  else if (!kari_host_manager_export (manager, bus, &error)
+           || !kari_host_manager_own_name (manager, &error))
+    {
+      if (g_error_matches (error, KARI_HOST_MANAGER_ERROR, KARI_HOST_MANAGER_ERROR_NAME_TAKEN))
+        {
+          fprintf (stderr, "%s\n", _("kari-ext: another kari-ext run is already running in this session"));
+          g_clear_error (&error);
+        }
+      return _kari_ext_fail (NULL, error);
+    }
+
   if (!_kari_ext_host_open (&host, &error))
     return _kari_ext_fail (NULL, error);
 
@@ -163,24 +182,6 @@ kari_ext_run (int    argc,
     }
   if (kari_resolution_get_unresolved (resolution)->len > 0)
     return _kari_ext_fail (&host, NULL);
-
-  /* Scripting over the session bus, when there is one; one host at a time. */
-  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  if (bus == NULL)
-    {
-      fprintf (stderr, _("kari-ext: no session bus (%s): running without scripting\n"), error->message);
-      g_clear_error (&error);
-    }
-  else if (!kari_host_manager_export (manager, bus, &error)
-           || !kari_host_manager_own_name (manager, &error))
-    {
-      if (g_error_matches (error, KARI_HOST_MANAGER_ERROR, KARI_HOST_MANAGER_ERROR_NAME_TAKEN))
-        {
-          fprintf (stderr, "%s\n", _("kari-ext: another kari-ext run is already running in this session"));
-          g_clear_error (&error);
-        }
-      return _kari_ext_fail (&host, error);
-    }
 
   /* Questions the policy leaves to a person are asked on the terminal. */
   agent = _kari_ext_terminal_agent_new ();

@@ -236,6 +236,7 @@ do_call (KariHostManager       *self,
   KariBroker *broker = kari_supervisor_get_broker (supervisor);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
+  const char * const *endpoints;
   const char *endpoint, *request;
 
   g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&s&s&s)",
@@ -250,6 +251,13 @@ do_call (KariHostManager       *self,
     {
       return_printf (invocation, DBUS_ERROR_NOT_RUNNING, "%s is not running",
                      kari_supervisor_get_name (supervisor));
+      return;
+    }
+  endpoints = kari_broker_get_offered (broker, "endpoints");
+  if (endpoints == NULL || !g_strv_contains (endpoints, endpoint))
+    {
+      return_printf (invocation, DBUS_ERROR_NOT_RUNNING, "%s does not offer the endpoint “%s”",
+                     kari_supervisor_get_name (supervisor), endpoint);
       return;
     }
   kari_broker_call_handle_request_async (broker, endpoint, request, (int) self->call_timeout_ms,
