@@ -10,6 +10,8 @@
  *   spam         floods stdout with long lines and invalid UTF-8, forever
  *   stubborn     ignores Shutdown and SIGTERM
  *
+ * In every mode it answers the endpoint "echo" with the request.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <signal.h>
@@ -36,6 +38,16 @@ spam (void)
       printf ("bad utf-8 \xff\xfe here\n");
       printf ("%s\n", line);
     }
+}
+
+static char *
+echo (KariExtension  *extension,
+      const char     *endpoint,
+      const char     *request,
+      gpointer        user_data,
+      GError        **error)
+{
+  return g_strdup (request);
 }
 
 static void
@@ -86,6 +98,7 @@ main (int    argc,
     signal (SIGTERM, SIG_IGN);
 
   extension = kari_extension_new ();
+  kari_extension_add_endpoint (extension, "echo", echo, NULL, NULL);
   if (!g_str_equal (mode, "stubborn"))
     g_signal_connect_swapped (extension, "shutdown", G_CALLBACK (g_main_loop_quit), loop);
   g_signal_connect_swapped (extension, "closed", G_CALLBACK (g_main_loop_quit), loop);

@@ -89,5 +89,13 @@ int            kari_ext_policy         (int argc, char **argv);
 int            kari_ext_audit          (int argc, char **argv);
 int            kari_ext_users          (int argc, char **argv);
 int            kari_ext_run            (int argc, char **argv);
+/* kari-ext-control.c: scripting the host kari-ext run started. */
+int            kari_ext_start          (int argc, char **argv);
+int            kari_ext_stop           (int argc, char **argv);
+int            kari_ext_restart        (int argc, char **argv);
+int            kari_ext_status         (int argc, char **argv);
+int            kari_ext_logs           (int argc, char **argv);
+int            kari_ext_metrics        (int argc, char **argv);
+int            kari_ext_call           (int argc, char **argv);
 
 G_END_DECLS

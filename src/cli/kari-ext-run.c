@@ -113,6 +113,8 @@ kari_ext_run (int    argc,
   g_autoptr(KariResolution) resolution = NULL;
   g_autoptr(KariPromptAgent) agent = NULL;
   g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(KariHostManager) manager = kari_host_manager_new ();
+  g_autoptr(GDBusConnection) bus = NULL;
   Run run = { 0 };
   GPtrArray *order;
   int status;
@@ -123,6 +125,25 @@ kari_ext_run (int    argc,
     return _kari_ext_usage_error (command, "%s", _("no PATH or NAME given"));
   if (tenant == NULL)
     tenant = g_strdup (_kari_ext_default_tenant ());
+
+  /* Scripting over the session bus, when there is one; one host at a
+   * time, checked before the registry is touched. */
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  if (bus == NULL)
+    {
+      fprintf (stderr, _("kari-ext: no session bus (%s): running without scripting\n"), error->message);
+      g_clear_error (&error);
+    }
+  else if (!kari_host_manager_export (manager, bus, &error)
+           || !kari_host_manager_own_name (manager, &error))
+    {
+      if (g_error_matches (error, KARI_HOST_MANAGER_ERROR, KARI_HOST_MANAGER_ERROR_NAME_TAKEN))
+        {
+          fprintf (stderr, "%s\n", _("kari-ext: another kari-ext run is already running in this session"));
+          g_clear_error (&error);
+        }
+      return _kari_ext_fail (NULL, error);
+    }
 
   if (!_kari_ext_host_open (&host, &error))
     return _kari_ext_fail (NULL, error);
@@ -192,6 +213,7 @@ kari_ext_run (int    argc,
       g_signal_connect (supervisor, "log-line", G_CALLBACK (on_log_line), &run);
       g_signal_connect (supervisor, "crash-loop", G_CALLBACK (on_crash_loop), &run);
       g_ptr_array_add (run.supervisors, supervisor);
+      kari_host_manager_add (manager, supervisor);
       if (!kari_supervisor_start (supervisor, &error))
         {
           fprintf (stderr, "kari-ext: %s: %s\n", r->name, error->message);
@@ -211,6 +233,8 @@ kari_ext_run (int    argc,
   g_unix_signal_add (SIGTERM, on_signal, &run);
   g_main_loop_run (run.loop);
 
+  kari_host_manager_unexport (manager);
+  g_clear_object (&manager);
   g_ptr_array_unref (run.supervisors);
   g_main_loop_unref (run.loop);
   return _kari_ext_finish (&host, KARI_EXIT_OK);

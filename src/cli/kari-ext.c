@@ -25,6 +25,13 @@ static const KariExtCommand commands[] = {
   { "check",    N_("NAME PERMISSION"), N_("Ask the permission engine what it would decide"), kari_ext_check },
   { "policy",   N_("show|set [NAME]"), N_("Show or change the permission policy"), kari_ext_policy },
   { "audit",    "",          N_("Query and export the audit log"), kari_ext_audit },
+  { "start",    N_("NAME"),  N_("Start an extension in the running host"), kari_ext_start },
+  { "stop",     N_("NAME"),  N_("Stop an extension in the running host"), kari_ext_stop },
+  { "restart",  N_("NAME"),  N_("Restart an extension in the running host"), kari_ext_restart },
+  { "status",   N_("NAME"),  N_("Show an extension’s state in the running host"), kari_ext_status },
+  { "logs",     N_("NAME"),  N_("Show (or follow) an extension’s log in the running host"), kari_ext_logs },
+  { "metrics",  N_("NAME"),  N_("Show an extension’s resource use in the running host"), kari_ext_metrics },
+  { "call",     N_("NAME ENDPOINT [JSON]"), N_("Send a request to an extension’s endpoint"), kari_ext_call },
   { "users",    N_("[ACTION]"), N_("List users and roles of a tenant, or change them"), kari_ext_users },
 };
 

@@ -219,6 +219,20 @@ kari_supervisor_get_limits_group (KariSupervisor *self)
 }
 
 /**
+ * kari_supervisor_get_broker:
+ * @self: a #KariSupervisor
+ *
+ * Returns: (transfer none) (nullable): the broker of the current run, or
+ *   %NULL when the extension is not running
+ */
+KariBroker *
+kari_supervisor_get_broker (KariSupervisor *self)
+{
+  g_return_val_if_fail (KARI_IS_SUPERVISOR (self), NULL);
+  return self->run != NULL ? self->run->broker : NULL;
+}
+
+/**
  * kari_supervisor_get_log_path:
  * @self: a #KariSupervisor
  *

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "kari-broker.h"
 #include "kari-lifecycle.h"
 #include "kari-manifest.h"
 #include "kari-permission-engine.h"
@@ -97,6 +98,7 @@ GPid            kari_supervisor_get_pid            (KariSupervisor       *self);
 guint           kari_supervisor_get_n_starts       (KariSupervisor       *self);
 const char     *kari_supervisor_get_limits_backend (KariSupervisor       *self);
 const char     *kari_supervisor_get_limits_group   (KariSupervisor       *self);
+KariBroker     *kari_supervisor_get_broker         (KariSupervisor       *self);
 const char     *kari_supervisor_get_log_path       (KariSupervisor       *self);
 char          **kari_supervisor_dup_log            (KariSupervisor       *self);
 gsize           kari_supervisor_get_log_size       (KariSupervisor       *self);

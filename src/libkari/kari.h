@@ -33,3 +33,4 @@
 #include "kari-supervisor.h"
 #include "kari-disk-usage.h"
 #include "kari-http-fetch.h"
+#include "kari-host-manager.h"
