@@ -166,17 +166,30 @@ do_start (KariHostManager       *self,
     g_dbus_method_invocation_return_value (invocation, NULL);
 }
 
+/* Finishes a stop; when it failed, answers @invocation with the error. */
+static gboolean
+stop_finish (GObject               *source,
+             GAsyncResult          *result,
+             GDBusMethodInvocation *invocation)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!kari_supervisor_stop_finish (KARI_SUPERVISOR (source), result, &error))
+    {
+      return_error (invocation, DBUS_ERROR_FAILED, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 on_stopped (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
   GDBusMethodInvocation *invocation = user_data;
-  g_autoptr(GError) error = NULL;
 
-  if (!kari_supervisor_stop_finish (KARI_SUPERVISOR (source), result, &error))
-    return_error (invocation, DBUS_ERROR_FAILED, error);
-  else
+  if (stop_finish (source, result, invocation))
     g_dbus_method_invocation_return_value (invocation, NULL);
 }
 
@@ -194,11 +207,8 @@ on_stopped_for_restart (GObject      *source,
                         gpointer      user_data)
 {
   GDBusMethodInvocation *invocation = user_data;
-  g_autoptr(GError) error = NULL;
 
-  if (!kari_supervisor_stop_finish (KARI_SUPERVISOR (source), result, &error))
-    return_error (invocation, DBUS_ERROR_FAILED, error);
-  else
+  if (stop_finish (source, result, invocation))
     do_start (NULL, KARI_SUPERVISOR (source), invocation);
 }
 
