@@ -54,6 +54,16 @@ call_manager (GDBusConnection    *bus,
   return reply;
 }
 
+/* Prints the first value of @reply as JSON. */
+static void
+print_first_as_json (GVariant *reply)
+{
+  g_autoptr(GVariant) value = g_variant_get_child_value (reply, 0);
+  g_autoptr(JsonNode) node = json_gvariant_serialize (value);
+
+  _kari_ext_print_json (node);
+}
+
 static int
 print_status (GDBusConnection *bus,
               const char      *name,
@@ -69,13 +79,12 @@ print_status (GDBusConnection *bus,
 
   if (reply == NULL)
     return _kari_ext_fail (NULL, error);
-  dict = g_variant_get_child_value (reply, 0);
   if (json)
     {
-      g_autoptr(JsonNode) node = json_gvariant_serialize (dict);
-      _kari_ext_print_json (node);
+      print_first_as_json (reply);
       return KARI_EXIT_OK;
     }
+  dict = g_variant_get_child_value (reply, 0);
   g_variant_iter_init (&iter, dict);
   while (g_variant_iter_next (&iter, "{&sv}", &key, &value))
     {
@@ -153,22 +162,48 @@ typedef enum
   CONTROL_CALL,
 } ControlKind;
 
-/* Command name, D-Bus method, and how many arguments after NAME. */
+/* Command name, D-Bus method and its reply type, and how many
+ * arguments after NAME. */
 static const struct
 {
   const char *command;
   const char *method;
+  const char *reply_type;
   int         min_args;
   int         max_args;
 } controls[] = {
-  [CONTROL_START]   = { "start",   "Start",   0, 0 },
-  [CONTROL_STOP]    = { "stop",    "Stop",    0, 0 },
-  [CONTROL_RESTART] = { "restart", "Restart", 0, 0 },
-  [CONTROL_STATUS]  = { "status",  NULL,      0, 0 },
-  [CONTROL_LOGS]    = { "logs",    "Logs",    0, 0 },
-  [CONTROL_METRICS] = { "metrics", "Metrics", 0, 0 },
-  [CONTROL_CALL]    = { "call",    "Call",    1, 2 },
+  [CONTROL_START]   = { "start",   "Start",   NULL,       0, 0 },
+  [CONTROL_STOP]    = { "stop",    "Stop",    NULL,       0, 0 },
+  [CONTROL_RESTART] = { "restart", "Restart", NULL,       0, 0 },
+  [CONTROL_STATUS]  = { "status",  NULL,      NULL,       0, 0 },
+  [CONTROL_LOGS]    = { "logs",    "Logs",    "(as)",     0, 0 },
+  [CONTROL_METRICS] = { "metrics", "Metrics", "(aa{sv})", 0, 0 },
+  [CONTROL_CALL]    = { "call",    "Call",    "(s)",      1, 2 },
 };
+
+/* The parameters of the method @kind calls for @name. */
+static GVariant *
+control_parameters (ControlKind   kind,
+                    const char   *name,
+                    int           lines,
+                    int           argc,
+                    char        **argv)
+{
+  switch (kind)
+    {
+    case CONTROL_LOGS:
+      return g_variant_new ("(su)", name, (guint32) lines);
+    case CONTROL_CALL:
+      return g_variant_new ("(sss)", name, argv[2], argc > 3 ? argv[3] : "{}");
+    case CONTROL_START:
+    case CONTROL_STOP:
+    case CONTROL_RESTART:
+    case CONTROL_STATUS:
+    case CONTROL_METRICS:
+    default:
+      return g_variant_new ("(s)", name);
+    }
+}
 
 static int
 control (ControlKind   kind,
@@ -209,31 +244,25 @@ control (ControlKind   kind,
 
   if ((bus = connect_to_host ()) == NULL)
     return KARI_EXIT_FAILURE;
+  if (controls[kind].method != NULL)
+    {
+      reply = call_manager (bus, controls[kind].method, control_parameters (kind, name, lines, argc, argv),
+                            (const GVariantType *) controls[kind].reply_type, &error);
+      if (reply == NULL)
+        return _kari_ext_fail (NULL, error);
+    }
 
   switch (kind)
     {
     case CONTROL_START:
     case CONTROL_STOP:
     case CONTROL_RESTART:
-      reply = call_manager (bus, controls[kind].method, g_variant_new ("(s)", name), NULL, &error);
-      if (reply == NULL)
-        return _kari_ext_fail (NULL, error);
-      return print_status (bus, name, json);
-
     case CONTROL_STATUS:
       return print_status (bus, name, json);
 
     case CONTROL_LOGS:
-      reply = call_manager (bus, "Logs", g_variant_new ("(su)", name, (guint32) lines),
-                            G_VARIANT_TYPE ("(as)"), &error);
-      if (reply == NULL)
-        return _kari_ext_fail (NULL, error);
       if (json)
-        {
-          g_autoptr(GVariant) array = g_variant_get_child_value (reply, 0);
-          g_autoptr(JsonNode) node = json_gvariant_serialize (array);
-          _kari_ext_print_json (node);
-        }
+        print_first_as_json (reply);
       else
         {
           g_autofree const char **strv = NULL;
@@ -245,15 +274,8 @@ control (ControlKind   kind,
       return follow ? follow_logs (bus, name) : KARI_EXIT_OK;
 
     case CONTROL_METRICS:
-      reply = call_manager (bus, "Metrics", g_variant_new ("(s)", name), G_VARIANT_TYPE ("(aa{sv})"), &error);
-      if (reply == NULL)
-        return _kari_ext_fail (NULL, error);
       if (json)
-        {
-          g_autoptr(GVariant) array = g_variant_get_child_value (reply, 0);
-          g_autoptr(JsonNode) node = json_gvariant_serialize (array);
-          _kari_ext_print_json (node);
-        }
+        print_first_as_json (reply);
       else
         {
           g_autoptr(GVariantIter) iter = NULL;
@@ -282,11 +304,6 @@ control (ControlKind   kind,
       return KARI_EXIT_OK;
 
     case CONTROL_CALL:
-      reply = call_manager (bus, "Call",
-                            g_variant_new ("(sss)", name, argv[2], argc > 3 ? argv[3] : "{}"),
-                            G_VARIANT_TYPE ("(s)"), &error);
-      if (reply == NULL)
-        return _kari_ext_fail (NULL, error);
       {
         const char *response;
 
