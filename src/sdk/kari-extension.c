@@ -326,6 +326,16 @@ call_host (KariExtension      *self,
                           g_task_get_cancellable (task), on_host_reply, task);
 }
 
+/* Finishes a call_host() whose reply is empty: %TRUE when it succeeded. */
+static gboolean
+finish_unit (GAsyncResult  *result,
+             GError       **error)
+{
+  g_autoptr(GVariant) reply = g_task_propagate_pointer (G_TASK (result), error);
+
+  return reply != NULL;
+}
+
 static void
 on_closed (GDBusConnection *connection,
            gboolean         remote_peer_vanished,
@@ -577,11 +587,8 @@ kari_extension_log_finish (KariExtension  *self,
                            GAsyncResult   *result,
                            GError        **error)
 {
-  g_autoptr(GVariant) reply = NULL;
-
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  reply = g_task_propagate_pointer (G_TASK (result), error);
-  return reply != NULL;
+  return finish_unit (result, error);
 }
 
 /**
@@ -682,9 +689,6 @@ kari_extension_notify_finish (KariExtension  *self,
                               GAsyncResult   *result,
                               GError        **error)
 {
-  g_autoptr(GVariant) reply = NULL;
-
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  reply = g_task_propagate_pointer (G_TASK (result), error);
-  return reply != NULL;
+  return finish_unit (result, error);
 }
