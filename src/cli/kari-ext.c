@@ -81,8 +81,10 @@ _kari_ext_usage_error (const KariExtCommand *command,
     fprintf (stderr, _("Usage: kari-ext %s [OPTION…] %s\n"), command->name, _(command->parameter));
   else
     fprintf (stderr, "%s\n", _("Usage: kari-ext COMMAND [OPTION…]"));
-  fprintf (stderr, _("Try “kari-ext %s--help” for more information.\n"),
-           command != NULL ? command->name : "");
+  if (command != NULL)
+    fprintf (stderr, _("Try “kari-ext %s --help” for more information.\n"), command->name);
+  else
+    fprintf (stderr, "%s\n", _("Try “kari-ext --help” for more information."));
   return KARI_EXIT_USAGE;
 }
 
