@@ -7,7 +7,7 @@
 
 #include <unistd.h>
 
-#include "kari-test-util.h"
+#include "kari-test-broker.h"
 
 typedef struct
 {
@@ -68,28 +68,16 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(KariPolicy) policy = NULL;
 
-  kari_test_tmp_db ("kari-python-sdk-XXXXXX", "registry.db", &f->dir, &f->path);
+  kari_test_engine_open ("kari-python-sdk-XXXXXX", &f->dir, &f->path, &f->registry, &f->audit, &f->engine);
   g_assert_cmpint (g_chmod (f->dir, 0755), ==, 0);
-  f->registry = kari_registry_open (f->path, NULL, NULL, &error);
-  g_assert_no_error (error);
-  f->audit = kari_audit_log_open (f->path, &error);
-  g_assert_no_error (error);
-  f->engine = kari_permission_engine_new (f->registry, f->audit, NULL, &error);
-  g_assert_no_error (error);
   g_assert_true (kari_permission_engine_set_declared (f->engine, "hello-python", "Hello (Python)",
                                                       declared, &error));
   g_assert_no_error (error);
   /* strict asks for notifications, so only a grant allows them. */
-  policy = kari_policy_new_builtin ("strict", &error);
-  g_assert_no_error (error);
-  g_assert_true (kari_permission_engine_set_policy (f->engine, g_get_user_name (), "default", policy, &error));
-  g_assert_no_error (error);
+  kari_test_engine_set_strict (f->engine);
 
-  f->broker = kari_broker_new (f->engine, "hello-python", "default", g_get_user_name ());
-  g_assert_true (kari_broker_start (f->broker, f->dir, &error));
-  g_assert_no_error (error);
+  f->broker = kari_test_broker_start (f->engine, "hello-python", f->dir);
   f->logs = g_string_new (NULL);
   g_signal_connect (f->broker, "disconnected", G_CALLBACK (on_disconnected), f);
   g_signal_connect (f->broker, "notify-user", G_CALLBACK (on_notify_user), f);
@@ -101,25 +89,15 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   g_clear_object (&f->broker);
-  g_clear_object (&f->engine);
-  g_assert_true (kari_audit_log_close (f->audit, NULL));
-  g_clear_object (&f->audit);
-  g_clear_object (&f->registry);
   g_string_free (f->logs, TRUE);
   g_clear_pointer (&f->notified, g_free);
-  kari_test_tmp_db_clear (&f->dir, &f->path);
+  kari_test_engine_close (&f->dir, &f->path, &f->registry, &f->audit, &f->engine);
 }
 
 static void
 grant_notifications (Fixture *f)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KariGrant) granted = kari_permission_engine_grant (f->engine, g_get_user_name (), "default",
-                                                               "hello-python", NULL, "notifications",
-                                                               KARI_SCOPE_PERSISTENT, 0, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (granted);
+  kari_test_grant (f->engine, "hello-python", "notifications");
 }
 
 static void
