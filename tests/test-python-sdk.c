@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "kari-test-broker.h"
+#include "kari-test-sandbox.h"
 
 typedef struct
 {
@@ -351,22 +352,12 @@ test_sandboxed (Fixture       *f,
 static void
 test_unprivileged (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) child = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                                                        | G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *out = NULL;
+  gboolean successful = FALSE;
+  g_autofree char *out = kari_test_rerun_as_nobody ("KARI_PYTHON_SDK_UNPRIVILEGED", FALSE, &successful,
+                                                     "-p", "/python-sdk/sandboxed", NULL);
 
-  g_subprocess_launcher_setenv (launcher, "KARI_PYTHON_SDK_UNPRIVILEGED", "1", TRUE);
-  g_subprocess_launcher_setenv (launcher, "TMPDIR", "/tmp", TRUE);
-  child = g_subprocess_launcher_spawn (launcher, &error, "setpriv", "--reuid=65534", "--regid=65534",
-                                       "--clear-groups", self, "-p", "/python-sdk/sandboxed", NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error);
-  g_assert_no_error (error);
   g_test_message ("as nobody:\n%s", out);
-  g_assert_true (g_subprocess_get_successful (child));
+  g_assert_true (successful);
   g_assert_nonnull (strstr (out, "/python-sdk/sandboxed"));
   g_assert_null (strstr (out, "SKIP"));
 }
