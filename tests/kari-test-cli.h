@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "kari-test-util.h"
+#include "kari-test-sandbox.h"
 
 G_BEGIN_DECLS
 
@@ -197,21 +197,9 @@ spawn_host (Fixture     *f,
 static inline char *
 write_sup_extension (Fixture *f)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *binary = NULL;
-  g_autofree char *copy = NULL;
-  char *app;
-  gsize len = 0;
+  char *app = kari_test_write_supervised_extension (f->root, "sup", "sup",
+                                                    "\"runtime\": {\"command\": [\"supervisor-ext\", \"hello\"]}");
 
-  g_file_get_contents (g_getenv ("KARI_SUPERVISOR_EXT"), &binary, &len, &error);
-  g_assert_no_error (error);
-  app = kari_test_write_extension (f->root, "sup", "sup", "1.0.0",
-                                   "\"runtime\": {\"command\": [\"supervisor-ext\", \"hello\"]}");
-  copy = g_build_filename (app, "supervisor-ext", NULL);
-  g_file_set_contents (copy, binary, len, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (copy, 0755), ==, 0);
-  g_assert_cmpint (g_chmod (app, 0755), ==, 0);
   g_assert_cmpint (g_chmod (f->root, 0755), ==, 0);
   return app;
 }

@@ -10,7 +10,7 @@
 
 #include "kari.h"
 #include "kari-bench-util.h"
-#include "../kari-test-util.h"
+#include "../kari-test-sandbox.h"
 
 #define RUNS 20
 
@@ -52,16 +52,13 @@ main (void)
   g_autofree char *runtime = g_build_filename (root, "run", NULL);
   g_autofree char *data_home = g_build_filename (root, "data", NULL);
   g_autofree char *bwrap = g_find_program_in_path ("bwrap");
-  g_autofree char *binary = NULL;
   g_autofree char *app = NULL;
-  g_autofree char *copy = NULL;
   g_autoptr(KariRegistry) registry = NULL;
   g_autoptr(KariAuditLog) audit = NULL;
   g_autoptr(KariPermissionEngine) engine = NULL;
   g_autoptr(KariManifest) manifest = NULL;
   g_autoptr(KariSupervisor) supervisor = NULL;
   double bare[RUNS], ours[RUNS];
-  gsize len = 0;
 
   g_assert_no_error (error);
   g_assert_nonnull (bwrap);
@@ -70,15 +67,9 @@ main (void)
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_chmod (root, 0755);
 
-  g_file_get_contents (g_getenv ("KARI_SUPERVISOR_EXT"), &binary, &len, &error);
-  g_assert_no_error (error);
-  app = kari_test_write_extension (root, "app", "bench", "1.0.0",
-                                   "\"runtime\": {\"command\": [\"supervisor-ext\", \"hello\"]},"
-                                   " \"resources\": {\"max_memory_mb\": 256}");
-  copy = g_build_filename (app, "supervisor-ext", NULL);
-  g_file_set_contents (copy, binary, len, &error);
-  g_assert_no_error (error);
-  g_chmod (copy, 0755);
+  app = kari_test_write_supervised_extension (root, "app", "bench",
+                                              "\"runtime\": {\"command\": [\"supervisor-ext\", \"hello\"]},"
+                                              " \"resources\": {\"max_memory_mb\": 256}");
   manifest = kari_manifest_load_dir (app, NULL, &error);
   g_assert_no_error (error);
 
