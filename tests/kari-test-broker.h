@@ -162,4 +162,43 @@ kari_test_run_client (KariBroker *broker,
   return out;
 }
 
+typedef struct
+{
+  gboolean  done;
+  GVariant *reply;
+  GError   *error;
+} KariTestCall;
+
+static inline void
+kari_test_on_called (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  KariTestCall *call = user_data;
+
+  call->reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &call->error);
+  call->done = TRUE;
+}
+
+/* Calls the extension's side of @broker's connection and waits. */
+static inline void
+kari_test_call_extension (KariBroker   *broker,
+                          const char   *method,
+                          GVariant     *parameters,
+                          KariTestCall *call)
+{
+  *call = (KariTestCall) { 0 };
+  g_dbus_connection_call (kari_broker_get_connection (broker), NULL, KARI_BROKER_EXTENSION_PATH,
+                          "io.github.kari.Extension1", method, parameters, NULL,
+                          G_DBUS_CALL_FLAGS_NONE, 30000, NULL, kari_test_on_called, call);
+  g_assert_true (kari_test_wait_for (&call->done, 60));
+}
+
+static inline void
+kari_test_call_clear (KariTestCall *call)
+{
+  g_clear_pointer (&call->reply, g_variant_unref);
+  g_clear_error (&call->error);
+}
+
 G_END_DECLS

@@ -276,45 +276,6 @@ test_second_connection (Fixture       *f,
   g_assert_cmpint (g_subprocess_get_exit_status (holder), ==, 0);
 }
 
-typedef struct
-{
-  gboolean  done;
-  GVariant *reply;
-  GError   *error;
-} Call;
-
-static void
-on_called (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Call *call = user_data;
-
-  call->reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &call->error);
-  call->done = TRUE;
-}
-
-/* Calls the extension's side of @broker's connection and waits. */
-static void
-call_extension (KariBroker *broker,
-                const char *method,
-                GVariant   *parameters,
-                Call       *call)
-{
-  *call = (Call) { 0 };
-  g_dbus_connection_call (kari_broker_get_connection (broker), NULL, KARI_BROKER_EXTENSION_PATH,
-                          "io.github.kari.Extension1", method, parameters, NULL,
-                          G_DBUS_CALL_FLAGS_NONE, 30000, NULL, on_called, call);
-  g_assert_true (kari_test_wait_for (&call->done, 60));
-}
-
-static void
-call_clear (Call *call)
-{
-  g_clear_pointer (&call->reply, g_variant_unref);
-  g_clear_error (&call->error);
-}
-
 /* The SDK's side: Ping, HandleRequest to a registered endpoint and to an
  * unknown one, and Shutdown, which ends the process. */
 static void
@@ -327,7 +288,7 @@ test_extension_side (Fixture       *f,
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   const char *response = NULL;
-  Call call;
+  KariTestCall call;
 
   g_subprocess_launcher_setenv (launcher, "KARI_HOST_ADDRESS", kari_broker_get_address (f->a), TRUE);
   process = g_subprocess_launcher_spawn (launcher, &error, client, "hold", NULL);
@@ -339,23 +300,23 @@ test_extension_side (Fixture       *f,
       g_usleep (1000);
   g_assert_nonnull (kari_broker_get_offered (f->a, "endpoints"));
 
-  call_extension (f->a, "Ping", NULL, &call);
+  kari_test_call_extension (f->a, "Ping", NULL, &call);
   g_assert_no_error (call.error);
-  call_clear (&call);
+  kari_test_call_clear (&call);
 
-  call_extension (f->a, "HandleRequest", g_variant_new ("(ss)", "echo", "{\"x\": 1}"), &call);
+  kari_test_call_extension (f->a, "HandleRequest", g_variant_new ("(ss)", "echo", "{\"x\": 1}"), &call);
   g_assert_no_error (call.error);
   g_variant_get (call.reply, "(&s)", &response);
   g_assert_cmpstr (response, ==, "{\"x\": 1}");
-  call_clear (&call);
+  kari_test_call_clear (&call);
 
-  call_extension (f->a, "HandleRequest", g_variant_new ("(ss)", "nope", "{}"), &call);
+  kari_test_call_extension (f->a, "HandleRequest", g_variant_new ("(ss)", "nope", "{}"), &call);
   g_assert_error (call.error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD);
-  call_clear (&call);
+  kari_test_call_clear (&call);
 
-  call_extension (f->a, "Shutdown", NULL, &call);
+  kari_test_call_extension (f->a, "Shutdown", NULL, &call);
   g_assert_no_error (call.error);
-  call_clear (&call);
+  kari_test_call_clear (&call);
   g_assert_true (kari_test_wait_for (&f->disconnected, 60));
   g_subprocess_wait (process, NULL, &error);
   g_assert_no_error (error);
@@ -372,7 +333,7 @@ test_hello_c (Fixture       *f,
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   const char *response = NULL;
-  Call call;
+  KariTestCall call;
 
   kari_test_grant (f->engine, "a", "notifications");
   g_subprocess_launcher_setenv (launcher, "KARI_HOST_ADDRESS", kari_broker_get_address (f->a), TRUE);
@@ -384,15 +345,15 @@ test_hello_c (Fixture       *f,
       g_usleep (1000);
   g_assert_cmpstr (f->notified, ==, "Hello: hello-c started");
 
-  call_extension (f->a, "HandleRequest", g_variant_new ("(ss)", "hello", "{}"), &call);
+  kari_test_call_extension (f->a, "HandleRequest", g_variant_new ("(ss)", "hello", "{}"), &call);
   g_assert_no_error (call.error);
   g_variant_get (call.reply, "(&s)", &response);
   g_assert_cmpstr (response, ==, "{\"greeting\": \"Hello from C\"}");
-  call_clear (&call);
+  kari_test_call_clear (&call);
 
-  call_extension (f->a, "Shutdown", NULL, &call);
+  kari_test_call_extension (f->a, "Shutdown", NULL, &call);
   g_assert_no_error (call.error);
-  call_clear (&call);
+  kari_test_call_clear (&call);
   g_subprocess_wait (process, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);

@@ -25,13 +25,6 @@ typedef struct
   gboolean              has_notified;
 } Fixture;
 
-typedef struct
-{
-  gboolean  done;
-  GVariant *reply;
-  GError   *error;
-} Call;
-
 static const char * const declared[] = { "notifications", NULL };
 
 static void
@@ -101,38 +94,6 @@ grant_notifications (Fixture *f)
   kari_test_grant (f->engine, "hello-python", "notifications");
 }
 
-static void
-on_called (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Call *call = user_data;
-
-  call->reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &call->error);
-  call->done = TRUE;
-}
-
-/* Calls the extension's side of the broker's connection and waits. */
-static void
-call_extension (Fixture    *f,
-                const char *method,
-                GVariant   *parameters,
-                Call       *call)
-{
-  *call = (Call) { 0 };
-  g_dbus_connection_call (kari_broker_get_connection (f->broker), NULL, KARI_BROKER_EXTENSION_PATH,
-                          "io.github.kari.Extension1", method, parameters, NULL,
-                          G_DBUS_CALL_FLAGS_NONE, 30000, NULL, on_called, call);
-  g_assert_true (kari_test_wait_for (&call->done, 60));
-}
-
-static void
-call_clear (Call *call)
-{
-  g_clear_pointer (&call->reply, g_variant_unref);
-  g_clear_error (&call->error);
-}
-
 static KariManifest *
 load_example (const char *dir)
 {
@@ -193,25 +154,25 @@ assert_serves_then_exits (Fixture     *f,
   g_autofree char *remote = NULL;
   const char *response = NULL;
   JsonObject *object;
-  Call call;
+  KariTestCall call;
 
   /* A bad request fails the call, with the handler's exception, and
    * the extension keeps answering. */
-  call_extension (f, "HandleRequest", g_variant_new ("(ss)", "/hello", "[1, "), &call);
+  kari_test_call_extension (f->broker, "HandleRequest", g_variant_new ("(ss)", "/hello", "[1, "), &call);
   g_assert_nonnull (call.error);
   remote = g_dbus_error_get_remote_error (call.error);
   g_assert_cmpstr (remote, ==, "io.github.kari.Error.Failed");
-  call_clear (&call);
-  call_extension (f, "HandleRequest", g_variant_new ("(ss)", "/hello", "[]"), &call);
+  kari_test_call_clear (&call);
+  kari_test_call_extension (f->broker, "HandleRequest", g_variant_new ("(ss)", "/hello", "[]"), &call);
   g_assert_nonnull (call.error);
   g_assert_nonnull (strstr (call.error->message, "/hello expects a JSON object"));
-  call_clear (&call);
+  kari_test_call_clear (&call);
 
-  call_extension (f, "Ping", NULL, &call);
+  kari_test_call_extension (f->broker, "Ping", NULL, &call);
   g_assert_no_error (call.error);
-  call_clear (&call);
+  kari_test_call_clear (&call);
 
-  call_extension (f, "HandleRequest", g_variant_new ("(ss)", "/hello", "{}"), &call);
+  kari_test_call_extension (f->broker, "HandleRequest", g_variant_new ("(ss)", "/hello", "{}"), &call);
   g_assert_no_error (call.error);
   g_variant_get (call.reply, "(&s)", &response);
   g_assert_true (json_parser_load_from_data (parser, response, -1, &error));
@@ -219,15 +180,15 @@ assert_serves_then_exits (Fixture     *f,
   g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
   object = json_node_get_object (json_parser_get_root (parser));
   g_assert_cmpstr (json_object_get_string_member (object, "greeting"), ==, "Hello from Python");
-  call_clear (&call);
+  kari_test_call_clear (&call);
 
-  call_extension (f, "HandleRequest", g_variant_new ("(ss)", "/nope", "{}"), &call);
+  kari_test_call_extension (f->broker, "HandleRequest", g_variant_new ("(ss)", "/nope", "{}"), &call);
   g_assert_error (call.error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD);
-  call_clear (&call);
+  kari_test_call_clear (&call);
 
-  call_extension (f, "Shutdown", NULL, &call);
+  kari_test_call_extension (f->broker, "Shutdown", NULL, &call);
   g_assert_no_error (call.error);
-  call_clear (&call);
+  kari_test_call_clear (&call);
   g_assert_true (kari_test_wait_for (&f->disconnected, 60));
   g_subprocess_wait (process, NULL, &error);
   g_assert_no_error (error);
