@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "kari-test-util.h"
+#include "kari-test-sandbox.h"
 
 G_BEGIN_DECLS
 
@@ -139,6 +139,69 @@ parse_json (const char *text)
   json_parser_load_from_data (parser, text, -1, &error);
   g_assert_no_error (error);
   return json_node_copy (json_parser_get_root (parser));
+}
+
+/* Follows a `kari-ext run` host's merged output line by line into @out,
+ * setting @seen once a line holds @needle and @eof at its end. */
+typedef struct
+{
+  GString    *out;
+  const char *needle;
+  gboolean    seen;
+  gboolean    eof;
+} HostWatch;
+
+static inline void
+host_watch_on_line (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  HostWatch *w = user_data;
+  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source),
+                                                                     result, NULL, NULL);
+
+  if (line == NULL)
+    {
+      w->eof = TRUE;
+      return;
+    }
+  g_string_append_printf (w->out, "%s\n", line);
+  if (strstr (line, w->needle) != NULL)
+    w->seen = TRUE;
+  g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (source), G_PRIORITY_DEFAULT, NULL,
+                                       host_watch_on_line, w);
+}
+
+/* Starts `kari-ext run @app` with the fixture's folders and a runtime
+ * folder under its root, standard error merged into standard output. */
+static inline GSubprocess *
+spawn_host (Fixture     *f,
+            const char  *app,
+            GError     **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                                       | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autofree char *runtime_dir = g_build_filename (f->root, "run", NULL);
+
+  g_mkdir (runtime_dir, 0700);
+  g_subprocess_launcher_setenv (launcher, "KARI_EXTENSIONS_PATH", f->exts, TRUE);
+  g_subprocess_launcher_setenv (launcher, "KARI_PLUGINS_PATH", f->plugins, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", f->data_home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", runtime_dir, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  return g_subprocess_launcher_spawn (launcher, error, g_getenv ("KARI_EXT"), "run", app, NULL);
+}
+
+/* Writes the extension “sup” that runs a copy of supervisor-ext, with the
+ * folders open to the sandbox's user; returns its folder. */
+static inline char *
+write_sup_extension (Fixture *f)
+{
+  char *app = kari_test_write_supervised_extension (f->root, "sup", "sup",
+                                                    "\"runtime\": {\"command\": [\"supervisor-ext\", \"hello\"]}");
+
+  g_assert_cmpint (g_chmod (f->root, 0755), ==, 0);
+  return app;
 }
 
 G_END_DECLS

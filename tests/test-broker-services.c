@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "kari-test-util.h"
+#include "kari-test-broker.h"
 
 typedef struct
 {
@@ -25,13 +25,6 @@ typedef struct
   char                 *reason;
   char                 *notified;
 } Fixture;
-
-typedef struct
-{
-  gboolean  done;
-  char     *out;
-  int       status;
-} Run;
 
 static void
 on_disconnected (KariBroker *broker,
@@ -74,11 +67,8 @@ static KariBroker *
 broker_new (Fixture    *f,
             const char *extension)
 {
-  g_autoptr(GError) error = NULL;
-  KariBroker *broker = kari_broker_new (f->engine, extension, "default", g_get_user_name ());
+  KariBroker *broker = kari_test_broker_start (f->engine, extension, f->dir);
 
-  g_assert_true (kari_broker_start (broker, f->dir, &error));
-  g_assert_no_error (error);
   kari_broker_set_lookup (broker, lookup, f, NULL);
   return broker;
 }
@@ -99,14 +89,13 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(KariPolicy) policy = NULL;
   g_autofree char *files = NULL;
   g_autofree char *granted = NULL;
   g_autofree char *outside = NULL;
   g_autofree char *declared_files = NULL;
   const char *declared[] = { "notifications", "extension:call:*", NULL, NULL };
 
-  kari_test_tmp_db ("kari-broker-XXXXXX", "registry.db", &f->dir, &f->path);
+  kari_test_engine_open ("kari-broker-XXXXXX", &f->dir, &f->path, &f->registry, &f->audit, &f->engine);
   files = g_build_filename (f->dir, "files", NULL);
   granted = g_build_filename (files, "granted", NULL);
   outside = g_build_filename (files, "outside", NULL);
@@ -117,21 +106,12 @@ fixture_set_up (Fixture       *f,
   declared_files = g_strconcat ("filesystem:read:", f->files, "/**", NULL);
   declared[2] = declared_files;
 
-  f->registry = kari_registry_open (f->path, NULL, NULL, &error);
-  g_assert_no_error (error);
-  f->audit = kari_audit_log_open (f->path, &error);
-  g_assert_no_error (error);
-  f->engine = kari_permission_engine_new (f->registry, f->audit, NULL, &error);
-  g_assert_no_error (error);
   g_assert_true (kari_permission_engine_set_declared (f->engine, "a", "A", declared, &error));
   g_assert_true (kari_permission_engine_set_declared (f->engine, "b", "B", declared, &error));
   g_assert_no_error (error);
   /* strict asks for everything not granted; nobody answers unless a test
    * sets an agent, so only a grant allows. */
-  policy = kari_policy_new_builtin ("strict", &error);
-  g_assert_no_error (error);
-  g_assert_true (kari_permission_engine_set_policy (f->engine, g_get_user_name (), "default", policy, &error));
-  g_assert_no_error (error);
+  kari_test_engine_set_strict (f->engine);
 
   f->b = broker_new (f, "b");
   renew_a (f);
@@ -143,65 +123,10 @@ fixture_tear_down (Fixture       *f,
 {
   g_clear_object (&f->a);
   g_clear_object (&f->b);
-  g_clear_object (&f->engine);
-  g_assert_true (kari_audit_log_close (f->audit, NULL));
-  g_clear_object (&f->audit);
-  g_clear_object (&f->registry);
   g_clear_pointer (&f->reason, g_free);
   g_clear_pointer (&f->notified, g_free);
   g_clear_pointer (&f->files, free);
-  kari_test_tmp_db_clear (&f->dir, &f->path);
-}
-
-static void
-grant (Fixture    *f,
-       const char *extension,
-       const char *permission)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KariGrant) granted = kari_permission_engine_grant (f->engine, g_get_user_name (), "default",
-                                                               extension, NULL, permission,
-                                                               KARI_SCOPE_PERSISTENT, 0, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (granted);
-}
-
-static void
-on_communicated (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Run *run = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &run->out, NULL, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_exit_status (G_SUBPROCESS (source));
-  run->done = TRUE;
-}
-
-/* Runs broker-client MODE ARG against @broker while the host's main loop
- * runs; returns its stdout. */
-static char *
-run_client (KariBroker *broker,
-            const char *mode,
-            const char *arg)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autofree char *client = g_test_build_filename (G_TEST_BUILT, "broker-client", NULL);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  Run run = { 0 };
-
-  g_subprocess_launcher_setenv (launcher, "KARI_HOST_ADDRESS", kari_broker_get_address (broker), TRUE);
-  process = g_subprocess_launcher_spawn (launcher, &error, client, mode, arg, NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, on_communicated, &run);
-  g_assert_true (kari_test_wait_for (&run.done, 120));
-  g_test_message ("broker-client %s: %s", mode, run.out);
-  g_assert_cmpint (run.status, ==, 0);
-  return run.out;
+  kari_test_engine_close (&f->dir, &f->path, &f->registry, &f->audit, &f->engine);
 }
 
 /* Starts broker-client serving its endpoints on @broker until its stdin
@@ -282,32 +207,32 @@ test_open_file (Fixture       *f,
   g_free (kari_test_write (outside, "secret.txt", "do not read"));
   g_assert_cmpint (symlink (secret, link), ==, 0);
   long_path[0] = '/';
-  grant (f, "a", rule);
+  kari_test_grant (f->engine, "a", rule);
 
-  out = run_client (renew_a (f), "open", inside);
+  out = kari_test_run_client (renew_a (f), "open", inside);
   g_assert_nonnull (strstr (out, "content=hello from the host\n"));
   g_clear_pointer (&out, g_free);
 
-  out = run_client (renew_a (f), "open", secret);
+  out = kari_test_run_client (renew_a (f), "open", secret);
   g_assert_nonnull (strstr (out, "open=io.github.kari.Error.PermissionDenied "));
   g_clear_pointer (&out, g_free);
 
   /* The string looks inside; the link leads out. */
-  out = run_client (renew_a (f), "open", link);
+  out = kari_test_run_client (renew_a (f), "open", link);
   g_assert_nonnull (strstr (out, "open=io.github.kari.Error.PermissionDenied "));
   g_assert_null (strstr (out, "do not read"));
   g_clear_pointer (&out, g_free);
 
-  out = run_client (renew_a (f), "open", dotdot);
+  out = kari_test_run_client (renew_a (f), "open", dotdot);
   g_assert_nonnull (strstr (out, "open=org.freedesktop.DBus.Error.InvalidArgs "));
   g_assert_nonnull (strstr (out, "“..”"));
   g_clear_pointer (&out, g_free);
 
-  out = run_client (renew_a (f), "open", "granted/note.txt");
+  out = kari_test_run_client (renew_a (f), "open", "granted/note.txt");
   g_assert_nonnull (strstr (out, "open=org.freedesktop.DBus.Error.InvalidArgs "));
   g_clear_pointer (&out, g_free);
 
-  out = run_client (renew_a (f), "open", long_path);
+  out = kari_test_run_client (renew_a (f), "open", long_path);
   g_assert_nonnull (strstr (out, "open=org.freedesktop.DBus.Error.InvalidArgs "));
   g_clear_pointer (&out, g_free);
 
@@ -326,20 +251,20 @@ test_call_extension (Fixture       *f,
   g_autoptr(GSubprocess) b = serve (f->b);
   g_autofree char *out = NULL;
 
-  grant (f, "a", "extension:call:b/echo");
-  grant (f, "a", "extension:call:c/*");
+  kari_test_grant (f->engine, "a", "extension:call:b/echo");
+  kari_test_grant (f->engine, "a", "extension:call:c/*");
 
-  out = run_client (renew_a (f), "call", "b/echo");
+  out = kari_test_run_client (renew_a (f), "call", "b/echo");
   g_assert_nonnull (strstr (out, "response={\"n\":1}\n"));
   g_assert_nonnull (strstr (out, "log=ok\n"));
   g_clear_pointer (&out, g_free);
 
   /* Not granted: strict asks, and nobody answers. */
-  out = run_client (renew_a (f), "call", "b/hang");
+  out = kari_test_run_client (renew_a (f), "call", "b/hang");
   g_assert_nonnull (strstr (out, "call=io.github.kari.Error.PermissionDenied "));
   g_clear_pointer (&out, g_free);
 
-  out = run_client (renew_a (f), "call", "c/echo");
+  out = kari_test_run_client (renew_a (f), "call", "c/echo");
   g_assert_nonnull (strstr (out, "call=io.github.kari.Error.NotRunning "));
   g_clear_pointer (&out, g_free);
 
@@ -348,7 +273,7 @@ test_call_extension (Fixture       *f,
   stop_serving (b);
 
   /* b is gone now. */
-  out = run_client (renew_a (f), "call", "b/echo");
+  out = kari_test_run_client (renew_a (f), "call", "b/echo");
   g_assert_nonnull (strstr (out, "call=io.github.kari.Error.NotRunning "));
 }
 
@@ -359,9 +284,9 @@ test_call_extension_hang (Fixture       *f,
   g_autoptr(GSubprocess) b = serve (f->b);
   g_autofree char *out = NULL;
 
-  grant (f, "a", "extension:call:b/hang");
+  kari_test_grant (f->engine, "a", "extension:call:b/hang");
   kari_broker_set_call_timeout (f->a, 200);
-  out = run_client (renew_a (f), "call", "b/hang");
+  out = kari_test_run_client (renew_a (f), "call", "b/hang");
   g_assert_nonnull (strstr (out, "call=io.github.kari.Error.TimedOut "));
   /* The caller's broker answered the call made after it. */
   g_assert_nonnull (strstr (out, "log=ok\n"));
@@ -375,7 +300,7 @@ static void
 test_nested (Fixture       *f,
              gconstpointer  data)
 {
-  g_autofree char *out = run_client (f->a, "nest", "20");
+  g_autofree char *out = kari_test_run_client (f->a, "nest", "20");
 
   g_assert_nonnull (strstr (out, "closed=1\n"));
   g_assert_true (kari_test_wait_for (&f->disconnected, 60));
@@ -391,7 +316,7 @@ test_nested_200 (Fixture       *f,
   g_autofree char *out = NULL;
 
   g_test_expect_message ("GLib-GIO", G_LOG_LEVEL_WARNING, "Error decoding D-Bus message*");
-  out = run_client (f->a, "nest", "200");
+  out = kari_test_run_client (f->a, "nest", "200");
   g_assert_nonnull (strstr (out, "closed=1\n"));
   g_assert_true (kari_test_wait_for (&f->disconnected, 60));
   g_test_assert_expected_messages ();
@@ -401,7 +326,7 @@ static void
 test_many_fds (Fixture       *f,
                gconstpointer  data)
 {
-  g_autofree char *out = run_client (f->a, "fds", "100");
+  g_autofree char *out = kari_test_run_client (f->a, "fds", "100");
 
   g_assert_nonnull (strstr (out, "closed=1\n"));
   g_assert_true (kari_test_wait_for (&f->disconnected, 60));
@@ -416,7 +341,7 @@ test_never_reads (Fixture       *f,
 
   kari_broker_set_rate_limit (f->a, 10000000, 10000000);
   kari_broker_set_max_queued (f->a, 256);
-  out = run_client (f->a, "noread", "100000");
+  out = kari_test_run_client (f->a, "noread", "100000");
   g_assert_true (kari_test_wait_for (&f->disconnected, 60));
   g_assert_cmpstr (f->reason, ==, "the extension does not read its replies");
   /* What the host kept for it stayed under the cap, plus the one reply
@@ -435,7 +360,7 @@ test_ask (Fixture       *f,
   g_autofree char *out = NULL;
 
   kari_permission_engine_set_prompt_agent (f->engine, agent);
-  out = run_client (f->a, "notify", NULL);
+  out = kari_test_run_client (f->a, "notify", NULL);
   g_assert_nonnull (strstr (out, "notify=ok\n"));
   g_assert_cmpstr (f->notified, ==, "Hello: from the client");
   g_assert_cmpuint (kari_headless_agent_get_n_prompts (KARI_HEADLESS_AGENT (agent)), ==, 1);
@@ -449,7 +374,7 @@ test_ask_denied (Fixture       *f,
   g_autofree char *out = NULL;
 
   kari_permission_engine_set_prompt_agent (f->engine, agent);
-  out = run_client (f->a, "notify", NULL);
+  out = kari_test_run_client (f->a, "notify", NULL);
   g_assert_nonnull (strstr (out, "notify=io.github.kari.Error.PermissionDenied "));
   g_assert_null (f->notified);
   g_assert_cmpuint (kari_headless_agent_get_n_prompts (KARI_HEADLESS_AGENT (agent)), ==, 1);

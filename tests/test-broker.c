@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kari-test-util.h"
+#include "kari-test-broker.h"
 
 typedef struct
 {
@@ -24,13 +24,6 @@ typedef struct
   char                 *reason;
   char                 *notified;
 } Fixture;
-
-typedef struct
-{
-  gboolean  done;
-  char     *out;
-  int       status;
-} Run;
 
 static const char * const declared[] = { "notifications", "data:read", NULL };
 
@@ -65,12 +58,7 @@ static KariBroker *
 broker_new (Fixture    *f,
             const char *extension)
 {
-  g_autoptr(GError) error = NULL;
-  KariBroker *broker = kari_broker_new (f->engine, extension, "default", g_get_user_name ());
-
-  g_assert_true (kari_broker_start (broker, f->dir, &error));
-  g_assert_no_error (error);
-  return broker;
+  return kari_test_broker_start (f->engine, extension, f->dir);
 }
 
 static void
@@ -78,25 +66,15 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(KariPolicy) policy = NULL;
 
-  kari_test_tmp_db ("kari-broker-XXXXXX", "registry.db", &f->dir, &f->path);
+  kari_test_engine_open ("kari-broker-XXXXXX", &f->dir, &f->path, &f->registry, &f->audit, &f->engine);
   /* The unprivileged client must reach the socket folder inside. */
   g_assert_cmpint (g_chmod (f->dir, 0711), ==, 0);
-  f->registry = kari_registry_open (f->path, NULL, NULL, &error);
-  g_assert_no_error (error);
-  f->audit = kari_audit_log_open (f->path, &error);
-  g_assert_no_error (error);
-  f->engine = kari_permission_engine_new (f->registry, f->audit, NULL, &error);
-  g_assert_no_error (error);
   g_assert_true (kari_permission_engine_set_declared (f->engine, "a", "A", declared, &error));
   g_assert_true (kari_permission_engine_set_declared (f->engine, "b", "B", declared, &error));
   g_assert_no_error (error);
   /* strict asks for notifications, so only a grant allows them. */
-  policy = kari_policy_new_builtin ("strict", &error);
-  g_assert_no_error (error);
-  g_assert_true (kari_permission_engine_set_policy (f->engine, g_get_user_name (), "default", policy, &error));
-  g_assert_no_error (error);
+  kari_test_engine_set_strict (f->engine);
 
   f->a = broker_new (f, "a");
   f->b = broker_new (f, "b");
@@ -111,92 +89,9 @@ fixture_tear_down (Fixture       *f,
 {
   g_clear_object (&f->a);
   g_clear_object (&f->b);
-  g_clear_object (&f->engine);
-  g_assert_true (kari_audit_log_close (f->audit, NULL));
-  g_clear_object (&f->audit);
-  g_clear_object (&f->registry);
   g_clear_pointer (&f->reason, g_free);
   g_clear_pointer (&f->notified, g_free);
-  kari_test_tmp_db_clear (&f->dir, &f->path);
-}
-
-static void
-grant (Fixture    *f,
-       const char *extension,
-       const char *permission)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KariGrant) granted = kari_permission_engine_grant (f->engine, g_get_user_name (), "default",
-                                                               extension, NULL, permission,
-                                                               KARI_SCOPE_PERSISTENT, 0, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (granted);
-}
-
-static void
-on_communicated (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Run *run = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &run->out, NULL, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_exit_status (G_SUBPROCESS (source));
-  run->done = TRUE;
-}
-
-/* Runs broker-client against @broker while the host's main loop runs,
- * as `nobody` when @as_nobody; returns its stdout. */
-static char *
-run_client_full (KariBroker *broker,
-                 gboolean    as_nobody,
-                 int        *status,
-                 const char *mode,
-                 const char *arg)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  Run run = { 0 };
-
-  if (as_nobody)
-    {
-      g_ptr_array_add (argv, g_strdup ("setpriv"));
-      g_ptr_array_add (argv, g_strdup ("--reuid=65534"));
-      g_ptr_array_add (argv, g_strdup ("--regid=65534"));
-      g_ptr_array_add (argv, g_strdup ("--clear-groups"));
-    }
-  g_ptr_array_add (argv, g_test_build_filename (G_TEST_BUILT, "broker-client", NULL));
-  g_ptr_array_add (argv, g_strdup (mode));
-  if (arg != NULL)
-    g_ptr_array_add (argv, g_strdup (arg));
-  g_ptr_array_add (argv, NULL);
-
-  g_subprocess_launcher_setenv (launcher, "KARI_HOST_ADDRESS", kari_broker_get_address (broker), TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, on_communicated, &run);
-  g_assert_true (kari_test_wait_for (&run.done, 120));
-  if (status != NULL)
-    *status = run.status;
-  return run.out;
-}
-
-static char *
-run_client (KariBroker *broker,
-            const char *mode,
-            const char *arg)
-{
-  int status = -1;
-  char *out = run_client_full (broker, FALSE, &status, mode, arg);
-
-  g_test_message ("broker-client %s: %s", mode, out);
-  g_assert_cmpint (status, ==, 0);
-  return out;
+  kari_test_engine_close (&f->dir, &f->path, &f->registry, &f->audit, &f->engine);
 }
 
 /* Counts the permission checks of `notifications` audited for @extension. */
@@ -237,7 +132,7 @@ test_handshake (Fixture       *f,
   g_assert_cmpint (st.st_mode & 0777, ==, 0700);
   g_assert_true (g_str_has_prefix (kari_broker_get_address (f->a), "unix:path="));
 
-  out = run_client (f->a, "handshake", NULL);
+  out = kari_test_run_client (f->a, "handshake", NULL);
   g_assert_nonnull (strstr (out, "extension=a\n"));
   g_assert_cmpuint (f->connected, ==, 1);
   endpoints = kari_broker_get_offered (f->a, "endpoints");
@@ -253,8 +148,8 @@ test_allowed (Fixture       *f,
 {
   g_autofree char *out = NULL;
 
-  grant (f, "a", "notifications");
-  out = run_client (f->a, "notify", NULL);
+  kari_test_grant (f->engine, "a", "notifications");
+  out = kari_test_run_client (f->a, "notify", NULL);
   g_assert_nonnull (strstr (out, "notify=ok\n"));
   g_assert_cmpstr (f->notified, ==, "Hello: from the client");
   g_assert_cmpuint (count_audited (f, "a", 1), >=, 1);
@@ -264,7 +159,7 @@ static void
 test_denied (Fixture       *f,
              gconstpointer  data)
 {
-  g_autofree char *out = run_client (f->a, "notify", NULL);
+  g_autofree char *out = kari_test_run_client (f->a, "notify", NULL);
 
   g_assert_nonnull (strstr (out, "notify=io.github.kari.Error.PermissionDenied "));
   g_assert_nonnull (strstr (out, "“notifications”"));
@@ -280,12 +175,12 @@ test_check_permission (Fixture       *f,
   g_autofree char *denied = NULL;
   g_autofree char *allowed = NULL;
 
-  denied = run_client (f->a, "check", "notifications");
+  denied = kari_test_run_client (f->a, "check", "notifications");
   g_assert_nonnull (strstr (denied, "allowed=0 "));
   g_clear_object (&f->a);
-  grant (f, "a", "notifications");
+  kari_test_grant (f->engine, "a", "notifications");
   f->a = broker_new (f, "a");
-  allowed = run_client (f->a, "check", "notifications");
+  allowed = kari_test_run_client (f->a, "check", "notifications");
   g_assert_nonnull (strstr (allowed, "allowed=1 "));
 }
 
@@ -297,8 +192,8 @@ test_forged_identity (Fixture       *f,
 {
   g_autofree char *out = NULL;
 
-  grant (f, "b", "notifications");
-  out = run_client (f->a, "forge", NULL);
+  kari_test_grant (f->engine, "b", "notifications");
+  out = kari_test_run_client (f->a, "forge", NULL);
   g_assert_nonnull (strstr (out, "extension=a\n"));
   g_assert_nonnull (strstr (out, "allowed=0\n"));
   g_assert_nonnull (strstr (out, "notify=io.github.kari.Error.PermissionDenied "));
@@ -381,45 +276,6 @@ test_second_connection (Fixture       *f,
   g_assert_cmpint (g_subprocess_get_exit_status (holder), ==, 0);
 }
 
-typedef struct
-{
-  gboolean  done;
-  GVariant *reply;
-  GError   *error;
-} Call;
-
-static void
-on_called (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Call *call = user_data;
-
-  call->reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &call->error);
-  call->done = TRUE;
-}
-
-/* Calls the extension's side of @broker's connection and waits. */
-static void
-call_extension (KariBroker *broker,
-                const char *method,
-                GVariant   *parameters,
-                Call       *call)
-{
-  *call = (Call) { 0 };
-  g_dbus_connection_call (kari_broker_get_connection (broker), NULL, KARI_BROKER_EXTENSION_PATH,
-                          "io.github.kari.Extension1", method, parameters, NULL,
-                          G_DBUS_CALL_FLAGS_NONE, 30000, NULL, on_called, call);
-  g_assert_true (kari_test_wait_for (&call->done, 60));
-}
-
-static void
-call_clear (Call *call)
-{
-  g_clear_pointer (&call->reply, g_variant_unref);
-  g_clear_error (&call->error);
-}
-
 /* The SDK's side: Ping, HandleRequest to a registered endpoint and to an
  * unknown one, and Shutdown, which ends the process. */
 static void
@@ -432,7 +288,7 @@ test_extension_side (Fixture       *f,
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   const char *response = NULL;
-  Call call;
+  KariTestCall call;
 
   g_subprocess_launcher_setenv (launcher, "KARI_HOST_ADDRESS", kari_broker_get_address (f->a), TRUE);
   process = g_subprocess_launcher_spawn (launcher, &error, client, "hold", NULL);
@@ -444,23 +300,23 @@ test_extension_side (Fixture       *f,
       g_usleep (1000);
   g_assert_nonnull (kari_broker_get_offered (f->a, "endpoints"));
 
-  call_extension (f->a, "Ping", NULL, &call);
+  kari_test_call_extension (f->a, "Ping", NULL, &call);
   g_assert_no_error (call.error);
-  call_clear (&call);
+  kari_test_call_clear (&call);
 
-  call_extension (f->a, "HandleRequest", g_variant_new ("(ss)", "echo", "{\"x\": 1}"), &call);
+  kari_test_call_extension (f->a, "HandleRequest", g_variant_new ("(ss)", "echo", "{\"x\": 1}"), &call);
   g_assert_no_error (call.error);
   g_variant_get (call.reply, "(&s)", &response);
   g_assert_cmpstr (response, ==, "{\"x\": 1}");
-  call_clear (&call);
+  kari_test_call_clear (&call);
 
-  call_extension (f->a, "HandleRequest", g_variant_new ("(ss)", "nope", "{}"), &call);
+  kari_test_call_extension (f->a, "HandleRequest", g_variant_new ("(ss)", "nope", "{}"), &call);
   g_assert_error (call.error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD);
-  call_clear (&call);
+  kari_test_call_clear (&call);
 
-  call_extension (f->a, "Shutdown", NULL, &call);
+  kari_test_call_extension (f->a, "Shutdown", NULL, &call);
   g_assert_no_error (call.error);
-  call_clear (&call);
+  kari_test_call_clear (&call);
   g_assert_true (kari_test_wait_for (&f->disconnected, 60));
   g_subprocess_wait (process, NULL, &error);
   g_assert_no_error (error);
@@ -477,9 +333,9 @@ test_hello_c (Fixture       *f,
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   const char *response = NULL;
-  Call call;
+  KariTestCall call;
 
-  grant (f, "a", "notifications");
+  kari_test_grant (f->engine, "a", "notifications");
   g_subprocess_launcher_setenv (launcher, "KARI_HOST_ADDRESS", kari_broker_get_address (f->a), TRUE);
   process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("KARI_HELLO_C"), NULL);
   g_assert_no_error (error);
@@ -489,15 +345,15 @@ test_hello_c (Fixture       *f,
       g_usleep (1000);
   g_assert_cmpstr (f->notified, ==, "Hello: hello-c started");
 
-  call_extension (f->a, "HandleRequest", g_variant_new ("(ss)", "hello", "{}"), &call);
+  kari_test_call_extension (f->a, "HandleRequest", g_variant_new ("(ss)", "hello", "{}"), &call);
   g_assert_no_error (call.error);
   g_variant_get (call.reply, "(&s)", &response);
   g_assert_cmpstr (response, ==, "{\"greeting\": \"Hello from C\"}");
-  call_clear (&call);
+  kari_test_call_clear (&call);
 
-  call_extension (f->a, "Shutdown", NULL, &call);
+  kari_test_call_extension (f->a, "Shutdown", NULL, &call);
   g_assert_no_error (call.error);
-  call_clear (&call);
+  kari_test_call_clear (&call);
   g_subprocess_wait (process, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
@@ -523,7 +379,7 @@ test_other_user (Fixture       *f,
   g_assert_cmpint (g_chmod (folder, 0711), ==, 0);
   g_assert_cmpint (g_chmod (kari_broker_get_socket_path (f->a), 0777), ==, 0);
 
-  out = run_client_full (f->a, TRUE, &status, "handshake", NULL);
+  out = kari_test_run_client_full (f->a, TRUE, &status, "handshake", NULL);
   g_test_message ("as nobody: %s", out);
   g_assert_cmpint (status, ==, 3);
   g_assert_nonnull (strstr (out, "connect-error="));
@@ -534,7 +390,7 @@ test_other_user (Fixture       *f,
 
   /* The owner can still connect after the refusal. */
   g_free (out);
-  out = run_client (f->a, "handshake", NULL);
+  out = kari_test_run_client (f->a, "handshake", NULL);
   g_assert_nonnull (strstr (out, "extension=a\n"));
 }
 
@@ -542,7 +398,7 @@ static void
 test_oversized (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autofree char *out = run_client (f->a, "big", NULL);
+  g_autofree char *out = kari_test_run_client (f->a, "big", NULL);
   g_autofree char *other = NULL;
 
   g_assert_nonnull (strstr (out, "extension=a\n"));
@@ -550,7 +406,7 @@ test_oversized (Fixture       *f,
   g_assert_true (kari_test_wait_for (&f->disconnected, 60));
   g_assert_cmpstr (f->reason, ==, "a message over the size limit");
 
-  other = run_client (f->b, "handshake", NULL);
+  other = kari_test_run_client (f->b, "handshake", NULL);
   g_assert_nonnull (strstr (other, "extension=b\n"));
 }
 
@@ -574,7 +430,7 @@ test_stray_call (Fixture       *f,
   g_autofree char *out = NULL;
 
   g_signal_connect (f->a, "log", G_CALLBACK (on_log), &logged);
-  out = run_client (f->a, "stray", NULL);
+  out = kari_test_run_client (f->a, "stray", NULL);
   g_assert_nonnull (strstr (out, "introspect=unanswered\n"));
   g_assert_nonnull (strstr (out, "log=ok\n"));
   g_assert_cmpstr (logged, ==, "info: after the stray call");
@@ -591,7 +447,7 @@ test_rate_limit (Fixture       *f,
 
   /* One call a second with bursts of 20: 60 calls at once cannot all fit. */
   kari_broker_set_rate_limit (f->a, 1, 20);
-  out = run_client (f->a, "flood", "60");
+  out = kari_test_run_client (f->a, "flood", "60");
   line = strstr (out, "ok=");
   g_assert_nonnull (line);
   g_assert_cmpint (sscanf (line, "ok=%u limited=%u other=%u closed=%d", &ok, &limited, &other, &closed), ==, 4);
@@ -611,12 +467,12 @@ test_rate_abuse (Fixture       *f,
 
   /* Far past the limit: four bursts of refusals in a row disconnect. */
   kari_broker_set_rate_limit (f->a, 1, 20);
-  out = run_client (f->a, "flood", "300");
+  out = kari_test_run_client (f->a, "flood", "300");
   g_assert_nonnull (strstr (out, "closed=1\n"));
   g_assert_true (kari_test_wait_for (&f->disconnected, 60));
   g_assert_cmpstr (f->reason, ==, "calls far past the rate limit");
 
-  other = run_client (f->b, "handshake", NULL);
+  other = kari_test_run_client (f->b, "handshake", NULL);
   g_assert_nonnull (strstr (other, "extension=b\n"));
 }
 
@@ -624,7 +480,7 @@ static void
 test_disconnect_mid_call (Fixture       *f,
                           gconstpointer  data)
 {
-  g_autofree char *out = run_client (f->a, "midcall", NULL);
+  g_autofree char *out = kari_test_run_client (f->a, "midcall", NULL);
   g_autofree char *other = NULL;
 
   g_assert_nonnull (strstr (out, "extension=a\n"));
@@ -632,7 +488,7 @@ test_disconnect_mid_call (Fixture       *f,
   g_assert_false (kari_broker_is_connected (f->a));
   g_assert_null (kari_broker_get_connection (f->a));
 
-  other = run_client (f->b, "handshake", NULL);
+  other = kari_test_run_client (f->b, "handshake", NULL);
   g_assert_nonnull (strstr (other, "extension=b\n"));
 }
 

@@ -331,76 +331,29 @@ test_corrupt_registry (Fixture       *f,
   g_assert_true (kept);
 }
 
-typedef struct
-{
-  GString  *out;
-  gboolean  running;
-  gboolean  eof;
-} RunWatch;
-
-static void
-on_run_line (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  RunWatch *w = user_data;
-  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source),
-                                                                     result, NULL, NULL);
-
-  if (line == NULL)
-    {
-      w->eof = TRUE;
-      return;
-    }
-  g_string_append_printf (w->out, "%s\n", line);
-  if (strstr (line, "supervisor: running") != NULL)
-    w->running = TRUE;
-  g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (source), G_PRIORITY_DEFAULT, NULL,
-                                       on_run_line, w);
-}
-
 static void
 test_run (Fixture       *f,
           gconstpointer  data)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                                                       | G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *binary = NULL;
-  g_autofree char *copy = NULL;
   g_autofree char *app = NULL;
   g_autofree char *runtime_dir = g_build_filename (f->root, "run", NULL);
   g_autoptr(GString) text = g_string_new (NULL);
-  RunWatch w = { text, FALSE, FALSE };
-  gsize len = 0;
+  HostWatch w = { text, "supervisor: running", FALSE, FALSE };
 
   /* A real extension in a real sandbox, as an author would try one. */
-  g_file_get_contents (g_getenv ("KARI_SUPERVISOR_EXT"), &binary, &len, &error);
-  g_assert_no_error (error);
-  app = kari_test_write_extension (f->root, "sup", "sup", "1.0.0",
-                                   "\"runtime\": {\"command\": [\"supervisor-ext\", \"hello\"]}");
-  copy = g_build_filename (app, "supervisor-ext", NULL);
-  g_file_set_contents (copy, binary, len, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (copy, 0755), ==, 0);
-  g_assert_cmpint (g_chmod (app, 0755), ==, 0);
-  g_assert_cmpint (g_chmod (f->root, 0755), ==, 0);
+  app = write_sup_extension (f);
   g_assert_cmpint (g_mkdir (runtime_dir, 0700), ==, 0);
 
-  g_subprocess_launcher_setenv (launcher, "KARI_EXTENSIONS_PATH", f->exts, TRUE);
-  g_subprocess_launcher_setenv (launcher, "KARI_PLUGINS_PATH", f->plugins, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", f->data_home, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", runtime_dir, TRUE);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  proc = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("KARI_EXT"), "run", app, NULL);
+  proc = spawn_host (f, app, &error);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
-  g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, on_run_line, &w);
+  g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, host_watch_on_line, &w);
 
   /* The waits only guard against a hang. */
-  g_assert_true (kari_test_wait_for (&w.running, 60));
+  g_assert_true (kari_test_wait_for (&w.seen, 60));
   g_subprocess_send_signal (proc, SIGINT);
   g_assert_true (kari_test_wait_for (&w.eof, 60));
   g_subprocess_wait (proc, NULL, &error);

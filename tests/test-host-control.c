@@ -8,34 +8,6 @@
 #include "kari-test-cli.h"
 #include "kari.h"
 
-typedef struct
-{
-  GString  *out;
-  gboolean  ready;
-  gboolean  eof;
-} HostWatch;
-
-static void
-on_host_line (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  HostWatch *w = user_data;
-  g_autofree char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source),
-                                                                     result, NULL, NULL);
-
-  if (line == NULL)
-    {
-      w->eof = TRUE;
-      return;
-    }
-  g_string_append_printf (w->out, "%s\n", line);
-  if (strstr (line, "stdout: ready on stdout") != NULL)
-    w->ready = TRUE;
-  g_data_input_stream_read_line_async (G_DATA_INPUT_STREAM (source), G_PRIORITY_DEFAULT, NULL,
-                                       on_host_line, w);
-}
-
 static void
 on_name_appeared (GDBusConnection *bus,
                   const char      *name,
@@ -57,24 +29,6 @@ status_state (Fixture    *f,
   return g_strdup (json_object_get_string_member (json_node_get_object (node), "state"));
 }
 
-static GSubprocess *
-spawn_host (Fixture     *f,
-            const char  *app,
-            GError     **error)
-{
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                                                       | G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_autofree char *runtime_dir = g_build_filename (f->root, "run", NULL);
-
-  g_mkdir (runtime_dir, 0700);
-  g_subprocess_launcher_setenv (launcher, "KARI_EXTENSIONS_PATH", f->exts, TRUE);
-  g_subprocess_launcher_setenv (launcher, "KARI_PLUGINS_PATH", f->plugins, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", f->data_home, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", runtime_dir, TRUE);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  return g_subprocess_launcher_spawn (launcher, error, g_getenv ("KARI_EXT"), "run", app, NULL);
-}
-
 static void
 test_control (Fixture       *f,
               gconstpointer  data)
@@ -85,13 +39,10 @@ test_control (Fixture       *f,
   g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) text = g_string_new (NULL);
-  g_autofree char *binary = NULL;
-  g_autofree char *copy = NULL;
   g_autofree char *app = NULL;
-  HostWatch w = { text, FALSE, FALSE };
+  HostWatch w = { text, "stdout: ready on stdout", FALSE, FALSE };
   gboolean appeared = FALSE;
   guint watch;
-  gsize len = 0;
 
   /* With no host, every command says how to start one. */
   g_test_dbus_up (bus_daemon);
@@ -106,16 +57,7 @@ test_control (Fixture       *f,
       }
   }
 
-  g_file_get_contents (g_getenv ("KARI_SUPERVISOR_EXT"), &binary, &len, &error);
-  g_assert_no_error (error);
-  app = kari_test_write_extension (f->root, "sup", "sup", "1.0.0",
-                                   "\"runtime\": {\"command\": [\"supervisor-ext\", \"hello\"]}");
-  copy = g_build_filename (app, "supervisor-ext", NULL);
-  g_file_set_contents (copy, binary, len, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (copy, 0755), ==, 0);
-  g_assert_cmpint (g_chmod (app, 0755), ==, 0);
-  g_assert_cmpint (g_chmod (f->root, 0755), ==, 0);
+  app = write_sup_extension (f);
 
   bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
   g_assert_no_error (error);
@@ -124,10 +66,10 @@ test_control (Fixture       *f,
   host = spawn_host (f, app, &error);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (host));
-  g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, on_host_line, &w);
+  g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, host_watch_on_line, &w);
   /* The waits only guard against a hang. */
   g_assert_true (kari_test_wait_for (&appeared, 60));
-  g_assert_true (kari_test_wait_for (&w.ready, 60));
+  g_assert_true (kari_test_wait_for (&w.seen, 60));
 
   /* A second host in the same session is refused. */
   {

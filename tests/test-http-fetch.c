@@ -8,7 +8,7 @@
 #include <libsoup/soup.h>
 
 #include "kari-broker-http-private.h"
-#include "kari-test-util.h"
+#include "kari-test-broker.h"
 
 /* ------------------------------------------------------------------ */
 /* A resolver with fixed answers                                       */
@@ -193,23 +193,13 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(KariPolicy) policy = NULL;
   g_autoptr(GResolver) resolver = g_object_new (TEST_TYPE_RESOLVER, NULL);
 
-  kari_test_tmp_db ("kari-http-XXXXXX", "registry.db", &f->dir, &f->path);
-  f->registry = kari_registry_open (f->path, NULL, NULL, &error);
-  g_assert_no_error (error);
-  f->audit = kari_audit_log_open (f->path, &error);
-  g_assert_no_error (error);
-  f->engine = kari_permission_engine_new (f->registry, f->audit, NULL, &error);
-  g_assert_no_error (error);
+  kari_test_engine_open ("kari-http-XXXXXX", &f->dir, &f->path, &f->registry, &f->audit, &f->engine);
   g_assert_true (kari_permission_engine_set_declared (f->engine, "a", "A", declared, &error));
   g_assert_no_error (error);
   /* strict: only a grant allows. */
-  policy = kari_policy_new_builtin ("strict", &error);
-  g_assert_no_error (error);
-  g_assert_true (kari_permission_engine_set_policy (f->engine, g_get_user_name (), "default", policy, &error));
-  g_assert_no_error (error);
+  kari_test_engine_set_strict (f->engine);
 
   f->fetcher = kari_http_fetcher_new (f->engine, "a", "default", NULL);
   kari_http_fetcher_set_resolver (f->fetcher, resolver);
@@ -243,24 +233,14 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->server6);
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  g_clear_object (&f->engine);
-  g_assert_true (kari_audit_log_close (f->audit, NULL));
-  g_clear_object (&f->audit);
-  g_clear_object (&f->registry);
-  kari_test_tmp_db_clear (&f->dir, &f->path);
+  kari_test_engine_close (&f->dir, &f->path, &f->registry, &f->audit, &f->engine);
 }
 
 static void
 grant (Fixture    *f,
        const char *permission)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KariGrant) granted = kari_permission_engine_grant (f->engine, g_get_user_name (), "default",
-                                                               "a", NULL, permission,
-                                                               KARI_SCOPE_PERSISTENT, 0, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (granted);
+  kari_test_grant (f->engine, "a", permission);
 }
 
 static void

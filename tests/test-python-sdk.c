@@ -7,7 +7,8 @@
 
 #include <unistd.h>
 
-#include "kari-test-util.h"
+#include "kari-test-broker.h"
+#include "kari-test-sandbox.h"
 
 typedef struct
 {
@@ -23,13 +24,6 @@ typedef struct
   char                 *notified;
   gboolean              has_notified;
 } Fixture;
-
-typedef struct
-{
-  gboolean  done;
-  GVariant *reply;
-  GError   *error;
-} Call;
 
 static const char * const declared[] = { "notifications", NULL };
 
@@ -68,28 +62,16 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(KariPolicy) policy = NULL;
 
-  kari_test_tmp_db ("kari-python-sdk-XXXXXX", "registry.db", &f->dir, &f->path);
+  kari_test_engine_open ("kari-python-sdk-XXXXXX", &f->dir, &f->path, &f->registry, &f->audit, &f->engine);
   g_assert_cmpint (g_chmod (f->dir, 0755), ==, 0);
-  f->registry = kari_registry_open (f->path, NULL, NULL, &error);
-  g_assert_no_error (error);
-  f->audit = kari_audit_log_open (f->path, &error);
-  g_assert_no_error (error);
-  f->engine = kari_permission_engine_new (f->registry, f->audit, NULL, &error);
-  g_assert_no_error (error);
   g_assert_true (kari_permission_engine_set_declared (f->engine, "hello-python", "Hello (Python)",
                                                       declared, &error));
   g_assert_no_error (error);
   /* strict asks for notifications, so only a grant allows them. */
-  policy = kari_policy_new_builtin ("strict", &error);
-  g_assert_no_error (error);
-  g_assert_true (kari_permission_engine_set_policy (f->engine, g_get_user_name (), "default", policy, &error));
-  g_assert_no_error (error);
+  kari_test_engine_set_strict (f->engine);
 
-  f->broker = kari_broker_new (f->engine, "hello-python", "default", g_get_user_name ());
-  g_assert_true (kari_broker_start (f->broker, f->dir, &error));
-  g_assert_no_error (error);
+  f->broker = kari_test_broker_start (f->engine, "hello-python", f->dir);
   f->logs = g_string_new (NULL);
   g_signal_connect (f->broker, "disconnected", G_CALLBACK (on_disconnected), f);
   g_signal_connect (f->broker, "notify-user", G_CALLBACK (on_notify_user), f);
@@ -101,57 +83,15 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   g_clear_object (&f->broker);
-  g_clear_object (&f->engine);
-  g_assert_true (kari_audit_log_close (f->audit, NULL));
-  g_clear_object (&f->audit);
-  g_clear_object (&f->registry);
   g_string_free (f->logs, TRUE);
   g_clear_pointer (&f->notified, g_free);
-  kari_test_tmp_db_clear (&f->dir, &f->path);
+  kari_test_engine_close (&f->dir, &f->path, &f->registry, &f->audit, &f->engine);
 }
 
 static void
 grant_notifications (Fixture *f)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KariGrant) granted = kari_permission_engine_grant (f->engine, g_get_user_name (), "default",
-                                                               "hello-python", NULL, "notifications",
-                                                               KARI_SCOPE_PERSISTENT, 0, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (granted);
-}
-
-static void
-on_called (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Call *call = user_data;
-
-  call->reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &call->error);
-  call->done = TRUE;
-}
-
-/* Calls the extension's side of the broker's connection and waits. */
-static void
-call_extension (Fixture    *f,
-                const char *method,
-                GVariant   *parameters,
-                Call       *call)
-{
-  *call = (Call) { 0 };
-  g_dbus_connection_call (kari_broker_get_connection (f->broker), NULL, KARI_BROKER_EXTENSION_PATH,
-                          "io.github.kari.Extension1", method, parameters, NULL,
-                          G_DBUS_CALL_FLAGS_NONE, 30000, NULL, on_called, call);
-  g_assert_true (kari_test_wait_for (&call->done, 60));
-}
-
-static void
-call_clear (Call *call)
-{
-  g_clear_pointer (&call->reply, g_variant_unref);
-  g_clear_error (&call->error);
+  kari_test_grant (f->engine, "hello-python", "notifications");
 }
 
 static KariManifest *
@@ -214,25 +154,25 @@ assert_serves_then_exits (Fixture     *f,
   g_autofree char *remote = NULL;
   const char *response = NULL;
   JsonObject *object;
-  Call call;
+  KariTestCall call;
 
   /* A bad request fails the call, with the handler's exception, and
    * the extension keeps answering. */
-  call_extension (f, "HandleRequest", g_variant_new ("(ss)", "/hello", "[1, "), &call);
+  kari_test_call_extension (f->broker, "HandleRequest", g_variant_new ("(ss)", "/hello", "[1, "), &call);
   g_assert_nonnull (call.error);
   remote = g_dbus_error_get_remote_error (call.error);
   g_assert_cmpstr (remote, ==, "io.github.kari.Error.Failed");
-  call_clear (&call);
-  call_extension (f, "HandleRequest", g_variant_new ("(ss)", "/hello", "[]"), &call);
+  kari_test_call_clear (&call);
+  kari_test_call_extension (f->broker, "HandleRequest", g_variant_new ("(ss)", "/hello", "[]"), &call);
   g_assert_nonnull (call.error);
   g_assert_nonnull (strstr (call.error->message, "/hello expects a JSON object"));
-  call_clear (&call);
+  kari_test_call_clear (&call);
 
-  call_extension (f, "Ping", NULL, &call);
+  kari_test_call_extension (f->broker, "Ping", NULL, &call);
   g_assert_no_error (call.error);
-  call_clear (&call);
+  kari_test_call_clear (&call);
 
-  call_extension (f, "HandleRequest", g_variant_new ("(ss)", "/hello", "{}"), &call);
+  kari_test_call_extension (f->broker, "HandleRequest", g_variant_new ("(ss)", "/hello", "{}"), &call);
   g_assert_no_error (call.error);
   g_variant_get (call.reply, "(&s)", &response);
   g_assert_true (json_parser_load_from_data (parser, response, -1, &error));
@@ -240,15 +180,15 @@ assert_serves_then_exits (Fixture     *f,
   g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
   object = json_node_get_object (json_parser_get_root (parser));
   g_assert_cmpstr (json_object_get_string_member (object, "greeting"), ==, "Hello from Python");
-  call_clear (&call);
+  kari_test_call_clear (&call);
 
-  call_extension (f, "HandleRequest", g_variant_new ("(ss)", "/nope", "{}"), &call);
+  kari_test_call_extension (f->broker, "HandleRequest", g_variant_new ("(ss)", "/nope", "{}"), &call);
   g_assert_error (call.error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD);
-  call_clear (&call);
+  kari_test_call_clear (&call);
 
-  call_extension (f, "Shutdown", NULL, &call);
+  kari_test_call_extension (f->broker, "Shutdown", NULL, &call);
   g_assert_no_error (call.error);
-  call_clear (&call);
+  kari_test_call_clear (&call);
   g_assert_true (kari_test_wait_for (&f->disconnected, 60));
   g_subprocess_wait (process, NULL, &error);
   g_assert_no_error (error);
@@ -373,22 +313,12 @@ test_sandboxed (Fixture       *f,
 static void
 test_unprivileged (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) child = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                                                        | G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *out = NULL;
+  gboolean successful = FALSE;
+  g_autofree char *out = kari_test_rerun_as_nobody ("KARI_PYTHON_SDK_UNPRIVILEGED", FALSE, &successful,
+                                                     "-p", "/python-sdk/sandboxed", NULL);
 
-  g_subprocess_launcher_setenv (launcher, "KARI_PYTHON_SDK_UNPRIVILEGED", "1", TRUE);
-  g_subprocess_launcher_setenv (launcher, "TMPDIR", "/tmp", TRUE);
-  child = g_subprocess_launcher_spawn (launcher, &error, "setpriv", "--reuid=65534", "--regid=65534",
-                                       "--clear-groups", self, "-p", "/python-sdk/sandboxed", NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error);
-  g_assert_no_error (error);
   g_test_message ("as nobody:\n%s", out);
-  g_assert_true (g_subprocess_get_successful (child));
+  g_assert_true (successful);
   g_assert_nonnull (strstr (out, "/python-sdk/sandboxed"));
   g_assert_null (strstr (out, "SKIP"));
 }

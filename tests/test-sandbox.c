@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "kari-test-util.h"
+#include "kari-test-sandbox.h"
 
 typedef struct
 {
@@ -24,9 +24,6 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *probe = NULL;
-  g_autofree char *copy = NULL;
-  gsize len = 0;
   const char *probe_path = g_getenv ("KARI_SANDBOX_PROBE");
 
   g_assert_nonnull (probe_path);
@@ -38,12 +35,7 @@ fixture_set_up (Fixture       *f,
   g_assert_cmpint (g_mkdir_with_parents (f->app, 0755), ==, 0);
   g_assert_cmpint (g_mkdir_with_parents (f->data, 0700), ==, 0);
 
-  g_file_get_contents (probe_path, &probe, &len, &error);
-  g_assert_no_error (error);
-  copy = g_build_filename (f->app, "sandbox-probe", NULL);
-  g_file_set_contents (copy, probe, len, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (copy, 0755), ==, 0);
+  g_free (kari_test_copy_binary (probe_path, f->app, "sandbox-probe"));
   g_free (kari_test_write (f->root, "host-secret", "secret\n"));
 }
 
@@ -359,23 +351,12 @@ test_die_with_parent (Fixture       *f,
 static void
 test_unprivileged (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) child = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                                                        | G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *out = NULL;
+  gboolean successful = FALSE;
+  g_autofree char *out = kari_test_rerun_as_nobody ("KARI_SANDBOX_UNPRIVILEGED", FALSE, &successful, NULL);
 
-  g_subprocess_launcher_setenv (launcher, "KARI_SANDBOX_UNPRIVILEGED", "1", TRUE);
-  g_subprocess_launcher_setenv (launcher, "TMPDIR", "/tmp", TRUE);
-  child = g_subprocess_launcher_spawn (launcher, &error, "setpriv", "--reuid=65534", "--regid=65534",
-                                       "--clear-groups", self, NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_successful (child))
+  if (!successful)
     g_printerr ("as nobody:\n%s\n", out);
-  g_assert_true (g_subprocess_get_successful (child));
+  g_assert_true (successful);
   g_assert_nonnull (strstr (out, "/sandbox/syscalls"));
 }
 

@@ -6,7 +6,7 @@
 
 #include <unistd.h>
 
-#include "kari-test-util.h"
+#include "kari-test-sandbox.h"
 
 typedef struct
 {
@@ -118,28 +118,14 @@ make_supervisor (Fixture    *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KariManifest) manifest = NULL;
-  g_autofree char *binary = NULL;
-  g_autofree char *copy = NULL;
   g_autofree char *extra = NULL;
   g_autofree char *folder = g_strdup_printf ("app-%s", name);
-  gsize len = 0;
 
-  g_file_get_contents (g_getenv ("KARI_SUPERVISOR_EXT"), &binary, &len, &error);
-  g_assert_no_error (error);
   extra = g_strdup_printf ("\"runtime\": {\"command\": [\"supervisor-ext\", %s]},\n"
                            "  \"resources\": {\"max_memory_mb\": 256, \"max_cpu_percent\": 50}",
                            args_json);
-  f->app = kari_test_write_extension (root, folder, name, "1.0.0", extra);
-  g_assert_cmpint (g_chmod (f->app, 0755), ==, 0);
-  copy = g_build_filename (f->app, "supervisor-ext", NULL);
-  g_file_set_contents (copy, binary, len, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (copy, 0755), ==, 0);
-
-  manifest = kari_manifest_load_dir (f->app, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (kari_registry_install (f->registry, manifest, "test", &error));
-  g_assert_no_error (error);
+  f->app = kari_test_write_supervised_extension (root, folder, name, extra);
+  manifest = kari_test_install (f->registry, f->app);
 
   f->supervisor = kari_supervisor_new (manifest, f->app, "acme", f->engine, f->registry);
   kari_supervisor_set_handshake_timeout (f->supervisor, 20000);
@@ -438,26 +424,14 @@ test_stubborn (Fixture       *f,
 static void
 test_unprivileged (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) child = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                                                        | G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *out = NULL;
+  gboolean successful = FALSE;
+  g_autofree char *out = kari_test_rerun_as_nobody ("KARI_SUPERVISOR_UNPRIVILEGED", TRUE, &successful,
+                                                     "-p", "/supervisor/start-stop",
+                                                     "-p", "/supervisor/limits", NULL);
 
-  g_subprocess_launcher_setenv (launcher, "KARI_SUPERVISOR_UNPRIVILEGED", "1", TRUE);
-  g_subprocess_launcher_setenv (launcher, "TMPDIR", "/tmp", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "XDG_DATA_HOME");
-  g_subprocess_launcher_unsetenv (launcher, "XDG_RUNTIME_DIR");
-  child = g_subprocess_launcher_spawn (launcher, &error, "setpriv", "--reuid=65534", "--regid=65534",
-                                       "--clear-groups", self, "-p", "/supervisor/start-stop",
-                                       "-p", "/supervisor/limits", NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (child, NULL, NULL, &out, NULL, &error);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_successful (child))
+  if (!successful)
     g_printerr ("as nobody:\n%s\n", out);
-  g_assert_true (g_subprocess_get_successful (child));
+  g_assert_true (successful);
   g_assert_nonnull (strstr (out, "ok 1 /supervisor/start-stop"));
 }
 
@@ -465,20 +439,10 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *data_home = NULL;
-  g_autofree char *runtime = NULL;
   int status;
 
   /* Before GLib caches them: everything of the supervisor goes here. */
-  root = g_dir_make_tmp ("kari-supervisor-root-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (root, 0755), ==, 0);
-  data_home = g_build_filename (root, "data", NULL);
-  runtime = g_build_filename (root, "run", NULL);
-  g_assert_cmpint (g_mkdir (runtime, 0700), ==, 0);
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  root = kari_test_supervisor_root ("kari-supervisor-root-XXXXXX");
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \

@@ -13,26 +13,6 @@
 #define RUNS 30
 
 static double
-bare_bwrap_ms (const char *bwrap)
-{
-  const char *argv[] = {
-    bwrap, "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
-    "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
-    "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
-    "--", "/bin/true", NULL,
-  };
-  g_autoptr(GError) error = NULL;
-  gint64 start = g_get_monotonic_time ();
-  int status = 0;
-
-  if (!g_spawn_sync (NULL, (char **) argv, (char *[]) { NULL }, G_SPAWN_DEFAULT, NULL, NULL,
-                     NULL, NULL, &status, &error)
-      || !g_spawn_check_wait_status (status, &error))
-    g_error ("bare bwrap: %s", error->message);
-  return kari_bench_ms_since (start);
-}
-
-static double
 sandbox_ms (KariManifest *manifest,
             const char   *app,
             const char   *data)
@@ -74,11 +54,11 @@ main (void)
   g_assert_no_error (error);
 
   /* Warm both paths once (page cache, bwrap version check). */
-  bare_bwrap_ms (bwrap);
+  kari_bench_bare_bwrap_ms (bwrap);
   sandbox_ms (manifest, app, data);
   for (guint i = 0; i < RUNS; i++)
     {
-      bare[i] = bare_bwrap_ms (bwrap);
+      bare[i] = kari_bench_bare_bwrap_ms (bwrap);
       ours[i] = sandbox_ms (manifest, app, data);
     }
   kari_bench_sort (bare, RUNS);

@@ -10,29 +10,9 @@
 
 #include "kari.h"
 #include "kari-bench-util.h"
-#include "../kari-test-util.h"
+#include "../kari-test-sandbox.h"
 
 #define RUNS 20
-
-static double
-bare_bwrap_ms (const char *bwrap)
-{
-  const char *argv[] = {
-    bwrap, "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
-    "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
-    "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
-    "--", "/bin/true", NULL,
-  };
-  g_autoptr(GError) error = NULL;
-  gint64 start = g_get_monotonic_time ();
-  int status = 0;
-
-  if (!g_spawn_sync (NULL, (char **) argv, (char *[]) { NULL }, G_SPAWN_DEFAULT, NULL, NULL,
-                     NULL, NULL, &status, &error)
-      || !g_spawn_check_wait_status (status, &error))
-    g_error ("bare bwrap: %s", error->message);
-  return kari_bench_ms_since (start);
-}
 
 static void
 on_stopped (GObject      *source,
@@ -72,16 +52,13 @@ main (void)
   g_autofree char *runtime = g_build_filename (root, "run", NULL);
   g_autofree char *data_home = g_build_filename (root, "data", NULL);
   g_autofree char *bwrap = g_find_program_in_path ("bwrap");
-  g_autofree char *binary = NULL;
   g_autofree char *app = NULL;
-  g_autofree char *copy = NULL;
   g_autoptr(KariRegistry) registry = NULL;
   g_autoptr(KariAuditLog) audit = NULL;
   g_autoptr(KariPermissionEngine) engine = NULL;
   g_autoptr(KariManifest) manifest = NULL;
   g_autoptr(KariSupervisor) supervisor = NULL;
   double bare[RUNS], ours[RUNS];
-  gsize len = 0;
 
   g_assert_no_error (error);
   g_assert_nonnull (bwrap);
@@ -90,15 +67,9 @@ main (void)
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   g_chmod (root, 0755);
 
-  g_file_get_contents (g_getenv ("KARI_SUPERVISOR_EXT"), &binary, &len, &error);
-  g_assert_no_error (error);
-  app = kari_test_write_extension (root, "app", "bench", "1.0.0",
-                                   "\"runtime\": {\"command\": [\"supervisor-ext\", \"hello\"]},"
-                                   " \"resources\": {\"max_memory_mb\": 256}");
-  copy = g_build_filename (app, "supervisor-ext", NULL);
-  g_file_set_contents (copy, binary, len, &error);
-  g_assert_no_error (error);
-  g_chmod (copy, 0755);
+  app = kari_test_write_supervised_extension (root, "app", "bench",
+                                              "\"runtime\": {\"command\": [\"supervisor-ext\", \"hello\"]},"
+                                              " \"resources\": {\"max_memory_mb\": 256}");
   manifest = kari_manifest_load_dir (app, NULL, &error);
   g_assert_no_error (error);
 
@@ -113,11 +84,11 @@ main (void)
   kari_supervisor_set_metrics (supervisor, 0, 1);
 
   /* Warm both paths once (page cache, bwrap version check). */
-  bare_bwrap_ms (bwrap);
+  kari_bench_bare_bwrap_ms (bwrap);
   supervised_ms (supervisor);
   for (guint i = 0; i < RUNS; i++)
     {
-      bare[i] = bare_bwrap_ms (bwrap);
+      bare[i] = kari_bench_bare_bwrap_ms (bwrap);
       ours[i] = supervised_ms (supervisor);
     }
   kari_bench_sort (bare, RUNS);

@@ -44,4 +44,26 @@ kari_bench_ms_since (gint64 start)
   return (double) (g_get_monotonic_time () - start) / 1000.0;
 }
 
+/* Milliseconds that bare `bwrap … /bin/true` takes to run, the sandbox
+ * benchmarks' yardstick. */
+static inline double
+kari_bench_bare_bwrap_ms (const char *bwrap)
+{
+  const char *argv[] = {
+    bwrap, "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
+    "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
+    "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
+    "--", "/bin/true", NULL,
+  };
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, (char *[]) { NULL }, G_SPAWN_DEFAULT, NULL, NULL,
+                     NULL, NULL, &status, &error)
+      || !g_spawn_check_wait_status (status, &error))
+    g_error ("bare bwrap: %s", error->message);
+  return kari_bench_ms_since (start);
+}
+
 G_END_DECLS
