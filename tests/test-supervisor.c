@@ -116,7 +116,6 @@ make_supervisor (Fixture    *f,
                  const char *name,
                  const char *args_json)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(KariManifest) manifest = NULL;
   g_autofree char *extra = NULL;
   g_autofree char *folder = g_strdup_printf ("app-%s", name);
