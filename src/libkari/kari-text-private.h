@@ -44,6 +44,14 @@ char    *_kari_text_describe_char   (const char     *text,
 gboolean _kari_text_find_control    (const char     *text,
                                      gsize          *offset);
 
+gboolean _kari_text_check_size      (const char    **text,
+                                     gssize          length,
+                                     gsize          *len,
+                                     GQuark          domain,
+                                     int             too_large,
+                                     GError        **error);
+char    *_kari_text_encoding_problem (const char     *text,
+                                     gsize           bad_offset);
 gboolean _kari_text_read_file       (const char     *path,
                                      gsize           max_size,
                                      char          **contents,

@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include <errno.h>
+#include <string.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -202,4 +203,38 @@ _kari_text_read_file (const char  *path,
   *length = got;
   *contents = g_steal_pointer (&buffer);
   return TRUE;
+}
+
+/* The start every document parser shares: works out the length, refuses
+ * a text over KARI_TEXT_MAX_SIZE with @domain's @too_large code, and
+ * makes a NULL text of length 0 an empty one. */
+gboolean
+_kari_text_check_size (const char **text,
+                       gssize       length,
+                       gsize       *len,
+                       GQuark       domain,
+                       int          too_large,
+                       GError     **error)
+{
+  *len = length < 0 ? strlen (*text) : (gsize) length;
+  if (*len > KARI_TEXT_MAX_SIZE)
+    {
+      g_set_error (error, domain, too_large,
+                   _("the document is %" G_GSIZE_FORMAT " bytes long; at most %d are accepted"),
+                   *len, KARI_TEXT_MAX_SIZE);
+      return FALSE;
+    }
+  if (*text == NULL)
+    *text = "";
+  return TRUE;
+}
+
+/* What is wrong at @bad_offset, which _kari_text_validate_utf8() found. */
+char *
+_kari_text_encoding_problem (const char *text,
+                             gsize       bad_offset)
+{
+  if (text[bad_offset] == '\0')
+    return g_strdup (_("the document holds a NUL byte"));
+  return g_strdup_printf (_("the document is not valid UTF-8 (byte 0x%02X)"), (guchar) text[bad_offset]);
 }

@@ -759,16 +759,8 @@ kari_toml_parse (const char     *text,
 
   if (error_position != NULL)
     error_position->line = error_position->column = 0;
-  len = length < 0 ? strlen (text) : (gsize) length;
-  if (len > KARI_TEXT_MAX_SIZE)
-    {
-      g_set_error (error, KARI_TOML_ERROR, KARI_TOML_ERROR_TOO_LARGE,
-                   _("the document is %" G_GSIZE_FORMAT " bytes long; at most %d are accepted"),
-                   len, KARI_TEXT_MAX_SIZE);
-      return NULL;
-    }
-  if (text == NULL)
-    text = "";
+  if (!_kari_text_check_size (&text, length, &len, KARI_TOML_ERROR, KARI_TOML_ERROR_TOO_LARGE, error))
+    return NULL;
 
   p->text = text;
   p->len = len;
@@ -782,12 +774,8 @@ kari_toml_parse (const char     *text,
 
   if (!_kari_text_validate_utf8 (text, len, &bad))
     {
-      if (text[bad] == '\0')
-        _kari_toml_fail (p, bad, KARI_TOML_ERROR_ENCODING,
-                         _("the document holds a NUL byte"));
-      else
-        _kari_toml_fail (p, bad, KARI_TOML_ERROR_ENCODING,
-                         _("the document is not valid UTF-8 (byte 0x%02X)"), (guchar) text[bad]);
+      g_autofree char *problem = _kari_text_encoding_problem (text, bad);
+      _kari_toml_fail (p, bad, KARI_TOML_ERROR_ENCODING, "%s", problem);
     }
   else
     {
