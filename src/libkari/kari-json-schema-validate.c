@@ -257,6 +257,12 @@ check_any (Ctx        *ctx,
 /* ------------------------------------------------------------------ */
 /* Numbers                                                            */
 
+static gboolean
+is_integer_value (double d)
+{
+  return isfinite (d) && d == floor (d);
+}
+
 /* Whether @x is a multiple of @m, exactly for integers and, for
  * fractions, within the rounding of a decimal written in binary (0.3 is
  * a multiple of 0.1 although 0.3 / 0.1 is 2.9999999999999996). */
@@ -270,7 +276,15 @@ is_multiple (const SchemaNumber *x,
     return m->i == 0 ? FALSE : (m->i == -1 ? TRUE : x->i % m->i == 0);
   q = x->d / m->d;
   if (!isfinite (q) || fabs (q) >= 9007199254740992.0)
-    return fmod (x->d, m->d) == 0.0;
+    {
+      /* The quotient is past a double's integers: an integer is a
+       * multiple of any 1/k, otherwise only fmod () is still exact. */
+      double k = 1.0 / m->d;
+
+      if (is_integer_value (x->d) && m->d < 1.0 && fabs (k - round (k)) <= 1e-9 * k)
+        return TRUE;
+      return fmod (x->d, m->d) == 0.0;
+    }
   return fabs (q - round (q)) <= 1e-9 * fmax (1.0, fabs (q));
 }
 
