@@ -820,6 +820,10 @@ kari_json_schema_validate (KariJsonSchema  *self,
   valid = validate_node (&ctx, self->root, instance);
   if (ctx.exhausted)
     {
+      /* What was found on the way may be an effect of stopping (an
+       * anyOf whose branches were cut short): the limit is the news. */
+      if (found != NULL)
+        g_ptr_array_set_size (found, 0);
       g_array_set_size (ctx.segments, 0);
       valid = report (&ctx, self->root, "",
                       _("the value is too deeply nested or too costly to check against the "
