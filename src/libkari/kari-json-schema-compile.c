@@ -25,6 +25,7 @@ typedef struct
   GQueue          refs;       /* SchemaNode with a `$ref` to resolve */
   const char     *root_id;
   GError         *error;
+  char           *error_pointer;   /* where in the schema @error is */
 } Compiler;
 
 void
@@ -100,6 +101,7 @@ fail (Compiler   *c,
   /* TRANSLATORS: the first %s is a place in a JSON Schema as a JSON
    * Pointer, e.g. /properties/port/minimum */
   c->error = g_error_new (KARI_JSON_SCHEMA_ERROR, code, _("schema %s: %s"), where (path), message);
+  c->error_pointer = g_strdup (path);
   return FALSE;
 }
 
@@ -861,9 +863,10 @@ check_chain (Compiler   *c,
 
 gboolean
 _kari_json_schema_compile (KariJsonSchema  *self,
+                           char           **error_pointer,
                            GError         **error)
 {
-  Compiler c = { self, NULL, NULL, G_QUEUE_INIT, NULL, NULL };
+  Compiler c = { self, NULL, NULL, G_QUEUE_INIT, NULL, NULL, NULL };
   JsonNode *root = self->document;
   SchemaNode *node;
 
@@ -894,6 +897,9 @@ _kari_json_schema_compile (KariJsonSchema  *self,
     {
       self->root = NULL;
       g_propagate_error (error, c.error);
+      if (error_pointer != NULL)
+        *error_pointer = g_steal_pointer (&c.error_pointer);
+      g_free (c.error_pointer);
       return FALSE;
     }
   return TRUE;

@@ -144,7 +144,11 @@ struct _KariJsonSchema
   SchemaNode *root;
 };
 
+KariJsonSchema *_kari_json_schema_new_full   (JsonNode           *schema,
+                                               char              **error_pointer,
+                                               GError            **error);
 gboolean     _kari_json_schema_compile        (KariJsonSchema     *self,
+                                               char              **error_pointer,
                                                GError            **error);
 void         _kari_json_schema_node_free      (SchemaNode         *node);
 SchemaNode  *_kari_json_schema_property       (SchemaNode         *node,
