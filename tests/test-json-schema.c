@@ -194,12 +194,15 @@ compare_names (gconstpointer a,
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
+/* The file names outlive add_tables (): the tests get them as data. */
+static GPtrArray *table_names;
+
 static void
 add_tables (void)
 {
   g_autofree char *dir_path = g_test_build_filename (G_TEST_DIST, "data", "json-schema", NULL);
   g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  GPtrArray *names = table_names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
 
   g_assert_nonnull (dir);
@@ -212,7 +215,6 @@ add_tables (void)
       g_autofree char *stem = g_strndup (names->pdata[i], strlen (names->pdata[i]) - 5);
       g_autofree char *test_path = g_strconcat ("/json-schema/table/", stem, NULL);
 
-      /* The name lives as long as the test program. */
       g_test_add_data_func (test_path, names->pdata[i], test_table);
     }
 }
@@ -639,6 +641,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
   g_test_init (&argc, &argv, NULL);
 
   add_tables ();
@@ -654,5 +658,7 @@ main (int   argc,
   g_test_add_func ("/json-schema/fields/recursive", test_fields_recursive);
   g_test_add_func ("/json-schema/defaults/settings", test_defaults);
   g_test_add_func ("/json-schema/defaults/nested", test_defaults_nested);
-  return g_test_run ();
+  status = g_test_run ();
+  g_ptr_array_unref (table_names);
+  return status;
 }
