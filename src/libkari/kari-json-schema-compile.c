@@ -359,7 +359,6 @@ read_types (Compiler   *c,
 
 static gboolean
 read_required (Compiler    *c,
-               JsonObject  *o,
                const char  *path,
                const char  *keyword,
                JsonNode    *member,
@@ -376,7 +375,6 @@ read_required (Compiler    *c,
 
       return fail_expected (c, at, _("an array of strings"), member);
     }
-  (void) o;
   array = json_node_get_array (member);
   *out = g_ptr_array_sized_new (json_array_get_length (array));
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -418,7 +416,7 @@ read_dependent_required (Compiler   *c,
       g_autoptr(GPtrArray) list = NULL;
       DependentRequired d = { l->data, NULL };
 
-      if (!read_required (c, map, at, l->data, json_object_get_member (map, l->data), &list))
+      if (!read_required (c, at, l->data, json_object_get_member (map, l->data), &list))
         return FALSE;
       g_ptr_array_add (list, NULL);
       d.names = (const char **) g_ptr_array_free (g_steal_pointer (&list), FALSE);
@@ -617,7 +615,7 @@ compile_keywords (Compiler   *c,
   /* Objects */
   if (!read_count (c, o, path, "minProperties", &node->min_properties)
       || !read_count (c, o, path, "maxProperties", &node->max_properties)
-      || !read_required (c, o, path, "required", json_object_get_member (o, "required"),
+      || !read_required (c, path, "required", json_object_get_member (o, "required"),
                          &node->required)
       || !read_dependent_required (c, node, o))
     return FALSE;

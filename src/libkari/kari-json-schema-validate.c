@@ -299,14 +299,13 @@ check_number (Ctx        *ctx,
   struct {
     gboolean      present;
     SchemaNumber *bound;
-    const char   *keyword;
     int           refuse_sign;   /* compare result that is refused … */
     gboolean      refuse_equal;  /* … and whether equality is */
   } bounds[] = {
-    { node->has_minimum, &node->minimum, "minimum", -1, FALSE },
-    { node->has_maximum, &node->maximum, "maximum", 1, FALSE },
-    { node->has_exclusive_minimum, &node->exclusive_minimum, "exclusiveMinimum", -1, TRUE },
-    { node->has_exclusive_maximum, &node->exclusive_maximum, "exclusiveMaximum", 1, TRUE },
+    { node->has_minimum, &node->minimum, -1, FALSE },
+    { node->has_maximum, &node->maximum, 1, FALSE },
+    { node->has_exclusive_minimum, &node->exclusive_minimum, -1, TRUE },
+    { node->has_exclusive_maximum, &node->exclusive_maximum, 1, TRUE },
   };
 
   if (!_kari_json_schema_number (inst, &n))
