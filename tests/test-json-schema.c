@@ -252,6 +252,58 @@ test_problem_paths (void)
   g_assert_cmpstr (error->message, ==, "/servers/1: the member “port” is required");
 }
 
+/* With only an error asked for, validation stops at the first problem,
+ * and it is the same first problem as the full list's. */
+static void
+test_problem_first_only (void)
+{
+  g_autoptr(KariJsonSchema) schema = compile ("{\"properties\": {\"a\": {\"type\": \"string\"}, "
+                                            "\"b\": {\"minimum\": 3}}, \"additionalProperties\": false}");
+  g_autoptr(JsonNode) value = parse ("{\"a\": 1, \"b\": 2, \"c\": 3}");
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) full_error = NULL;
+  g_autoptr(KariJsonSchemaProblem) copy = NULL;
+
+  g_assert_false (kari_json_schema_validate (schema, value, NULL, &error));
+  g_assert_false (kari_json_schema_validate (schema, value, &problems, &full_error));
+  g_assert_cmpuint (problems->len, ==, 3);
+  g_assert_cmpstr (error->message, ==, full_error->message);
+  g_assert_cmpstr (error->message, ==, "/a: expected a string, got 1");
+  g_assert_cmpstr (((KariJsonSchemaProblem *) problems->pdata[1])->message, ==,
+                   "/b: 2 is less than the minimum 3");
+  g_assert_cmpstr (((KariJsonSchemaProblem *) problems->pdata[2])->message, ==,
+                   "(root): the member “c” is not allowed");
+
+  copy = kari_json_schema_problem_copy (problems->pdata[2]);
+  g_ptr_array_set_size (problems, 0);
+  g_assert_cmpstr (copy->keyword, ==, "additionalProperties");
+  g_assert_cmpstr (copy->schema_path, ==, "/additionalProperties");
+  g_assert_cmpstr (copy->instance_path, ==, "");
+}
+
+static void
+test_problem_bad_utf8 (void)
+{
+  g_autoptr(KariJsonSchema) schema = compile ("{\"maxLength\": 5, \"pattern\": \"^a\"}");
+  g_autoptr(JsonNode) value = json_node_init_string (json_node_alloc (), "a\xff\xfe");
+  g_autoptr(GError) error = NULL;
+
+  /* Built by hand: a parser would not let such a string through. */
+  g_assert_false (kari_json_schema_validate (schema, value, NULL, &error));
+  g_assert_error (error, KARI_JSON_SCHEMA_ERROR, KARI_JSON_SCHEMA_ERROR_INVALID_INSTANCE);
+  g_assert_nonnull (strstr (error->message, "not valid UTF-8"));
+}
+
+static void
+test_root (void)
+{
+  g_autoptr(JsonNode) node = parse ("{\"type\": \"object\"}");
+  g_autoptr(KariJsonSchema) schema = kari_json_schema_new (node, NULL);
+
+  g_assert_true (kari_json_schema_get_root (schema) == node);
+}
+
 static void
 test_compile_errors (void)
 {
@@ -647,6 +699,9 @@ main (int   argc,
 
   add_tables ();
   g_test_add_func ("/json-schema/problem/paths", test_problem_paths);
+  g_test_add_func ("/json-schema/problem/first-only", test_problem_first_only);
+  g_test_add_func ("/json-schema/problem/bad-utf8", test_problem_bad_utf8);
+  g_test_add_func ("/json-schema/root", test_root);
   g_test_add_func ("/json-schema/compile/errors", test_compile_errors);
   g_test_add_func ("/json-schema/compile/ref-cycles", test_ref_cycles);
   g_test_add_func ("/json-schema/hostile/schema-depth", test_hostile_schema_depth);
