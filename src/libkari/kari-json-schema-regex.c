@@ -275,6 +275,24 @@ translate_group (const char  *pattern,
   return 0;
 }
 
+static gsize
+quantifier_length (const char *p)
+{
+  const char *q = p + 1;
+
+  if (!g_ascii_isdigit (*q))
+    return 0;
+  while (g_ascii_isdigit (*q))
+    q++;
+  if (*q == ',')
+    {
+      q++;
+      while (g_ascii_isdigit (*q))
+        q++;
+    }
+  return *q == '}' ? (gsize) (q + 1 - p) : 0;
+}
+
 static char *
 translate (const char  *pattern,
            GError     **error)
@@ -315,9 +333,14 @@ translate (const char  *pattern,
           quantifier = !after_quantifier;
           g_string_append_c (out, *p);
           break;
-        case '}':
-          quantifier = TRUE;
-          g_string_append_c (out, *p);
+        case '{':
+          /* A quantifier {n}, {n,} or {n,m}; any other brace is a
+           * character in both. */
+          n = quantifier_length (p);
+          quantifier = n > 0 && !after_quantifier;
+          if (n == 0)
+            n = 1;
+          g_string_append_len (out, p, (gssize) n);
           break;
         default:
           n = (gsize) (g_utf8_next_char (p) - p);

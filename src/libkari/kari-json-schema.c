@@ -114,20 +114,30 @@ kari_json_schema_init (KariJsonSchema *self)
   self->nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) _kari_json_schema_node_free);
 }
 
+/* Like kari_json_schema_new (), and on failure also gives the JSON
+ * Pointer of the place in @schema that is wrong, for callers that can
+ * turn it into a line and column. */
+KariJsonSchema *
+_kari_json_schema_new_full (JsonNode  *schema,
+                            char     **error_pointer,
+                            GError   **error)
+{
+  g_autoptr(KariJsonSchema) self = g_object_new (KARI_TYPE_JSON_SCHEMA, NULL);
+
+  self->document = json_node_ref (schema);
+  if (!_kari_json_schema_compile (self, error_pointer, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
 KariJsonSchema *
 kari_json_schema_new (JsonNode  *schema,
                       GError   **error)
 {
-  g_autoptr(KariJsonSchema) self = NULL;
-
   g_return_val_if_fail (schema != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  self = g_object_new (KARI_TYPE_JSON_SCHEMA, NULL);
-  self->document = json_node_ref (schema);
-  if (!_kari_json_schema_compile (self, error))
-    return NULL;
-  return g_steal_pointer (&self);
+  return _kari_json_schema_new_full (schema, NULL, error);
 }
 
 JsonNode *
