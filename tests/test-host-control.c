@@ -47,7 +47,7 @@ test_control (Fixture       *f,
   /* With no host, every command says how to start one. */
   g_test_dbus_up (bus_daemon);
   {
-    const char *commands[] = { "start", "stop", "restart", "status", "logs", "metrics" };
+    const char *commands[] = { "start", "stop", "restart", "status", "logs" };
 
     for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
       {
@@ -55,6 +55,17 @@ test_control (Fixture       *f,
         g_assert_cmpint (r.status, ==, 1);
         g_assert_nonnull (strstr (r.err, "no Kari host is running: start one with kari-ext run"));
       }
+  }
+  /* metrics reads the registry's history then: of nothing installed yet. */
+  {
+    g_auto(Result) r = run (f, "metrics", "sup");
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "No extension named “sup” is installed"));
+  }
+  {
+    g_auto(Result) r = run (f, "metrics", "--since", "yesterday", "sup");
+    g_assert_cmpint (r.status, ==, 2);
+    g_assert_nonnull (strstr (r.err, "--since “yesterday” is not a duration"));
   }
 
   app = write_sup_extension (f);
@@ -113,6 +124,14 @@ test_control (Fixture       *f,
   }
   {
     g_auto(Result) r = run (f, "metrics", "--json", "sup");
+    g_autoptr(JsonNode) node = NULL;
+    g_assert_cmpint (r.status, ==, 0);
+    node = parse_json (r.out);
+    g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
+  }
+  /* With --since, the history from the registry even while a host runs. */
+  {
+    g_auto(Result) r = run (f, "metrics", "--since", "2h", "--json", "sup");
     g_autoptr(JsonNode) node = NULL;
     g_assert_cmpint (r.status, ==, 0);
     node = parse_json (r.out);

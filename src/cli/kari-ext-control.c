@@ -15,9 +15,10 @@
 
 #define MANAGER_INTERFACE "io.github.kari.Manager1"
 
-/* The bus with a host on it, or NULL after saying there is none. */
-static GDBusConnection *
-connect_to_host (void)
+/* The bus with a host on it, or NULL (after saying there is none unless
+ * @quiet). */
+GDBusConnection *
+_kari_ext_find_host (gboolean quiet)
 {
   g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
   g_autoptr(GVariant) reply = NULL;
@@ -32,6 +33,8 @@ connect_to_host (void)
     g_variant_get (reply, "(b)", &has_owner);
   if (!has_owner)
     {
+      if (quiet)
+        return NULL;
       fprintf (stderr, "%s\n", _("kari-ext: no Kari host is running: start one with kari-ext run PATH|NAME…"));
       return NULL;
     }
@@ -151,6 +154,55 @@ follow_logs (GDBusConnection *bus,
   return KARI_EXIT_OK;
 }
 
+/* The samples the host keeps in memory, as Manager1.Metrics gives them. */
+static void
+print_live_metrics (GVariant *reply,
+                    gboolean  json)
+{
+  g_autoptr(GVariantIter) iter = NULL;
+  GVariant *sample;
+
+  if (json)
+    {
+      print_first_as_json (reply);
+      return;
+    }
+  g_variant_get (reply, "(aa{sv})", &iter);
+  printf ("%-20s %14s %14s %6s\n", _("TIME"), _("MEMORY"), _("CPU (µs)"), _("TASKS"));
+  while ((sample = g_variant_iter_next_value (iter)) != NULL)
+    {
+      g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (sample);
+      gint64 time = 0;
+      guint64 memory = 0, cpu = 0;
+      guint32 tasks = 0;
+      g_autofree char *when = NULL;
+
+      g_variant_dict_lookup (&dict, "time", "x", &time);
+      g_variant_dict_lookup (&dict, "memory-bytes", "t", &memory);
+      g_variant_dict_lookup (&dict, "cpu-usec", "t", &cpu);
+      g_variant_dict_lookup (&dict, "tasks", "u", &tasks);
+      when = _kari_ext_format_time (time);
+      printf ("%-20s %14" G_GUINT64_FORMAT " %14" G_GUINT64_FORMAT " %6u\n", when, memory, cpu, tasks);
+      g_variant_unref (sample);
+    }
+}
+
+/* `kari-ext metrics NAME` while a host runs and no history is asked for. */
+int
+_kari_ext_live_metrics (GDBusConnection *bus,
+                        const char      *name,
+                        gboolean         json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = call_manager (bus, "Metrics", g_variant_new ("(s)", name),
+                                            G_VARIANT_TYPE ("(aa{sv})"), &error);
+
+  if (reply == NULL)
+    return _kari_ext_fail (NULL, error);
+  print_live_metrics (reply, json);
+  return KARI_EXIT_OK;
+}
+
 typedef enum
 {
   CONTROL_START,
@@ -242,7 +294,7 @@ control (ControlKind   kind,
     return _kari_ext_usage_error (command, "%s", _("--lines must not be negative"));
   name = argv[1];
 
-  if ((bus = connect_to_host ()) == NULL)
+  if ((bus = _kari_ext_find_host (FALSE)) == NULL)
     return KARI_EXIT_FAILURE;
   if (controls[kind].method != NULL)
     {
@@ -274,33 +326,7 @@ control (ControlKind   kind,
       return follow ? follow_logs (bus, name) : KARI_EXIT_OK;
 
     case CONTROL_METRICS:
-      if (json)
-        print_first_as_json (reply);
-      else
-        {
-          g_autoptr(GVariantIter) iter = NULL;
-          GVariant *sample;
-
-          g_variant_get (reply, "(aa{sv})", &iter);
-          printf ("%-20s %14s %14s %6s\n", _("TIME"), _("MEMORY"), _("CPU (µs)"), _("TASKS"));
-          while ((sample = g_variant_iter_next_value (iter)) != NULL)
-            {
-              g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (sample);
-              gint64 time = 0;
-              guint64 memory = 0, cpu = 0;
-              guint32 tasks = 0;
-              g_autofree char *when = NULL;
-
-              g_variant_dict_lookup (&dict, "time", "x", &time);
-              g_variant_dict_lookup (&dict, "memory-bytes", "t", &memory);
-              g_variant_dict_lookup (&dict, "cpu-usec", "t", &cpu);
-              g_variant_dict_lookup (&dict, "tasks", "u", &tasks);
-              when = _kari_ext_format_time (time);
-              printf ("%-20s %14" G_GUINT64_FORMAT " %14" G_GUINT64_FORMAT " %6u\n",
-                      when, memory, cpu, tasks);
-              g_variant_unref (sample);
-            }
-        }
+      print_live_metrics (reply, json);
       return KARI_EXIT_OK;
 
     case CONTROL_CALL:
@@ -320,5 +346,4 @@ int kari_ext_stop    (int argc, char **argv) { return control (CONTROL_STOP, arg
 int kari_ext_restart (int argc, char **argv) { return control (CONTROL_RESTART, argc, argv); }
 int kari_ext_status  (int argc, char **argv) { return control (CONTROL_STATUS, argc, argv); }
 int kari_ext_logs    (int argc, char **argv) { return control (CONTROL_LOGS, argc, argv); }
-int kari_ext_metrics (int argc, char **argv) { return control (CONTROL_METRICS, argc, argv); }
 int kari_ext_call    (int argc, char **argv) { return control (CONTROL_CALL, argc, argv); }

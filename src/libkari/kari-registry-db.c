@@ -136,6 +136,34 @@ static const char * const migrations[] = {
   "DROP TABLE grants;"
   "ALTER TABLE grants_new RENAME TO grants;"
   "CREATE INDEX grants_by_extension ON grants (extension, tenant);",
+  /* 6: metrics (kari-metrics.c). A raw sample has resolution 0 and
+   * samples 1; a rolled row covers [time_usec, time_usec + resolution s).
+   * Sums, not means, are kept so that rolling a row into a coarser one
+   * and reading it back stay exact. Only rolled rows are unique per
+   * bucket: two raw samples may share a microsecond. */
+  "CREATE TABLE metrics ("
+  "  extension        TEXT    NOT NULL,"
+  "  tenant           TEXT    NOT NULL,"
+  "  resolution       INTEGER NOT NULL,"
+  "  time_usec        INTEGER NOT NULL,"
+  "  samples          INTEGER NOT NULL,"
+  "  cpu_sum          REAL    NOT NULL,"
+  "  cpu_max          REAL    NOT NULL,"
+  "  memory_sum       INTEGER NOT NULL,"
+  "  memory_max       INTEGER NOT NULL,"
+  "  tasks_sum        INTEGER NOT NULL,"
+  "  tasks_max        INTEGER NOT NULL,"
+  "  calls            INTEGER NOT NULL,"
+  "  call_errors      INTEGER NOT NULL,"
+  "  call_denied      INTEGER NOT NULL,"
+  "  latency_n        INTEGER NOT NULL,"
+  "  latency_sum_usec INTEGER NOT NULL,"
+  "  latency_max_usec INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX metrics_by_extension ON metrics (extension, tenant, time_usec);"
+  "CREATE INDEX metrics_by_resolution ON metrics (resolution, time_usec);"
+  "CREATE UNIQUE INDEX metrics_bucket ON metrics (extension, tenant, resolution, time_usec)"
+  "  WHERE resolution > 0;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KARI_REGISTRY_SCHEMA_VERSION);
