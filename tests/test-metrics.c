@@ -669,12 +669,67 @@ test_supervised (Fixture       *f,
   g_free (w.response);
 }
 
+/* Another process writes the registry and closes it, as any kari-ext
+ * command does. */
+static void
+write_from_another_process (const char *db)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  const char *argv[] = { self, NULL };
+  g_autofree char *env_db = g_strconcat ("KARI_TEST_WRITE_REGISTRY=", db, NULL);
+  const char *envp[] = { env_db, NULL };
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, (char **) envp, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+/* Opening the audit log of a registry this process has open must not
+ * drop the registry's locks: else the other process, closing, takes
+ * itself for the last one and deletes the WAL, and what is written here
+ * afterwards is seen by no one until this process exits. */
+static void
+test_shared_wal (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariAuditLog) audit = kari_audit_log_open (f->db, &error);
+  g_autofree char *wal = g_strconcat (f->db, "-wal", NULL);
+  KariMetricsSample s = sample ("a", "t", NOW, 1.0, 1, 1);
+  KariAuditEntry entry = { 0 };
+
+  g_assert_no_error (error);
+  entry.kind = KARI_AUDIT_CHECK;
+  entry.permission = (char *) "data:read";
+  kari_audit_log_append (audit, &entry);
+  g_assert_true (kari_audit_log_flush (audit, &error));
+  g_assert_no_error (error);
+
+  write_from_another_process (f->db);
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+
+  kari_audit_log_append (audit, &entry);
+  g_assert_true (kari_audit_log_flush (audit, &error));
+  add (f, &s, 1);
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM audit_log"), ==, 2);
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM settings WHERE key = 'other'"), ==, 1);
+  g_assert_cmpint (sql_int (f->db, "SELECT count(*) FROM metrics"), ==, 1);
+  g_assert_true (kari_audit_log_close (audit, &error));
+}
+
 int
 main (int    argc,
       char **argv)
 {
   int status;
 
+  if (g_getenv ("KARI_TEST_WRITE_REGISTRY") != NULL)
+    {
+      sql_exec (g_getenv ("KARI_TEST_WRITE_REGISTRY"), "INSERT INTO settings VALUES ('other', 'x')");
+      return 0;
+    }
   root = kari_test_supervisor_root ("kari-metrics-root-XXXXXX");
   g_test_init (&argc, &argv, NULL);
 
@@ -686,6 +741,7 @@ main (int    argc,
   ADD ("/metrics/query/grouped", test_query_grouped);
   ADD ("/metrics/queue", test_queue);
   ADD ("/metrics/supervised", test_supervised);
+  ADD ("/metrics/registry/shared-wal", test_shared_wal);
 #undef ADD
   g_test_add_func ("/metrics/migrate-from-5", test_migrate_from_5);
 

@@ -99,6 +99,52 @@ print_status (GDBusConnection *bus,
   return KARI_EXIT_OK;
 }
 
+/* `kari-ext status` with no NAME: every extension of the host. */
+static int
+print_list (GDBusConnection *bus,
+            gboolean         json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = call_manager (bus, "ListExtensions", NULL, G_VARIANT_TYPE ("(a(ssss))"), &error);
+  g_autoptr(GVariantIter) iter = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  const char *name, *state, *reason, *backend;
+
+  if (reply == NULL)
+    return _kari_ext_fail (NULL, error);
+  g_variant_get (reply, "(a(ssss))", &iter);
+  if (!json)
+    printf ("%-24s %-10s %-10s %s\n", _("NAME"), _("STATE"), _("LIMITS"), _("REASON"));
+  json_builder_begin_array (b);
+  while (g_variant_iter_next (iter, "(&s&s&s&s)", &name, &state, &reason, &backend))
+    {
+      if (!json)
+        {
+          printf ("%-24s %-10s %-10s %s\n", name, state, _kari_ext_or_dash (*backend != '\0' ? backend : NULL),
+                  _kari_ext_or_dash (*reason != '\0' ? reason : NULL));
+          continue;
+        }
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, name);
+      json_builder_set_member_name (b, "state");
+      json_builder_add_string_value (b, state);
+      json_builder_set_member_name (b, "reason");
+      json_builder_add_string_value (b, reason);
+      json_builder_set_member_name (b, "backend");
+      json_builder_add_string_value (b, backend);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  if (json)
+    {
+      g_autoptr(JsonNode) node = json_builder_get_root (b);
+
+      _kari_ext_print_json (node);
+    }
+  return KARI_EXIT_OK;
+}
+
 static void
 on_log_line (GDBusConnection *bus,
              const char      *sender,
@@ -284,6 +330,12 @@ control (ControlKind   kind,
   if ((status = _kari_ext_parse_options (command, kind == CONTROL_LOGS ? logs_entries : entries,
                                          &argc, &argv)) >= 0)
     return status;
+  if (argc < 2 && kind == CONTROL_STATUS)
+    {
+      if ((bus = _kari_ext_find_host (FALSE)) == NULL)
+        return KARI_EXIT_FAILURE;
+      return print_list (bus, json);
+    }
   if (argc < 2)
     return _kari_ext_usage_error (command, "%s", _("no NAME given"));
   if (argc - 2 < controls[kind].min_args)

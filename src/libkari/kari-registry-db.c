@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kari-registry-private.h"
@@ -372,6 +373,33 @@ check_header (const char  *path,
   return TRUE;
 }
 
+/* Whether this process already has @path open (a registry and its audit
+ * log share the file). Closing any descriptor of a file drops every
+ * POSIX lock the process holds on it, SQLite's included: then another
+ * process's last connection closing believes it is the last one and
+ * deletes the WAL under our feet, and what we write after that is seen
+ * by no one. So a file already open here is not opened and closed again
+ * to be created or checked; it was when it was first opened. */
+static gboolean
+already_open_here (const char *path)
+{
+  g_autoptr(GDir) fds = NULL;
+  struct stat target;
+  const char *name;
+
+  if (g_stat (path, &target) != 0 || (fds = g_dir_open ("/proc/self/fd", 0, NULL)) == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (fds)) != NULL)
+    {
+      g_autofree char *link = g_build_filename ("/proc/self/fd", name, NULL);
+      struct stat st;
+
+      if (g_stat (link, &st) == 0 && st.st_dev == target.st_dev && st.st_ino == target.st_ino)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /*
  * _kari_registry_db_open:
  *
@@ -392,7 +420,7 @@ _kari_registry_db_open (const char  *path,
   int version = 0;
   int rc;
 
-  if (!create_private_file (path, error) || !check_header (path, error))
+  if (!already_open_here (path) && (!create_private_file (path, error) || !check_header (path, error)))
     return NULL;
 
   rc = sqlite3_open_v2 (path, &db,

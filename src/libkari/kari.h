@@ -35,3 +35,4 @@
 #include "kari-http-fetch.h"
 #include "kari-host-manager.h"
 #include "kari-metrics.h"
+#include "kari-scripting.h"
