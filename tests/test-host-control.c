@@ -389,6 +389,17 @@ test_viewer_role (Fixture       *f,
     g_assert_cmpstr (saved, ==, "viewer");
   }
 
+  {
+    g_auto(Result) r = run (f, "users", "scripting-role");
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpstr (r.out, ==, "viewer\n");
+  }
+  {
+    g_auto(Result) r = run (f, "users", "scripting-role", "nosuch");
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "There is no role “nosuch”"));
+  }
+
   host = spawn_host (f, app, &error);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (host));

@@ -669,6 +669,108 @@ test_supervised (Fixture       *f,
   g_free (w.response);
 }
 
+/* Removing an extension removes its metrics, and only its. */
+static void
+test_remove (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  KariMetricsSample s[] = {
+    sample ("crm", "t", NOW, 1.0, 1, 1),
+    sample ("crm", "u", NOW, 1.0, 1, 1),
+    sample ("other", "t", NOW, 1.0, 1, 1),
+  };
+
+  g_assert_true (kari_registry_install_values (f->registry, "crm", "1.0.0", "/x/crm",
+                                               "{\"name\": \"crm\", \"version\": \"1.0.0\"}", NULL, &error));
+  g_assert_no_error (error);
+  add (f, s, G_N_ELEMENTS (s));
+  g_assert_true (kari_registry_remove (f->registry, "crm", "test", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count (f, -1), ==, 1);
+}
+
+/* `kari-ext metrics NAME --since` reads the history with no host. */
+static void
+test_cli_history (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                                       | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autofree char *data_home = g_build_filename (f->dir, "home", NULL);
+  g_autofree char *db = g_build_filename (data_home, "kari", "registry.db", NULL);
+  g_autofree char *empty = g_build_filename (f->dir, "none", NULL);
+  g_autoptr(KariRegistry) registry = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time ();
+  KariMetricsSample s[] = {
+    sample ("crm", "default", now - SEC (600), 12.5, 3 << 20, 4),
+    sample ("crm", "default", now - SEC (300), 37.5, 1 << 20, 2),
+    sample ("crm", "default", now - SEC (3 * 3600), 99.0, 1, 1),
+  };
+  const char *argv_sets[][7] = {
+    { g_getenv ("KARI_EXT"), "metrics", "crm", "--since", "30m", "--json", NULL },
+    { g_getenv ("KARI_EXT"), "metrics", "crm", "--since", "30m", NULL },
+  };
+
+  registry = kari_registry_open (db, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (kari_registry_install_values (registry, "crm", "1.0.0", "/x/crm",
+                                               "{\"name\": \"crm\", \"version\": \"1.0.0\"}", NULL, &error));
+  s[1].calls = 3;
+  s[1].call_denied = 1;
+  s[1].latency_n = 3;
+  s[1].latency_sum_usec = 6000;
+  s[1].latency_max_usec = 4000;
+  g_assert_true (kari_registry_add_metrics (registry, s, G_N_ELEMENTS (s), &error));
+  g_assert_no_error (error);
+  g_clear_object (&registry);
+
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "KARI_EXTENSIONS_PATH", empty, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_DIRS", empty, TRUE);
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (argv_sets); i++)
+    {
+      g_autoptr(GSubprocess) proc = g_subprocess_launcher_spawnv (launcher, argv_sets[i], &error);
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      g_assert_no_error (error);
+      g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error);
+      g_assert_no_error (error);
+      if (g_test_verbose ())
+        g_printerr ("%s%s", out, err);
+      g_assert_true (g_subprocess_get_successful (proc));
+      if (i == 0)
+        {
+          g_autoptr(JsonParser) parser = json_parser_new ();
+          JsonArray *points;
+          JsonObject *p;
+
+          g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+          points = json_node_get_array (json_parser_get_root (parser));
+          /* The sample of 3 hours ago is outside the 30 minutes. */
+          g_assert_cmpuint (json_array_get_length (points), ==, 2);
+          p = json_array_get_object_element (points, 1);
+          g_assert_cmpfloat (json_object_get_double_member (p, "cpu_percent"), ==, 37.5);
+          g_assert_cmpint (json_object_get_int_member (p, "calls"), ==, 3);
+          g_assert_cmpint (json_object_get_int_member (p, "call_denied"), ==, 1);
+          g_assert_cmpfloat (json_object_get_double_member (p, "latency_mean_usec"), ==, 2000.0);
+          g_assert_cmpint (json_object_get_int_member (p, "resolution"), ==, 0);
+        }
+      else
+        {
+          g_assert_nonnull (strstr (out, "LATENCY"));
+          g_assert_nonnull (strstr (out, "37.5"));
+          g_assert_nonnull (strstr (out, "3.0"));
+          g_assert_nonnull (strstr (out, "MiB"));
+          g_assert_nonnull (strstr (out, "2.0ms"));
+        }
+    }
+}
+
 /* Another process writes the registry and closes it, as any kari-ext
  * command does. */
 static void
@@ -742,6 +844,8 @@ main (int    argc,
   ADD ("/metrics/queue", test_queue);
   ADD ("/metrics/supervised", test_supervised);
   ADD ("/metrics/registry/shared-wal", test_shared_wal);
+  ADD ("/metrics/remove", test_remove);
+  ADD ("/metrics/cli/history", test_cli_history);
 #undef ADD
   g_test_add_func ("/metrics/migrate-from-5", test_migrate_from_5);
 

@@ -95,8 +95,8 @@ print_points (GArray *points)
     {
       const KariMetricsPoint *p = &g_array_index (points, KariMetricsPoint, i);
       g_autofree char *when = _kari_ext_format_time (p->time_usec);
-      g_autofree char *memory = g_format_size ((guint64) p->memory_bytes);
-      g_autofree char *memory_max = g_format_size (p->memory_bytes_max);
+      g_autofree char *memory = g_format_size_full ((guint64) p->memory_bytes, G_FORMAT_SIZE_IEC_UNITS);
+      g_autofree char *memory_max = g_format_size_full (p->memory_bytes_max, G_FORMAT_SIZE_IEC_UNITS);
       g_autofree char *res = p->resolution == 0 ? g_strdup ("raw")
                              : p->resolution < 3600 ? g_strdup_printf ("%um", p->resolution / 60)
                              : g_strdup_printf ("%uh", p->resolution / 3600);

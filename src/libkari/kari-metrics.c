@@ -317,8 +317,9 @@ point_from_row (sqlite3_stmt     *stmt,
  * @since_usec: 0, or only points at or after this time
  * @until_usec: 0, or only points before this time
  * @resolution: the points' resolution, or %KARI_METRICS_RESOLUTION_AUTO
- *   to choose one from the span (raw up to 2 hours, minutes up to 48
- *   hours, hours beyond or without @since_usec)
+ *   to choose one from the span from @since_usec to @until_usec (or
+ *   now): raw up to 2 hours, minutes up to 48 hours, hours beyond or
+ *   without @since_usec
  * @error: return location for a #GError
  *
  * Reads @name's history, oldest first. Rows finer than @resolution are
@@ -339,12 +340,16 @@ kari_registry_query_metrics (KariRegistry           *self,
 {
   g_autoptr(GArray) points = g_array_new (FALSE, TRUE, sizeof (KariMetricsPoint));
   g_autoptr(OwnedStmt) stmt = NULL;
+  gint64 span_end;
   int width;
   int rc = SQLITE_OK;
 
   g_return_val_if_fail (KARI_IS_REGISTRY (self), NULL);
   g_return_val_if_fail (name != NULL && tenant != NULL, NULL);
 
+  /* No end is now, for choosing a resolution; rows stamped later (a
+   * clock set back) are still shown. */
+  span_end = until_usec > 0 ? until_usec : g_get_real_time ();
   if (until_usec <= 0)
     until_usec = G_MAXINT64;
   if (resolution != KARI_METRICS_RESOLUTION_AUTO && resolution != KARI_METRICS_RESOLUTION_RAW
@@ -355,7 +360,7 @@ kari_registry_query_metrics (KariRegistry           *self,
                    KARI_METRICS_MINUTE, KARI_METRICS_HOUR);
       return NULL;
     }
-  width = resolution == KARI_METRICS_RESOLUTION_AUTO ? auto_resolution (since_usec, until_usec)
+  width = resolution == KARI_METRICS_RESOLUTION_AUTO ? auto_resolution (since_usec, span_end)
                                                      : (int) resolution;
 
   g_mutex_lock (&self->lock);
