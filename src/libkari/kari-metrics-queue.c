@@ -8,7 +8,8 @@
  * lock. The writer thread, started with the first sample and joined when
  * the registry goes, waits GATHER_USEC after the first sample of a batch
  * so that the samples of every running extension go in one transaction,
- * and downsamples every KARI_METRICS_DOWNSAMPLE_INTERVAL_SEC. It holds no
+ * and downsamples every KARI_METRICS_DOWNSAMPLE_INTERVAL_SEC, samples or
+ * not: it is the timer of whoever holds the registry. It holds no
  * reference on the registry: the registry joins it before closing.
  */
 #include "config.h"
@@ -33,7 +34,7 @@ struct _KariMetricsQueue
   gboolean      writing;
   gboolean      flushing;
   gboolean      stopping;
-  gint64        downsampled_usec;  /* monotonic */
+  gint64        downsampled_usec;  /* monotonic; read and written by the writer only */
   GError       *error;      /* the last write's, for the next flush */
   guint64       n_dropped;
 };
@@ -68,23 +69,30 @@ _kari_metrics_queue_new (void)
   return queue;
 }
 
+#define INTERVAL_USEC ((gint64) KARI_METRICS_DOWNSAMPLE_INTERVAL_SEC * G_USEC_PER_SEC)
+
+/* Called without the lock. */
+static void
+downsample (KariMetricsQueue *queue)
+{
+  g_autoptr(GError) error = NULL;
+
+  queue->downsampled_usec = g_get_monotonic_time ();
+  if (!kari_registry_downsample_metrics (queue->registry, g_get_real_time (), &error))
+    g_debug ("Downsampling metrics: %s", error->message);
+}
+
 static void
 write_batch (KariMetricsQueue *queue,
              GArray           *batch)
 {
   g_autoptr(GError) error = NULL;
-  gint64 now = g_get_monotonic_time ();
 
   if (!kari_registry_add_metrics (queue->registry, (KariMetricsSample *) (void *) batch->data,
                                   batch->len, &error))
     g_debug ("Dropped %u metrics samples: %s", batch->len, error->message);
-  else if (now - queue->downsampled_usec >= KARI_METRICS_DOWNSAMPLE_INTERVAL_SEC * G_USEC_PER_SEC
-           || queue->downsampled_usec == 0)
-    {
-      queue->downsampled_usec = now;
-      if (!kari_registry_downsample_metrics (queue->registry, g_get_real_time (), &error))
-        g_debug ("Downsampling metrics: %s", error->message);
-    }
+  else if (g_get_monotonic_time () - queue->downsampled_usec >= INTERVAL_USEC)
+    downsample (queue);
 
   g_mutex_lock (&queue->lock);
   g_clear_error (&queue->error);
@@ -108,7 +116,16 @@ writer_main (gpointer data)
           g_cond_broadcast (&queue->idle);
           if (queue->stopping)
             break;
-          g_cond_wait (&queue->wake, &queue->lock);
+          /* Idle, the writer is the timer: a pass every interval, so
+           * history rolls up while no extension runs. */
+          if (!g_cond_wait_until (&queue->wake, &queue->lock, queue->downsampled_usec + INTERVAL_USEC)
+              && queue->pending->len == 0 && !queue->stopping)
+            {
+              queue->writing = TRUE;
+              g_mutex_unlock (&queue->lock);
+              downsample (queue);
+              g_mutex_lock (&queue->lock);
+            }
           continue;
         }
       queue->writing = TRUE;
