@@ -28,9 +28,9 @@ static const KariExtCommand commands[] = {
   { "start",    N_("NAME"),  N_("Start an extension in the running host"), kari_ext_start },
   { "stop",     N_("NAME"),  N_("Stop an extension in the running host"), kari_ext_stop },
   { "restart",  N_("NAME"),  N_("Restart an extension in the running host"), kari_ext_restart },
-  { "status",   N_("NAME"),  N_("Show an extension’s state in the running host"), kari_ext_status },
+  { "status",   N_("[NAME]"), N_("Show an extension’s state in the running host, or every extension’s"), kari_ext_status },
   { "logs",     N_("NAME"),  N_("Show (or follow) an extension’s log in the running host"), kari_ext_logs },
-  { "metrics",  N_("NAME"),  N_("Show an extension’s resource use in the running host"), kari_ext_metrics },
+  { "metrics",  N_("NAME"),  N_("Show an extension’s resource use: live from the running host, or its history"), kari_ext_metrics },
   { "call",     N_("NAME ENDPOINT [JSON]"), N_("Send a request to an extension’s endpoint"), kari_ext_call },
   { "users",    N_("[ACTION]"), N_("List users and roles of a tenant, or change them"), kari_ext_users },
 };

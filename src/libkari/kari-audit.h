@@ -25,6 +25,7 @@ typedef enum
  * @KARI_AUDIT_REVOKE: a grant was revoked
  * @KARI_AUDIT_POLICY: the policy was changed
  * @KARI_AUDIT_ROLE: users or roles were changed
+ * @KARI_AUDIT_MANAGER: another program called io.github.kari.Manager1
  */
 typedef enum
 {
@@ -33,6 +34,7 @@ typedef enum
   KARI_AUDIT_REVOKE,
   KARI_AUDIT_POLICY,
   KARI_AUDIT_ROLE,
+  KARI_AUDIT_MANAGER,
 } KariAuditKind;
 
 #define KARI_TYPE_AUDIT_ENTRY (kari_audit_entry_get_type ())

@@ -35,3 +35,5 @@
 #include "kari-http-fetch.h"
 #include "kari-host-manager.h"
 #include "kari-json-schema.h"
+#include "kari-metrics.h"
+#include "kari-scripting.h"
