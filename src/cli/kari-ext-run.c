@@ -103,7 +103,7 @@ kari_ext_run (int    argc,
   const KariExtCommand *command = _kari_ext_lookup_command ("run");
   g_autofree char *tenant = NULL;
   GOptionEntry entries[] = {
-    { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant (default: “default”)"), N_("TENANT") },
+    { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant (default: the active one)"), N_("TENANT") },
     { NULL }
   };
   g_auto(KariExtHost) host = { 0 };
@@ -147,6 +147,12 @@ kari_ext_run (int    argc,
 
   if (!_kari_ext_host_open (&host, &error))
     return _kari_ext_fail (NULL, error);
+  {
+    g_autoptr(KariTenant) found = kari_registry_lookup_tenant (host.registry, tenant, &error);
+
+    if (found == NULL)
+      return _kari_ext_fail (&host, error);
+  }
 
   /* Extensions named by folder join the search paths' for this run. */
   resolver = kari_discovery_create_resolver (host.discovery);
@@ -170,6 +176,14 @@ kari_ext_run (int    argc,
               || (entry == NULL
                   && !kari_registry_install (host.registry, m, _("run by kari-ext run"), &error)))
             return _kari_ext_fail (&host, error);
+        }
+      if (!kari_registry_is_enabled (host.registry, kari_manifest_get_name (m), tenant, &error))
+        {
+          if (error == NULL)
+            fprintf (stderr, _("kari-ext: %s is disabled in the tenant %s; “kari-ext enable %s --tenant %s” "
+                               "enables it\n"), kari_manifest_get_name (m), tenant,
+                     kari_manifest_get_name (m), tenant);
+          return _kari_ext_fail (&host, error);
         }
       kari_resolver_add_root (resolver, kari_manifest_get_name (m));
     }

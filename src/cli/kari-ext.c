@@ -33,6 +33,10 @@ static const KariExtCommand commands[] = {
   { "metrics",  N_("NAME"),  N_("Show an extension’s resource use in the running host"), kari_ext_metrics },
   { "call",     N_("NAME ENDPOINT [JSON]"), N_("Send a request to an extension’s endpoint"), kari_ext_call },
   { "users",    N_("[ACTION]"), N_("List users and roles of a tenant, or change them"), kari_ext_users },
+  { "tenant",   N_("[ACTION] [ID]"), N_("List, create, rename, switch or delete tenants"), kari_ext_tenant },
+  { "enable",   N_("NAME"),  N_("Enable an extension in a tenant, or in every tenant"), kari_ext_enable },
+  { "disable",  N_("NAME"),  N_("Disable an extension in a tenant, or in every tenant"), kari_ext_disable },
+  { "remove",   N_("NAME"),  N_("Remove an extension with its data, config, secrets, grants and logs"), kari_ext_remove },
 };
 
 const KariExtCommand *
@@ -167,10 +171,19 @@ _kari_ext_open_registry (KariDiscovery  *discovery,
 {
   g_autofree char *path = kari_registry_default_path ();
   g_autoptr(KariRegistry) registry = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint n_finished = 0;
 
   registry = kari_registry_open (path, rebuild_registry, discovery, error);
   if (registry == NULL)
     return NULL;
+  /* A removal that was interrupted is finished before anything else
+   * looks at what is installed. */
+  if (!kari_removal_resume (registry, &n_finished, &local_error))
+    fprintf (stderr, _("kari-ext: warning: %s\n"), local_error->message);
+  else if (n_finished > 0)
+    fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "kari-ext: finished %u interrupted removal\n",
+                                  "kari-ext: finished %u interrupted removals\n", n_finished), n_finished);
   if (kari_registry_get_recovered_path (registry) != NULL)
     fprintf (stderr,
              _("kari-ext: warning: the registry %s was damaged; it was moved to %s "

@@ -34,3 +34,5 @@
 #include "kari-disk-usage.h"
 #include "kari-http-fetch.h"
 #include "kari-host-manager.h"
+#include "kari-tenant.h"
+#include "kari-removal.h"
