@@ -182,8 +182,12 @@ _kari_ext_open_registry (KariDiscovery  *discovery,
   if (!kari_removal_resume (registry, &n_finished, &local_error))
     fprintf (stderr, _("kari-ext: warning: %s\n"), local_error->message);
   else if (n_finished > 0)
-    fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "kari-ext: finished %u interrupted removal\n",
-                                  "kari-ext: finished %u interrupted removals\n", n_finished), n_finished);
+    {
+      fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "kari-ext: finished %u interrupted removal\n",
+                                    "kari-ext: finished %u interrupted removals\n", n_finished), n_finished);
+      /* The scan may have seen a folder the removal has deleted since. */
+      kari_discovery_scan (discovery);
+    }
   if (kari_registry_get_recovered_path (registry) != NULL)
     fprintf (stderr,
              _("kari-ext: warning: the registry %s was damaged; it was moved to %s "
