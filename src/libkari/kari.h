@@ -34,5 +34,6 @@
 #include "kari-disk-usage.h"
 #include "kari-http-fetch.h"
 #include "kari-host-manager.h"
+#include "kari-json-schema.h"
 #include "kari-tenant.h"
 #include "kari-removal.h"
