@@ -122,6 +122,9 @@ kari_ext_remove (int    argc,
   registry = _kari_ext_open_registry (discovery, &error);
   if (registry == NULL)
     return _kari_ext_fail (NULL, error);
+  /* What is found is installed: one never synced before is known too. */
+  if (!kari_catalog_sync (registry, discovery, NULL, &error))
+    return _kari_ext_fail (NULL, error);
   entry = kari_registry_lookup (registry, argv[1], &error);
   if (entry == NULL)
     return _kari_ext_fail (NULL, error);

@@ -37,3 +37,4 @@
 #include "kari-json-schema.h"
 #include "kari-tenant.h"
 #include "kari-removal.h"
+#include "kari-config.h"
