@@ -103,5 +103,15 @@ int            kari_ext_status         (int argc, char **argv);
 int            kari_ext_logs           (int argc, char **argv);
 int            kari_ext_metrics        (int argc, char **argv);
 int            kari_ext_call           (int argc, char **argv);
+/* kari-ext-tenant.c, kari-ext-remove.c */
+int            kari_ext_tenant         (int argc, char **argv);
+int            kari_ext_enable         (int argc, char **argv);
+int            kari_ext_disable        (int argc, char **argv);
+int            kari_ext_remove         (int argc, char **argv);
+int            kari_ext_config         (int argc, char **argv);
+void           _kari_ext_announce_config (const char *extension,
+                                        const char *tenant);
+gboolean       _kari_ext_confirm       (const char *format,
+                                        ...) G_GNUC_PRINTF (1, 2);
 
 G_END_DECLS

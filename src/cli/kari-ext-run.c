@@ -104,7 +104,7 @@ kari_ext_run (int    argc,
   g_autofree char *tenant = NULL;
   g_autofree char *scripting_role = NULL;
   GOptionEntry entries[] = {
-    { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant (default: “default”)"), N_("TENANT") },
+    { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant (default: the active one)"), N_("TENANT") },
     { "scripting-role", 0, 0, G_OPTION_ARG_STRING, &scripting_role,
       N_("The role other programs act with over D-Bus (viewer, user, admin or a custom role; "
          "default: the registry setting, else “user”)"), N_("ROLE") },
@@ -151,6 +151,12 @@ kari_ext_run (int    argc,
 
   if (!_kari_ext_host_open (&host, &error))
     return _kari_ext_fail (NULL, error);
+  {
+    g_autoptr(KariTenant) found = kari_registry_lookup_tenant (host.registry, tenant, &error);
+
+    if (found == NULL)
+      return _kari_ext_fail (&host, error);
+  }
 
   /* What other programs may do over the bus, and every call audited. */
   {
@@ -189,6 +195,14 @@ kari_ext_run (int    argc,
               || (entry == NULL
                   && !kari_registry_install (host.registry, m, _("run by kari-ext run"), &error)))
             return _kari_ext_fail (&host, error);
+        }
+      if (!kari_registry_is_enabled (host.registry, kari_manifest_get_name (m), tenant, &error))
+        {
+          if (error == NULL)
+            fprintf (stderr, _("kari-ext: %s is disabled in the tenant %s; “kari-ext enable %s --tenant %s” "
+                               "enables it\n"), kari_manifest_get_name (m), tenant,
+                     kari_manifest_get_name (m), tenant);
+          return _kari_ext_fail (&host, error);
         }
       kari_resolver_add_root (resolver, kari_manifest_get_name (m));
     }

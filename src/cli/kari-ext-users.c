@@ -117,7 +117,7 @@ kari_ext_users (int    argc,
   g_autofree char *description = NULL;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant (default: “default”)"), N_("TENANT") },
+    { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant (default: the active one)"), N_("TENANT") },
     { "description", 0, 0, G_OPTION_ARG_STRING, &description, N_("With define-role: what the role is for"), N_("TEXT") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print as JSON"), NULL },
     { NULL }

@@ -26,6 +26,8 @@ typedef enum
  * @KARI_AUDIT_POLICY: the policy was changed
  * @KARI_AUDIT_ROLE: users or roles were changed
  * @KARI_AUDIT_MANAGER: another program called io.github.kari.Manager1
+ * @KARI_AUDIT_REMOVAL: an extension was removed or a tenant deleted
+ *   (kari-removal.h)
  */
 typedef enum
 {
@@ -35,6 +37,7 @@ typedef enum
   KARI_AUDIT_POLICY,
   KARI_AUDIT_ROLE,
   KARI_AUDIT_MANAGER,
+  KARI_AUDIT_REMOVAL,
 } KariAuditKind;
 
 #define KARI_TYPE_AUDIT_ENTRY (kari_audit_entry_get_type ())

@@ -165,6 +165,48 @@ static const char * const migrations[] = {
   "CREATE INDEX metrics_by_resolution ON metrics (resolution, time_usec);"
   "CREATE UNIQUE INDEX metrics_bucket ON metrics (extension, tenant, resolution, time_usec)"
   "  WHERE resolution > 0;",
+  /* 7: tenants, per-tenant enablement ("*" is every tenant; a row for
+   * a tenant overrides it), config per extension and tenant (secrets are
+   * in the keyring, never here), and the journal of removals in
+   * progress, written before the first step so that an interrupted
+   * removal is finished on the next open. "default" always exists. */
+  "CREATE TABLE tenants ("
+  "  id           TEXT    NOT NULL PRIMARY KEY CHECK (id <> '' AND id <> '*'),"
+  "  display_name TEXT    NOT NULL,"
+  "  created_usec INTEGER NOT NULL"
+  ");"
+  "INSERT INTO tenants (id, display_name, created_usec) "
+  "  VALUES ('default', 'Default', CAST((julianday ('now') - 2440587.5) * 86400000000 AS INTEGER));"
+  "CREATE TABLE enablement ("
+  "  extension    TEXT    NOT NULL,"
+  "  tenant       TEXT    NOT NULL,"
+  "  enabled      INTEGER NOT NULL,"
+  "  changed_usec INTEGER NOT NULL,"
+  "  PRIMARY KEY (extension, tenant)"
+  ");"
+  "CREATE TABLE config ("
+  "  extension    TEXT    NOT NULL,"
+  "  tenant       TEXT    NOT NULL,"
+  "  document     TEXT    NOT NULL,"
+  "  updated_usec INTEGER NOT NULL,"
+  "  PRIMARY KEY (extension, tenant)"
+  ");"
+  "CREATE TABLE config_secrets ("
+  "  extension    TEXT    NOT NULL,"
+  "  tenant       TEXT    NOT NULL,"
+  "  key          TEXT    NOT NULL,"
+  "  PRIMARY KEY (extension, tenant, key)"
+  ");"
+  "CREATE TABLE removals ("
+  "  id           INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  extension    TEXT,"
+  "  tenant       TEXT,"
+  "  folder       TEXT,"
+  "  keep_data    INTEGER NOT NULL DEFAULT 0,"
+  "  actor        TEXT,"
+  "  started_usec INTEGER NOT NULL,"
+  "  CHECK ((extension IS NULL) <> (tenant IS NULL))"
+  ");",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KARI_REGISTRY_SCHEMA_VERSION);

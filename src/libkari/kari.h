@@ -37,3 +37,6 @@
 #include "kari-json-schema.h"
 #include "kari-metrics.h"
 #include "kari-scripting.h"
+#include "kari-tenant.h"
+#include "kari-removal.h"
+#include "kari-config.h"
