@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kari.h"
+#include "kari-page-tree-private.h"
 #include "page-tree-random.h"
 
 static KariPageTree *
@@ -466,6 +467,35 @@ test_patch_json (void)
                    "{\"id\":\"b\",\"type\":\"label\",\"text\":\"b\"}}]");
 }
 
+/* The published schema and the checks in C name the same properties. */
+static void
+test_schema_matches (void)
+{
+  g_autofree char *path = g_build_filename (KARI_SOURCE_DIR, "data", "io.github.kari.PageTree.schema.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *defs;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  defs = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "$defs");
+  for (KariPageNodeType t = 0; t < KARI_PAGE_NODE_N_TYPES; t++)
+    {
+      const char *name = kari_page_node_type_to_string (t);
+      JsonObject *def = json_object_get_object_member (defs, name);
+      g_autofree char *list = _kari_page_prop_list (t);
+      g_auto(GStrv) names = g_strsplit (list, ", ", -1);
+      g_autoptr(GList) members = NULL;
+
+      g_assert_nonnull (def);
+      members = json_object_get_members (json_object_get_object_member (def, "properties"));
+      g_assert_cmpuint (g_list_length (members), ==, g_strv_length (names));
+      for (GList *l = members; l != NULL; l = l->next)
+        if (!g_strv_contains ((const char * const *) names, l->data))
+          g_error ("the schema gives a %s the property “%s”, the C table does not", name, (char *) l->data);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -481,6 +511,7 @@ main (int   argc,
   g_test_add_func ("/page-tree/diff/random-round-trip", test_diff_random);
   g_test_add_func ("/page-tree/apply/refused-leaves-tree", test_apply_refused);
   g_test_add_func ("/page-tree/patch/json", test_patch_json);
+  g_test_add_func ("/page-tree/schema/matches-table", test_schema_matches);
 
   return g_test_run ();
 }
