@@ -34,4 +34,5 @@
 #include "kari-disk-usage.h"
 #include "kari-http-fetch.h"
 #include "kari-host-manager.h"
+#include "kari-json-schema.h"
 #include "kari-page-tree.h"
