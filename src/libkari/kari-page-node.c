@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "kari-json-schema.h"
 #include "kari-page-tree-private.h"
 
 #define MAX_TEXT (4 * KARI_PAGE_TREE_MAX_STRING)
@@ -147,7 +148,7 @@ static const PagePropSpec status_props[] = {
   P_END
 };
 static const PagePropSpec form_props[] = {
-  P_KIND ("schema", PAGE_PROP_OBJECT, 0),
+  P_KIND ("schema", PAGE_PROP_SCHEMA, 0),
   P_KIND ("value", PAGE_PROP_OBJECT, 0),
   P_STR ("submit_label", 1024),
   P_END
@@ -620,9 +621,20 @@ _kari_page_prop_check (const PagePropSpec *spec,
       return check_series (value, budget, code);
 
     case PAGE_PROP_OBJECT:
+    case PAGE_PROP_SCHEMA:
       if (!JSON_NODE_HOLDS_OBJECT (value))
         return g_strdup_printf (_("expected an object, found %s"), _kari_page_json_kind (value));
-      return check_json (value, 0, &count, budget, code);
+      if ((problem = check_json (value, 0, &count, budget, code)) != NULL)
+        return problem;
+      if (spec->kind == PAGE_PROP_SCHEMA)
+        {
+          /* Compiled once here so a form never shows a schema that cannot work. */
+          g_autoptr(KariJsonSchema) schema = kari_json_schema_new (value, &error);
+
+          if (schema == NULL)
+            return g_strdup_printf (_("not a usable JSON Schema: %s"), error->message);
+        }
+      return NULL;
 
     default:
       g_assert_not_reached ();

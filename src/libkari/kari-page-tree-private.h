@@ -30,6 +30,7 @@ typedef enum
   PAGE_PROP_ROWS,
   PAGE_PROP_SERIES,
   PAGE_PROP_OBJECT,
+  PAGE_PROP_SCHEMA,
 } PagePropKind;
 
 typedef struct
