@@ -161,6 +161,7 @@ test_every_type (Fixture       *f,
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), ==, "Enabled");
   g_assert_true (gtk_widget_is_ancestor (w, find (f, "a-card")));
   g_assert_null (gtk_widget_get_ancestor (find (f, "card-label"), ADW_TYPE_ACTION_ROW));
+  g_assert_nonnull (gtk_widget_get_ancestor (find (f, "card-label"), ADW_TYPE_PREFERENCES_ROW));
   g_assert_true (gtk_widget_is_ancestor (find (f, "card-label"), find (f, "a-card")));
   w = find (f, "a-chart");
   g_assert_true (KARI_IS_PAGE_CHART (w));
@@ -313,6 +314,56 @@ test_identity (Fixture       *f,
   g_assert_true (gtk_widget_get_next_sibling (a) == name);
 
   /* The patches made no events. */
+  g_assert_cmpuint (f->events->len, ==, 0);
+}
+
+static GtkWidget *
+row_of (GtkWidget *w)
+{
+  return gtk_widget_get_ancestor (w, GTK_TYPE_LIST_BOX_ROW);
+}
+
+/* Card rows: inserted before others, retitled, gaining a title (a new
+ * row around the same widget), and a widget moving from a card to a list. */
+static void
+test_card_rows (Fixture       *f,
+                gconstpointer  data)
+{
+  GtkWidget *s1, *l1, *list;
+
+  show (f, "{\"id\": \"page\", \"type\": \"box\", \"children\": ["
+           "{\"id\": \"c\", \"type\": \"card\", \"children\": ["
+           "{\"id\": \"s1\", \"type\": \"switch\", \"title\": \"One\"}," L ("l1", "Plain") "]},"
+           "{\"id\": \"lst\", \"type\": \"list\"}]}");
+  s1 = find (f, "s1");
+  l1 = find (f, "l1");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row_of (s1))), ==, "One");
+
+  show (f, "{\"id\": \"page\", \"type\": \"box\", \"children\": ["
+           "{\"id\": \"c\", \"type\": \"card\", \"children\": ["
+           "{\"id\": \"b0\", \"type\": \"button\", \"title\": \"Zero\", \"label\": \"Go\"},"
+           "{\"id\": \"s1\", \"type\": \"switch\", \"title\": \"Uno\"},"
+           "{\"id\": \"l1\", \"type\": \"label\", \"text\": \"Plain\", \"title\": \"Label\"}]},"
+           "{\"id\": \"lst\", \"type\": \"list\"}]}");
+  g_assert_true (find (f, "s1") == s1 && find (f, "l1") == l1);
+  list = gtk_widget_get_parent (row_of (s1));
+  g_assert_true (GTK_IS_LIST_BOX (list));
+  g_assert_true (GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0)) == row_of (find (f, "b0")));
+  g_assert_true (GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1)) == row_of (s1));
+  g_assert_true (GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 2)) == row_of (l1));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row_of (s1))), ==, "Uno");
+  g_assert_true (ADW_IS_ACTION_ROW (row_of (l1)));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row_of (l1))), ==, "Label");
+
+  show (f, "{\"id\": \"page\", \"type\": \"box\", \"children\": ["
+           "{\"id\": \"c\", \"type\": \"card\", \"children\": ["
+           "{\"id\": \"b0\", \"type\": \"button\", \"title\": \"Zero\", \"label\": \"Go\"},"
+           "{\"id\": \"l1\", \"type\": \"label\", \"text\": \"Plain\", \"title\": \"Label\"}]},"
+           "{\"id\": \"lst\", \"type\": \"list\", \"children\": ["
+           "{\"id\": \"s1\", \"type\": \"switch\", \"title\": \"Uno\"}]}]}");
+  g_assert_true (find (f, "s1") == s1);
+  g_assert_true (gtk_widget_get_parent (row_of (s1)) == find (f, "lst"));
+  g_assert_false (ADW_IS_PREFERENCES_ROW (row_of (s1)));
   g_assert_cmpuint (f->events->len, ==, 0);
 }
 
@@ -541,6 +592,7 @@ main (int   argc,
   ADD ("/page-view/render/form", test_form);
   ADD ("/page-view/patch/identity-kept", test_identity);
   ADD ("/page-view/patch/focus-selection-scroll-kept", test_focus_selection_scroll);
+  ADD ("/page-view/patch/card-rows", test_card_rows);
   ADD ("/page-view/events/emitted-not-echoed", test_events);
   ADD ("/page-view/image/extension-files-only", test_images);
 

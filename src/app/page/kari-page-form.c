@@ -30,6 +30,7 @@ typedef struct
 static void
 form_free (Form *f)
 {
+  g_signal_handlers_disconnect_by_data (f->submit, f);
   g_clear_object (&f->schema);
   g_clear_pointer (&f->fields, g_ptr_array_unref);
   g_clear_pointer (&f->editors, g_ptr_array_unref);

@@ -40,6 +40,9 @@ static guint signals[N_SIGNALS];
 static void
 entry_free (KariPageEntry *e)
 {
+  /* A widget may outlive its entry a little (a pending image load holds
+   * it): it must not call back into a freed entry. */
+  g_signal_handlers_disconnect_by_data (e->widget, e);
   if (e->data_free != NULL)
     g_clear_pointer (&e->data, e->data_free);
   g_clear_pointer (&e->synced, json_node_unref);
@@ -97,7 +100,8 @@ wrap_for (KariPageEntry *parent,
     }
   else
     {
-      row = gtk_list_box_row_new ();
+      /* A preferences row, so that a card puts it in its boxed list. */
+      row = parent->type == KARI_PAGE_NODE_CARD ? adw_preferences_row_new () : gtk_list_box_row_new ();
       gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), child->widget);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row),
                                         parent->type == KARI_PAGE_NODE_LIST
