@@ -367,6 +367,40 @@ test_card_rows (Fixture       *f,
   g_assert_cmpuint (f->events->len, ==, 0);
 }
 
+static GtkWidget *
+label_showing (GtkWidget  *w,
+               const char *text)
+{
+  if (GTK_IS_LABEL (w) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (w)), text) == 0)
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = label_showing (c, text);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Text an extension writes is shown as written: the titles and
+ * descriptions libadwaita treats as Pango markup are escaped. */
+static void
+test_no_markup (Fixture       *f,
+                gconstpointer  data)
+{
+  const char *hostile[] = { "<b>bold", "a & b", "<span size=\"999999\">x</span>", "</markup>" };
+
+  show (f, "{\"id\": \"page\", \"type\": \"box\", \"children\": ["
+           "{\"id\": \"c\", \"type\": \"card\", \"title\": \"<b>bold\", \"description\": \"a & b\", "
+           "\"children\": [{\"id\": \"s\", \"type\": \"switch\", \"title\": \"</markup>\"}]},"
+           "{\"id\": \"st\", \"type\": \"status\", \"title\": \"t\", "
+           "\"description\": \"<span size=\\\"999999\\\">x</span>\"}]}");
+  kari_test_gtk_wait_frame (f->window);
+  for (guint i = 0; i < G_N_ELEMENTS (hostile); i++)
+    if (label_showing (GTK_WIDGET (f->view), hostile[i]) == NULL)
+      g_error ("“%s” is not shown as written", hostile[i]);
+}
+
 /* Focus, selection and scroll survive updates around them. */
 static void
 test_focus_selection_scroll (Fixture       *f,
@@ -593,6 +627,7 @@ main (int   argc,
   ADD ("/page-view/patch/identity-kept", test_identity);
   ADD ("/page-view/patch/focus-selection-scroll-kept", test_focus_selection_scroll);
   ADD ("/page-view/patch/card-rows", test_card_rows);
+  ADD ("/page-view/render/text-not-markup", test_no_markup);
   ADD ("/page-view/events/emitted-not-echoed", test_events);
   ADD ("/page-view/image/extension-files-only", test_images);
 

@@ -248,6 +248,7 @@ field_row (Form                *f,
       row = *editor = field->secret ? adw_password_entry_row_new () : adw_entry_row_new ();
       break;
     }
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   if (field->description != NULL && ADW_IS_ACTION_ROW (row))
     adw_action_row_set_subtitle (ADW_ACTION_ROW (row), field->description);
@@ -371,7 +372,7 @@ _kari_page_form_sync (KariPageEntry *e,
   Form *f = e->data;
   JsonNode *schema = kari_page_node_get_property (node, "schema");
   JsonNode *value = kari_page_node_get_property (node, "value");
-  const char *title = kari_page_node_get_string (node, "title");
+  g_autofree char *title = g_markup_escape_text (kari_page_node_get_string (node, "title"), -1);
   const char *submit = kari_page_node_get_string (node, "submit_label");
   gboolean rebuilt = FALSE;
 

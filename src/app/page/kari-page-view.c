@@ -92,6 +92,7 @@ wrap_for (KariPageEntry *parent,
   if (parent->type == KARI_PAGE_NODE_CARD && *title != '\0')
     {
       row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       gtk_widget_set_valign (child->widget, GTK_ALIGN_CENTER);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), child->widget);

@@ -405,8 +405,10 @@ card_sync (KariPageEntry *e,
            KariPageNode  *node)
 {
   AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (e->widget);
-  const char *title = kari_page_node_get_string (node, "title");
-  const char *description = kari_page_node_get_string (node, "description");
+  /* A group's title and description are Pango markup: the extension's
+   * text is shown as written, never interpreted. */
+  g_autofree char *title = g_markup_escape_text (kari_page_node_get_string (node, "title"), -1);
+  g_autofree char *description = g_markup_escape_text (kari_page_node_get_string (node, "description"), -1);
 
   if (g_strcmp0 (adw_preferences_group_get_title (group), title) != 0)
     adw_preferences_group_set_title (group, title);
@@ -535,7 +537,8 @@ status_sync (KariPageEntry *e,
 {
   AdwStatusPage *page = ADW_STATUS_PAGE (e->widget);
   const char *title = kari_page_node_get_string (node, "title");
-  const char *description = kari_page_node_get_string (node, "description");
+  /* The description is Pango markup: shown as written, never interpreted. */
+  g_autofree char *description = g_markup_escape_text (kari_page_node_get_string (node, "description"), -1);
   const char *icon = kari_page_node_get_string (node, "icon");
 
   if (g_strcmp0 (adw_status_page_get_title (page), title) != 0)
