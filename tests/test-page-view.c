@@ -149,7 +149,7 @@ test_every_type (Fixture       *f,
   g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (w), 2));
   g_assert_true (gtk_widget_get_ancestor (find (f, "row-2"), GTK_TYPE_LIST_BOX_ROW)
                  == GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (w), 1)));
-  w = find (f, "a-table");
+  w = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (find (f, "a-table")));
   g_assert_true (GTK_IS_COLUMN_VIEW (w));
   g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (GTK_COLUMN_VIEW (w))), ==, 3);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (w)))), ==, 3);
@@ -420,6 +420,8 @@ test_focus_selection_scroll (Fixture       *f,
       for (guint i = 0; i < round; i++)
         g_string_append_printf (json, "{\"id\": \"pre%u\", \"type\": \"label\", \"text\": \"round %u\"},", i, round);
       g_string_append (json, "{\"id\": \"entry\", \"type\": \"entry\"},"
+                             "{\"id\": \"tall\", \"type\": \"box\", \"spacing\": 256, \"children\": ["
+                             L ("t1", "1") "," L ("t2", "2") "," L ("t3", "3") "," L ("t4", "4") "]},"
                              "{\"id\": \"list\", \"type\": \"list\", \"selection\": \"single\", \"children\": [");
       if (round > 0)
         g_string_append (json, L ("new", "New") ",");
@@ -432,7 +434,7 @@ test_focus_selection_scroll (Fixture       *f,
 
       entry = find (f, "entry");
       list = find (f, "list");
-      table = find (f, "t");
+      table = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (find (f, "t")));
       model = gtk_column_view_get_model (GTK_COLUMN_VIEW (table));
       adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (kari_page_view_get_scrolled (f->view)));
       if (round == 0)
@@ -443,6 +445,7 @@ test_focus_selection_scroll (Fixture       *f,
           gtk_list_box_select_row (GTK_LIST_BOX (list), gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
           gtk_selection_model_select_item (model, 5, TRUE);
           kari_test_gtk_wait_frame (f->window);
+          g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment), >, 120);
           gtk_adjustment_set_value (adjustment, 120);
           g_ptr_array_set_size (f->events, 0);
           continue;
@@ -517,7 +520,7 @@ test_events (Fixture       *f,
   g_assert_cmpstr (e->kind, ==, "activate");
   g_assert_cmpstr (json_node_get_string (e->value), ==, "row");
 
-  g_signal_emit_by_name (find (f, "t"), "activate", 1);
+  g_signal_emit_by_name (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (find (f, "t"))), "activate", 1);
   e = last_event (f);
   g_assert_cmpstr (e->node_id, ==, "t");
   g_assert_cmpint (json_node_get_int (e->value), ==, 1);

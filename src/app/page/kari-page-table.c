@@ -40,6 +40,7 @@ kari_page_table_row_init (KariPageTableRow *self)
 
 typedef struct
 {
+  GtkWidget   *view;      /* the GtkColumnView, inside the scrolled window */
   GListStore  *rows;
   JsonNode    *columns;   /* as last applied, nullable */
   guint        n_columns;
@@ -116,7 +117,7 @@ _kari_page_table_new (KariPageEntry *e)
 {
   Table *t = g_new0 (Table, 1);
   GtkSingleSelection *selection;
-  GtkWidget *view;
+  GtkWidget *view, *scrolled;
 
   t->rows = g_list_store_new (KARI_TYPE_PAGE_TABLE_ROW);
   selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (t->rows)));
@@ -126,9 +127,19 @@ _kari_page_table_new (KariPageEntry *e)
   gtk_column_view_set_show_column_separators (GTK_COLUMN_VIEW (view), FALSE);
   gtk_widget_add_css_class (view, "data-table");
   g_signal_connect (view, "activate", G_CALLBACK (on_activate), e);
+  t->view = view;
   e->data = t;
   e->data_free = (GDestroyNotify) table_free;
-  return view;
+
+  /* Its own scrolled window, so that only the rows in sight get widgets
+   * however many rows the table has. */
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 400);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
+  gtk_widget_add_css_class (scrolled, "card");
+  return scrolled;
 }
 
 static void
@@ -137,7 +148,7 @@ sync_columns (KariPageEntry *e,
               JsonNode      *columns,
               guint          n_columns)
 {
-  GtkColumnView *view = GTK_COLUMN_VIEW (e->widget);
+  GtkColumnView *view = GTK_COLUMN_VIEW (t->view);
   GListModel *existing = gtk_column_view_get_columns (view);
   JsonArray *titles = columns != NULL ? json_node_get_array (columns) : NULL;
 
