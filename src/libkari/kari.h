@@ -40,3 +40,4 @@
 #include "kari-tenant.h"
 #include "kari-removal.h"
 #include "kari-config.h"
+#include "kari-page-tree.h"
