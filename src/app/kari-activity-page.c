@@ -254,6 +254,8 @@ kari_activity_page_dispose (GObject *object)
 {
   KariActivityPage *self = KARI_ACTIVITY_PAGE (object);
 
+  /* The template's root is the bin's child: unparented once, here. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), KARI_TYPE_ACTIVITY_PAGE);
   g_clear_object (&self->host);
   G_OBJECT_CLASS (kari_activity_page_parent_class)->dispose (object);

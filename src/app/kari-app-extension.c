@@ -93,54 +93,75 @@ member_string (JsonObject *object,
   return json_node_get_string (node);
 }
 
+static GStrv
+read_roles (JsonObject *page)
+{
+  /* `roles`, or `permissions` as the original specification names them. */
+  const char *members[] = { "roles", "permissions" };
+
+  for (guint m = 0; m < G_N_ELEMENTS (members); m++)
+    {
+      JsonNode *node = json_object_get_member (page, members[m]);
+      g_autoptr(GStrvBuilder) builder = NULL;
+      JsonArray *array;
+
+      if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+        continue;
+      builder = g_strv_builder_new ();
+      array = json_node_get_array (node);
+      for (guint r = 0; r < json_array_get_length (array); r++)
+        {
+          JsonNode *role = json_array_get_element (array, r);
+          if (JSON_NODE_HOLDS_VALUE (role) && json_node_get_value_type (role) == G_TYPE_STRING)
+            g_strv_builder_add (builder, json_node_get_string (role));
+        }
+      return g_strv_builder_end (builder);
+    }
+  return NULL;
+}
+
 /* The manifest was validated, yet only strings are taken from it and
  * anything of another shape is skipped. */
 static void
 read_pages (KariAppExtension *self)
 {
+  const char *lists[] = { "pages", "control_room_pages" };
   JsonNode *root = kari_manifest_get_root (self->manifest);
+  JsonNode *ui_node;
   JsonObject *ui;
-  JsonArray *pages;
 
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)
-      || !json_object_has_member (json_node_get_object (root), "ui"))
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return;
-  ui = json_object_get_object_member (json_node_get_object (root), "ui");
-  if (ui == NULL || !json_object_has_member (ui, "control_room_pages")
-      || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (ui, "control_room_pages")))
+  ui_node = json_object_get_member (json_node_get_object (root), "ui");
+  if (ui_node == NULL || !JSON_NODE_HOLDS_OBJECT (ui_node))
     return;
-  pages = json_object_get_array_member (ui, "control_room_pages");
-  for (guint i = 0; i < json_array_get_length (pages); i++)
+  ui = json_node_get_object (ui_node);
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
     {
-      JsonNode *node = json_array_get_element (pages, i);
-      JsonObject *object;
-      KariAppPage *page;
-      JsonNode *roles;
+      JsonNode *list = json_object_get_member (ui, lists[l]);
+      JsonArray *pages;
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
+      if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
         continue;
-      object = json_node_get_object (node);
-      if (member_string (object, "name") == NULL || member_string (object, "path") == NULL)
-        continue;
-      page = g_new0 (KariAppPage, 1);
-      page->title = kari_permission_escape_for_display (member_string (object, "name"));
-      page->path = g_strdup (member_string (object, "path"));
-      page->icon = g_strdup (member_string (object, "icon"));
-      roles = json_object_get_member (object, "permissions");
-      if (roles != NULL && JSON_NODE_HOLDS_ARRAY (roles))
+      pages = json_node_get_array (list);
+      for (guint i = 0; i < json_array_get_length (pages); i++)
         {
-          g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-          JsonArray *array = json_node_get_array (roles);
+          JsonNode *node = json_array_get_element (pages, i);
+          JsonObject *object;
+          KariAppPage *page;
 
-          for (guint r = 0; r < json_array_get_length (array); r++)
-            {
-              JsonNode *role = json_array_get_element (array, r);
-              if (JSON_NODE_HOLDS_VALUE (role) && json_node_get_value_type (role) == G_TYPE_STRING)
-                g_strv_builder_add (builder, json_node_get_string (role));
-            }
-          page->roles = g_strv_builder_end (builder);
+          if (!JSON_NODE_HOLDS_OBJECT (node))
+            continue;
+          object = json_node_get_object (node);
+          if (member_string (object, "name") == NULL || member_string (object, "path") == NULL)
+            continue;
+          page = g_new0 (KariAppPage, 1);
+          page->title = kari_permission_escape_for_display (member_string (object, "name"));
+          page->path = g_strdup (member_string (object, "path"));
+          page->icon = g_strdup (member_string (object, "icon"));
+          page->roles = read_roles (object);
+          g_ptr_array_add (self->pages, page);
         }
-      g_ptr_array_add (self->pages, page);
     }
 }
 

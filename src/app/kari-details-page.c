@@ -464,6 +464,8 @@ kari_details_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->extension, self);
   g_clear_object (&self->extension);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
+  /* The template's root is the bin's child: unparented once, here. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), KARI_TYPE_DETAILS_PAGE);
   g_clear_object (&self->host);
   G_OBJECT_CLASS (kari_details_page_parent_class)->dispose (object);

@@ -190,6 +190,8 @@ kari_health_page_dispose (GObject *object)
   KariHealthPage *self = KARI_HEALTH_PAGE (object);
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  /* The template's root is the bin's child: unparented once, here. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), KARI_TYPE_HEALTH_PAGE);
   g_clear_object (&self->host);
   G_OBJECT_CLASS (kari_health_page_parent_class)->dispose (object);

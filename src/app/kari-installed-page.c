@@ -177,6 +177,8 @@ kari_installed_page_dispose (GObject *object)
 {
   KariInstalledPage *self = KARI_INSTALLED_PAGE (object);
 
+  /* The template's root is the bin's child: unparented once, here. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), KARI_TYPE_INSTALLED_PAGE);
   g_clear_object (&self->filtered);
   g_clear_object (&self->host);

@@ -215,6 +215,8 @@ kari_permissions_page_dispose (GObject *object)
 {
   KariPermissionsPage *self = KARI_PERMISSIONS_PAGE (object);
 
+  /* The template's root is the bin's child: unparented once, here. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), KARI_TYPE_PERMISSIONS_PAGE);
   g_clear_object (&self->host);
   g_clear_pointer (&self->search, g_free);
