@@ -19,6 +19,11 @@ static char *test_root;
 static guint n_examples;
 /* One application for the run: registered once on the private bus. */
 static AdwApplication *app;
+/* The private session bus. GTK keeps its own references to the session
+ * bus connection until exit, so the bus is stopped at the end without
+ * g_test_dbus_down(), which would wait 30 s for the connection to go,
+ * and kept here (reachable) rather than unreferenced. */
+static GTestDBus *bus;
 
 typedef struct
 {
@@ -444,7 +449,6 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GTestDBus) bus = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
@@ -472,8 +476,6 @@ main (int    argc,
   status = g_test_run ();
 
   g_clear_object (&app);
-  /* GTK keeps its own references to the session bus until exit, so
-   * the bus is stopped without waiting for the connection to go. */
   g_test_dbus_stop (bus);
   kari_test_rm_rf (test_root);
   g_free (test_root);
