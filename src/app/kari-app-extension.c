@@ -43,14 +43,14 @@ static const struct {
   { "instrument",  "applications-science-symbolic" },
   { "operator",    "system-run-symbolic" },
   { "integration", "network-workgroup-symbolic" },
-  { "dashboard",   "utilities-system-monitor-symbolic" },
+  { "dashboard",   "view-grid-symbolic" },
   { "addon",       "application-x-addon-symbolic" },
 };
 
 /* The states a person reads, in words. */
 static const char * const state_labels[KARI_STATE_LAST] = {
   [KARI_STATE_DISCOVERED] = N_("Found"),
-  [KARI_STATE_VALIDATED]  = N_("Valid"),
+  [KARI_STATE_VALIDATED]  = N_("Missing dependencies"),
   [KARI_STATE_RESOLVED]   = N_("Ready to install"),
   [KARI_STATE_INSTALLED]  = N_("Installed"),
   [KARI_STATE_ENABLED]    = N_("Enabled"),

@@ -77,6 +77,7 @@ GtkWidget  *kari_extension_page_new         (KariAppHost         *host,
 void        kari_app_toast                  (GtkWidget           *widget,
                                              const char          *message);
 char       *kari_app_format_time            (gint64               usec);
+char       *kari_app_sentence               (char                *words);
 char       *kari_app_format_bytes           (guint64              bytes);
 GtkWidget  *kari_app_state_label_new        (void);
 void        kari_app_state_label_update     (GtkWidget           *label,

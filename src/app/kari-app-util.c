@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "kari-app-private.h"
@@ -102,4 +104,27 @@ kari_app_set_enabled (GtkWidget        *widget,
                       gboolean          enabled)
 {
   kari_app_host_set_enabled_async (host, extension, enabled, NULL, on_enabled, g_object_ref (widget));
+}
+
+/**
+ * kari_app_sentence:
+ * @words: (transfer full) (nullable): a phrase such as “read its data”
+ *
+ * Returns: (transfer full) (nullable): @words with its first letter in
+ *   upper case, to stand as a row's title
+ */
+char *
+kari_app_sentence (char *words)
+{
+  gunichar first;
+  char head[8];
+  int n;
+
+  if (words == NULL || *words == '\0')
+    return words;
+  first = g_utf8_get_char (words);
+  n = g_unichar_to_utf8 (g_unichar_totitle (first), head);
+  if (n == (int) (g_utf8_next_char (words) - words))
+    memcpy (words, head, n);
+  return words;
 }

@@ -151,7 +151,7 @@ fill_permissions (KariDetailsPage *self)
 
   for (guint i = 0; declared != NULL && declared[i] != NULL; i++)
     {
-      g_autofree char *words = kari_permission_describe (declared[i]);
+      g_autofree char *words = kari_app_sentence (kari_permission_describe (declared[i]));
       g_autofree char *shown = kari_permission_escape_for_display (declared[i]);
       g_autofree char *subtitle = NULL;
       g_autofree char *scope = NULL;

@@ -71,7 +71,7 @@ grant_row_new (KariPermissionsPage *self,
                const KariGrant     *grant)
 {
   KariAppExtension *ext = kari_app_host_lookup (self->host, grant->extension);
-  g_autofree char *words = kari_permission_describe (grant->permission);
+  g_autofree char *words = kari_app_sentence (kari_permission_describe (grant->permission));
   g_autofree char *shown = kari_permission_escape_for_display (grant->permission);
   g_autofree char *scope = scope_words (grant);
   g_autofree char *who = grant->user != NULL ? g_strdup_printf (_("for %s"), grant->user)

@@ -48,7 +48,7 @@ static const struct {
   { "installed",   N_("Installed"),   "application-x-addon-symbolic" },
   { "permissions", N_("Permissions"), "security-high-symbolic" },
   { "activity",    N_("Activity"),    "document-open-recent-symbolic" },
-  { "health",      N_("Health"),      "utilities-system-monitor-symbolic" },
+  { "health",      N_("Health"),      "power-profile-performance-symbolic" },
 };
 
 #define ROW_PAGE  "kari-page"
