@@ -136,6 +136,13 @@ wait_for_n_shown (KariInstalledPage *page,
   g_assert_cmpuint (kari_installed_page_get_n_shown (page), ==, n);
 }
 
+static gboolean
+widget_name_is (GtkWidget     *widget,
+                gconstpointer  name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
 static void
 test_installed (void)
 {
@@ -151,11 +158,12 @@ test_installed (void)
   g_assert_cmpuint (kari_installed_page_get_n_shown (page), ==, n_examples);
   g_assert_false (kari_test_ui_status_shown (GTK_WIDGET (ui.window), "No Extensions"));
 
-  /* A row per extension, named after it, showing title and version. */
+  /* A row per extension on screen, named after it, with its switch. */
   {
-    GtkWidget *row = kari_test_ui_find (GTK_WIDGET (page), ADW_TYPE_ACTION_ROW, NULL, NULL);
+    GtkWidget *row = kari_test_ui_find (GTK_WIDGET (page), GTK_TYPE_BOX, widget_name_is, "test-pages");
     g_assert_nonnull (row);
     g_assert_true (gtk_widget_get_mapped (row));
+    g_assert_nonnull (kari_test_ui_find (row, GTK_TYPE_SWITCH, NULL, NULL));
   }
 
   search = kari_installed_page_get_search (page);

@@ -22,7 +22,7 @@ struct _KariInstalledPage
   AdwStatusPage      *empty_status;
   GtkSearchEntry     *search_entry;
   GtkStack           *results_stack;
-  GtkListBox         *list;
+  GtkListView        *list;
 };
 
 G_DEFINE_FINAL_TYPE (KariInstalledPage, kari_installed_page, ADW_TYPE_BIN)
@@ -37,22 +37,15 @@ static guint signals[N_SIGNALS];
 #define ROW_EXTENSION "kari-extension"
 
 static void
-update_subtitle (AdwActionRow     *row,
-                 KariAppExtension *ext)
+update_row (GtkListItem *item)
 {
+  KariAppExtension *ext = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkSwitch *toggle = g_object_get_data (G_OBJECT (box), "kari-switch");
   g_autofree char *subtitle = g_strdup_printf ("%s · %s", kari_app_extension_get_version (ext),
                                                kari_app_state_to_label (kari_app_extension_get_state (ext)));
-  adw_action_row_set_subtitle (row, subtitle);
-}
 
-static void
-on_state (KariAppExtension *ext,
-          GParamSpec       *pspec,
-          AdwActionRow     *row)
-{
-  GtkSwitch *toggle = g_object_get_data (G_OBJECT (row), "kari-switch");
-
-  update_subtitle (row, ext);
+  gtk_label_set_text (g_object_get_data (G_OBJECT (box), "kari-subtitle"), subtitle);
   gtk_switch_set_state (toggle, kari_app_extension_get_active (ext));
   gtk_switch_set_active (toggle, kari_app_extension_get_active (ext));
 }
@@ -60,47 +53,91 @@ on_state (KariAppExtension *ext,
 /* The switch shows what happened, not what was asked: its state follows
  * the extension's. */
 static gboolean
-on_switch_state_set (GtkSwitch         *toggle,
-                     gboolean           state,
-                     KariInstalledPage *self)
+on_switch_state_set (GtkSwitch   *toggle,
+                     gboolean     state,
+                     GtkListItem *item)
 {
-  KariAppExtension *ext = g_object_get_data (G_OBJECT (toggle), ROW_EXTENSION);
+  KariInstalledPage *self = KARI_INSTALLED_PAGE (gtk_widget_get_ancestor (GTK_WIDGET (toggle),
+                                                                           KARI_TYPE_INSTALLED_PAGE));
+  KariAppExtension *ext = gtk_list_item_get_item (item);
 
-  if (state != kari_app_extension_get_active (ext))
+  if (self != NULL && ext != NULL && state != kari_app_extension_get_active (ext))
     kari_app_set_enabled (GTK_WIDGET (toggle), self->host, ext, state);
   return TRUE;
 }
 
-static GtkWidget *
-create_row (gpointer item,
-            gpointer user_data)
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
 {
-  KariInstalledPage *self = user_data;
-  KariAppExtension *ext = item;
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *icon = gtk_image_new ();
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *subtitle = gtk_label_new (NULL);
   GtkWidget *toggle = gtk_switch_new ();
-  GtkWidget *icon = gtk_image_new_from_icon_name (kari_app_extension_get_icon_name (ext));
 
-  /* Titles come from manifests: never markup. */
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), kari_app_extension_get_title (ext));
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
   gtk_image_set_icon_size (GTK_IMAGE (icon), GTK_ICON_SIZE_LARGE);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_widget_set_hexpand (labels, TRUE);
+  gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (labels), title);
+  gtk_box_append (GTK_BOX (labels), subtitle);
   gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-  gtk_switch_set_state (GTK_SWITCH (toggle), kari_app_extension_get_active (ext));
-  gtk_switch_set_active (GTK_SWITCH (toggle), kari_app_extension_get_active (ext));
   gtk_widget_set_tooltip_text (toggle, _("Switch the extension on or off"));
-  g_object_set_data (G_OBJECT (toggle), ROW_EXTENSION, ext);
-  g_signal_connect (toggle, "state-set", G_CALLBACK (on_switch_state_set), self);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  g_object_set_data (G_OBJECT (row), "kari-switch", toggle);
-  g_object_set_data_full (G_OBJECT (row), ROW_EXTENSION, g_object_ref (ext), g_object_unref);
-  gtk_widget_set_name (row, kari_app_extension_get_name (ext));
-  update_subtitle (ADW_ACTION_ROW (row), ext);
-  g_signal_connect_object (ext, "notify::state", G_CALLBACK (on_state), row, 0);
-  return row;
+  g_signal_connect (toggle, "state-set", G_CALLBACK (on_switch_state_set), item);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), labels);
+  gtk_box_append (GTK_BOX (box), toggle);
+  gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  g_object_set_data (G_OBJECT (box), "kari-icon", icon);
+  g_object_set_data (G_OBJECT (box), "kari-title", title);
+  g_object_set_data (G_OBJECT (box), "kari-subtitle", subtitle);
+  g_object_set_data (G_OBJECT (box), "kari-switch", toggle);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+on_item_state (KariAppExtension *ext,
+               GParamSpec       *pspec,
+               GtkListItem      *item)
+{
+  update_row (item);
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          gpointer                  user_data)
+{
+  KariAppExtension *ext = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+
+  /* Titles come from manifests: set as text, never markup. */
+  gtk_label_set_text (g_object_get_data (G_OBJECT (box), "kari-title"), kari_app_extension_get_title (ext));
+  gtk_image_set_from_icon_name (g_object_get_data (G_OBJECT (box), "kari-icon"),
+                                kari_app_extension_get_icon_name (ext));
+  gtk_widget_set_name (box, kari_app_extension_get_name (ext));
+  update_row (item);
+  g_signal_connect (ext, "notify::state", G_CALLBACK (on_item_state), item);
+}
+
+static void
+unbind_row (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (item), on_item_state, item);
 }
 
 static void
@@ -133,10 +170,12 @@ on_search_changed (KariInstalledPage *self)
 
 static void
 on_row_activated (KariInstalledPage *self,
-                  GtkListBoxRow     *row)
+                  guint              position)
 {
-  KariAppExtension *ext = g_object_get_data (G_OBJECT (row), ROW_EXTENSION);
+  g_autoptr(KariAppExtension) ext = g_list_model_get_item (G_LIST_MODEL (self->filtered), position);
 
+  if (ext == NULL)
+    return;
   g_signal_emit (self, signals[SIGNAL_SHOW_DETAILS], 0, kari_app_extension_get_name (ext));
 }
 
@@ -149,7 +188,6 @@ kari_installed_page_set_host (KariInstalledPage *self,
 
   g_set_object (&self->host, host);
   gtk_filter_list_model_set_model (self->filtered, kari_app_host_get_extensions (host));
-  gtk_list_box_bind_model (self->list, G_LIST_MODEL (self->filtered), create_row, self, NULL);
 
   folder = kari_app_host_dup_user_extensions_dir (host);
   description = g_strdup_printf (_("Put an extension’s folder, with its extension.json or "
@@ -181,6 +219,7 @@ kari_installed_page_dispose (GObject *object)
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), KARI_TYPE_INSTALLED_PAGE);
   g_clear_object (&self->filtered);
+  g_clear_object (&self->filter);
   g_clear_object (&self->host);
   G_OBJECT_CLASS (kari_installed_page_parent_class)->dispose (object);
 }
@@ -225,8 +264,18 @@ kari_installed_page_class_init (KariInstalledPageClass *klass)
 static void
 kari_installed_page_init (KariInstalledPage *self)
 {
+  g_autoptr(GtkListItemFactory) factory = NULL;
+  g_autoptr(GtkNoSelection) selection = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->filter = gtk_custom_filter_new (filter_extension, self, NULL);
-  self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
+  self->filtered = gtk_filter_list_model_new (NULL, g_object_ref (GTK_FILTER (self->filter)));
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), self);
+  gtk_list_view_set_factory (self->list, factory);
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
+  gtk_list_view_set_model (self->list, GTK_SELECTION_MODEL (selection));
   g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (update_view), self, G_CONNECT_SWAPPED);
 }
