@@ -245,8 +245,9 @@ void
 kari_activity_page_set_host (KariActivityPage *self,
                              KariAppHost      *host)
 {
+  /* Read when first shown (the window reloads a page it shows), not
+   * at start-up. */
   g_set_object (&self->host, host);
-  kari_activity_page_reload (self);
 }
 
 static void

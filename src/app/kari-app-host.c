@@ -24,7 +24,19 @@ struct _KariAppHost
   KariPermissionEngine *engine;
   GListStore           *extensions;   /* KariAppExtension, by title */
   GHashTable           *by_name;      /* name → KariAppExtension, borrowed */
+  GPtrArray            *alerts;       /* KariAppAlert, oldest first */
 };
+
+/* The alerts kept for the Health page. */
+#define MAX_ALERTS 20
+
+static void
+kari_app_alert_free (KariAppAlert *alert)
+{
+  g_free (alert->extension);
+  g_free (alert->reason);
+  g_free (alert);
+}
 
 G_DEFINE_FINAL_TYPE (KariAppHost, kari_app_host, G_TYPE_OBJECT)
 
@@ -312,8 +324,30 @@ on_crash_loop (KariSupervisor *supervisor,
   KariAppHost *self = user_data;
   KariAppExtension *extension = kari_app_host_lookup (self, kari_supervisor_get_name (supervisor));
 
-  if (extension != NULL)
-    g_signal_emit (self, signals[SIGNAL_ALERT], 0, extension, reason);
+  KariAppAlert *alert;
+
+  if (extension == NULL)
+    return;
+  alert = g_new0 (KariAppAlert, 1);
+  alert->extension = g_strdup (kari_supervisor_get_name (supervisor));
+  alert->reason = g_strdup (reason);
+  alert->time_usec = g_get_real_time ();
+  g_ptr_array_add (self->alerts, alert);
+  if (self->alerts->len > MAX_ALERTS)
+    g_ptr_array_remove_index (self->alerts, 0);
+  g_signal_emit (self, signals[SIGNAL_ALERT], 0, extension, reason);
+}
+
+/**
+ * kari_app_host_get_alerts:
+ *
+ * Returns: (transfer none) (element-type KariAppAlert): the last crash
+ *   loops of this session, oldest first
+ */
+GPtrArray *
+kari_app_host_get_alerts (KariAppHost *self)
+{
+  return self->alerts;
 }
 
 static gboolean
@@ -527,6 +561,7 @@ kari_app_host_finalize (GObject *object)
   KariAppHost *self = KARI_APP_HOST (object);
 
   g_clear_pointer (&self->by_name, g_hash_table_unref);
+  g_clear_pointer (&self->alerts, g_ptr_array_unref);
   g_clear_object (&self->extensions);
   g_clear_object (&self->engine);
   if (self->audit != NULL)
@@ -561,4 +596,5 @@ kari_app_host_init (KariAppHost *self)
 {
   self->extensions = g_list_store_new (KARI_TYPE_APP_EXTENSION);
   self->by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  self->alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) kari_app_alert_free);
 }

@@ -9,6 +9,21 @@
 
 G_BEGIN_DECLS
 
+/**
+ * KariAppAlert:
+ * @extension: the extension's name
+ * @reason: what happened, for a person
+ * @time_usec: when, g_get_real_time()
+ *
+ * An alert the Health page lists: a crash loop.
+ */
+typedef struct
+{
+  char   *extension;
+  char   *reason;
+  gint64  time_usec;
+} KariAppAlert;
+
 #define KARI_TYPE_APP_HOST (kari_app_host_get_type ())
 G_DECLARE_FINAL_TYPE (KariAppHost, kari_app_host, KARI, APP_HOST, GObject)
 
@@ -38,6 +53,7 @@ void                  kari_app_host_set_enabled_async  (KariAppHost          *se
 gboolean              kari_app_host_set_enabled_finish (KariAppHost          *self,
                                                         GAsyncResult         *result,
                                                         GError              **error);
+GPtrArray            *kari_app_host_get_alerts         (KariAppHost          *self);
 gboolean              kari_app_host_can_remove         (KariAppHost          *self,
                                                         KariAppExtension     *extension,
                                                         char                **why_not);

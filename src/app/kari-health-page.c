@@ -115,16 +115,18 @@ refresh_rows (KariHealthPage *self)
 }
 
 static void
-on_alert (KariAppHost      *host,
-          KariAppExtension *extension,
-          const char       *reason,
-          KariHealthPage   *self)
+add_alert (KariHealthPage     *self,
+           const KariAppAlert *alert)
 {
+  KariAppExtension *extension = kari_app_host_lookup (self->host, alert->extension);
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  g_autofree char *when = kari_app_format_time (alert->time_usec);
   g_autofree char *title = g_strdup_printf (_("%s was switched off after crashing repeatedly"),
-                                            kari_app_extension_get_title (extension));
-  g_autofree char *escaped = kari_permission_escape_for_display (reason);
+                                            extension != NULL ? kari_app_extension_get_title (extension)
+                                                              : alert->extension);
+  g_autofree char *reason = kari_permission_escape_for_display (alert->reason);
+  g_autofree char *escaped = g_strdup_printf ("%s · %s", when, reason);
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
@@ -138,6 +140,17 @@ on_alert (KariAppHost      *host,
       self->n_alerts--;
     }
   gtk_widget_set_visible (GTK_WIDGET (self->alerts_list), TRUE);
+}
+
+static void
+on_alert (KariAppHost      *host,
+          KariAppExtension *extension,
+          const char       *reason,
+          KariHealthPage   *self)
+{
+  GPtrArray *alerts = kari_app_host_get_alerts (host);
+
+  add_alert (self, g_ptr_array_index (alerts, alerts->len - 1));
   refresh_rows (self);
 }
 
@@ -159,7 +172,11 @@ void
 kari_health_page_set_host (KariHealthPage *self,
                            KariAppHost    *host)
 {
+  GPtrArray *alerts = kari_app_host_get_alerts (host);
+
   g_set_object (&self->host, host);
+  for (guint i = 0; i < alerts->len; i++)
+    add_alert (self, g_ptr_array_index (alerts, i));
   g_signal_connect_object (host, "alert", G_CALLBACK (on_alert), self, 0);
   refresh_rows (self);
 }

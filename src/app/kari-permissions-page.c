@@ -206,8 +206,9 @@ void
 kari_permissions_page_set_host (KariPermissionsPage *self,
                                 KariAppHost         *host)
 {
+  /* Read when first shown (the window reloads a page it shows), not
+   * at start-up. */
   g_set_object (&self->host, host);
-  kari_permissions_page_reload (self);
 }
 
 static void

@@ -39,7 +39,7 @@ struct _KariWindow
 
 G_DEFINE_FINAL_TYPE (KariWindow, kari_window, ADW_TYPE_APPLICATION_WINDOW)
 
-/* The Manage pages, in sidebar order. */
+/* The Manage pages, in sidebar order, and the details page. */
 static const struct {
   const char *id;
   const char *title;
@@ -262,6 +262,63 @@ find_extension_page (KariWindow *self,
   return NULL;
 }
 
+static void on_show_details (KariWindow *self,
+                             const char *extension);
+
+/* Makes the page @name the first time it is wanted. */
+static GtkWidget *
+ensure_page (KariWindow *self,
+             const char *name)
+{
+  GtkWidget *child = gtk_stack_get_child_by_name (self->stack, name);
+  const char *title = NULL;
+
+  if (child != NULL || g_str_has_prefix (name, "ext:"))
+    return child;
+  for (guint i = 0; i < G_N_ELEMENTS (manage_pages); i++)
+    if (g_str_equal (name, manage_pages[i].id))
+      title = _(manage_pages[i].title);
+
+  if (g_str_equal (name, "installed"))
+    {
+      self->installed_page = g_object_new (KARI_TYPE_INSTALLED_PAGE, NULL);
+      kari_installed_page_set_host (self->installed_page, self->host);
+      g_signal_connect_object (self->installed_page, "show-details", G_CALLBACK (on_show_details), self,
+                               G_CONNECT_SWAPPED);
+      child = GTK_WIDGET (self->installed_page);
+    }
+  else if (g_str_equal (name, "permissions"))
+    {
+      self->permissions_page = g_object_new (KARI_TYPE_PERMISSIONS_PAGE, NULL);
+      kari_permissions_page_set_host (self->permissions_page, self->host);
+      child = GTK_WIDGET (self->permissions_page);
+    }
+  else if (g_str_equal (name, "activity"))
+    {
+      self->activity_page = g_object_new (KARI_TYPE_ACTIVITY_PAGE, NULL);
+      kari_activity_page_set_host (self->activity_page, self->host);
+      child = GTK_WIDGET (self->activity_page);
+    }
+  else if (g_str_equal (name, "health"))
+    {
+      self->health_page = g_object_new (KARI_TYPE_HEALTH_PAGE, NULL);
+      kari_health_page_set_host (self->health_page, self->host);
+      g_signal_connect_object (self->health_page, "show-details", G_CALLBACK (on_show_details), self,
+                               G_CONNECT_SWAPPED);
+      child = GTK_WIDGET (self->health_page);
+    }
+  else if (g_str_equal (name, "details"))
+    {
+      self->details_page = g_object_new (KARI_TYPE_DETAILS_PAGE, NULL);
+      kari_details_page_set_host (self->details_page, self->host);
+      child = GTK_WIDGET (self->details_page);
+    }
+  else
+    return NULL;
+  gtk_stack_add_titled (self->stack, child, name, title);
+  return child;
+}
+
 /**
  * kari_window_show_page:
  * @page: `installed`, `permissions`, `activity`, `health`, `details`
@@ -273,7 +330,7 @@ void
 kari_window_show_page (KariWindow *self,
                        const char *page)
 {
-  GtkWidget *child = gtk_stack_get_child_by_name (self->stack, page);
+  GtkWidget *child = ensure_page (self, page);
 
   if (g_str_has_prefix (page, "ext:"))
     {
@@ -283,7 +340,7 @@ kari_window_show_page (KariWindow *self,
       child = find_extension_page (self, page);
     }
   if (child == NULL)
-    child = gtk_stack_get_child_by_name (self->stack, "installed");
+    child = ensure_page (self, "installed");
   gtk_stack_set_visible_child (self->stack, child);
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
 }
@@ -300,7 +357,7 @@ GtkWidget *
 kari_window_get_page_widget (KariWindow *self,
                              const char *page)
 {
-  return gtk_stack_get_child_by_name (self->stack, page);
+  return ensure_page (self, page);
 }
 
 guint
@@ -322,6 +379,7 @@ kari_window_show_details (KariWindow *self,
 
   if (ext == NULL)
     return;
+  ensure_page (self, "details");
   kari_details_page_set_extension (self->details_page, ext);
   gtk_stack_set_visible_child_name (self->stack, "details");
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
@@ -352,7 +410,7 @@ static void
 on_back_clicked (KariWindow *self)
 {
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "details") == 0)
-    gtk_stack_set_visible_child_name (self->stack, "installed");
+    kari_window_show_page (self, "installed");
   else
     adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
 }
@@ -365,7 +423,7 @@ update_header (KariWindow *self)
   gboolean details = g_strcmp0 (name, "details") == 0;
   const char *title;
 
-  if (details && kari_details_page_get_extension (self->details_page) != NULL)
+  if (details && self->details_page != NULL && kari_details_page_get_extension (self->details_page) != NULL)
     title = kari_app_extension_get_title (kari_details_page_get_extension (self->details_page));
   else
     title = child != NULL ? gtk_stack_page_get_title (gtk_stack_get_page (self->stack, child)) : NULL;
@@ -379,9 +437,9 @@ on_visible_child (KariWindow *self)
   const char *name = gtk_stack_get_visible_child_name (self->stack);
 
   /* The permission and activity pages read what changed since. */
-  if (g_strcmp0 (name, "permissions") == 0)
+  if (g_strcmp0 (name, "permissions") == 0 && self->permissions_page != NULL)
     kari_permissions_page_reload (self->permissions_page);
-  else if (g_strcmp0 (name, "activity") == 0)
+  else if (g_strcmp0 (name, "activity") == 0 && self->activity_page != NULL)
     kari_activity_page_reload (self->activity_page);
   select_current_row (self);
   update_header (self);
@@ -455,11 +513,6 @@ kari_window_class_init (KariWindowClass *klass)
   /* Linked from a static library, the resource must be referenced to be
    * kept (it registers itself when loaded). */
   (void) kari_app_get_resource ();
-  g_type_ensure (KARI_TYPE_INSTALLED_PAGE);
-  g_type_ensure (KARI_TYPE_PERMISSIONS_PAGE);
-  g_type_ensure (KARI_TYPE_ACTIVITY_PAGE);
-  g_type_ensure (KARI_TYPE_HEALTH_PAGE);
-  g_type_ensure (KARI_TYPE_DETAILS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/kari/ControlRoom/kari-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KariWindow, toast_overlay);
@@ -469,13 +522,7 @@ kari_window_class_init (KariWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KariWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, KariWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, KariWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, KariWindow, installed_page);
-  gtk_widget_class_bind_template_child (widget_class, KariWindow, permissions_page);
-  gtk_widget_class_bind_template_child (widget_class, KariWindow, activity_page);
-  gtk_widget_class_bind_template_child (widget_class, KariWindow, health_page);
-  gtk_widget_class_bind_template_child (widget_class, KariWindow, details_page);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
-  gtk_widget_class_bind_template_callback (widget_class, on_show_details);
   gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
 }
 
@@ -515,11 +562,6 @@ kari_window_new (AdwApplication *application,
   if (g_settings_get_boolean (settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
-  kari_installed_page_set_host (self->installed_page, host);
-  kari_permissions_page_set_host (self->permissions_page, host);
-  kari_activity_page_set_host (self->activity_page, host);
-  kari_health_page_set_host (self->health_page, host);
-  kari_details_page_set_host (self->details_page, host);
 
   watch_extensions (self, 0, g_list_model_get_n_items (extensions));
   g_signal_connect (extensions, "items-changed", G_CALLBACK (on_extensions_changed), self);
