@@ -275,6 +275,24 @@ test_problem_first_only (void)
   g_assert_cmpstr (((KariJsonSchemaProblem *) problems->pdata[2])->message, ==,
                    "(root): the member “c” is not allowed");
 
+  {
+    g_autoptr(KariJsonSchema) money = compile ("{\"multipleOf\": 0.2, \"maximum\": 0.1}");
+    g_autoptr(JsonNode) amount = parse ("0.3");
+    g_autoptr(KariJsonSchema) text = compile ("{\"type\": \"string\"}");
+    g_autoptr(GPtrArray) found = NULL;
+    g_autoptr(GError) type_error = NULL;
+
+    /* Numbers as people write them, not as binary doubles print. */
+    g_assert_false (kari_json_schema_validate (money, amount, &found, NULL));
+    g_assert_cmpuint (found->len, ==, 2);
+    g_assert_cmpstr (((KariJsonSchemaProblem *) found->pdata[0])->message, ==,
+                     "(root): 0.3 is greater than the maximum 0.1");
+    g_assert_cmpstr (((KariJsonSchemaProblem *) found->pdata[1])->message, ==,
+                     "(root): 0.3 is not a multiple of 0.2");
+    g_assert_false (kari_json_schema_validate (text, amount, NULL, &type_error));
+    g_assert_cmpstr (type_error->message, ==, "(root): expected a string, got 0.3");
+  }
+
   copy = kari_json_schema_problem_copy (problems->pdata[2]);
   g_ptr_array_set_size (problems, 0);
   g_assert_cmpstr (copy->keyword, ==, "additionalProperties");
