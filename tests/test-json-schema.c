@@ -275,6 +275,24 @@ test_problem_first_only (void)
   g_assert_cmpstr (((KariJsonSchemaProblem *) problems->pdata[2])->message, ==,
                    "(root): the member “c” is not allowed");
 
+  {
+    g_autoptr(KariJsonSchema) money = compile ("{\"multipleOf\": 0.2, \"maximum\": 0.1}");
+    g_autoptr(JsonNode) amount = parse ("0.3");
+    g_autoptr(KariJsonSchema) text = compile ("{\"type\": \"string\"}");
+    g_autoptr(GPtrArray) found = NULL;
+    g_autoptr(GError) type_error = NULL;
+
+    /* Numbers as people write them, not as binary doubles print. */
+    g_assert_false (kari_json_schema_validate (money, amount, &found, NULL));
+    g_assert_cmpuint (found->len, ==, 2);
+    g_assert_cmpstr (((KariJsonSchemaProblem *) found->pdata[0])->message, ==,
+                     "(root): 0.3 is greater than the maximum 0.1");
+    g_assert_cmpstr (((KariJsonSchemaProblem *) found->pdata[1])->message, ==,
+                     "(root): 0.3 is not a multiple of 0.2");
+    g_assert_false (kari_json_schema_validate (text, amount, NULL, &type_error));
+    g_assert_cmpstr (type_error->message, ==, "(root): expected a string, got 0.3");
+  }
+
   copy = kari_json_schema_problem_copy (problems->pdata[2]);
   g_ptr_array_set_size (problems, 0);
   g_assert_cmpstr (copy->keyword, ==, "additionalProperties");
@@ -687,6 +705,53 @@ test_defaults_nested (void)
 }
 
 /* ------------------------------------------------------------------ */
+/* Threads                                                            */
+
+typedef struct
+{
+  KariJsonSchema *schema;
+  JsonNode       *valid;
+  JsonNode       *invalid;
+} ThreadData;
+
+static gpointer
+validate_many (gpointer user_data)
+{
+  ThreadData *data = user_data;
+
+  for (guint i = 0; i < 500; i++)
+    {
+      g_autoptr(GPtrArray) problems = NULL;
+
+      if (!kari_json_schema_validate (data->schema, data->valid, NULL, NULL))
+        return GINT_TO_POINTER (FALSE);
+      if (kari_json_schema_validate (data->schema, data->invalid, &problems, NULL)
+          || problems->len != 3)
+        return GINT_TO_POINTER (FALSE);
+    }
+  return GINT_TO_POINTER (TRUE);
+}
+
+/* A compiled schema is read-only: threads may share it (a D-Bus service
+ * validates in worker threads). */
+static void
+test_threads (void)
+{
+  g_autoptr(KariJsonSchema) schema = settings_schema ();
+  g_autoptr(JsonNode) valid = parse ("{\"city\": \"Oulu\", \"api_key\": \"0123456789abcdef0123456789ABCDEF\", "
+                                     "\"since\": \"2024-05-01T12:30:00Z\", \"proxy\": {\"host\": \"p.example\"}}");
+  g_autoptr(JsonNode) invalid = parse ("{\"city\": \"Oulu\", \"api_key\": \"short\", "
+                                       "\"since\": \"yesterday\", \"proxy\": {\"host\": \"p_example\"}}");
+  ThreadData data = { schema, valid, invalid };
+  GThread *threads[4];
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("validate", validate_many, &data);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_assert_true (GPOINTER_TO_INT (g_thread_join (threads[i])));
+}
+
+/* ------------------------------------------------------------------ */
 /* Main                                                               */
 
 int
@@ -713,6 +778,7 @@ main (int   argc,
   g_test_add_func ("/json-schema/fields/recursive", test_fields_recursive);
   g_test_add_func ("/json-schema/defaults/settings", test_defaults);
   g_test_add_func ("/json-schema/defaults/nested", test_defaults_nested);
+  g_test_add_func ("/json-schema/threads", test_threads);
   status = g_test_run ();
   g_ptr_array_unref (table_names);
   return status;

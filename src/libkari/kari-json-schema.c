@@ -284,7 +284,12 @@ _kari_json_schema_number_text (const SchemaNumber *number)
 
   if (number->is_int)
     return g_strdup_printf ("%" G_GINT64_FORMAT, number->i);
-  return g_strdup (g_ascii_dtostr (buf, sizeof buf, number->d));
+  /* The shortest form that reads back the same: 0.1, not
+   * 0.10000000000000001. */
+  g_ascii_formatd (buf, sizeof buf, "%.15g", number->d);
+  if (g_ascii_strtod (buf, NULL) != number->d)
+    g_ascii_formatd (buf, sizeof buf, "%.17g", number->d);
+  return g_strdup (buf);
 }
 
 /* A value as a message shows it: JSON text cut at about 40 characters
@@ -293,6 +298,7 @@ char *
 _kari_json_schema_describe (JsonNode *node)
 {
   g_autofree char *text = NULL;
+  SchemaNumber number;
 
   switch (JSON_NODE_TYPE (node))
     {
@@ -307,6 +313,8 @@ _kari_json_schema_describe (JsonNode *node)
       break;
     }
 
+  if (_kari_json_schema_number (node, &number))
+    return _kari_json_schema_number_text (&number);
   text = json_to_string (node, FALSE);
   if (g_utf8_strlen (text, -1) > 40)
     {
