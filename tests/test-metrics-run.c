@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <unistd.h>
+
 #include "kari-test-metrics.h"
 
 static char *root;
@@ -213,6 +215,20 @@ test_cli_history (Fixture       *f,
     }
 }
 
+/* As root, the supervised run again as nobody. */
+static void
+test_unprivileged (void)
+{
+  gboolean successful = FALSE;
+  g_autofree char *out = kari_test_rerun_as_nobody ("KARI_METRICS_UNPRIVILEGED", TRUE, &successful,
+                                                     "-p", "/metrics/supervised", NULL);
+
+  if (!successful)
+    g_printerr ("as nobody:\n%s\n", out);
+  g_assert_true (successful);
+  g_assert_nonnull (strstr (out, "ok 1 /metrics/supervised"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -223,6 +239,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/metrics/supervised", Fixture, NULL, fixture_set_up, test_supervised, fixture_tear_down);
   g_test_add ("/metrics/cli/history", Fixture, NULL, fixture_set_up, test_cli_history, fixture_tear_down);
+  if (geteuid () == 0 && g_getenv ("KARI_METRICS_UNPRIVILEGED") == NULL)
+    g_test_add_func ("/metrics/unprivileged", test_unprivileged);
   status = g_test_run ();
   kari_test_rm_rf (root);
   g_free (root);
