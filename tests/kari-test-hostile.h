@@ -7,6 +7,10 @@
  */
 #pragma once
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <libsoup/soup.h>
 #include <sqlite3.h>
 
 #include "kari-test-broker.h"
@@ -274,6 +278,96 @@ kari_test_host_assert_intact (KariTestHost *host,
   kari_test_host_assert_entry (host, attacker, attacker_state);
   /* Nothing the attacker did was judged as the neighbour. */
   g_assert_cmpuint (kari_test_host_count_denials (host, "neighbour", NULL), ==, 0);
+}
+
+/* A web server on 127.0.0.1: /hello answers, /redirect?to=URL redirects. */
+typedef struct
+{
+  SoupServer *server;
+  guint       port;
+  guint       n_hello;
+} KariTestWeb;
+
+static void
+kari_test_web_serve (SoupServer        *server,
+       SoupServerMessage *message,
+       const char        *path,
+       GHashTable        *query,
+       gpointer           data)
+{
+  KariTestWeb *web = data;
+  const char *to = query != NULL ? g_hash_table_lookup (query, "to") : NULL;
+
+  if (g_str_equal (path, "/hello"))
+    {
+      web->n_hello++;
+      soup_server_message_set_status (message, 200, NULL);
+      soup_server_message_set_response (message, "text/plain", SOUP_MEMORY_STATIC, "hello", 5);
+    }
+  else if (g_str_equal (path, "/redirect") && to != NULL)
+    soup_server_message_set_redirect (message, 302, to);
+  else
+    soup_server_message_set_status (message, 404, NULL);
+}
+
+static inline void
+kari_test_web_start (KariTestWeb *web)
+{
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  web->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (web->server, NULL, kari_test_web_serve, web, NULL);
+  g_assert_true (soup_server_listen_local (web->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (web->server);
+  web->port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+}
+
+/* Processes and threads of this user, as RLIMIT_NPROC counts them. */
+static inline guint
+kari_test_count_own_tasks (void)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  g_autofree char *uid = g_strdup_printf ("\nUid:\t%u\t", (guint) getuid ());
+  const char *name;
+  guint n = 0;
+
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc", name, "status", NULL);
+      g_autofree char *status = NULL;
+      const char *threads;
+
+      if (g_ascii_isdigit (name[0]) && g_file_get_contents (path, &status, NULL, NULL)
+          && strstr (status, uid) != NULL && (threads = strstr (status, "\nThreads:")) != NULL)
+        n += (guint) g_ascii_strtoull (threads + strlen ("\nThreads:"), NULL, 10);
+    }
+  return n;
+}
+
+static inline guint64
+kari_test_status_kib (const char *field)
+{
+  g_autofree char *status = NULL;
+  const char *at;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  at = strstr (status, field);
+  g_assert_nonnull (at);
+  return g_ascii_strtoull (at + strlen (field), NULL, 10);
+}
+
+/* Resets VmHWM to the current RSS (see proc(5), clear_refs). */
+static inline void
+kari_test_reset_peak (void)
+{
+  int fd = open ("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (write (fd, "5", 1), ==, 1);
+  close (fd);
 }
 
 G_END_DECLS

@@ -16,8 +16,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <libsoup/soup.h>
-
 #include "kari-test-hostile.h"
 #include "kari-test-probe.h"
 #include "kari-test-resolver.h"
@@ -406,61 +404,17 @@ test_open_outside_grant (Fixture       *f,
   kari_test_host_assert_intact (&host, f->name, KARI_STATE_RUNNING);
 }
 
-typedef struct
-{
-  SoupServer *server;
-  guint       port;
-  guint       n_hello;
-} Web;
-
-static void
-serve (SoupServer        *server,
-       SoupServerMessage *message,
-       const char        *path,
-       GHashTable        *query,
-       gpointer           data)
-{
-  Web *web = data;
-  const char *to = query != NULL ? g_hash_table_lookup (query, "to") : NULL;
-
-  if (g_str_equal (path, "/hello"))
-    {
-      web->n_hello++;
-      soup_server_message_set_status (message, 200, NULL);
-      soup_server_message_set_response (message, "text/plain", SOUP_MEMORY_STATIC, "hello", 5);
-    }
-  else if (g_str_equal (path, "/redirect") && to != NULL)
-    soup_server_message_set_redirect (message, 302, to);
-  else
-    soup_server_message_set_status (message, 404, NULL);
-}
-
-static void
-web_start (Web *web)
-{
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
-
-  web->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (web->server, NULL, serve, web, NULL);
-  g_assert_true (soup_server_listen_local (web->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (web->server);
-  web->port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-}
-
 static void
 test_http_special (Fixture       *f,
                    gconstpointer  data)
 {
-  Web web = { 0 };
+  KariTestWeb web = { 0 };
   g_autofree char *ok = NULL, *loop = NULL, *to_loop = NULL, *to_meta = NULL, *args = NULL;
   g_autofree char *grant = NULL, *report = NULL;
   const char *refused[] = { NULL, "http://169.254.169.254/latest/meta-data/", NULL, NULL,
                             "http://allowed.com@evil.com/", "http://allowed.test@evil.test/" };
 
-  web_start (&web);
+  kari_test_web_start (&web);
   ok = g_strdup_printf ("http://allowed.test:%u/hello", web.port);
   loop = g_strdup_printf ("http://127.0.0.1:%u/hello", web.port);
   to_loop = g_strdup_printf ("http://allowed.test:%u/redirect?to=http://127.0.0.1:%u/hello", web.port, web.port);
@@ -498,10 +452,10 @@ static void
 test_http_outside_grant (Fixture       *f,
                          gconstpointer  data)
 {
-  Web web = { 0 };
+  KariTestWeb web = { 0 };
   g_autofree char *other = NULL, *args = NULL, *grant = NULL, *report = NULL;
 
-  web_start (&web);
+  kari_test_web_start (&web);
   other = g_strdup_printf ("http://other.test:%u/hello", web.port);
   args = g_strdup_printf ("\"http\", \"%s\", \"http://public.test/\"", other);
   grant = g_strdup_printf ("network:http:allowed.test:%u", web.port);
@@ -527,33 +481,11 @@ backend_limits (Fixture *f)
   return g_strcmp0 (kari_supervisor_get_limits_backend (f->hostile), "rlimit") != 0;
 }
 
-/* Processes and threads of this user, as RLIMIT_NPROC counts them. */
-static guint
-count_own_tasks (void)
-{
-  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
-  g_autofree char *uid = g_strdup_printf ("\nUid:\t%u\t", (guint) getuid ());
-  const char *name;
-  guint n = 0;
-
-  while ((name = g_dir_read_name (proc)) != NULL)
-    {
-      g_autofree char *path = g_build_filename ("/proc", name, "status", NULL);
-      g_autofree char *status = NULL;
-      const char *threads;
-
-      if (g_ascii_isdigit (name[0]) && g_file_get_contents (path, &status, NULL, NULL)
-          && strstr (status, uid) != NULL && (threads = strstr (status, "\nThreads:")) != NULL)
-        n += (guint) g_ascii_strtoull (threads + strlen ("\nThreads:"), NULL, 10);
-    }
-  return n;
-}
-
 static void
 test_fork_bomb (Fixture       *f,
                 gconstpointer  data)
 {
-  guint before = count_own_tasks ();
+  guint before = kari_test_count_own_tasks ();
   g_autofree char *report = attack (f, "h-forkbomb", "\"forkbomb\"", NULL);
   const char *forks = strstr (report, "; forks: ");
   gint64 stopped;
@@ -571,11 +503,11 @@ test_fork_bomb (Fixture       *f,
    * orphans are reaped, nothing else of this user can start. */
   kari_test_host_stop_and_wait (f->hostile);
   stopped = g_get_monotonic_time ();
-  while (count_own_tasks () > before + 8 && g_get_monotonic_time () - stopped < 30 * G_USEC_PER_SEC)
+  while (kari_test_count_own_tasks () > before + 8 && g_get_monotonic_time () - stopped < 30 * G_USEC_PER_SEC)
     g_usleep (10000);
   g_test_message ("tasks of this user: %u before, %u after the stop (%.0f ms later)", before,
-                  count_own_tasks (), (g_get_monotonic_time () - stopped) / 1000.0);
-  g_assert_cmpuint (count_own_tasks (), <=, before + 8);
+                  kari_test_count_own_tasks (), (g_get_monotonic_time () - stopped) / 1000.0);
+  g_assert_cmpuint (kari_test_count_own_tasks (), <=, before + 8);
 }
 
 static void
@@ -685,29 +617,6 @@ test_descriptors (Fixture       *f,
   kari_test_host_assert_intact (&host, f->name, KARI_STATE_RUNNING);
 }
 
-static guint64
-status_kib (const char *field)
-{
-  g_autofree char *status = NULL;
-  const char *at;
-
-  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
-  at = strstr (status, field);
-  g_assert_nonnull (at);
-  return g_ascii_strtoull (at + strlen (field), NULL, 10);
-}
-
-/* Resets VmHWM to the current RSS (see proc(5), clear_refs). */
-static void
-reset_peak (void)
-{
-  int fd = open ("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
-
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (write (fd, "5", 1), ==, 1);
-  close (fd);
-}
-
 static void
 test_big_message (Fixture       *f,
                   gconstpointer  data)
@@ -719,13 +628,13 @@ test_big_message (Fixture       *f,
   start (f);
   g_assert_true (kari_test_host_wait_state (f->hostile, KARI_STATE_RUNNING, 30));
   /* From here the peak counts only what the message costs. */
-  reset_peak ();
-  before = status_kib ("VmRSS:");
+  kari_test_reset_peak ();
+  before = kari_test_status_kib ("VmRSS:");
   line = wait_line (f, "stdout: big: ");
   g_test_message ("%s", line);
   while (f->disconnected == NULL)
     g_main_context_iteration (NULL, TRUE);
-  grown = status_kib ("VmHWM:") - before;
+  grown = kari_test_status_kib ("VmHWM:") - before;
   g_test_message ("disconnected: %s; host peak grew by %" G_GUINT64_FORMAT " KiB", f->disconnected, grown);
   /* The size cap's reason, unless the host saw the extension exit
    * (after the cap closed its connection) before it saw the close. */

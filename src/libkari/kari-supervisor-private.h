@@ -110,5 +110,8 @@ void         _kari_supervisor_disk_stop  (KariSupervisor *self);
 void         _kari_supervisor_read_lines (KariSupervisor *self,
                                           GInputStream   *stream,
                                           const char     *name);
+gboolean     _kari_supervisor_attach_tree (KariLimits  *limits,
+                                           GPid         pid,
+                                           GError     **error);
 
 G_END_DECLS
