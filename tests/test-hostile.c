@@ -393,15 +393,33 @@ static void
 test_open_outside_grant (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autofree char *args = g_strdup_printf ("\"open\", \"/etc/passwd\", \"%s\", \"%s/../registry.db\"",
-                                           host.db, host.dir);
-  g_autofree char *report = attack (f, "h-open", args, NULL);
+  g_autofree char *shared = g_build_filename (host.root, "shared", NULL);
+  g_autofree char *ok = kari_test_write (shared, "ok.txt", "granted\n");
+  g_autofree char *escape = g_build_filename (shared, "escape", NULL);
+  g_autofree char *dotdot = g_build_filename (shared, "..", "host-secret", NULL);
+  g_autofree char *permission = g_strdup_printf ("filesystem:read:%s/**", shared);
+  g_autofree char *declared = g_strdup_printf ("\"permissions\": [\"%s\"]", permission);
+  g_autofree char *args = NULL;
+  g_autofree char *report = NULL;
 
-  g_assert_null (strstr (report, ": OK;"));
+  g_free (kari_test_write (host.root, "host-secret", "secret\n"));
+  g_assert_cmpint (symlink (host.db, escape), ==, 0);
+  args = g_strdup_printf ("\"open\", \"%s\", \"/etc/passwd\", \"%s\", \"%s\", \"%s\"",
+                          ok, host.db, dotdot, escape);
+  make_hostile (f, "h-open", args, declared);
+  kari_test_grant (host.engine, f->name, permission);
+  report = run_report (f);
+
+  /* The grant works, and reaches no further than its folder. */
+  assert_result (report, ok, "OK");
   assert_result (report, "/etc/passwd", KARI_BROKER_DBUS_ERROR_PERMISSION_DENIED);
   assert_result (report, host.db, KARI_BROKER_DBUS_ERROR_PERMISSION_DENIED);
+  assert_result (report, dotdot, "org.freedesktop.DBus.Error.InvalidArgs");
+  /* A link in the granted folder to the registry is not followed out. */
+  assert_result (report, escape, KARI_BROKER_DBUS_ERROR_PERMISSION_DENIED);
   g_assert_cmpuint (kari_test_host_count_denials (&host, f->name, "filesystem:*"), >=, 2);
   kari_test_host_assert_intact (&host, f->name, KARI_STATE_RUNNING);
+  g_assert_cmpint (g_unlink (escape), ==, 0);
 }
 
 static void
