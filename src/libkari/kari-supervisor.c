@@ -175,6 +175,7 @@ on_metrics (gpointer user_data)
   g_array_append_val (self->samples, sample);
   if (self->samples->len > self->max_samples)
     g_array_remove_range (self->samples, 0, self->samples->len - self->max_samples);
+  _kari_supervisor_record_metrics (self, &sample);
   return G_SOURCE_CONTINUE;
 }
 
@@ -462,6 +463,9 @@ start_run (KariSupervisor  *self,
   g_subprocess_wait_async (run->process, run->cancellable, on_exited, run_ref (run));
   if (self->handshake_msec > 0)
     self->handshake_id = g_timeout_add (self->handshake_msec, on_handshake_timeout, self);
+  /* The group is new: its CPU time counts from here. */
+  self->metrics_time = g_get_real_time ();
+  self->metrics_cpu_usec = 0;
   if (self->metrics_msec > 0)
     self->metrics_id = g_timeout_add (self->metrics_msec, on_metrics, self);
   _kari_supervisor_disk_start (self);
