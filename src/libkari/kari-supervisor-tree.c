@@ -5,8 +5,6 @@
  */
 #include "config.h"
 
-#include <signal.h>
-
 #include "kari-supervisor-private.h"
 
 /* The parent of @pid from /proc, or 0. */
@@ -23,6 +21,23 @@ parent_of (const char *pid)
   if (strlen (end) < 5)
     return 0;
   return (GPid) g_ascii_strtoll (end + 4, NULL, 10);
+}
+
+/* Whether @pid still runs: not gone, and not a zombie waiting to be
+ * reaped (bwrap that failed before forking is one until the main loop
+ * reaps it). */
+static gboolean
+is_running (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *stat = NULL;
+  const char *end;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL) || (end = strrchr (stat, ')')) == NULL
+      || strlen (end) < 3)
+    return FALSE;
+  /* ") S …" */
+  return end[2] != 'Z' && end[2] != 'X';
 }
 
 /* Appends the children of every thread of @pid, from
@@ -124,7 +139,7 @@ _kari_supervisor_attach_tree (KariLimits  *limits,
     return FALSE;
   g_hash_table_add (tree, GINT_TO_POINTER (pid));
   g_array_append_val (members, pid);
-  while (grew || (wait_child && members->len < 2 && kill (pid, 0) == 0
+  while (grew || (wait_child && members->len < 2 && is_running (pid)
                   && g_get_monotonic_time () < deadline))
     {
       g_autoptr(GArray) children = g_array_new (FALSE, FALSE, sizeof (GPid));
