@@ -106,6 +106,17 @@ test_switch_on_and_off (void)
         g_usleep (2000);
     }
 
+  /* The graphs draw its samples, one a second. */
+  {
+    KariUsageGraph *memory = KARI_USAGE_GRAPH (kari_test_ui_find (details, KARI_TYPE_USAGE_GRAPH, NULL, NULL));
+
+    deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    while (kari_usage_graph_get_n_values (memory) < 2 && g_get_monotonic_time () < deadline)
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    g_assert_cmpuint (kari_usage_graph_get_n_values (memory), >=, 2);
+  }
+
   /* Switched off, it stops, and the registry says it was switched off. */
   gtk_switch_set_active (GTK_SWITCH (toggle), FALSE);
   g_assert_true (wait_for_state (ext, KARI_STATE_DISABLED, 60));
