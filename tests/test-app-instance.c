@@ -40,12 +40,14 @@ activate_action (GDBusConnection *connection,
                  const char      *action)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_sync (connection, "io.github.kari.ControlRoom",
-                                                           "/io/github/kari/ControlRoom", "org.gtk.Actions",
-                                                           "Activate",
-                                                           g_variant_new ("(sava{sv})", action, NULL, NULL),
-                                                           NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_autoptr(GVariant) reply = NULL;
+
+  reply = g_dbus_connection_call_sync (connection, "io.github.kari.ControlRoom", "/io/github/kari/ControlRoom",
+                                       "org.gtk.Actions", "Activate",
+                                       g_variant_new ("(sava{sv})", action, NULL, NULL),
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
   g_assert_no_error (error);
+  g_assert_nonnull (reply);
 }
 
 static void
