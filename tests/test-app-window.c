@@ -211,6 +211,14 @@ set_enabled (Ui         *ui,
 }
 
 static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
 test_extension_pages (void)
 {
   Ui ui = { 0 };
@@ -236,6 +244,23 @@ test_extension_pages (void)
   history = kari_registry_get_history (kari_app_host_get_registry (ui.host), "test-pages", NULL);
   g_assert_nonnull (history);
   g_assert_cmpint (((KariTransition *) g_ptr_array_index (history, history->len - 1))->to, ==, KARI_STATE_ENABLED);
+
+  /* One whose dependencies are missing cannot be switched on, and the
+   * error says what to do. */
+  {
+    KariAppExtension *missing = kari_app_host_lookup (ui.host, "advanced-analytics");
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpint (kari_app_extension_get_state (missing), ==, KARI_STATE_VALIDATED);
+    kari_app_host_set_enabled_async (ui.host, missing, TRUE, NULL, store_result, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (kari_app_host_set_enabled_finish (ui.host, result, &error));
+    g_assert_nonnull (error);
+    g_assert_nonnull (strstr (error->message, "Reload Extensions"));
+    g_assert_false (kari_app_extension_get_active (missing));
+  }
 
   /* Switched off, the page goes, and a window showing it falls back. */
   show (&ui, "ext:test-pages:/overview");
