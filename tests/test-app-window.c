@@ -571,6 +571,41 @@ test_activity_export (void)
 }
 
 static void
+test_prompt_timeout (void)
+{
+  Ui ui = { 0 };
+  g_autoptr(KariPromptAgent) agent = NULL;
+  KariPermissionEngine *engine;
+  KariCheck check = { "default", NULL, "test-pages", "network:http:slow.example.com" };
+  Checked checked = { FALSE, KARI_VERDICT_ALLOW };
+  gint64 deadline;
+
+  install_examples ();
+  ui_open (&ui);
+  agent = kari_dialog_agent_new (GTK_APPLICATION (ui.app));
+  engine = kari_app_host_get_engine (ui.host);
+  g_assert_true (kari_permission_engine_revoke (engine, kari_app_host_get_user (ui.host), "default",
+                                                "test-pages", NULL, NULL, NULL, NULL));
+  kari_permission_engine_set_prompt_agent (engine, agent);
+  kari_permission_engine_set_prompt_timeout (engine, 300);
+
+  /* Nobody answers: the engine gives up, the answer is a refusal and
+   * the dialog goes away by itself. */
+  kari_permission_engine_check_async (engine, &check, NULL, on_checked, &checked);
+  g_assert_true (kari_test_wait_for (&checked.done, 20));
+  g_assert_cmpint (checked.verdict, ==, KARI_VERDICT_DENY);
+  g_assert_cmpuint (kari_dialog_agent_get_n_prompts (KARI_DIALOG_AGENT (agent)), ==, 1);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (kari_dialog_agent_get_dialog (KARI_DIALOG_AGENT (agent)) != NULL && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_assert_null (kari_dialog_agent_get_dialog (KARI_DIALOG_AGENT (agent)));
+
+  kari_permission_engine_set_prompt_agent (engine, NULL);
+  ui_close (&ui);
+}
+
+static void
 test_settings (void)
 {
   Ui ui = { 0 };
@@ -628,6 +663,7 @@ main (int    argc,
   g_test_add_func ("/app/window/details", test_details);
   g_test_add_func ("/app/prompt/answered", test_prompt);
   g_test_add_func ("/app/prompt/closed-is-deny", test_prompt_closed_is_deny);
+  g_test_add_func ("/app/prompt/timeout", test_prompt_timeout);
   g_test_add_func ("/app/window/manage-permissions", test_manage_permissions);
   g_test_add_func ("/app/window/activity-export", test_activity_export);
   g_test_add_func ("/app/window/settings", test_settings);
