@@ -131,6 +131,69 @@ test_switch_on_and_off (void)
   kari_app_host_stop_all (host);
 }
 
+static gboolean
+row_title_has (GtkWidget     *widget,
+               gconstpointer  text)
+{
+  const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+
+  return title != NULL && strstr (title, text) != NULL;
+}
+
+static void
+on_enabled (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kari_app_host_set_enabled_finish (KARI_APP_HOST (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+test_crash_loop (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariAppHost) host = kari_app_host_new ("default", &error);
+  g_autoptr(GSettings) settings = g_settings_new (KARI_APP_ID);
+  KariAppExtension *ext;
+  KariSupervisor *supervisor;
+  KariWindow *window;
+  GtkWidget *health;
+  gboolean enabled = FALSE;
+
+  g_assert_no_error (error);
+  window = kari_window_new (app, host, settings);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (window)));
+  ext = kari_app_host_lookup (host, "sup-crash");
+  g_assert_nonnull (ext);
+
+  /* It crashes after each handshake; two crashes make a loop here. */
+  kari_app_host_set_enabled_async (host, ext, TRUE, NULL, on_enabled, &enabled);
+  supervisor = kari_app_extension_get_supervisor (ext);
+  g_assert_nonnull (supervisor);
+  kari_supervisor_set_backoff (supervisor, 50, 100);
+  kari_supervisor_set_crash_loop (supervisor, 2, 60000);
+  g_assert_true (kari_test_wait_for (&enabled, 10));
+  g_assert_true (wait_for_state (ext, KARI_STATE_DISABLED, 60));
+  g_assert_false (kari_app_extension_get_active (ext));
+
+  /* Health shows the alert, with the reason. */
+  g_assert_cmpuint (kari_app_host_get_alerts (host)->len, ==, 1);
+  kari_window_show_page (window, "health");
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (window)));
+  health = kari_window_get_page_widget (window, "health");
+  g_assert_nonnull (kari_test_ui_find (health, ADW_TYPE_ACTION_ROW, row_title_has, "crashing repeatedly"));
+  g_assert_false (kari_test_ui_status_shown (GTK_WIDGET (window), "Nothing Running"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  kari_test_ui_settle ();
+  kari_app_host_stop_all (host);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -157,6 +220,10 @@ main (int    argc,
                                                 "  \"runtime\": {\"command\": [\"supervisor-ext\", \"hello\"]},\n"
                                                 "  \"resources\": {\"max_memory_mb\": 256, \"max_cpu_percent\": 50}"));
 
+  g_free (kari_test_write_supervised_extension (extensions, "sup-crash", "sup-crash",
+                                                "\"display_name\": \"Supervised Crash\",\n"
+                                                "  \"runtime\": {\"command\": [\"supervisor-ext\", \"crash\"]}"));
+
   g_test_init (&argc, &argv, NULL);
   bus = g_test_dbus_new (G_TEST_DBUS_NONE);
   kari_test_ui_dbus_up (bus);
@@ -167,6 +234,7 @@ main (int    argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/app/running/switch-on-and-off", test_switch_on_and_off);
+  g_test_add_func ("/app/running/crash-loop", test_crash_loop);
   status = g_test_run ();
 
   g_clear_object (&app);
