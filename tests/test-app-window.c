@@ -606,6 +606,43 @@ test_prompt_timeout (void)
 }
 
 static void
+test_reload (void)
+{
+  Ui ui = { 0 };
+  g_autofree char *folder = g_build_filename (g_get_user_data_dir (), "kari", "extensions", NULL);
+  g_autofree char *late = NULL;
+  g_autoptr(GError) error = NULL;
+  KariInstalledPage *page;
+  KariAppExtension *kept;
+
+  install_examples ();
+  ui_open (&ui);
+  page = KARI_INSTALLED_PAGE (kari_window_get_page_widget (ui.window, "installed"));
+  show (&ui, "installed");
+  kept = kari_app_host_lookup (ui.host, "test-pages");
+  g_assert_cmpuint (kari_installed_page_get_n_shown (page), ==, n_examples);
+
+  /* A folder put there while the window is open shows after a reload;
+   * the objects of those already there are kept. */
+  late = kari_test_write_extension (folder, "late-comer", "late-comer", "0.1.0", "\"display_name\": \"Late Comer\"");
+  g_assert_true (kari_app_host_reload (ui.host, &error));
+  g_assert_no_error (error);
+  kari_test_ui_settle ();
+  g_assert_cmpuint (kari_installed_page_get_n_shown (page), ==, n_examples + 1);
+  g_assert_nonnull (kari_app_host_lookup (ui.host, "late-comer"));
+  g_assert_true (kari_app_host_lookup (ui.host, "test-pages") == kept);
+
+  /* Its folder deleted, it goes at the next reload. */
+  kari_test_rm_rf (late);
+  g_assert_true (kari_app_host_reload (ui.host, &error));
+  g_assert_no_error (error);
+  kari_test_ui_settle ();
+  g_assert_cmpuint (kari_installed_page_get_n_shown (page), ==, n_examples);
+  g_assert_null (kari_app_host_lookup (ui.host, "late-comer"));
+  ui_close (&ui);
+}
+
+static void
 test_settings (void)
 {
   Ui ui = { 0 };
@@ -666,6 +703,7 @@ main (int    argc,
   g_test_add_func ("/app/prompt/timeout", test_prompt_timeout);
   g_test_add_func ("/app/window/manage-permissions", test_manage_permissions);
   g_test_add_func ("/app/window/activity-export", test_activity_export);
+  g_test_add_func ("/app/window/reload", test_reload);
   g_test_add_func ("/app/window/settings", test_settings);
   status = g_test_run ();
 
