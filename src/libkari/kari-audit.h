@@ -25,6 +25,9 @@ typedef enum
  * @KARI_AUDIT_REVOKE: a grant was revoked
  * @KARI_AUDIT_POLICY: the policy was changed
  * @KARI_AUDIT_ROLE: users or roles were changed
+ * @KARI_AUDIT_LIMIT: something an extension sent was refused by a limit
+ *   (a message over the size cap, a malformed stream, a connection from
+ *   another user) and its connection closed
  */
 typedef enum
 {
@@ -33,6 +36,7 @@ typedef enum
   KARI_AUDIT_REVOKE,
   KARI_AUDIT_POLICY,
   KARI_AUDIT_ROLE,
+  KARI_AUDIT_LIMIT,
 } KariAuditKind;
 
 #define KARI_TYPE_AUDIT_ENTRY (kari_audit_entry_get_type ())
