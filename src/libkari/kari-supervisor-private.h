@@ -96,6 +96,14 @@ struct _KariSupervisor
   gboolean              disk_walking;
   gboolean              over_quota;
   guint64               disk_bytes;
+  gboolean              data_read_only; /* this run's /data, and the next's */
+  gboolean              quota_warned;   /* told of 90 % since usage was last under it */
+  gboolean              quota_recovered; /* to tell at the next handshake */
+  gboolean              restarting;     /* the run ends to start again at once */
+  char                 *start_reason;
+  GFileMonitor         *disk_monitor;
+  guint                 disk_soon_id;   /* a walk soon, after a change */
+  gboolean              disk_again;     /* a change came during the walk */
   GCancellable         *cancellable;   /* output readers, until dispose */
 };
 
@@ -106,6 +114,13 @@ void         _kari_supervisor_add_line   (KariSupervisor *self,
 void         _kari_supervisor_kill       (KariSupervisor *self,
                                           const char     *reason);
 void         _kari_supervisor_disk_start (KariSupervisor *self);
+void         _kari_supervisor_disk_handshake (KariSupervisor *self);
+guint64      _kari_supervisor_quota_bytes (KariSupervisor *self);
+void         _kari_supervisor_restart    (KariSupervisor *self,
+                                          const char     *reason,
+                                          const char     *start_reason);
+Run         *_kari_supervisor_run_ref    (Run            *run);
+void         _kari_supervisor_run_unref  (Run            *run);
 void         _kari_supervisor_disk_stop  (KariSupervisor *self);
 void         _kari_supervisor_read_lines (KariSupervisor *self,
                                           GInputStream   *stream,

@@ -80,6 +80,18 @@ run_unref (Run *run)
   g_rc_box_release_full (run, (GDestroyNotify) run_close);
 }
 
+Run *
+_kari_supervisor_run_ref (Run *run)
+{
+  return run_ref (run);
+}
+
+void
+_kari_supervisor_run_unref (Run *run)
+{
+  run_unref (run);
+}
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_unref)
 
 /* Ends the supervisor's hold on the run. */
@@ -231,6 +243,7 @@ on_handshake (KariBroker *broker,
   set_state (self, KARI_STATE_RUNNING, "The extension made its handshake");
   if (self->ping_msec > 0)
     self->ping_id = g_timeout_add (self->ping_msec, on_ping, self);
+  _kari_supervisor_disk_handshake (self);
 }
 
 static void
@@ -358,14 +371,21 @@ on_exited (GObject      *source,
     }
 
   run_end (self);
-  /* Restarting would only fill the folder further. */
-  if (self->over_quota && (self->state == KARI_STATE_STARTING || self->state == KARI_STATE_RUNNING))
-    set_state (self, KARI_STATE_FAILED, why);
   switch (self->state)
     {
     case KARI_STATE_STOPPING:
       set_state (self, KARI_STATE_STOPPED, why);
-      complete_stops (self);
+      if (self->restarting)
+        {
+          g_autoptr(GError) start_error = NULL;
+
+          /* A restart the host asked for (the disk quota): no crash. */
+          self->restarting = FALSE;
+          if (!start_run (self, &start_error))
+            set_state (self, KARI_STATE_FAILED, start_error->message);
+        }
+      else
+        complete_stops (self);
       break;
     case KARI_STATE_STARTING:
     case KARI_STATE_RUNNING:
@@ -473,7 +493,19 @@ start_run (KariSupervisor  *self,
   gint64 cpu = kari_manifest_get_max_cpu_percent (self->manifest);
   GPid pid;
 
-  set_state (self, KARI_STATE_STARTING, self->n_starts == 0 ? "Starting" : "Restarting after a crash");
+  /* Over the quota, it runs with its data read-only. */
+  if (self->over_quota)
+    self->data_read_only = TRUE;
+  if (self->start_reason != NULL)
+    {
+      g_autofree char *reason = g_steal_pointer (&self->start_reason);
+
+      set_state (self, KARI_STATE_STARTING, reason);
+    }
+  else
+    set_state (self, KARI_STATE_STARTING,
+               self->data_read_only ? "Starting with /data read-only: over the disk quota"
+               : self->n_starts == 0 ? "Starting" : "Restarting after a crash");
   self->n_starts++;
   run->self = self;
   run->cancellable = g_cancellable_new ();
@@ -498,6 +530,8 @@ start_run (KariSupervisor  *self,
 
   run->sandbox = kari_sandbox_new (self->manifest, self->app_dir, self->data_dir, self->tenant);
   kari_sandbox_set_host_socket (run->sandbox, kari_broker_get_socket_path (run->broker));
+  kari_sandbox_set_data_read_only (run->sandbox, self->data_read_only);
+  kari_sandbox_set_max_file_size (run->sandbox, _kari_supervisor_quota_bytes (self));
   run->process = kari_sandbox_spawn (run->sandbox, G_SUBPROCESS_FLAGS_STDOUT_PIPE
                                      | G_SUBPROCESS_FLAGS_STDERR_PIPE, error);
   if (run->process == NULL)
@@ -552,13 +586,6 @@ kari_supervisor_start (KariSupervisor  *self,
                    "%s is already %s", self->name, kari_state_to_string (self->state));
       return FALSE;
     }
-  if (self->over_quota)
-    {
-      g_set_error (error, KARI_SUPERVISOR_ERROR, KARI_SUPERVISOR_ERROR_QUOTA,
-                   "%s is over its disk quota (%" G_GUINT64_FORMAT " bytes in %s)",
-                   self->name, self->disk_bytes, self->data_dir);
-      return FALSE;
-    }
   g_clear_handle_id (&self->restart_id, g_source_remove);
   g_array_set_size (self->crash_times, 0);
   if (self->state == KARI_STATE_INSTALLED || self->state == KARI_STATE_DISABLED)
@@ -571,6 +598,25 @@ kari_supervisor_start (KariSupervisor  *self,
       return FALSE;
     }
   return TRUE;
+}
+
+static void begin_stop (KariSupervisor *self,
+                        const char     *reason);
+
+/* Restarts the run through `stopping`, as the host decided (its data
+ * went over or back under the quota); @start_reason is the reason of
+ * the `starting` that follows. */
+void
+_kari_supervisor_restart (KariSupervisor *self,
+                          const char     *reason,
+                          const char     *start_reason)
+{
+  if (self->run == NULL || self->state == KARI_STATE_STOPPING)
+    return;
+  self->restarting = TRUE;
+  g_free (self->start_reason);
+  self->start_reason = g_strdup (start_reason);
+  begin_stop (self, reason);
 }
 
 static void
@@ -605,7 +651,6 @@ kari_supervisor_stop_async (KariSupervisor      *self,
                             gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  GDBusConnection *connection;
 
   g_return_if_fail (KARI_IS_SUPERVISOR (self));
   g_task_set_source_tag (task, kari_supervisor_stop_async);
@@ -620,9 +665,22 @@ kari_supervisor_stop_async (KariSupervisor      *self,
     }
 
   self->stop_tasks = g_list_prepend (self->stop_tasks, g_steal_pointer (&task));
+  /* A stop wins over a restart under way. */
+  self->restarting = FALSE;
   if (self->state == KARI_STATE_STOPPING)
     return;
-  set_state (self, KARI_STATE_STOPPING, "Asked to stop");
+  begin_stop (self, "Asked to stop");
+}
+
+/* Asks the run to end (Shutdown, or SIGTERM) and kills it after the
+ * grace period; on_exited () takes it from there. */
+static void
+begin_stop (KariSupervisor *self,
+            const char     *reason)
+{
+  GDBusConnection *connection;
+
+  set_state (self, KARI_STATE_STOPPING, reason);
   g_clear_handle_id (&self->handshake_id, g_source_remove);
   g_clear_handle_id (&self->ping_id, g_source_remove);
   connection = kari_broker_get_connection (self->run->broker);
@@ -744,6 +802,7 @@ kari_supervisor_finalize (GObject *object)
   g_free (self->log_path);
   g_free (self->socket_dir);
   g_free (self->reason);
+  g_free (self->start_reason);
   g_free (self->backend);
   g_free (self->group);
   g_array_unref (self->crash_times);
