@@ -113,6 +113,10 @@ void         _kari_supervisor_add_line   (KariSupervisor *self,
                                           gssize          len);
 void         _kari_supervisor_kill       (KariSupervisor *self,
                                           const char     *reason);
+void         _kari_supervisor_set_state  (KariSupervisor *self,
+                                          KariState       state,
+                                          const char     *reason);
+void         _kari_supervisor_complete_stops (KariSupervisor *self);
 void         _kari_supervisor_disk_start (KariSupervisor *self);
 void         _kari_supervisor_disk_handshake (KariSupervisor *self);
 guint64      _kari_supervisor_quota_bytes (KariSupervisor *self);

@@ -115,8 +115,8 @@ _kari_supervisor_add_line (KariSupervisor *self,
 
 /* Moves to @state, through the registry when there is one. A refusal
  * there is logged, not fatal: the process's truth wins. */
-static void
-set_state (KariSupervisor *self,
+void
+_kari_supervisor_set_state (KariSupervisor *self,
            KariState       state,
            const char     *reason)
 {
@@ -240,7 +240,7 @@ on_handshake (KariBroker *broker,
   if (self == NULL || self->run != run || self->state != KARI_STATE_STARTING)
     return;
   g_clear_handle_id (&self->handshake_id, g_source_remove);
-  set_state (self, KARI_STATE_RUNNING, "The extension made its handshake");
+  _kari_supervisor_set_state (self, KARI_STATE_RUNNING, "The extension made its handshake");
   if (self->ping_msec > 0)
     self->ping_id = g_timeout_add (self->ping_msec, on_ping, self);
   _kari_supervisor_disk_handshake (self);
@@ -265,23 +265,13 @@ on_handshake_timeout (gpointer user_data)
   g_autofree char *why = g_strdup_printf ("No handshake within %u ms", self->handshake_msec);
 
   self->handshake_id = 0;
-  set_state (self, KARI_STATE_FAILED, why);
+  _kari_supervisor_set_state (self, KARI_STATE_FAILED, why);
   kill_run (self, why);
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-on_grace_over (gpointer user_data)
-{
-  KariSupervisor *self = user_data;
-
-  self->grace_id = 0;
-  kill_run (self, NULL);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-complete_stops (KariSupervisor *self)
+void
+_kari_supervisor_complete_stops (KariSupervisor *self)
 {
   GList *tasks = g_steal_pointer (&self->stop_tasks);
 
@@ -302,7 +292,7 @@ on_restart (gpointer user_data)
   if (self->state != KARI_STATE_CRASHED)
     return G_SOURCE_REMOVE;
   if (!start_run (self, &error))
-    set_state (self, KARI_STATE_FAILED, error->message);
+    _kari_supervisor_set_state (self, KARI_STATE_FAILED, error->message);
   return G_SOURCE_REMOVE;
 }
 
@@ -321,14 +311,14 @@ handle_crash (KariSupervisor *self,
     g_array_remove_index (self->crash_times, 0);
   g_array_append_val (self->crash_times, now);
 
-  set_state (self, KARI_STATE_CRASHED, why);
+  _kari_supervisor_set_state (self, KARI_STATE_CRASHED, why);
   if (self->crash_times->len >= self->crash_max)
     {
       g_autofree char *loop = g_strdup_printf ("Crashed %u times within %u s; disabled (last: %s)",
                                                self->crash_times->len,
                                                self->crash_window_msec / 1000, why);
       g_array_set_size (self->crash_times, 0);
-      set_state (self, KARI_STATE_DISABLED, loop);
+      _kari_supervisor_set_state (self, KARI_STATE_DISABLED, loop);
       g_signal_emit (self, signals[SIGNAL_CRASH_LOOP], 0, loop);
       return;
     }
@@ -374,7 +364,7 @@ on_exited (GObject      *source,
   switch (self->state)
     {
     case KARI_STATE_STOPPING:
-      set_state (self, KARI_STATE_STOPPED, why);
+      _kari_supervisor_set_state (self, KARI_STATE_STOPPED, why);
       if (self->restarting)
         {
           g_autoptr(GError) start_error = NULL;
@@ -382,17 +372,17 @@ on_exited (GObject      *source,
           /* A restart the host asked for (the disk quota): no crash. */
           self->restarting = FALSE;
           if (!start_run (self, &start_error))
-            set_state (self, KARI_STATE_FAILED, start_error->message);
+            _kari_supervisor_set_state (self, KARI_STATE_FAILED, start_error->message);
         }
       else
-        complete_stops (self);
+        _kari_supervisor_complete_stops (self);
       break;
     case KARI_STATE_STARTING:
     case KARI_STATE_RUNNING:
       if (g_subprocess_get_successful (process) && run->kill_reason == NULL)
         {
-          set_state (self, KARI_STATE_STOPPING, "The extension exited by itself");
-          set_state (self, KARI_STATE_STOPPED, why);
+          _kari_supervisor_set_state (self, KARI_STATE_STOPPING, "The extension exited by itself");
+          _kari_supervisor_set_state (self, KARI_STATE_STOPPED, why);
         }
       else
         handle_crash (self, why);
@@ -500,10 +490,10 @@ start_run (KariSupervisor  *self,
     {
       g_autofree char *reason = g_steal_pointer (&self->start_reason);
 
-      set_state (self, KARI_STATE_STARTING, reason);
+      _kari_supervisor_set_state (self, KARI_STATE_STARTING, reason);
     }
   else
-    set_state (self, KARI_STATE_STARTING,
+    _kari_supervisor_set_state (self, KARI_STATE_STARTING,
                self->data_read_only ? "Starting with /data read-only: over the disk quota"
                : self->n_starts == 0 ? "Starting" : "Restarting after a crash");
   self->n_starts++;
@@ -589,126 +579,15 @@ kari_supervisor_start (KariSupervisor  *self,
   g_clear_handle_id (&self->restart_id, g_source_remove);
   g_array_set_size (self->crash_times, 0);
   if (self->state == KARI_STATE_INSTALLED || self->state == KARI_STATE_DISABLED)
-    set_state (self, KARI_STATE_ENABLED, "Enabled to start");
+    _kari_supervisor_set_state (self, KARI_STATE_ENABLED, "Enabled to start");
   self->n_starts = 0;
   if (!start_run (self, &local_error))
     {
-      set_state (self, KARI_STATE_FAILED, local_error->message);
+      _kari_supervisor_set_state (self, KARI_STATE_FAILED, local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
   return TRUE;
-}
-
-static void begin_stop (KariSupervisor *self,
-                        const char     *reason);
-
-/* Restarts the run through `stopping`, as the host decided (its data
- * went over or back under the quota); @start_reason is the reason of
- * the `starting` that follows. */
-void
-_kari_supervisor_restart (KariSupervisor *self,
-                          const char     *reason,
-                          const char     *start_reason)
-{
-  if (self->run == NULL || self->state == KARI_STATE_STOPPING)
-    return;
-  self->restarting = TRUE;
-  g_free (self->start_reason);
-  self->start_reason = g_strdup (start_reason);
-  begin_stop (self, reason);
-}
-
-static void
-on_shutdown_reply (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(Run) run = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-
-  if (reply == NULL && run->self != NULL && run->process != NULL
-      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_subprocess_send_signal (run->process, SIGTERM);
-}
-
-/**
- * kari_supervisor_stop_async:
- * @self: a #KariSupervisor
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when the extension is stopped
- * @user_data: data for @callback
- *
- * Asks the extension to stop (its Shutdown method, or SIGTERM to its
- * sandbox), then kills its whole group once the grace period is over.
- * A pending restart is dropped.
- */
-void
-kari_supervisor_stop_async (KariSupervisor      *self,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-
-  g_return_if_fail (KARI_IS_SUPERVISOR (self));
-  g_task_set_source_tag (task, kari_supervisor_stop_async);
-
-  g_clear_handle_id (&self->restart_id, g_source_remove);
-  if (self->run == NULL)
-    {
-      if (self->state == KARI_STATE_CRASHED)
-        set_state (self, KARI_STATE_STOPPED, "Stopped while waiting to restart");
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  self->stop_tasks = g_list_prepend (self->stop_tasks, g_steal_pointer (&task));
-  /* A stop wins over a restart under way. */
-  self->restarting = FALSE;
-  if (self->state == KARI_STATE_STOPPING)
-    return;
-  begin_stop (self, "Asked to stop");
-}
-
-/* Asks the run to end (Shutdown, or SIGTERM) and kills it after the
- * grace period; on_exited () takes it from there. */
-static void
-begin_stop (KariSupervisor *self,
-            const char     *reason)
-{
-  GDBusConnection *connection;
-
-  set_state (self, KARI_STATE_STOPPING, reason);
-  g_clear_handle_id (&self->handshake_id, g_source_remove);
-  g_clear_handle_id (&self->ping_id, g_source_remove);
-  connection = kari_broker_get_connection (self->run->broker);
-  if (connection != NULL && kari_broker_is_connected (self->run->broker))
-    g_dbus_connection_call (connection, NULL, KARI_BROKER_EXTENSION_PATH,
-                            "io.github.kari.Extension1", "Shutdown", NULL, NULL,
-                            G_DBUS_CALL_FLAGS_NONE, self->grace_msec, self->run->cancellable,
-                            on_shutdown_reply, run_ref (self->run));
-  else
-    g_subprocess_send_signal (self->run->process, SIGTERM);
-  self->grace_id = g_timeout_add (self->grace_msec, on_grace_over, self);
-}
-
-/**
- * kari_supervisor_stop_finish:
- * @self: a #KariSupervisor
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Returns: %TRUE when the extension is stopped
- */
-gboolean
-kari_supervisor_stop_finish (KariSupervisor  *self,
-                             GAsyncResult    *result,
-                             GError         **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**
@@ -782,7 +661,7 @@ kari_supervisor_dispose (GObject *object)
       run_end (self);
       run_free (run);
     }
-  complete_stops (self);
+  _kari_supervisor_complete_stops (self);
   G_OBJECT_CLASS (kari_supervisor_parent_class)->dispose (object);
 }
 
