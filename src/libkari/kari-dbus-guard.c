@@ -70,6 +70,10 @@ struct _KariDBusGuard
   GSource              *relay_source;
   GIOCondition          relay_condition;
   GSource              *timer;
+
+  /* Within one pump: a read found nothing more, do not ask again. */
+  gboolean              outer_drained;
+  gboolean              relay_drained;
 };
 
 static GMainContext *guard_context;
@@ -213,7 +217,8 @@ _kari_dbus_guard_get_inner (KariDBusGuard *self)
 /* ------------------------------------------------------------------ */
 /* In the guard's thread                                               */
 
-static void pump (KariDBusGuard *self);
+static void pump (KariDBusGuard *self,
+                  GSocket       *ready);
 
 static void
 clear_source (GSource **source)
@@ -394,7 +399,7 @@ pump_in (KariDBusGuard *self)
       /* The extension closed its side: let GDBus see the end too. */
       g_socket_shutdown (self->relay, FALSE, TRUE, NULL);
     }
-  else if (!self->outer_eof && self->in_end < BUFFER_SIZE && self->in_fds == NULL
+  else if (!self->outer_eof && !self->outer_drained && self->in_end < BUFFER_SIZE && self->in_fds == NULL
            && (self->byte_rate == 0 || self->byte_tokens >= 1.0))
     {
       gsize want = BUFFER_SIZE;
@@ -423,6 +428,8 @@ pump_in (KariDBusGuard *self)
         }
       if (got == 0)
         self->outer_eof = TRUE;
+      /* A short read took all there was: asking again would only block. */
+      self->outer_drained = got == -1 || (got > 0 && (gsize) got < want);
       if (got > 0)
         {
           self->in_fds_at = self->in_end;
@@ -454,12 +461,13 @@ pump_out (KariDBusGuard *self)
       self->out_start += sent;
       progress |= sent > 0;
     }
-  if (self->out_start == self->out_end)
+  if (self->out_start == self->out_end && !self->relay_drained)
     {
       gssize got;
 
       self->out_start = self->out_end = 0;
       got = receive_some (self->relay, self->out, BUFFER_SIZE, &self->out_fds);
+      self->relay_drained = got == -1 || (got > 0 && got < BUFFER_SIZE);
       if (got == 0 || got == -2)
         {
           /* GDBus closed the connection: so does the extension's socket. */
@@ -472,6 +480,8 @@ pump_out (KariDBusGuard *self)
           progress = TRUE;
         }
     }
+  else if (self->out_start == self->out_end)
+    self->out_start = self->out_end = 0;
   return progress;
 }
 
@@ -480,7 +490,7 @@ on_ready (GSocket      *socket,
           GIOCondition  condition,
           gpointer      data)
 {
-  pump (data);
+  pump (data, socket);
   return G_SOURCE_CONTINUE;
 }
 
@@ -490,7 +500,7 @@ on_timer (gpointer data)
   KariDBusGuard *self = data;
 
   clear_source (&self->timer);
-  pump (self);
+  pump (self, NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -526,8 +536,12 @@ throttled_for (KariDBusGuard *self)
   return wait > 0 ? (gint64) (wait * 1000) + 1 : -1;
 }
 
+/* Moves what can move, then watches for what may come. @ready is the
+ * socket whose source fired (NULL: either may have something): only it
+ * is read at first, as a read of the other would only block. */
 static void
-pump (KariDBusGuard *self)
+pump (KariDBusGuard *self,
+      GSocket       *ready)
 {
   GIOCondition outer = 0, relay = 0;
   gint64 delay;
@@ -542,6 +556,8 @@ pump (KariDBusGuard *self)
       return;
     }
 
+  self->outer_drained = ready == self->relay;
+  self->relay_drained = ready == self->outer;
   do
     {
       refill (self);
@@ -605,7 +621,7 @@ apply_rate (gpointer data)
   self->message_tokens = self->started ? MIN (self->message_tokens, (double) self->message_rate)
                                        : (double) self->message_rate;
   if (self->started)
-    pump (self);
+    pump (self, NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -646,7 +662,7 @@ start_in_thread (gpointer data)
   self->started = TRUE;
   self->refilled_usec = g_get_monotonic_time ();
   self->sasl_deadline_usec = self->refilled_usec + SASL_TIMEOUT_MS * 1000;
-  pump (self);
+  pump (self, NULL);
   return G_SOURCE_REMOVE;
 }
 
