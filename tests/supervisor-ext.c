@@ -12,7 +12,7 @@
  *
  * In every mode it answers the endpoint "echo" with the request, and, for
  * the disk quota tests, "write" ("NAME SIZE": appends SIZE bytes to
- * /data/NAME, answers "ok N" or "error: WHY after N"), "read" ("NAME":
+ * /data/NAME, NAME being FILE or FOLDER/FILE, answers "ok N" or "error: WHY after N"), "read" ("NAME":
  * answers "size N" or "error: WHY") and "notices" (the kinds of the host's
  * notices so far, one per line).
  *
@@ -57,10 +57,14 @@ echo (KariExtension  *extension,
   return g_strdup (request);
 }
 
+/* NAME or FOLDER/NAME in /data. */
 static char *
 path_in_data (const char *name)
 {
-  if (*name == '\0' || strchr (name, '/') != NULL)
+  const char *slash = strchr (name, '/');
+
+  if (*name == '\0' || *name == '/' || strstr (name, "..") != NULL
+      || (slash != NULL && (slash[1] == '\0' || strchr (slash + 1, '/') != NULL)))
     return NULL;
   return g_build_filename ("/data", name, NULL);
 }

@@ -278,7 +278,7 @@ changes_have (GPtrArray  *changes,
 /* A 1 MiB quota in a real sandbox: no file grows past it, the extension
  * is told at 90 %, runs with /data read-only past 100 % (reads work,
  * nothing is lost), and gets it writable back once space is freed. The
- * interval walk is a minute: only the watch on /data makes it prompt. */
+ * interval walk is 5 minutes: only the watches on /data make it prompt. */
 static void
 test_supervisor_quota (void)
 {
@@ -287,6 +287,7 @@ test_supervisor_quota (void)
   g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *data = NULL;
   g_autofree char *big = NULL;
+  g_autofree char *sub = NULL;
   g_autofree char *answer = NULL;
   Fixture fx = { 0 }, *f = &fx;
 
@@ -304,13 +305,15 @@ test_supervisor_quota (void)
   manifest = kari_test_install (f->registry, f->app);
   data = g_build_filename (g_get_user_data_dir (), "kari", "data", "acme", "quota", NULL);
   kari_test_rm_rf (data);
+  sub = g_build_filename (data, "sub", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0700), ==, 0);
 
   f->supervisor = kari_supervisor_new (manifest, f->app, "acme", f->engine, f->registry);
   g_signal_connect (f->supervisor, "state-changed", G_CALLBACK (on_state_changed), changes);
   kari_supervisor_set_handshake_timeout (f->supervisor, 20000);
   kari_supervisor_set_ping (f->supervisor, 0, 1000);
   kari_supervisor_set_backoff (f->supervisor, 20, 200);
-  kari_supervisor_set_disk_check (f->supervisor, 60000);
+  kari_supervisor_set_disk_check (f->supervisor, 300000);
   g_assert_true (kari_supervisor_start (f->supervisor, &error));
   g_assert_no_error (error);
   wait_run (f, 1);
@@ -325,8 +328,9 @@ test_supervisor_quota (void)
   g_assert_false (kari_supervisor_get_over_quota (f->supervisor));
   g_assert_cmpuint (kari_supervisor_get_n_starts (f->supervisor), ==, 1);
 
-  /* One more file goes past: told, then restarted with /data read-only. */
-  answer = call (f, "write", "small 100");
+  /* One more file, in a folder, goes past: told, then restarted with
+   * /data read-only. The folder is watched too. */
+  answer = call (f, "write", "sub/small 100");
   g_assert_cmpstr (answer, ==, "ok 100");
   g_clear_pointer (&answer, g_free);
   wait_run (f, 2);
@@ -344,7 +348,7 @@ test_supervisor_quota (void)
   answer = call (f, "read", "big");
   g_assert_cmpstr (answer, ==, "size 1048576");
   g_clear_pointer (&answer, g_free);
-  answer = call (f, "read", "small");
+  answer = call (f, "read", "sub/small");
   g_assert_cmpstr (answer, ==, "size 100");
   g_clear_pointer (&answer, g_free);
 
@@ -359,7 +363,7 @@ test_supervisor_quota (void)
   answer = call (f, "write", "more 10");
   g_assert_cmpstr (answer, ==, "ok 10");
   g_clear_pointer (&answer, g_free);
-  answer = call (f, "read", "small");
+  answer = call (f, "read", "sub/small");
   g_assert_cmpstr (answer, ==, "size 100");
   g_clear_pointer (&answer, g_free);
 

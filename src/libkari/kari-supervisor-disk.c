@@ -9,8 +9,9 @@
  *    (SIGXFSZ ignored): no single file grows past it between two counts,
  *    a write that would fails with EFBIG;
  *  - the host counts the folder off the main loop (kari-disk-usage.c)
- *    soon after anything changes at its top (an inotify monitor,
- *    debounced, one walk at a time) and every interval for the rest;
+ *    soon after anything changes in it or in one of its first 32
+ *    folders (inotify monitors, debounced, one walk at a time) and every
+ *    interval for deeper changes;
  *  - at 90 % the extension is told once (Extension1.Notify
  *    "disk-quota-warning");
  *  - past 100 % it is told ("disk-quota-exceeded") and restarted with
@@ -29,6 +30,8 @@
 
 /* After a change, wait this long for more before counting. */
 #define DEBOUNCE_MSEC     200
+/* Folders of /data watched besides /data itself. */
+#define MAX_SUB_MONITORS  32
 /* How long a notice may wait for the extension's answer. */
 #define NOTICE_TIMEOUT_MS 2000
 
@@ -153,6 +156,8 @@ _kari_supervisor_disk_handshake (KariSupervisor *self)
 /* Counting                                                            */
 
 static void walk (KariSupervisor *self);
+static void watch_folders (KariSupervisor *self);
+static void stop_watching (KariSupervisor *self);
 
 static void
 on_measured (GObject      *source,
@@ -231,8 +236,10 @@ on_measured (GObject      *source,
   else if (self->run == NULL && !self->over_quota && !self->data_read_only)
     {
       g_clear_handle_id (&self->disk_id, g_source_remove);
-      g_clear_object (&self->disk_monitor);
+      stop_watching (self);
     }
+  else
+    watch_folders (self);
 }
 
 static void
@@ -257,7 +264,7 @@ on_disk_tick (gpointer user_data)
   if (self->run == NULL && !self->over_quota && !self->data_read_only)
     {
       self->disk_id = 0;
-      g_clear_object (&self->disk_monitor);
+      stop_watching (self);
       return G_SOURCE_REMOVE;
     }
   if (!self->disk_walking)
@@ -288,6 +295,106 @@ on_data_changed (GFileMonitor      *monitor,
 
   if (self->disk_soon_id == 0)
     self->disk_soon_id = g_timeout_add (DEBOUNCE_MSEC, on_disk_soon, self);
+}
+
+static void
+stop_watching (KariSupervisor *self)
+{
+  if (self->disk_monitor != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->disk_monitor, self);
+      g_file_monitor_cancel (self->disk_monitor);
+    }
+  g_clear_object (&self->disk_monitor);
+  for (guint i = 0; self->disk_sub_monitors != NULL && i < self->disk_sub_monitors->len; i++)
+    {
+      GFileMonitor *monitor = self->disk_sub_monitors->pdata[i];
+
+      g_signal_handlers_disconnect_by_data (monitor, self);
+      g_file_monitor_cancel (monitor);
+    }
+  g_clear_pointer (&self->disk_sub_monitors, g_ptr_array_unref);
+}
+
+static void
+on_folders_listed (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  KariSupervisor *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autolist(GFileInfo) infos = g_file_enumerator_next_files_finish (G_FILE_ENUMERATOR (source), result, &error);
+  GFile *data = g_file_enumerator_get_container (G_FILE_ENUMERATOR (source));
+
+  /* Cancelled only at dispose: @self may be gone. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->disk_listing = FALSE;
+  if (self->disk_monitor == NULL)
+    return;
+
+  /* Watches are made again each time: folders come and go. */
+  if (self->disk_sub_monitors != NULL)
+    for (guint i = 0; i < self->disk_sub_monitors->len; i++)
+      {
+        g_signal_handlers_disconnect_by_data (self->disk_sub_monitors->pdata[i], self);
+        g_file_monitor_cancel (self->disk_sub_monitors->pdata[i]);
+      }
+  g_clear_pointer (&self->disk_sub_monitors, g_ptr_array_unref);
+  self->disk_sub_monitors = g_ptr_array_new_with_free_func (g_object_unref);
+  for (GList *l = infos; l != NULL && self->disk_sub_monitors->len < MAX_SUB_MONITORS; l = l->next)
+    {
+      g_autoptr(GFile) folder = NULL;
+      GFileMonitor *monitor;
+
+      if (g_file_info_get_file_type (l->data) != G_FILE_TYPE_DIRECTORY)
+        continue;
+      folder = g_file_get_child (data, g_file_info_get_name (l->data));
+      monitor = g_file_monitor_directory (folder, G_FILE_MONITOR_WATCH_MOVES, NULL, NULL);
+      if (monitor == NULL)
+        continue;
+      g_file_monitor_set_rate_limit (monitor, DEBOUNCE_MSEC);
+      g_signal_connect (monitor, "changed", G_CALLBACK (on_data_changed), self);
+      g_ptr_array_add (self->disk_sub_monitors, monitor);
+    }
+}
+
+static void
+on_folders_opened (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  KariSupervisor *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileEnumerator) children = g_file_enumerate_children_finish (G_FILE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (children == NULL)
+    {
+      self->disk_listing = FALSE;
+      g_debug ("Cannot list %s: %s", self->data_dir, error->message);
+      return;
+    }
+  /* The first entries only: a folder of many is watched at its top. */
+  g_file_enumerator_next_files_async (children, MAX_SUB_MONITORS * 4, G_PRIORITY_DEFAULT,
+                                      self->disk_cancellable, on_folders_listed, self);
+}
+
+/* Watches the folders directly in /data too, at most MAX_SUB_MONITORS,
+ * listed off the main loop after each count. */
+static void
+watch_folders (KariSupervisor *self)
+{
+  g_autoptr(GFile) data = NULL;
+
+  if (self->disk_monitor == NULL || self->disk_listing)
+    return;
+  self->disk_listing = TRUE;
+  data = g_file_new_for_path (self->data_dir);
+  g_file_enumerate_children_async (data, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                   G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, G_PRIORITY_DEFAULT,
+                                   self->disk_cancellable, on_folders_opened, self);
 }
 
 /* Called when a run starts: watches /data and walks at once, then after
@@ -325,12 +432,7 @@ _kari_supervisor_disk_stop (KariSupervisor *self)
 {
   g_clear_handle_id (&self->disk_id, g_source_remove);
   g_clear_handle_id (&self->disk_soon_id, g_source_remove);
-  if (self->disk_monitor != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->disk_monitor, self);
-      g_file_monitor_cancel (self->disk_monitor);
-    }
-  g_clear_object (&self->disk_monitor);
+  stop_watching (self);
   g_cancellable_cancel (self->disk_cancellable);
   g_clear_object (&self->disk_cancellable);
 }

@@ -102,6 +102,8 @@ struct _KariSupervisor
   gboolean              restarting;     /* the run ends to start again at once */
   char                 *start_reason;
   GFileMonitor         *disk_monitor;
+  GPtrArray            *disk_sub_monitors; /* GFileMonitor of /data's folders, bounded */
+  gboolean              disk_listing;
   guint                 disk_soon_id;   /* a walk soon, after a change */
   gboolean              disk_again;     /* a change came during the walk */
   GCancellable         *cancellable;   /* output readers, until dispose */
