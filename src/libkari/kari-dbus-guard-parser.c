@@ -80,13 +80,13 @@ check_header (KariDBusGuardParser *parser)
   fields = read_u32 (h + 12, little);
   if (fields > KARI_DBUS_GUARD_MAX_FIELDS)
     {
-      parser->last_size = 16 + fields + body;
+      parser->declared = 16 + fields + body;
       fail (parser, "a message header over its size limit");
       return;
     }
   if (body > parser->max_body)
     {
-      parser->last_size = 16 + fields + body;
+      parser->declared = 16 + fields + body;
       fail (parser, "a message over the size limit");
       return;
     }

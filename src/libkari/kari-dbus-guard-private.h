@@ -42,6 +42,7 @@ typedef struct
   guint64            remaining;     /* of the current message, after its 16 bytes */
   guint64            n_messages;    /* messages whose header was accepted */
   guint64            last_size;     /* total size of the last accepted message */
+  guint64            declared;      /* the size a refused header declared, or 0 */
   const char        *problem;       /* why the stream failed, for a person */
 } KariDBusGuardParser;
 

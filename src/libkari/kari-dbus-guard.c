@@ -253,7 +253,7 @@ fail (KariDBusGuard *self,
       const char    *problem)
 {
   g_atomic_pointer_compare_and_exchange (&self->verdict->problem, NULL, problem);
-  self->verdict->declared = self->parser.last_size;
+  self->verdict->declared = self->parser.declared;
   close_all (self);
 }
 
