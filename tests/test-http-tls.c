@@ -33,6 +33,10 @@ test_resolver_lookup_by_name (GResolver     *resolver,
                               GCancellable  *cancellable,
                               GError       **error)
 {
+  /* First an address nothing listens on, then the server's. */
+  if (g_str_equal (hostname, "fallback.test"))
+    return g_list_append (g_list_append (NULL, g_inet_address_new_from_string ("127.0.0.2")),
+                          g_inet_address_new_from_string ("127.0.0.1"));
   if (g_strv_contains (known, hostname))
     return g_list_append (NULL, g_inet_address_new_from_string ("127.0.0.1"));
   g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "No test answer for %s", hostname);
@@ -347,6 +351,26 @@ test_unknown_authority (Fixture       *f,
   g_assert_cmpuint (f->n_served, ==, 0);
 }
 
+/* The first address refuses the connection: the next one the host
+ * checked is tried, with the same name for TLS. */
+static void
+test_fallback (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(KariHttpResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  make_certificate (f, "fallback.test");
+  trust (f, (const char * const[]) { "fallback.test", NULL });
+  serve_as (f, "fallback.test");
+  grant_host (f, "fallback.test", f->port);
+
+  response = fetch (f, "fallback.test", f->port, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_cmpuint (f->n_served, ==, 1);
+}
+
 static guint
 free_port (void)
 {
@@ -433,6 +457,7 @@ main (int   argc,
   ADD ("wrong-name", test_wrong_name);
   ADD ("unknown-authority", test_unknown_authority);
   ADD ("sni", test_sni);
+  ADD ("fallback", test_fallback);
 #undef ADD
 
   return g_test_run ();

@@ -7,7 +7,8 @@
  * checked (and audited) by the engine; the host resolves the name with
  * its own resolver and refuses special addresses (loopback, private,
  * link-local, …) unless the deciding grant names the host literally;
- * then it connects to the very address it checked: each hop has its own
+ * then it connects to the very address it checked (or, when that one
+ * refuses the connection, the next it checked): each hop has its own
  * session whose remote-connectable is that address under the URL's host
  * name (kari-http-pinned.c), so no second lookup can move the
  * connection, while TLS still sends the name as SNI and verifies the
@@ -28,6 +29,7 @@
 #define MAX_RESPONSE_HEADER_BYTES (64 * 1024)
 #define MAX_URL_LENGTH            8192
 #define READ_CHUNK                (64 * 1024)
+#define MAX_FALLBACK_ADDRESSES    4
 
 struct _KariHttpFetcher
 {
@@ -59,6 +61,7 @@ typedef struct
   char           *host;          /* its host, normalised */
   guint           port;
   gboolean        explicit_host; /* the deciding grant names the host literally */
+  GQueue         *next_addresses; /* checked addresses left to try, GInetAddress* */
   guint           hops;
   SoupSession    *session;       /* this hop's, pinned to its address */
   SoupMessage    *message;
@@ -96,6 +99,8 @@ fetch_free (Fetch *fetch)
   g_clear_object (&fetch->stream);
   g_clear_object (&fetch->session);
   g_clear_pointer (&fetch->data, g_byte_array_unref);
+  if (fetch->next_addresses != NULL)
+    g_queue_free_full (fetch->next_addresses, g_object_unref);
   g_free (fetch);
 }
 
@@ -309,6 +314,19 @@ follow_redirect (GTask      *task,
   start_hop (task);
 }
 
+static void send_to (GTask        *task,
+                     GInetAddress *address);
+
+/* Failures before any byte of the request left: another address of the
+ * same name may answer (an IPv6 one first, a server on IPv4 only). */
+static gboolean
+is_connect_failure (GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED)
+         || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE)
+         || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE);
+}
+
 static void
 on_sent (GObject      *source,
          GAsyncResult *result,
@@ -320,6 +338,17 @@ on_sent (GObject      *source,
   const char *location;
 
   fetch->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (fetch->stream == NULL && is_connect_failure (error) && fetch->next_addresses != NULL
+      && !g_queue_is_empty (fetch->next_addresses))
+    {
+      g_autoptr(GInetAddress) next = g_queue_pop_head (fetch->next_addresses);
+
+      /* Nothing was sent: the next address the host checked. */
+      g_clear_object (&fetch->message);
+      g_clear_object (&fetch->session);
+      send_to (task, next);
+      return;
+    }
   if (fetch->stream == NULL)
     {
       GTlsCertificateFlags flags = soup_message_get_tls_peer_certificate_errors (fetch->message);
@@ -416,12 +445,19 @@ on_resolved (GObject      *source,
             error ? error->message : "no address");
       return;
     }
-  for (GList *l = addresses; l != NULL && chosen == NULL; l = l->next)
+  fetch->next_addresses = g_queue_new ();
+  for (GList *l = addresses; l != NULL; l = l->next)
     {
       const char *kind = _kari_http_address_kind (l->data);
 
       if (kind == NULL || fetch->explicit_host)
-        chosen = l->data;
+        {
+          /* Each one checked; a few are kept to fall back on. */
+          if (chosen == NULL)
+            chosen = l->data;
+          else if (g_queue_get_length (fetch->next_addresses) < MAX_FALLBACK_ADDRESSES)
+            g_queue_push_tail (fetch->next_addresses, g_object_ref (l->data));
+        }
       else if (refused == NULL)
         {
           refused = kind;
@@ -447,6 +483,9 @@ start_hop (GTask *task)
   const char *kind;
 
   g_clear_pointer (&fetch->host, g_free);
+  /* Fallbacks belong to the hop that resolved them. */
+  if (fetch->next_addresses != NULL)
+    g_queue_free_full (g_steal_pointer (&fetch->next_addresses), g_object_unref);
   if (!_kari_http_check_url (fetch->uri, &fetch->host, &fetch->port, &error))
     {
       fail (task, error->code, "%s", error->message);
