@@ -197,15 +197,37 @@ is_expected (GDBusMessage *message)
  * (kari-dbus-guard.c) already refused any message declaring more than
  * the size cap before GDBus read it; this checks what only a parsed
  * message shows: nesting and descriptors (kari-broker-guard.c). */
+typedef struct
+{
+  KariDBusGuardVerdict *verdict;
+  KariDBusGuard        *relay;
+  gint                  moved;     /* atomic */
+} FilterData;
+
+static void
+filter_data_free (gpointer data)
+{
+  FilterData *filter = data;
+
+  g_atomic_rc_box_release (filter->verdict);
+  _kari_dbus_guard_unref (filter->relay);
+  g_free (filter);
+}
+
 static GDBusMessage *
 size_filter (GDBusConnection *connection,
              GDBusMessage    *message,
              gboolean         incoming,
              gpointer         user_data)
 {
-  KariDBusGuardVerdict *verdict = user_data;
+  FilterData *filter = user_data;
+  KariDBusGuardVerdict *verdict = filter->verdict;
   const char *problem;
 
+  /* The first message comes in GDBus's worker thread: the relay moves
+   * there (kari-dbus-guard.c). */
+  if (g_atomic_int_compare_and_exchange (&filter->moved, FALSE, TRUE))
+    _kari_dbus_guard_move_here (filter->relay);
   if (!incoming)
     return message;
   problem = _kari_broker_message_problem (message);
@@ -279,6 +301,7 @@ _kari_broker_take_connection (KariBroker           *self,
                               KariDBusGuardVerdict *verdict)
 {
   g_autoptr(GError) error = NULL;
+  FilterData *filter;
 
   self->ever_connected = TRUE;
   self->connection = g_object_ref (connection);
@@ -287,9 +310,10 @@ _kari_broker_take_connection (KariBroker           *self,
   self->verdict = g_atomic_rc_box_acquire (verdict);
   /* Filters may still run after their removal, so the verdict they set
    * is shared, not part of the broker. */
-  self->filter_id = g_dbus_connection_add_filter (connection, size_filter,
-                                                  g_atomic_rc_box_acquire (verdict),
-                                                  (GDestroyNotify) g_atomic_rc_box_release);
+  filter = g_new0 (FilterData, 1);
+  filter->verdict = g_atomic_rc_box_acquire (verdict);
+  filter->relay = _kari_dbus_guard_ref (relay);
+  self->filter_id = g_dbus_connection_add_filter (connection, size_filter, filter, filter_data_free);
   self->closed_id = g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
   self->host = _kari_broker_host_new (self);
   if (!g_dbus_interface_skeleton_export (self->host, connection, KARI_BROKER_HOST_PATH, &error))

@@ -74,6 +74,7 @@ void               _kari_dbus_guard_set_rate    (KariDBusGuard        *self,
                                                  guint                 messages_per_second);
 void               _kari_dbus_guard_start       (KariDBusGuard        *self);
 void               _kari_dbus_guard_close       (KariDBusGuard        *self);
+void               _kari_dbus_guard_move_here   (KariDBusGuard        *self);
 KariDBusGuard     *_kari_dbus_guard_ref         (KariDBusGuard        *self);
 void               _kari_dbus_guard_unref       (KariDBusGuard        *self);
 

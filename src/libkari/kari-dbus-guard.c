@@ -7,8 +7,10 @@
  * stream cannot sit under it without losing descriptor passing and
  * credentials. Instead the broker accepts the extension's socket itself
  * and gives GDBus one end of a socketpair; this relay copies bytes
- * between the two through a bounded buffer each way, in a thread of its
- * own. Before passing on what the extension wrote, it runs the guard
+ * between the two through a bounded buffer each way: in a thread of its
+ * own during the authentication, then in GDBus's worker thread, where it
+ * costs a copy but no context switch (_kari_dbus_guard_move_here()); a
+ * mutex per guard lets any thread run it. Before passing on what the extension wrote, it runs the guard
  * parser (kari-dbus-guard-parser.c): bounded SASL lines, then each
  * message's fixed header, so a message that declares more than the cap
  * fails the connection without ever being allocated. Reading also stops
@@ -35,6 +37,8 @@
 struct _KariDBusGuard
 {
   gatomicrefcount       ref;
+  GMutex                lock;        /* the state below, whichever thread runs it */
+  GMainContext         *context;     /* where its sources are: NULL for the guard thread */
 
   GSocketConnection    *outer_stream; /* closes its socket when disposed */
   GSocket              *outer;       /* the extension's end */
@@ -102,20 +106,6 @@ get_guard_context (void)
   return guard_context;
 }
 
-/* Not g_main_context_invoke (): before the thread first runs its loop,
- * that would call @func in the caller's thread. */
-static void
-run_in_guard_thread (GSourceFunc    func,
-                     gpointer       data,
-                     GDestroyNotify destroy)
-{
-  g_autoptr(GSource) source = g_idle_source_new ();
-
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, func, data, destroy);
-  g_source_attach (source, get_guard_context ());
-}
-
 KariDBusGuard *
 _kari_dbus_guard_ref (KariDBusGuard *self)
 {
@@ -135,6 +125,8 @@ _kari_dbus_guard_unref (KariDBusGuard *self)
   g_clear_object (&self->in_fds);
   g_clear_object (&self->out_fds);
   g_clear_pointer (&self->verdict, g_atomic_rc_box_release);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->lock);
   g_free (self->in);
   g_free (self->out);
   g_free (self);
@@ -188,6 +180,7 @@ _kari_dbus_guard_new (GSocketConnection    *outer,
 
   self = g_new0 (KariDBusGuard, 1);
   g_atomic_ref_count_init (&self->ref);
+  g_mutex_init (&self->lock);
   self->outer_stream = g_object_ref (outer);
   self->outer = g_object_ref (g_socket_connection_get_socket (outer));
   self->relay = g_steal_pointer (&relay);
@@ -215,7 +208,7 @@ _kari_dbus_guard_get_inner (KariDBusGuard *self)
 }
 
 /* ------------------------------------------------------------------ */
-/* In the guard's thread                                               */
+/* Relaying, with the guard's lock held                                */
 
 static void pump (KariDBusGuard *self,
                   GSocket       *ready);
@@ -490,7 +483,11 @@ on_ready (GSocket      *socket,
           GIOCondition  condition,
           gpointer      data)
 {
-  pump (data, socket);
+  KariDBusGuard *self = data;
+
+  g_mutex_lock (&self->lock);
+  pump (self, socket);
+  g_mutex_unlock (&self->lock);
   return G_SOURCE_CONTINUE;
 }
 
@@ -499,8 +496,13 @@ on_timer (gpointer data)
 {
   KariDBusGuard *self = data;
 
-  clear_source (&self->timer);
+  g_mutex_lock (&self->lock);
+  /* Not clear_source (): destroying the source being dispatched would
+   * drop the reference its dispatch holds on @self too early. */
+  if (self->timer == g_main_current_source ())
+    g_clear_pointer (&self->timer, g_source_unref);
   pump (self, NULL);
+  g_mutex_unlock (&self->lock);
   return G_SOURCE_REMOVE;
 }
 
@@ -520,7 +522,7 @@ watch (KariDBusGuard *self,
   *source = g_socket_create_source (socket, wanted, NULL);
   g_source_set_callback (*source, (GSourceFunc) (GCallback) on_ready, _kari_dbus_guard_ref (self),
                          (GDestroyNotify) _kari_dbus_guard_unref);
-  g_source_attach (*source, get_guard_context ());
+  g_source_attach (*source, self->context != NULL ? self->context : get_guard_context ());
 }
 
 /* How long until reading may go on, in ms, or -1 when it is not held. */
@@ -597,41 +599,8 @@ pump (KariDBusGuard *self,
       self->timer = g_timeout_source_new ((guint) MIN (delay, G_MAXUINT));
       g_source_set_callback (self->timer, on_timer, _kari_dbus_guard_ref (self),
                              (GDestroyNotify) _kari_dbus_guard_unref);
-      g_source_attach (self->timer, get_guard_context ());
+      g_source_attach (self->timer, self->context != NULL ? self->context : get_guard_context ());
     }
-}
-
-typedef struct
-{
-  KariDBusGuard *guard;
-  guint64        bytes_per_second;
-  guint          messages_per_second;
-} RateChange;
-
-static gboolean
-apply_rate (gpointer data)
-{
-  RateChange *change = data;
-  KariDBusGuard *self = change->guard;
-
-  self->byte_rate = change->bytes_per_second;
-  self->message_rate = change->messages_per_second;
-  /* Not running yet: the buckets start full. */
-  self->byte_tokens = self->started ? MIN (self->byte_tokens, (double) self->byte_rate) : (double) self->byte_rate;
-  self->message_tokens = self->started ? MIN (self->message_tokens, (double) self->message_rate)
-                                       : (double) self->message_rate;
-  if (self->started)
-    pump (self, NULL);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-rate_change_free (gpointer data)
-{
-  RateChange *change = data;
-
-  _kari_dbus_guard_unref (change->guard);
-  g_free (change);
 }
 
 /**
@@ -641,58 +610,85 @@ rate_change_free (gpointer data)
  * @messages_per_second: messages it may write a second (0: no limit)
  *
  * A second's worth may come at once; past it, the guard stops reading
- * until the bucket refills.
+ * until the bucket refills. From any thread.
  */
 void
 _kari_dbus_guard_set_rate (KariDBusGuard *self,
                            guint64        bytes_per_second,
                            guint          messages_per_second)
 {
-  RateChange *change = g_new0 (RateChange, 1);
-
-  *change = (RateChange) { _kari_dbus_guard_ref (self), bytes_per_second, messages_per_second };
-  run_in_guard_thread (apply_rate, change, rate_change_free);
-}
-
-static gboolean
-start_in_thread (gpointer data)
-{
-  KariDBusGuard *self = data;
-
-  self->started = TRUE;
-  self->refilled_usec = g_get_monotonic_time ();
-  self->sasl_deadline_usec = self->refilled_usec + SASL_TIMEOUT_MS * 1000;
-  pump (self, NULL);
-  return G_SOURCE_REMOVE;
+  g_mutex_lock (&self->lock);
+  self->byte_rate = bytes_per_second;
+  self->message_rate = messages_per_second;
+  /* Not running yet: the buckets start full. */
+  self->byte_tokens = self->started ? MIN (self->byte_tokens, (double) self->byte_rate) : (double) self->byte_rate;
+  self->message_tokens = self->started ? MIN (self->message_tokens, (double) self->message_rate)
+                                       : (double) self->message_rate;
+  if (self->started)
+    pump (self, NULL);
+  g_mutex_unlock (&self->lock);
 }
 
 /**
  * _kari_dbus_guard_start:
  * @self: a guard
  *
- * Starts relaying, in the guard's thread.
+ * Starts relaying; the guard's thread takes it from there.
  */
 void
 _kari_dbus_guard_start (KariDBusGuard *self)
 {
-  run_in_guard_thread (start_in_thread, _kari_dbus_guard_ref (self), (GDestroyNotify) _kari_dbus_guard_unref);
+  g_mutex_lock (&self->lock);
+  if (!self->started && !self->closed)
+    {
+      self->started = TRUE;
+      self->refilled_usec = g_get_monotonic_time ();
+      self->sasl_deadline_usec = self->refilled_usec + SASL_TIMEOUT_MS * 1000;
+      pump (self, NULL);
+    }
+  g_mutex_unlock (&self->lock);
 }
 
-static gboolean
-close_in_thread (gpointer data)
+
+/**
+ * _kari_dbus_guard_move_here:
+ * @self: a guard
+ *
+ * Moves the relay's sources to the calling thread's default context. A
+ * filter of the connection calls it from GDBus's worker thread: relayed
+ * there, a message needs no other thread to wake up on its way, and the
+ * relay costs a copy, not two context switches.
+ */
+void
+_kari_dbus_guard_move_here (KariDBusGuard *self)
 {
-  close_all (data);
-  return G_SOURCE_REMOVE;
+  g_autoptr(GMainContext) here = g_main_context_ref_thread_default ();
+
+  g_mutex_lock (&self->lock);
+  if (!self->closed && self->started && self->context != here)
+    {
+      clear_source (&self->outer_source);
+      clear_source (&self->relay_source);
+      clear_source (&self->timer);
+      g_clear_pointer (&self->context, g_main_context_unref);
+      self->context = g_steal_pointer (&here);
+      pump (self, NULL);
+    }
+  g_mutex_unlock (&self->lock);
 }
 
 /**
  * _kari_dbus_guard_close:
  * @self: a guard
  *
- * Closes both sockets, from any thread; the guard's sources go with them.
+ * Closes both sockets and removes the guard's sources, from any thread:
+ * at once, as the thread its sources run in may be gone with the
+ * connection.
  */
 void
 _kari_dbus_guard_close (KariDBusGuard *self)
 {
-  run_in_guard_thread (close_in_thread, _kari_dbus_guard_ref (self), (GDestroyNotify) _kari_dbus_guard_unref);
+  g_mutex_lock (&self->lock);
+  close_all (self);
+  g_mutex_unlock (&self->lock);
 }
