@@ -1,10 +1,11 @@
-/* kari-broker-private.h — what kari-broker-host.c shares with kari-broker.c
+/* kari-broker-private.h — what the kari-broker-*.c files share
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include "kari-broker.h"
+#include "kari-dbus-guard-private.h"
 
 G_BEGIN_DECLS
 
@@ -52,8 +53,14 @@ struct _KariBroker
   char                 *folder;        /* private 0700 folder we made */
   char                 *socket_path;
   char                 *address;
-  GDBusServer          *server;
+  GSocketService       *service;       /* accepts on the socket, same user only */
   GDBusAuthObserver    *observer;
+  char                 *guid;
+  GCancellable         *cancellable;   /* authentications under way */
+  guint                 n_pending;
+  KariDBusGuard        *relay;         /* between the socket and the connection */
+  guint64               read_bytes_per_second;
+  guint                 read_messages_per_second;
 
   GDBusConnection      *connection;    /* the one connection, once made */
   GDBusInterfaceSkeleton *host;
@@ -61,7 +68,7 @@ struct _KariBroker
   gboolean              ready;         /* the handshake was made */
   gulong                closed_id;
   guint                 filter_id;
-  Guard                *guard;         /* atomic rc box shared with the filter thread */
+  KariDBusGuardVerdict *verdict;       /* atomic rc box shared with the filter and relay threads */
   guint                 max_queued;
   gint                  replies;       /* replies owed: one per call admitted or refused */
   gint                  flushed;       /* of them, known written */
@@ -138,6 +145,19 @@ void                  _kari_broker_call_extension (KariBroker         *self,
                                                 const char            *extension,
                                                 const char            *endpoint,
                                                 const char            *request);
+
+/* kari-broker.c */
+void                  _kari_broker_drop_connection (KariBroker        *self,
+                                                const char            *reason);
+void                  _kari_broker_take_connection (KariBroker        *self,
+                                                GDBusConnection       *connection,
+                                                KariDBusGuard         *relay,
+                                                KariDBusGuardVerdict  *verdict);
+
+/* kari-broker-accept.c */
+void                  _kari_broker_refuse      (KariBroker            *self,
+                                                const char            *reason,
+                                                guint64                declared);
 
 /* kari-broker-guard.c: why an incoming message must close the
  * connection, or NULL when it may pass. */

@@ -5,7 +5,7 @@
 
 The host starts the extension with its private D-Bus address in
 ``KARI_HOST_ADDRESS``.  :class:`Extension` connects to it, exports
-``io.github.kari.Extension1`` (Ping, HandleRequest, Shutdown), makes the
+``io.github.kari.Extension1`` (Ping, HandleRequest, Shutdown, Notify), makes the
 handshake with the endpoints, pages and tasks added before, and calls the
 host's ``Log``, ``CheckPermission`` and ``Notify``.  Everything runs on
 the GLib main loop; only PyGObject (``gi``) is needed.
@@ -125,7 +125,9 @@ class Extension:
 
     Add endpoints, pages and tasks, then call :meth:`connect` (or
     :meth:`run`).  Set ``on_shutdown`` and ``on_closed`` to be told when
-    the host asks the extension to exit or the connection ends.
+    the host asks the extension to exit or the connection ends, and
+    ``on_notice(kind, message)`` to hear what the host tells it (the disk
+    quota).
     """
 
     def __init__(self) -> None:
@@ -138,6 +140,10 @@ class Extension:
         self.host_info: Dict[str, Any] = {}
         self.on_shutdown: Optional[Callable[[], None]] = None
         self.on_closed: Optional[Callable[[], None]] = None
+        # on_notice(kind, message): "disk-quota-warning" (/data at 90 % of
+        # the quota), "disk-quota-exceeded" (read-only until space is
+        # freed), "disk-quota-ok"; unknown kinds are to be ignored.
+        self.on_notice: Optional[Callable[[str, str], None]] = None
 
     # Registration --------------------------------------------------
 
@@ -276,6 +282,10 @@ class Extension:
             invocation.return_value(None)
             # Flushed first, so an extension that exits at once still answers.
             connection.flush(None, lambda *_: self.on_shutdown and self.on_shutdown())
+        elif method == "Notify":
+            invocation.return_value(None)
+            if self.on_notice is not None:
+                self.on_notice(*parameters.unpack())
         else:
             invocation.return_dbus_error("org.freedesktop.DBus.Error.UnknownMethod",
                                          "No method “%s”" % method)
