@@ -34,10 +34,10 @@ typedef struct
   guint64  latency_max_usec;
 } CallStats;
 
-/* What the filter, in GDBus's worker thread, shares with the broker. */
+/* What the filter, in GDBus's worker thread, shares with the broker
+ * beside the guard's verdict: an atomic rc box. */
 typedef struct
 {
-  const char *problem;   /* atomic: why the connection was closed */
   CallStats   stats;
 } Guard;
 
@@ -69,6 +69,7 @@ struct _KariBroker
   gulong                closed_id;
   guint                 filter_id;
   KariDBusGuardVerdict *verdict;       /* atomic rc box shared with the filter and relay threads */
+  Guard                *guard;         /* call counts, shared with the filter */
   guint                 max_queued;
   gint                  replies;       /* replies owed: one per call admitted or refused */
   gint                  flushed;       /* of them, known written */

@@ -58,6 +58,7 @@ kari_broker_finalize (GObject *object)
   g_clear_pointer (&self->pages, g_strfreev);
   g_clear_pointer (&self->tasks, g_strfreev);
   g_clear_pointer (&self->verdict, g_atomic_rc_box_release);
+  g_clear_pointer (&self->guard, g_atomic_rc_box_release);
   g_clear_pointer (&self->guid, g_free);
   if (self->lookup_destroy != NULL)
     self->lookup_destroy (self->lookup_data);
@@ -128,6 +129,7 @@ kari_broker_init (KariBroker *self)
   self->tokens = self->burst;
   self->max_in_flight = 64;
   self->verdict = g_atomic_rc_box_new0 (KariDBusGuardVerdict);
+  self->guard = g_atomic_rc_box_new0 (Guard);
   self->read_bytes_per_second = KARI_BROKER_DEFAULT_READ_BYTES_PER_SECOND;
   self->read_messages_per_second = KARI_BROKER_DEFAULT_READ_MESSAGES_PER_SECOND;
   self->max_queued = 1024;
@@ -200,6 +202,7 @@ is_expected (GDBusMessage *message)
 typedef struct
 {
   KariDBusGuardVerdict *verdict;
+  Guard                *guard;
   KariDBusGuard        *relay;
   gint                  moved;     /* atomic */
 } FilterData;
@@ -210,6 +213,7 @@ filter_data_free (gpointer data)
   FilterData *filter = data;
 
   g_atomic_rc_box_release (filter->verdict);
+  g_atomic_rc_box_release (filter->guard);
   _kari_dbus_guard_unref (filter->relay);
   g_free (filter);
 }
@@ -230,7 +234,7 @@ size_filter (GDBusConnection *connection,
     _kari_dbus_guard_move_here (filter->relay);
   if (!incoming)
     {
-      _kari_broker_stats_see (&guard->stats, message, FALSE);
+      _kari_broker_stats_see (&filter->guard->stats, message, FALSE);
       return message;
     }
   problem = _kari_broker_message_problem (message);
@@ -246,7 +250,7 @@ size_filter (GDBusConnection *connection,
       g_object_unref (message);
       return NULL;
     }
-  _kari_broker_stats_see (&guard->stats, message, TRUE);
+  _kari_broker_stats_see (&filter->guard->stats, message, TRUE);
   return message;
 }
 
@@ -316,6 +320,7 @@ _kari_broker_take_connection (KariBroker           *self,
    * is shared, not part of the broker. */
   filter = g_new0 (FilterData, 1);
   filter->verdict = g_atomic_rc_box_acquire (verdict);
+  filter->guard = g_atomic_rc_box_acquire (self->guard);
   filter->relay = _kari_dbus_guard_ref (relay);
   self->filter_id = g_dbus_connection_add_filter (connection, size_filter, filter, filter_data_free);
   self->closed_id = g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
