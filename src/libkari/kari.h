@@ -34,3 +34,4 @@
 #include "kari-disk-usage.h"
 #include "kari-http-fetch.h"
 #include "kari-host-manager.h"
+#include "kari-store.h"
