@@ -333,6 +333,7 @@ kari_store_put (KariStore   *self,
     }
   if (!_kari_store_commit (self, error))
     goto fail;
+  _kari_store_note_writes (self, 1);
   leave (self);
   return stored + 1;
 
@@ -522,6 +523,8 @@ kari_store_create_index (KariStore   *self,
     ok = _kari_store_commit (self, error);
   else
     _kari_store_rollback (self);
+  if (ok)
+    sqlite3_exec (self->db, "ANALYZE _kari_documents", NULL, NULL, NULL);
   leave (self);
   sqlite3_free (sql);
   return ok;

@@ -176,6 +176,17 @@ check_pragma (KariStore  *self,
                        "safety settings"), name);
 }
 
+/* A view or trigger the extension makes is checked when it is used, but
+ * one that names our tables is refused as it is made: nothing in SQL
+ * spells `_kari_` other than as those letters, in any case. */
+static gboolean
+mentions_ours (KariStore *self)
+{
+  g_autofree char *lower = self->statement != NULL ? g_ascii_strdown (self->statement, -1) : NULL;
+
+  return lower != NULL && strstr (lower, KARI_STORE_PREFIX) != NULL;
+}
+
 /* Objects named @name (and, for indexes and triggers, on table @table). */
 static int
 check_object (KariStore  *self,
@@ -266,12 +277,18 @@ authorize (void       *data,
     case SQLITE_DROP_TABLE:
       return check_object (self, _("Table"), arg1, NULL);
     case SQLITE_CREATE_VIEW:
+      if (mentions_ours (self))
+        return deny (self, _("View “%s” names a table that belongs to the host"), arg1);
+      return check_object (self, _("View"), arg1, NULL);
     case SQLITE_DROP_VIEW:
       return check_object (self, _("View"), arg1, NULL);
     case SQLITE_CREATE_INDEX:
     case SQLITE_DROP_INDEX:
       return check_object (self, _("Index"), arg1, arg2);
     case SQLITE_CREATE_TRIGGER:
+      if (mentions_ours (self))
+        return deny (self, _("Trigger “%s” names a table that belongs to the host"), arg1);
+      return check_object (self, _("Trigger"), arg1, arg2);
     case SQLITE_DROP_TRIGGER:
       return check_object (self, _("Trigger"), arg1, arg2);
     case SQLITE_ALTER_TABLE:

@@ -33,7 +33,9 @@ struct _KariStore
   const char *user;            /* the caller of the running statement, or NULL */
   GHashTable *our_views;       /* names of views and triggers we made (per-user tables) */
   char       *denied;          /* why the authorizer refused, for the error */
+  const char *statement;       /* the extension's SQL being prepared, or NULL */
 
+  guint       writes;          /* documents written since open */
   gint64      deadline_usec;   /* monotonic; 0: no deadline */
   guint       max_msec;
   guint       max_rows;
@@ -64,6 +66,8 @@ gboolean  _kari_store_begin            (KariStore    *self,
 gboolean  _kari_store_commit           (KariStore    *self,
                                         GError      **error);
 void      _kari_store_rollback         (KariStore    *self);
+void      _kari_store_note_writes      (KariStore    *self,
+                                        guint         n);
 sqlite3_stmt *_kari_store_prepare      (KariStore    *self,
                                         const char   *sql,
                                         GError      **error);

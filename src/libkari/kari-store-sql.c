@@ -55,6 +55,11 @@ _kari_store_set_statement_error (KariStore   *self,
   int offset = sqlite3_error_offset (self->db);
   g_autofree char *where = NULL;
 
+  /* Without a place in the statement, a script's error is at least at
+   * the start of its statement. */
+  if (offset < 0 && file != NULL)
+    offset = 0;
+
   if (offset >= 0 && sql != NULL && base + (gsize) offset <= strlen (sql))
     {
       int line = 1, column = 1;
@@ -275,7 +280,9 @@ run_one (KariStore   *self,
   guint n_params = json_array_get_length (params);
   int rc;
 
+  self->statement = sql;
   rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, &tail);
+  self->statement = NULL;
   if (rc != SQLITE_OK)
     {
       _kari_store_set_statement_error (self, error, rc, sql, NULL, 0);
@@ -390,7 +397,11 @@ _kari_store_run_script (KariStore   *self,
     {
       sqlite3_stmt *stmt = NULL;
       const char *tail = NULL;
-      int rc = sqlite3_prepare_v2 (self->db, p, -1, &stmt, &tail);
+      int rc;
+
+      self->statement = p;
+      rc = sqlite3_prepare_v2 (self->db, p, -1, &stmt, &tail);
+      self->statement = NULL;
 
       if (rc == SQLITE_OK && stmt != NULL)
         {
