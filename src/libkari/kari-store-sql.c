@@ -423,3 +423,35 @@ _kari_store_run_script (KariStore   *self,
     }
   return TRUE;
 }
+
+/**
+ * kari_store_sql_is_read_only:
+ * @self: a #KariStore
+ * @sql: one SQL statement
+ *
+ * Whether @sql only reads, as SQLite sees it once prepared under the
+ * guard. SQL that does not prepare counts as read-only: running it
+ * reports why it fails.
+ *
+ * Returns: %FALSE when @sql writes
+ */
+gboolean
+kari_store_sql_is_read_only (KariStore  *self,
+                             const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean read_only = TRUE;
+
+  g_return_val_if_fail (KARI_IS_STORE (self), TRUE);
+  g_return_val_if_fail (sql != NULL, TRUE);
+
+  g_mutex_lock (&self->lock);
+  g_clear_pointer (&self->denied, g_free);
+  self->statement = sql;
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) == SQLITE_OK && stmt != NULL)
+    read_only = sqlite3_stmt_readonly (stmt);
+  self->statement = NULL;
+  sqlite3_finalize (stmt);
+  g_mutex_unlock (&self->lock);
+  return read_only;
+}

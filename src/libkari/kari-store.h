@@ -95,6 +95,9 @@ char       *kari_store_sql               (KariStore    *self,
                                           const char   *params_json,
                                           GError      **error);
 
+gboolean    kari_store_sql_is_read_only  (KariStore    *self,
+                                          const char   *sql);
+
 gint64      kari_store_put               (KariStore    *self,
                                           const char   *user,
                                           const char   *collection,

@@ -4,7 +4,10 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "kari-disk-usage.h"
+#include "kari-store.h"
 #include "kari-supervisor-private.h"
 
 /* Without privileges nothing stops a write at the quota: the host walks
@@ -17,6 +20,37 @@ quota_bytes (KariSupervisor *self)
   gint64 mb = kari_manifest_get_max_disk_mb (self->manifest);
 
   return mb > 0 ? (guint64) mb << 20 : 0;
+}
+
+/* The bytes of the extension's store in its tenant (file and WAL). */
+static guint64
+store_bytes (KariSupervisor *self)
+{
+  g_autofree char *path = kari_store_dup_path (NULL, self->tenant, self->name, NULL);
+  static const char * const suffixes[] = { "", "-wal" };
+  guint64 total = 0;
+
+  for (guint i = 0; path != NULL && i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      GStatBuf st;
+
+      if (g_stat (file, &st) == 0)
+        total += (guint64) st.st_size;
+    }
+  return total;
+}
+
+/* What the store may hold: the quota covers /data and the store
+ * together, so the store gets what /data leaves (0: no quota). */
+guint64
+_kari_supervisor_store_quota (KariSupervisor *self)
+{
+  guint64 quota = quota_bytes (self);
+
+  if (quota == 0)
+    return 0;
+  return self->disk_bytes < quota ? quota - self->disk_bytes : 1;
 }
 
 static void
@@ -35,6 +69,8 @@ on_measured (GObject      *source,
     return;
   self->disk_walking = FALSE;
   self->disk_bytes = usage.bytes;
+  if (self->run != NULL && self->run->broker != NULL)
+    kari_broker_set_store_quota (self->run->broker, _kari_supervisor_store_quota (self));
   if (!counted && error->code == KARI_DISK_USAGE_ERROR_OPEN)
     {
       g_debug ("Cannot measure the data of %s: %s", self->name, error->message);
@@ -43,9 +79,9 @@ on_measured (GObject      *source,
 
   if (!counted)
     why = g_strdup_printf ("Disk quota exceeded: %s", error->message);
-  else if (usage.bytes > quota_bytes (self))
-    why = g_strdup_printf ("Disk quota exceeded: %" G_GUINT64_FORMAT " bytes in %s, the quota is %"
-                           G_GUINT64_FORMAT, usage.bytes, self->data_dir, quota_bytes (self));
+  else if (usage.bytes + store_bytes (self) > quota_bytes (self))
+    why = g_strdup_printf ("Disk quota exceeded: %" G_GUINT64_FORMAT " bytes in %s and its store, the quota is %"
+                           G_GUINT64_FORMAT, usage.bytes + store_bytes (self), self->data_dir, quota_bytes (self));
 
   if (why != NULL)
     {

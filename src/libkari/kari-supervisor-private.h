@@ -106,6 +106,7 @@ void         _kari_supervisor_add_line   (KariSupervisor *self,
 void         _kari_supervisor_kill       (KariSupervisor *self,
                                           const char     *reason);
 void         _kari_supervisor_disk_start (KariSupervisor *self);
+guint64      _kari_supervisor_store_quota (KariSupervisor *self);
 void         _kari_supervisor_disk_stop  (KariSupervisor *self);
 void         _kari_supervisor_read_lines (KariSupervisor *self,
                                           GInputStream   *stream,
