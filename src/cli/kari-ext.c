@@ -33,6 +33,7 @@ static const KariExtCommand commands[] = {
   { "metrics",  N_("NAME"),  N_("Show an extension’s resource use in the running host"), kari_ext_metrics },
   { "call",     N_("NAME ENDPOINT [JSON]"), N_("Send a request to an extension’s endpoint"), kari_ext_call },
   { "users",    N_("[ACTION]"), N_("List users and roles of a tenant, or change them"), kari_ext_users },
+  { "data",     N_("export|import NAME FILE"), N_("Back up or restore an extension’s data in a tenant"), kari_ext_data },
 };
 
 const KariExtCommand *

@@ -339,7 +339,7 @@ _kari_store_check_header (const char  *path,
   if (n != (ssize_t) sizeof header || memcmp (header, magic, sizeof header) != 0)
     {
       g_set_error (error, KARI_STORE_ERROR, KARI_STORE_ERROR_CORRUPT,
-                   _("The store %s is not an SQLite database"), path);
+                   _("%s is not an SQLite database"), path);
       return FALSE;
     }
   return TRUE;
