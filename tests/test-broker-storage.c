@@ -93,6 +93,8 @@ grant (Fixture    *f,
  * @migration (if any) as migrations/001_init.sql, declaring data:read
  * and data:write (strict policy: it allows an extension its own data,
  * what it declares). */
+static const char *python_main;
+
 static KariSupervisor *
 start_declaring (Fixture            *f,
                  const char         *name,
@@ -105,8 +107,9 @@ start_declaring (Fixture            *f,
   g_autoptr(KariPolicy) policy = kari_policy_new_builtin ("strict", &error);
   g_autoptr(KariManifest) manifest = NULL;
   g_autofree char *folder = g_strdup_printf ("app-%s-%s", name, tenant);
-  g_autofree char *json = g_strdup_printf ("\"runtime\": {\"command\": [\"store-ext\"]},\n"
+  g_autofree char *json = g_strdup_printf ("\"runtime\": {\"command\": %s},\n"
                                            "  \"permissions\": [\"data:read\", \"data:write\"]%s%s",
+                                           python_main != NULL ? "[\"python3\", \"main.py\"]" : "[\"store-ext\"]",
                                            extra != NULL ? ",\n  " : "", extra != NULL ? extra : "");
   char *app = kari_test_write_extension (root, folder, name, "1.0.0", json);
   KariSupervisor *supervisor;
@@ -114,6 +117,13 @@ start_declaring (Fixture            *f,
 
   g_assert_cmpint (g_chmod (app, 0755), ==, 0);
   g_free (kari_test_copy_binary (g_getenv ("KARI_STORE_EXT"), app, "store-ext"));
+  if (python_main != NULL)
+    {
+      g_autofree char *module = g_build_filename (g_getenv ("KARI_PYTHON_SDK"), "kari_extension.py", NULL);
+
+      g_free (kari_test_copy_binary (module, app, "kari_extension.py"));
+      g_free (kari_test_write (app, "main.py", python_main));
+    }
   if (migration != NULL)
     {
       g_autofree char *migrations = g_build_filename (app, "migrations", NULL);
@@ -461,6 +471,77 @@ test_quota (Fixture       *f,
   }
 }
 
+static const char python_storage[] =
+  "import sys\n"
+  "import kari_extension as k\n"
+  "\n"
+  "def on_ready(ext):\n"
+  "    def fail(e):\n"
+  "        ext.log('warning', 'storage-failed %s %s' % (type(e).__name__, e))\n"
+  "    def step1(finish):\n"
+  "        try: finish()\n"
+  "        except Exception as e: return fail(e)\n"
+  "        ext.storage_get('py', 'a', step2)\n"
+  "    def step2(finish):\n"
+  "        try: doc, v = finish()\n"
+  "        except Exception as e: return fail(e)\n"
+  "        if doc != {'x': 1} or v != 1: return fail(Exception('got %r %r' % (doc, v)))\n"
+  "        ext.storage_put('py', 'a', {'x': 2}, 5, step3)\n"
+  "    def step3(finish):\n"
+  "        try:\n"
+  "            finish()\n"
+  "            return fail(Exception('no conflict'))\n"
+  "        except k.Conflict: pass\n"
+  "        except Exception as e: return fail(e)\n"
+  "        ext.storage_sql('SELECT ? + 1 AS n', [41], step4)\n"
+  "    def step4(finish):\n"
+  "        try: r = finish()\n"
+  "        except Exception as e: return fail(e)\n"
+  "        if r['rows'] != [[42]]: return fail(Exception(repr(r)))\n"
+  "        ext.storage_sql(\"ATTACH 'x' AS y\", None, step5)\n"
+  "    def step5(finish):\n"
+  "        try:\n"
+  "            finish()\n"
+  "            return fail(Exception('ATTACH allowed'))\n"
+  "        except k.Refused: pass\n"
+  "        except Exception as e: return fail(e)\n"
+  "        ext.storage_query('py', {'where': [{'field': 'x', 'op': 'eq', 'value': 1}]}, step6)\n"
+  "    def step6(finish):\n"
+  "        try: r = finish()\n"
+  "        except Exception as e: return fail(e)\n"
+  "        if [d['id'] for d in r['documents']] != ['a']: return fail(Exception(repr(r)))\n"
+  "        ext.log('info', 'storage-done')\n"
+  "    ext.storage_put('py', 'a', {'x': 1}, 0, step1)\n"
+  "\n"
+  "sys.exit(k.Extension().run(on_ready))\n";
+
+/* The Python SDK in a sandbox: the same service, from python3. */
+static void
+test_python (Fixture       *f,
+             gconstpointer  data)
+{
+  KariSupervisor *s;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  g_autofree char *outcome = NULL;
+
+  python_main = python_storage;
+  s = start (f, "pyext", "acme", NULL, NULL);
+  python_main = NULL;
+  while (outcome == NULL && g_get_monotonic_time () < deadline)
+    {
+      g_auto(GStrv) lines = kari_supervisor_dup_log (s);
+
+      for (guint i = 0; lines[i] != NULL && outcome == NULL; i++)
+        if (strstr (lines[i], "storage-") != NULL)
+          outcome = g_strdup (lines[i]);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  g_assert_nonnull (outcome);
+  g_test_message ("%s", outcome);
+  g_assert_nonnull (strstr (outcome, "storage-done"));
+}
+
 static void
 test_unprivileged (void)
 {
@@ -492,6 +573,7 @@ main (int    argc,
   ADD ("per-user", test_per_user);
   ADD ("migrations", test_migrations);
   ADD ("quota", test_quota);
+  ADD ("python", test_python);
 #undef ADD
   if (geteuid () == 0 && g_getenv ("KARI_BROKER_STORAGE_UNPRIVILEGED") == NULL)
     g_test_add_func ("/broker-storage/unprivileged", test_unprivileged);
