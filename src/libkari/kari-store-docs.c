@@ -113,7 +113,7 @@ resolve_owner (KariStore   *self,
                const char **owner,
                GError     **error)
 {
-  sqlite3_stmt *stmt = _kari_store_prepare (self, "SELECT per_user FROM _kari_collections WHERE name = ?", error);
+  sqlite3_stmt *stmt = _kari_store_cached (self, "SELECT per_user FROM _kari_collections WHERE name = ?", error);
   gboolean per_user;
   int rc;
 
@@ -122,7 +122,7 @@ resolve_owner (KariStore   *self,
   sqlite3_bind_text (stmt, 1, collection, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
   per_user = rc == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0;
-  sqlite3_finalize (stmt);
+  _kari_store_release (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
       _kari_store_set_sqlite_error (self, error, rc, _("Reading the collection"));
@@ -163,7 +163,7 @@ stored_version (KariStore   *self,
                 const char  *id,
                 GError     **error)
 {
-  sqlite3_stmt *stmt = _kari_store_prepare (self, "SELECT version FROM _kari_documents "
+  sqlite3_stmt *stmt = _kari_store_cached (self, "SELECT version FROM _kari_documents "
                                                   "WHERE collection = ? AND owner = ? AND id = ?", error);
   gint64 version = 0;
   int rc;
@@ -176,7 +176,7 @@ stored_version (KariStore   *self,
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     version = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
+  _kari_store_release (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
       _kari_store_set_sqlite_error (self, error, rc, _("Reading the document's version"));
@@ -245,7 +245,7 @@ step_done (KariStore     *self,
 {
   int rc = sqlite3_step (stmt);
 
-  sqlite3_finalize (stmt);
+  _kari_store_release (stmt);
   if (rc != SQLITE_DONE)
     {
       _kari_store_set_sqlite_error (self, error, rc, doing);
@@ -310,7 +310,7 @@ kari_store_put (KariStore   *self,
   if (stored < 0 || !check_expected (collection, id, expected_version, stored, error))
     goto rollback;
 
-  stmt = _kari_store_prepare (self, "INSERT INTO _kari_documents (collection, owner, id, version, body) "
+  stmt = _kari_store_cached (self, "INSERT INTO _kari_documents (collection, owner, id, version, body) "
                                     "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE "
                                     "SET version = excluded.version, body = excluded.body", error);
   if (stmt == NULL)
@@ -324,7 +324,7 @@ kari_store_put (KariStore   *self,
     goto rollback;
   if (stored == 0)
     {
-      stmt = _kari_store_prepare (self, "INSERT OR IGNORE INTO _kari_collections (name) VALUES (?)", error);
+      stmt = _kari_store_cached (self, "INSERT OR IGNORE INTO _kari_collections (name) VALUES (?)", error);
       if (stmt == NULL)
         goto rollback;
       sqlite3_bind_text (stmt, 1, collection, -1, SQLITE_STATIC);
@@ -377,7 +377,7 @@ kari_store_get (KariStore   *self,
   enter (self);
   if (!resolve_owner (self, collection, user, &owner, error))
     goto out;
-  stmt = _kari_store_prepare (self, "SELECT version, body FROM _kari_documents "
+  stmt = _kari_store_cached (self, "SELECT version, body FROM _kari_documents "
                                     "WHERE collection = ? AND owner = ? AND id = ?", error);
   if (stmt == NULL)
     goto out;
@@ -398,7 +398,7 @@ kari_store_get (KariStore   *self,
     _kari_store_set_sqlite_error (self, error, rc, _("Reading the document"));
 
 out:
-  sqlite3_finalize (stmt);
+  _kari_store_release (stmt);
   leave (self);
   return body;
 }
@@ -449,7 +449,7 @@ kari_store_delete (KariStore   *self,
     }
   if (!check_expected (collection, id, expected_version, stored, error))
     goto rollback;
-  stmt = _kari_store_prepare (self, "DELETE FROM _kari_documents WHERE collection = ? AND owner = ? AND id = ?",
+  stmt = _kari_store_cached (self, "DELETE FROM _kari_documents WHERE collection = ? AND owner = ? AND id = ?",
                               error);
   if (stmt == NULL)
     goto rollback;
@@ -508,7 +508,7 @@ kari_store_create_index (KariStore   *self,
   ok = _kari_store_begin (self, error) && _kari_store_exec (self, sql, _("Creating the index"), error);
   if (ok)
     {
-      stmt = _kari_store_prepare (self, "INSERT OR IGNORE INTO _kari_indexes (collection, field, name) "
+      stmt = _kari_store_cached (self, "INSERT OR IGNORE INTO _kari_indexes (collection, field, name) "
                                         "VALUES (?, ?, ?)", error);
       ok = stmt != NULL;
       if (ok)
@@ -538,13 +538,13 @@ declare_collection (KariStore   *self,
   sqlite3_stmt *stmt;
   int rc;
 
-  stmt = _kari_store_prepare (self, "SELECT 1 FROM _kari_documents WHERE collection = ? AND owner = '' LIMIT 1",
+  stmt = _kari_store_cached (self, "SELECT 1 FROM _kari_documents WHERE collection = ? AND owner = '' LIMIT 1",
                               error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
   rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
+  _kari_store_release (stmt);
   if (rc == SQLITE_ROW)
     {
       g_set_error (error, KARI_STORE_ERROR, KARI_STORE_ERROR_INVALID,
@@ -552,7 +552,7 @@ declare_collection (KariStore   *self,
                      "storing any"), name);
       return FALSE;
     }
-  stmt = _kari_store_prepare (self, "INSERT INTO _kari_collections (name, per_user) VALUES (?, 1) "
+  stmt = _kari_store_cached (self, "INSERT INTO _kari_collections (name, per_user) VALUES (?, 1) "
                                     "ON CONFLICT DO UPDATE SET per_user = 1", error);
   if (stmt == NULL)
     return FALSE;

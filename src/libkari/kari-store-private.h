@@ -32,6 +32,7 @@ struct _KariStore
   gboolean    trusted;         /* our own SQL is running: the authorizer allows */
   const char *user;            /* the caller of the running statement, or NULL */
   GHashTable *our_views;       /* names of views and triggers we made (per-user tables) */
+  GHashTable *cached;          /* our hot statements by their (static) SQL text */
   char       *denied;          /* why the authorizer refused, for the error */
   const char *statement;       /* the extension's SQL being prepared, or NULL */
 
@@ -71,6 +72,10 @@ void      _kari_store_note_writes      (KariStore    *self,
 sqlite3_stmt *_kari_store_prepare      (KariStore    *self,
                                         const char   *sql,
                                         GError      **error);
+sqlite3_stmt *_kari_store_cached       (KariStore    *self,
+                                        const char   *static_sql,
+                                        GError      **error);
+void      _kari_store_release          (sqlite3_stmt *stmt);
 void      _kari_store_apply_quota      (KariStore    *self);
 
 /* kari-store-guard.c */

@@ -58,10 +58,17 @@ const char _kari_store_schema_sql[] =
   ");";
 
 static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
 kari_store_finalize (GObject *object)
 {
   KariStore *self = KARI_STORE (object);
 
+  g_clear_pointer (&self->cached, g_hash_table_unref);
   if (self->db != NULL)
     {
       /* Keeps the planner's statistics fresh for the next open. */
@@ -89,6 +96,7 @@ kari_store_init (KariStore *self)
 {
   g_mutex_init (&self->lock);
   self->our_views = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->cached = g_hash_table_new_full (NULL, NULL, NULL, finalize_statement);
   self->max_msec = KARI_STORE_DEFAULT_MAX_MSEC;
   self->max_rows = KARI_STORE_DEFAULT_MAX_ROWS;
   self->max_bytes = KARI_STORE_DEFAULT_MAX_BYTES;
@@ -252,6 +260,35 @@ _kari_store_prepare (KariStore   *self,
       return NULL;
     }
   return stmt;
+}
+
+/* The statements of put and get, prepared once: @static_sql must be a
+ * literal (it is the key by address). Give them back with
+ * _kari_store_release(), not sqlite3_finalize(). */
+sqlite3_stmt *
+_kari_store_cached (KariStore   *self,
+                    const char  *static_sql,
+                    GError     **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->cached, static_sql);
+
+  if (stmt == NULL)
+    {
+      stmt = _kari_store_prepare (self, static_sql, error);
+      if (stmt != NULL)
+        g_hash_table_insert (self->cached, (gpointer) static_sql, stmt);
+    }
+  return stmt;
+}
+
+void
+_kari_store_release (sqlite3_stmt *stmt)
+{
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+    }
 }
 
 gboolean
