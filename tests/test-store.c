@@ -155,6 +155,41 @@ test_open_corrupt (Fixture       *f,
   g_assert_cmpstr (result, ==, "{\"columns\":[\"one\"],\"rows\":[[1]],\"changes\":0}");
 }
 
+/* A file with a good header and damaged pages fails its integrity check
+ * and is set aside whole, with its WAL. */
+static void
+test_open_damaged_pages (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariStore) store = NULL;
+  g_autofree char *contents = NULL, *kept = NULL;
+  gsize length = 0, kept_length = 0;
+
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("d%u", i);
+
+      g_assert_cmpint (kari_store_put (f->store, NULL, "c", id, "{\"pad\": \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}",
+                                       -1, &error), ==, 1);
+    }
+  g_clear_object (&f->store);
+  g_assert_true (g_file_get_contents (f->path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 3 * 4096);
+  /* Scribble over the second and third pages, keep the header. */
+  memset (contents + 4096, 0x5a, 2 * 4096);
+  g_assert_true (g_file_set_contents (f->path, contents, length, NULL));
+
+  store = kari_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (kari_store_get_recovered_path (store));
+  g_assert_true (g_file_get_contents (kari_store_get_recovered_path (store), &kept, &kept_length, NULL));
+  g_assert_cmpuint (kept_length, ==, length);
+  g_assert_true (memcmp (kept, contents, length) == 0);
+  g_assert_null (kari_store_get (store, NULL, "c", "d1", NULL, &error));
+  g_assert_error (error, KARI_STORE_ERROR, KARI_STORE_ERROR_NOT_FOUND);
+}
+
 static void
 test_open_symlink (Fixture       *f,
                    gconstpointer  data)
@@ -621,6 +656,7 @@ main (int   argc,
   g_test_add_func ("/store/path/names", test_path_names);
   ADD ("open/wal-private", test_open_wal);
   ADD ("open/corrupt-set-aside", test_open_corrupt);
+  ADD ("open/damaged-pages-set-aside", test_open_damaged_pages);
   ADD ("open/symlink-refused", test_open_symlink);
   ADD ("sql/roundtrip", test_sql_roundtrip);
   ADD ("sql/one-statement", test_sql_one_statement);
