@@ -92,6 +92,7 @@ typedef struct
   const StorageMethod   *method;
   gboolean               may_write;  /* data:write was checked */
   gboolean               needs_write;
+  gboolean               requeued;   /* back in the worker's queue */
   char                  *text;
   gint64                 number;
   GError                *error;
@@ -337,7 +338,21 @@ write_allowed (KariBroker            *broker,
 
   job->may_write = TRUE;
   job->needs_write = FALSE;
+  job->requeued = TRUE;
   g_thread_pool_push (job->service->pool, job, NULL);
+}
+
+/* After the data:write check: a job refused ends here, one allowed
+ * lives on in the worker's queue. */
+static void
+write_checked (gpointer data)
+{
+  Job *job = data;
+
+  if (job->requeued)
+    job->requeued = FALSE;
+  else
+    job_free (job);
 }
 
 /* Back in the main context: the answer. */
@@ -353,7 +368,7 @@ complete_job (gpointer data)
     {
       /* The statement writes: it needs data:write as well. The job
        * goes back to the worker once allowed. */
-      _kari_broker_check_then (job->broker, invocation, "data:write", write_allowed, job, NULL);
+      _kari_broker_check_then (job->broker, invocation, "data:write", write_allowed, job, write_checked);
       return G_SOURCE_REMOVE;
     }
   else
