@@ -625,6 +625,32 @@ test_import_refuses (Fixture       *f,
   g_assert_cmpstr (all, ==, "{\"columns\":[\"count(*)\"],\"rows\":[[0]],\"changes\":0}");
 }
 
+static void
+test_remove (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (f->path, "-shm", NULL);
+  g_autoptr(GDir) dir = NULL;
+
+  put (f->store, NULL, "c", "one", "{}");
+  g_clear_object (&f->store);
+  /* A WAL left behind, as after a crash */
+  g_assert_true (g_file_set_contents (wal, "", 0, NULL));
+  g_assert_true (kari_store_remove (f->path, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (f->path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (shm, G_FILE_TEST_EXISTS));
+  dir = g_dir_open (f->dir, 0, &error);
+  g_assert_no_error (error);
+  g_assert_null (g_dir_read_name (dir));
+  /* Again: nothing to do, not an error. */
+  g_assert_true (kari_store_remove (f->path, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -644,6 +670,7 @@ main (int   argc,
   ADD ("migrations/once-in-order", test_migrations);
   ADD ("backup/roundtrip", test_backup_import);
   ADD ("backup/import-refuses", test_import_refuses);
+  ADD ("remove/every-file", test_remove);
 
   return g_test_run ();
 }

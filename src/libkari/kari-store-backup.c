@@ -369,3 +369,41 @@ kari_store_import (const char  *path,
     g_unlink (copy);
   return ok;
 }
+
+/**
+ * kari_store_remove:
+ * @path: a store's file, usually from kari_store_dup_path(); it must not
+ *   be open
+ * @error: return location for a #GError
+ *
+ * Deletes the store at @path with its -wal and -shm files, for when its
+ * extension is removed. A store that is not there is already removed;
+ * running again after an interruption finishes the job.
+ *
+ * Returns: %TRUE when none of the files is left
+ */
+gboolean
+kari_store_remove (const char  *path,
+                   GError     **error)
+{
+  /* The WAL goes first: left alone, it would be replayed into whatever
+   * store is made at @path next. */
+  static const char * const suffixes[] = { "-wal", "-shm", "" };
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      if (g_unlink (file) != 0 && errno != ENOENT)
+        {
+          int saved = errno;
+
+          g_set_error (error, KARI_STORE_ERROR, KARI_STORE_ERROR_OPEN, _("Cannot remove %s: %s"), file,
+                       g_strerror (saved));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}

@@ -141,5 +141,7 @@ gboolean    kari_store_backup            (KariStore    *self,
 gboolean    kari_store_import            (const char   *path,
                                           const char   *source,
                                           GError      **error);
+gboolean    kari_store_remove            (const char   *path,
+                                          GError      **error);
 
 G_END_DECLS
