@@ -408,6 +408,9 @@ test_schema_and_temp (Fixture       *f,
     g_assert_nonnull (error);
   }
   g_free (sql_ok (f->store, "SELECT name FROM sqlite_schema", NULL));
+  g_free (sql_ok (f->store, "ANALYZE", NULL));
+  g_free (sql_fails (f->store, "INSERT INTO sqlite_stat1 VALUES ('_kari_documents', NULL, '1')",
+                     KARI_STORE_ERROR_DENIED));
   g_free (sql_ok (f->store, "CREATE VIRTUAL TABLE search USING fts5(body)", NULL));
 }
 
