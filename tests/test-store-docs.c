@@ -415,6 +415,25 @@ test_per_user_table (Fixture       *f,
 
   for (guint i = 0; i < G_N_ELEMENTS (bypasses); i++)
     sql_denied (f->store, "mallory", bypasses[i]);
+
+  /* REPLACE deletes the conflicting row, whoever's: not another user's. */
+  {
+    g_autoptr(GError) replace_error = NULL;
+    g_autofree char *r1 = kari_store_sql (f->store, "mallory", "INSERT OR REPLACE INTO notes (id, text) "
+                                          "VALUES (3, 'pwned')", NULL, &replace_error);
+    g_autofree char *r2 = NULL, *still = NULL;
+
+    g_assert_null (r1);
+    g_assert_error (replace_error, KARI_STORE_ERROR, KARI_STORE_ERROR_SQL);
+    g_assert_nonnull (strstr (replace_error->message, "another user"));
+    g_clear_error (&replace_error);
+    g_free (sql (f->store, "mallory", "INSERT INTO notes (id, text) VALUES (40, 'mine')", NULL));
+    r2 = kari_store_sql (f->store, "mallory", "UPDATE OR REPLACE notes SET id = 3", NULL, &replace_error);
+    g_assert_null (r2);
+    g_assert_nonnull (replace_error);
+    still = sql (f->store, "bob", "SELECT id, text FROM notes", NULL);
+    g_assert_cmpstr (still, ==, "{\"columns\":[\"id\",\"text\"],\"rows\":[[3,\"bob was here\"]],\"changes\":0}");
+  }
   g_clear_pointer (&count, g_free);
   count = sql (f->store, "alice", "SELECT count(*) FROM notes WHERE text LIKE 'alice%'", NULL);
   g_assert_cmpstr (count, ==, "{\"columns\":[\"count(*)\"],\"rows\":[[2]],\"changes\":0}");

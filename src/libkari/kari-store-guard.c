@@ -366,7 +366,7 @@ static void
 add_view_names (KariStore  *self,
                 const char *table)
 {
-  static const char * const prefixes[] = { "", "_kari_ins_", "_kari_upd_", "_kari_del_" };
+  static const char * const prefixes[] = { "", "_kari_ins_", "_kari_upd_", "_kari_del_", "_kari_keep_" };
 
   for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
     {

@@ -18,7 +18,12 @@
  * changing or dropping them or adding triggers on them, so the
  * extension's SQL reads and writes only the caller's rows whatever it
  * writes: there is no WHERE clause to forget and no table to name
- * instead. What stays visible across users: a UNIQUE constraint still
+ * instead. An INSERT OR REPLACE (or UPDATE OR REPLACE) on the view
+ * passes its conflict policy to our triggers, and REPLACE deletes the
+ * conflicting row, whoever's it is: a BEFORE DELETE trigger on the
+ * hidden table (_kari_keep_T, run for REPLACE because the store turns
+ * recursive_triggers on) aborts any deletion of another user's row.
+ * What stays visible across users: a UNIQUE constraint still
  * spans every user's rows (an insert can fail because of a row the
  * caller cannot see), and a view does not apply column defaults, so an
  * INSERT should name every column it means to fill.
@@ -198,8 +203,13 @@ _kari_store_rebuild_user_views (KariStore   *self,
 
   return exec_free (self, sqlite3_mprintf ("DROP VIEW IF EXISTS \"%w\"; DROP TRIGGER IF EXISTS \"_kari_ins_%w\"; "
                                            "DROP TRIGGER IF EXISTS \"_kari_upd_%w\"; "
-                                           "DROP TRIGGER IF EXISTS \"_kari_del_%w\"",
-                                           table, table, table, table), error)
+                                           "DROP TRIGGER IF EXISTS \"_kari_del_%w\"; "
+                                           "DROP TRIGGER IF EXISTS \"_kari_keep_%w\"",
+                                           table, table, table, table, table), error)
+         && exec_free (self, sqlite3_mprintf ("CREATE TRIGGER \"_kari_keep_%w\" BEFORE DELETE ON \"%w\" "
+                                              "WHEN OLD._kari_owner IS NOT kari_user () BEGIN "
+                                              "SELECT RAISE (ABORT, 'that row belongs to another user'); END",
+                                              table, hidden), error)
          && exec_free (self, sqlite3_mprintf ("CREATE VIEW \"%w\" AS SELECT rowid AS rowid, %s FROM \"%w\" "
                                               "WHERE _kari_owner = kari_user ()", table, cols, hidden), error)
          && exec_free (self, sqlite3_mprintf ("CREATE TRIGGER \"_kari_ins_%w\" INSTEAD OF INSERT ON \"%w\" BEGIN "

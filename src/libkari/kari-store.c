@@ -480,7 +480,7 @@ open_at (KariStore  *self,
   /* NORMAL is safe in WAL mode against a crash of the program; the WAL
    * is kept small so the quota is not evaded beside the file. */
   if (!_kari_store_exec (self, "PRAGMA synchronous = NORMAL; PRAGMA journal_size_limit = 4194304; "
-                         "PRAGMA analysis_limit = 1000",
+                         "PRAGMA analysis_limit = 1000; PRAGMA recursive_triggers = ON",
                          _("Setting up the store"), error))
     return FALSE;
   if (!_kari_store_begin (self, error))
