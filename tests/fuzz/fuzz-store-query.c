@@ -6,23 +6,40 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include "kari-store.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
+static KariStore *store;
+static char *folder;
+
+/* The store lives for the whole run; its folder goes at exit. */
+static void
+remove_store (void)
+{
+  g_autofree char *path = g_build_filename (folder, "fuzz.sqlite", NULL);
+
+  g_clear_object (&store);
+  kari_store_remove (path, NULL);
+  g_rmdir (folder);
+}
+
 static KariStore *
 the_store (void)
 {
-  static KariStore *store;
-
   if (store == NULL)
     {
-      g_autofree char *dir = g_dir_make_tmp ("kari-fuzz-store-XXXXXX", NULL);
-      g_autofree char *path = g_build_filename (dir, "fuzz.sqlite", NULL);
+      g_autofree char *path = NULL;
 
+      folder = g_dir_make_tmp ("kari-fuzz-store-XXXXXX", NULL);
+      path = g_build_filename (folder, "fuzz.sqlite", NULL);
       store = kari_store_open (path, NULL);
+      atexit (remove_store);
       if (store == NULL)
         __builtin_trap ();
       kari_store_put (store, NULL, "c", "a", "{\"x\": 1, \"y\": {\"z\": \"q\"}}", -1, NULL);
