@@ -82,6 +82,7 @@ typedef struct
   char         *stores_dir;
   char         *migrations_dir;
   guint64       quota;
+  guint64       applied_quota;   /* the worker's own: what the store has */
 } Service;
 
 typedef struct
@@ -191,52 +192,71 @@ kari_broker_set_store_quota (KariBroker *self,
 
   g_return_if_fail (KARI_IS_BROKER (self));
 
+  /* The worker applies it before its next job: the store may be busy
+   * with a statement, and the main loop does not wait for it. */
   service = get_service (self);
   g_mutex_lock (&service->lock);
   service->quota = max_bytes;
-  if (service->store != NULL)
-    kari_store_set_quota (service->store, max_bytes);
   g_mutex_unlock (&service->lock);
 }
 
-/* In the worker: the store, opened and migrated on first use. */
+/* In the worker: the store, opened and migrated on first use, with the
+ * latest quota. Only the worker opens it and calls it, so the lock is
+ * held just to read the options and publish the store, never across
+ * SQLite work. */
 static KariStore *
 ensure_store (Job     *job,
               GError **error)
 {
   Service *service = job->service;
+  g_autofree char *stores_dir = NULL;
+  g_autofree char *migrations_dir = NULL;
   g_autofree char *path = NULL;
-  KariStore *store;
+  g_autoptr(KariStore) store = NULL;
+  GError *open_error = NULL;
+  guint64 quota;
 
   g_mutex_lock (&service->lock);
-  if (service->store == NULL && service->open_error == NULL)
-    {
-      path = kari_store_dup_path (service->stores_dir, kari_broker_get_tenant (job->broker),
-                                  kari_broker_get_extension (job->broker), error);
-      store = path != NULL ? kari_store_open (path, error) : NULL;
-      if (store != NULL)
-        {
-          kari_store_set_quota (store, service->quota);
-          if (service->migrations_dir != NULL
-              && !kari_store_migrate (store, service->migrations_dir, NULL, &service->open_error))
-            g_debug ("%s: %s", kari_broker_get_extension (job->broker), service->open_error->message);
-          service->store = store;
-        }
-      if (store == NULL)
-        {
-          g_mutex_unlock (&service->lock);
-          return NULL;
-        }
-    }
   if (service->open_error != NULL)
     {
       g_propagate_error (error, g_error_copy (service->open_error));
       g_mutex_unlock (&service->lock);
       return NULL;
     }
-  store = g_object_ref (service->store);
+  store = service->store != NULL ? g_object_ref (service->store) : NULL;
+  stores_dir = g_strdup (service->stores_dir);
+  migrations_dir = g_strdup (service->migrations_dir);
+  quota = service->quota;
   g_mutex_unlock (&service->lock);
-  return store;
+
+  if (store == NULL)
+    {
+      path = kari_store_dup_path (stores_dir, kari_broker_get_tenant (job->broker),
+                                  kari_broker_get_extension (job->broker), error);
+      store = path != NULL ? kari_store_open (path, error) : NULL;
+      if (store == NULL)
+        return NULL;
+      kari_store_set_quota (store, quota);
+      service->applied_quota = quota;
+      if (migrations_dir != NULL && !kari_store_migrate (store, migrations_dir, NULL, &open_error))
+        g_debug ("%s: %s", kari_broker_get_extension (job->broker), open_error->message);
+
+      g_mutex_lock (&service->lock);
+      service->store = g_object_ref (store);
+      service->open_error = open_error;
+      g_mutex_unlock (&service->lock);
+      if (open_error != NULL)
+        {
+          g_propagate_error (error, g_error_copy (open_error));
+          return NULL;
+        }
+    }
+  else if (quota != service->applied_quota)
+    {
+      kari_store_set_quota (store, quota);
+      service->applied_quota = quota;
+    }
+  return g_steal_pointer (&store);
 }
 
 static gboolean complete_job (gpointer data);
