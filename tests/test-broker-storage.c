@@ -312,6 +312,16 @@ test_sql (Fixture       *f,
     g_assert_false (json_object_get_boolean_member (wrong, "ok"));
     g_assert_cmpstr (json_object_get_string_member (wrong, "error"), ==, "org.freedesktop.DBus.Error.InvalidArgs");
   }
+  {
+    /* Over the length cap of an argument: refused before any SQL. */
+    g_autofree char *long_sql = g_strnfill (300 * 1024, ' ');
+    g_autofree char *request = g_strdup_printf ("{\"op\": \"raw\", \"method\": \"Sql\", \"args\": [\"%s\", \"[]\"]}",
+                                                long_sql);
+    g_autoptr(JsonObject) answer = ask (s, request);
+
+    g_assert_false (json_object_get_boolean_member (answer, "ok"));
+    g_assert_cmpstr (json_object_get_string_member (answer, "error"), ==, "org.freedesktop.DBus.Error.InvalidArgs");
+  }
 }
 
 static void
