@@ -317,6 +317,18 @@ test_index (Fixture       *f,
   g_assert_false (kari_store_create_index (f->store, "places", "x'); DROP TABLE t; --", &error));
   g_assert_error (error, KARI_STORE_ERROR, KARI_STORE_ERROR_INVALID);
   g_clear_error (&error);
+  /* A bounded number of them */
+  for (guint i = 0; i < 31; i++)
+    {
+      g_autofree char *field = g_strdup_printf ("f%u", i);
+
+      g_assert_true (kari_store_create_index (f->store, "places", field, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_false (kari_store_create_index (f->store, "places", "one_too_many", &error));
+  g_assert_error (error, KARI_STORE_ERROR, KARI_STORE_ERROR_LIMIT);
+  g_clear_error (&error);
+  g_assert_true (kari_store_create_index (f->store, "other", "f3", &error));
   ids = query_ids (f->store, NULL, "places",
                    "{\"where\": [{\"field\": \"city.name\", \"op\": \"eq\", \"value\": \"c3\"}], \"limit\": 3}", NULL);
   g_assert_cmpstr (ids, ==, "n03,n08,n13");
@@ -528,6 +540,16 @@ test_migrations (Fixture       *f,
   g_assert_nonnull (strstr (error->message, "same number"));
   g_clear_error (&error);
   remove_in (folder, "02_dup.sql");
+  {
+    g_autofree char *elsewhere = g_build_filename (f->dir, "elsewhere", NULL);
+    g_autofree char *linked = g_build_filename (f->dir, "linked", NULL);
+
+    g_free (kari_test_write (elsewhere, "001_x.sql", "SELECT 1;"));
+    g_assert_cmpint (symlink (elsewhere, linked), ==, 0);
+    g_assert_false (kari_store_migrate (f->store, linked, &applied, &error));
+    g_assert_error (error, KARI_STORE_ERROR, KARI_STORE_ERROR_MIGRATION);
+    g_clear_error (&error);
+  }
   {
     g_autofree char *link = g_build_filename (folder, "004_link.sql", NULL);
     g_autofree char *secret = kari_test_write (f->dir, "secret.txt", "SELECT 'a secret';");

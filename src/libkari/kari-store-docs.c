@@ -20,6 +20,7 @@
 
 #define MAX_ID       256
 #define MAX_DOCUMENT (1024 * 1024)
+#define MAX_INDEXES  32
 
 gboolean
 _kari_store_check_collection (const char  *name,
@@ -468,6 +469,29 @@ fail:
   return FALSE;
 }
 
+/* Every index slows every write of every collection: a store has at
+ * most MAX_INDEXES of them. */
+static gboolean
+check_index_count (KariStore   *self,
+                   const char  *name,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt = _kari_store_cached (self, "SELECT count (DISTINCT name), max (name = ?) FROM _kari_indexes",
+                                           error);
+  gboolean ok;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  ok = sqlite3_step (stmt) == SQLITE_ROW
+       && (sqlite3_column_int (stmt, 1) == 1 || sqlite3_column_int (stmt, 0) < MAX_INDEXES);
+  _kari_store_release (stmt);
+  if (!ok)
+    g_set_error (error, KARI_STORE_ERROR, KARI_STORE_ERROR_LIMIT,
+                 _("The store already has %d indexes, the most it may have"), MAX_INDEXES);
+  return ok;
+}
+
 /**
  * kari_store_create_index:
  * @self: a #KariStore
@@ -476,7 +500,8 @@ fail:
  * @error: return location for a #GError
  *
  * Makes queries filtering or ordering on @field use an index. Creating
- * one that exists does nothing.
+ * one that exists does nothing; a store has at most 32 (one per field,
+ * whatever the collection).
  *
  * Returns: %TRUE when the index exists
  */
@@ -505,7 +530,8 @@ kari_store_create_index (KariStore   *self,
                          "(collection, owner, json_extract (body, '$.%q'))", name, field);
 
   enter (self);
-  ok = _kari_store_begin (self, error) && _kari_store_exec (self, sql, _("Creating the index"), error);
+  ok = _kari_store_begin (self, error) && check_index_count (self, name, error)
+       && _kari_store_exec (self, sql, _("Creating the index"), error);
   if (ok)
     {
       stmt = _kari_store_cached (self, "INSERT OR IGNORE INTO _kari_indexes (collection, field, name) "

@@ -74,6 +74,13 @@ list_migrations (const char  *folder,
   const char *name;
 
   g_array_set_clear_func (found, migration_clear);
+  /* The folder is the extension's: a link out of it is not followed. */
+  if (g_file_test (folder, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_set_error (error, KARI_STORE_ERROR, KARI_STORE_ERROR_MIGRATION,
+                   _("The migrations folder %s is a symbolic link, which is not followed"), folder);
+      return NULL;
+    }
   dir = g_dir_open (folder, 0, &local);
   if (dir == NULL)
     {
