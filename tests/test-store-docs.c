@@ -462,6 +462,15 @@ test_per_user_table (Fixture       *f,
   g_assert_false (kari_store_declare_per_user (f->store, KARI_STORE_PER_USER_TABLE, "_kari_documents", &error));
   g_assert_error (error, KARI_STORE_ERROR, KARI_STORE_ERROR_INVALID);
   g_clear_error (&error);
+  /* A trigger named like the table would run trusted once the table is
+   * per-user (and its body follows the table's rename). */
+  g_free (sql (f->store, "alice", "CREATE TABLE secrets (s TEXT)", NULL));
+  g_free (sql (f->store, "alice", "CREATE TABLE other (x)", NULL));
+  g_free (sql (f->store, "alice", "CREATE TRIGGER secrets AFTER INSERT ON other BEGIN "
+                                  "UPDATE secrets SET s = 'x'; END", NULL));
+  g_assert_false (kari_store_declare_per_user (f->store, KARI_STORE_PER_USER_TABLE, "secrets", &error));
+  g_assert_error (error, KARI_STORE_ERROR, KARI_STORE_ERROR_INVALID);
+  g_clear_error (&error);
 
   /* The guard knows the views after a reopen. */
   g_clear_object (&f->store);
@@ -613,6 +622,9 @@ test_import_refuses (Fixture       *f,
 {
   static const char * const tricks[] = {
     "CREATE TABLE _kari_evil (x)",
+    "CREATE TABLE t (x); CREATE TRIGGER notes AFTER INSERT ON t BEGIN UPDATE _kari_user_notes SET text = 'x'; END",
+    "CREATE TABLE t (x); CREATE TRIGGER sneaky AFTER INSERT ON t BEGIN DELETE FROM _kari_documents; END",
+    "CREATE VIEW everyone AS SELECT * FROM _kari_user_notes",
     "CREATE VIEW _kari_view AS SELECT 1",
     "DROP TABLE _kari_migrations",
     "DROP TABLE _kari_documents; CREATE TABLE _kari_documents (collection, owner, id, version, body)",

@@ -189,9 +189,24 @@ check_shape (sqlite3     *db,
              GError     **error)
 {
   g_autoptr(GHashTable) reference = reference_schema ();
+  g_autoptr(GHashTable) generated = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   sqlite3_stmt *stmt = NULL;
   guint ours = 0;
   gboolean ok = TRUE;
+
+  /* The views and triggers we remake for each per-user table, by the
+   * type they must have: the guard trusts them by name. */
+  sqlite3_prepare_v2 (db, "SELECT lower (name) FROM _kari_user_tables", -1, &stmt, NULL);
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      static const char * const triggers[] = { "_kari_ins_", "_kari_upd_", "_kari_del_", "_kari_keep_" };
+      const char *table = (const char *) sqlite3_column_text (stmt, 0);
+
+      g_hash_table_insert (generated, g_strdup (table), (gpointer) "view");
+      for (guint i = 0; i < G_N_ELEMENTS (triggers); i++)
+        g_hash_table_insert (generated, g_strconcat (triggers[i], table, NULL), (gpointer) "trigger");
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
 
   sqlite3_prepare_v2 (db, "SELECT type, name, tbl_name, coalesce (sql, '') FROM sqlite_schema", -1, &stmt, NULL);
   while (ok && stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
@@ -221,8 +236,17 @@ check_shape (sqlite3     *db,
       else if (prefixed && g_str_equal (type, "table")
                && g_ascii_strncasecmp (name, "_kari_user_", 11) != 0)
         ok = refuse (error, source, _("it holds a table %s, a name only Kari makes"), name);
-      else if (prefixed && g_str_equal (type, "view"))
-        ok = refuse (error, source, _("it holds a view %s, a name only Kari makes"), name);
+      else if (g_str_equal (type, "view") || g_str_equal (type, "trigger"))
+        {
+          g_autofree char *lower_name = g_ascii_strdown (name, -1);
+          g_autofree char *lower_sql = g_ascii_strdown (sql, -1);
+          const char *expected = g_hash_table_lookup (generated, lower_name);
+
+          if (expected != NULL && !g_str_equal (expected, type))
+            ok = refuse (error, source, _("its %s %s has the name of a %s Kari makes"), type, name, expected);
+          else if (expected == NULL && (prefixed || strstr (lower_sql, KARI_STORE_PREFIX) != NULL))
+            ok = refuse (error, source, _("its %s %s reaches tables that belong to the host"), type, name);
+        }
     }
   sqlite3_finalize (stmt);
   if (ok && ours != g_strv_length ((char **) our_tables))

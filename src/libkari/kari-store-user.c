@@ -242,6 +242,22 @@ _kari_store_make_user_views (KariStore   *self,
   columns = read_columns (self, table, error);
   if (columns == NULL)
     return FALSE;
+  /* The guard trusts what runs inside a view or trigger named @table:
+   * no trigger of the extension's may have that name. */
+  stmt = _kari_store_prepare (self, "SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND name = ? COLLATE NOCASE",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      g_set_error (error, KARI_STORE_ERROR, KARI_STORE_ERROR_INVALID,
+                   _("A trigger is named “%s” like the table: rename or drop it before declaring the table per-user"),
+                   table);
+      return FALSE;
+    }
 
   if (!exec_free (self, sqlite3_mprintf ("ALTER TABLE \"%w\" RENAME TO \"_kari_user_%w\"", table, table), error)
       || !exec_free (self, sqlite3_mprintf ("ALTER TABLE \"_kari_user_%w\" ADD COLUMN _kari_owner TEXT NOT NULL "
