@@ -471,6 +471,12 @@ test_per_user_table (Fixture       *f,
   g_assert_false (kari_store_declare_per_user (f->store, KARI_STORE_PER_USER_TABLE, "secrets", &error));
   g_assert_error (error, KARI_STORE_ERROR, KARI_STORE_ERROR_INVALID);
   g_clear_error (&error);
+  g_free (sql (f->store, "alice", "CREATE TABLE watched (w TEXT)", NULL));
+  g_free (sql (f->store, "alice", "CREATE TRIGGER spy AFTER INSERT ON watched BEGIN "
+                                  "INSERT INTO other SELECT w FROM watched; END", NULL));
+  g_assert_false (kari_store_declare_per_user (f->store, KARI_STORE_PER_USER_TABLE, "watched", &error));
+  g_assert_error (error, KARI_STORE_ERROR, KARI_STORE_ERROR_INVALID);
+  g_clear_error (&error);
 
   /* The guard knows the views after a reopen. */
   g_clear_object (&f->store);

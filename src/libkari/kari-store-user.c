@@ -243,9 +243,10 @@ _kari_store_make_user_views (KariStore   *self,
   if (columns == NULL)
     return FALSE;
   /* The guard trusts what runs inside a view or trigger named @table:
-   * no trigger of the extension's may have that name. */
-  stmt = _kari_store_prepare (self, "SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND name = ? COLLATE NOCASE",
-                              error);
+   * no trigger of the extension's may have that name; and a trigger on
+   * the table would follow it, renamed, onto every user's rows. */
+  stmt = _kari_store_prepare (self, "SELECT 1 FROM sqlite_schema WHERE type = 'trigger' "
+                                    "AND (name = ?1 COLLATE NOCASE OR tbl_name = ?1 COLLATE NOCASE)", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, table, -1, SQLITE_STATIC);
@@ -254,7 +255,8 @@ _kari_store_make_user_views (KariStore   *self,
   if (rc == SQLITE_ROW)
     {
       g_set_error (error, KARI_STORE_ERROR, KARI_STORE_ERROR_INVALID,
-                   _("A trigger is named “%s” like the table: rename or drop it before declaring the table per-user"),
+                   _("A trigger is named like the table “%s” or is on it: drop it before declaring the table "
+                     "per-user"),
                    table);
       return FALSE;
     }
