@@ -25,8 +25,9 @@
  * recursive_triggers on) aborts any deletion of another user's row.
  * What stays visible across users: a UNIQUE constraint still
  * spans every user's rows (an insert can fail because of a row the
- * caller cannot see), and a view does not apply column defaults, so an
- * INSERT should name every column it means to fill.
+ * caller cannot see), rowids and AUTOINCREMENT values are shared (their
+ * size hints at how many rows exist), and a view does not apply column
+ * defaults, so an INSERT should name every column it means to fill.
  */
 #include "config.h"
 
