@@ -11,6 +11,22 @@ cd "$top"
 
 build-aux/ensure-packages.sh build test
 
+# CI has no session bus and no display: bring a private D-Bus session
+# (the app and `gdbus call` tests need one) and a virtual X server.
+if [ -z "${KARI_TEST_SESSION:-}" ]; then
+  export KARI_TEST_SESSION=1
+  exec dbus-run-session -- "$0" "$@"
+fi
+if [ -z "${DISPLAY:-}" ]; then
+  displayfd=$(mktemp /tmp/kari-xvfb.XXXXXX)
+  Xvfb -displayfd 4 -screen 0 1280x800x24 -nolisten tcp 4>"$displayfd" 2>/dev/null &
+  xvfb_pid=$!
+  for _ in $(seq 100); do [ -s "$displayfd" ] && break; sleep 0.05; done
+  export DISPLAY=":$(head -n1 "$displayfd")"
+  rm -f "$displayfd"
+fi
+export GDK_BACKEND=x11 GTK_A11Y=none NO_AT_BRIDGE=1
+
 skip=" ${KARI_TEST_SKIP:-} "
 jobs=$(nproc 2>/dev/null || echo 2)
 
@@ -19,7 +35,7 @@ export XDG_DATA_HOME=$(mktemp -d /tmp/kari-test-data.XXXXXX)
 export XDG_CONFIG_HOME=$(mktemp -d /tmp/kari-test-config.XXXXXX)
 export XDG_DATA_DIRS=/nonexistent-kari-test
 unset KARI_EXTENSIONS_PATH KARI_PLUGINS_PATH
-trap 'rm -rf "$XDG_DATA_HOME" "$XDG_CONFIG_HOME"' EXIT
+trap 'rm -rf "$XDG_DATA_HOME" "$XDG_CONFIG_HOME"; [ -n "${xvfb_pid:-}" ] && kill "$xvfb_pid" 2>/dev/null; true' EXIT
 
 setup() {
   local dir=$1; shift

@@ -507,7 +507,6 @@ test_doomed_deep_chain (void)
   g_autoptr(KariResolver) r = kari_resolver_new ();
   g_autoptr(KariResolution) res = NULL;
   g_autoptr(GString) expected = g_string_new ("l05 1.7.0 needs plugin never, which is not installed (required by l05");
-  gint64 start = g_get_monotonic_time ();
 
   /* 6 levels of 8 versions, and nothing at the bottom can load: an
    * exhaustive search would try 8^6 combinations; the resolver sees that
@@ -532,33 +531,46 @@ test_doomed_deep_chain (void)
   res = kari_resolver_resolve (r);
   g_assert_cmpstr (unresolved (res, 0)->reason, ==, expected->str);
   g_assert_cmpstr (kari_version_to_string (unresolved (res, 0)->version), ==, "1.7.0");
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+}
+
+static void
+build_pin_trap_named (KariResolver *r,
+                      const char   *prefix,
+                      guint         levels)
+{
+  g_autofree char *app = g_strconcat (prefix, "app", NULL);
+  g_autofree char *pin = g_strconcat (prefix, "pin", NULL);
+  g_autofree char *needs_pin1 = g_strconcat (pin, "@^1", NULL);
+  g_autofree char *needs_pin2 = g_strconcat (pin, "@^2", NULL);
+  g_autofree char *top = g_strdup_printf ("%sl00", prefix);
+
+  /* app takes pin 1; levels of 8 versions below it all end in needing
+   * pin 2. Every version taken alone could load, so only a search finds
+   * out, and a naive one would try 8^levels combinations. */
+  add (r, app, "1.0.0", needs_pin1, top, NULL);
+  add (r, pin, "1.0.0", NULL);
+  add (r, pin, "2.0.0", NULL);
+  for (guint level = 0; level < levels; level++)
+    for (guint v = 0; v < 8; v++)
+      {
+        g_autofree char *name = g_strdup_printf ("%sl%02u", prefix, level);
+        g_autofree char *next = g_strdup_printf ("%sl%02u", prefix, level + 1);
+        g_autofree char *version = g_strdup_printf ("1.%u.0", v);
+
+        if (level + 1 < levels)
+          add (r, name, version, next, NULL);
+        else
+          add (r, name, version, needs_pin2, NULL);
+      }
+  kari_resolver_add_root (r, app);
 }
 
 static void
 build_pin_trap (KariResolver *r,
                 guint         levels)
 {
-  /* app takes pin 1; levels of 8 versions below it all end in needing
-   * pin 2. Every version taken alone could load, so only a search finds
-   * out, and a naive one would try 8^levels combinations. */
-  add (r, "app", "1.0.0", "pin@^1", "l00", NULL);
-  add (r, "pin", "1.0.0", NULL);
-  add (r, "pin", "2.0.0", NULL);
-  for (guint level = 0; level < levels; level++)
-    for (guint v = 0; v < 8; v++)
-      {
-        g_autofree char *name = g_strdup_printf ("l%02u", level);
-        g_autofree char *next = g_strdup_printf ("l%02u", level + 1);
-        g_autofree char *version = g_strdup_printf ("1.%u.0", v);
-
-        if (level + 1 < levels)
-          add (r, name, version, next, NULL);
-        else
-          add (r, name, version, "pin@^2", NULL);
-      }
+  build_pin_trap_named (r, "", levels);
   add (r, "other", "1.0.0", NULL);
-  kari_resolver_add_root (r, "app");
   kari_resolver_add_root (r, "other");
 }
 
@@ -569,7 +581,6 @@ test_hostile_graph_learns (void)
   g_autoptr(KariResolution) res = NULL;
   g_autoptr(GString) expected = g_string_new ("l29 1.7.0 needs pin ^2 but pin 1.0.0 was already chosen "
                                               "because app 1.0.0 needs pin ^1 (required by l29");
-  gint64 start = g_get_monotonic_time ();
 
   /* learning from failures (backjumping, nogoods) makes this quick */
   build_pin_trap (r, 30);
@@ -580,7 +591,6 @@ test_hostile_graph_learns (void)
   g_assert_cmpstr (unresolved (res, 0)->name, ==, "app");
   g_assert_cmpstr (unresolved (res, 0)->reason, ==, expected->str);
   g_assert_cmpuint (kari_resolution_get_order (res)->len, ==, 1);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
 }
 
 static void
@@ -599,6 +609,42 @@ test_step_cap (void)
   /* nothing of the abandoned search stays, and the next root resolves */
   order = order_text (res);
   g_assert_cmpstr (order, ==, "other@1.0.0");
+}
+
+/* Many roots that each fail just under the per-root cap cannot add up to
+ * an unbounded resolve: the whole resolve has a budget too. */
+static void
+test_total_step_cap (void)
+{
+  g_autoptr(KariResolver) r = kari_resolver_new ();
+  g_autoptr(KariResolution) res = NULL;
+  GPtrArray *failed;
+  guint n_budget = 0;
+
+  /* each trap needs a real search, shorter than the per-root cap */
+  for (guint k = 0; k < 40; k++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("t%02u", k);
+
+      build_pin_trap_named (r, prefix, 3);
+    }
+  kari_resolver_set_max_steps (r, 40);
+  res = kari_resolver_resolve (r);
+
+  failed = kari_resolution_get_unresolved (res);
+  g_assert_cmpuint (failed->len, ==, 40);
+  for (guint i = 0; i < failed->len; i++)
+    {
+      KariUnresolved *u = failed->pdata[i];
+
+      if (g_strcmp0 (u->reason, "gave up: resolving every extension took more than 400 steps in all") == 0)
+        n_budget++;
+      else
+        g_assert_true (strstr (u->reason, "was already chosen because") != NULL);
+    }
+  /* the first roots are told why they fail; the rest are cut off */
+  g_assert_cmpuint (n_budget, >, 0);
+  g_assert_cmpuint (n_budget, <, 40);
 }
 
 static void
@@ -830,6 +876,7 @@ main (int    argc,
   g_test_add_func ("/resolver/doomed/deep-chain", test_doomed_deep_chain);
   g_test_add_func ("/resolver/hostile/learns", test_hostile_graph_learns);
   g_test_add_func ("/resolver/hostile/step-cap", test_step_cap);
+  g_test_add_func ("/resolver/hostile/total-step-cap", test_total_step_cap);
   g_test_add_func ("/resolver/boxed", test_boxed_copies);
   g_test_add_func ("/resolver/property/against-brute-force", test_against_brute_force);
 

@@ -264,18 +264,6 @@ kari_scope_from_string (const char  *text,
 /* Clocks */
 
 static gint64
-default_now_usec (gpointer user_data)
-{
-  return g_get_monotonic_time ();
-}
-
-static gint64
-default_wall_usec (gpointer user_data)
-{
-  return g_get_real_time ();
-}
-
-static gint64
 default_boottime_usec (gpointer user_data)
 {
   struct timespec ts;
@@ -283,6 +271,20 @@ default_boottime_usec (gpointer user_data)
   if (clock_gettime (CLOCK_BOOTTIME, &ts) != 0)
     return g_get_monotonic_time ();
   return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* Boot time rather than g_get_monotonic_time(): the monotonic clock stops
+ * while the machine sleeps, so an hour's grant would outlast a suspend. */
+static gint64
+default_now_usec (gpointer user_data)
+{
+  return default_boottime_usec (user_data);
+}
+
+static gint64
+default_wall_usec (gpointer user_data)
+{
+  return g_get_real_time ();
 }
 
 /* This boot's id, or NULL when the kernel does not say */

@@ -62,7 +62,8 @@ gboolean    kari_scope_from_string_at (const char  *text,
 
 /**
  * KariClock:
- * @now_usec: monotonic microseconds (g_get_monotonic_time() by default)
+ * @now_usec: monotonic microseconds that keep counting through suspend
+ *   (`CLOCK_BOOTTIME` by default)
  * @wall_usec: wall-clock microseconds since the epoch (g_get_real_time())
  * @user_data: closure for all three
  * @boottime_usec: (nullable): microseconds on `CLOCK_BOOTTIME`, which

@@ -11,7 +11,7 @@
  * each extension newest first and backtracking over every choice. It is
  * iterative (a choice stack and an undo trail) so that a deep graph cannot
  * exhaust the C stack, and capped at %KARI_RESOLVER_MAX_STEPS candidate
- * versions per root so that a hostile graph cannot hang the host.
+ * versions per root, and ten times that for the whole resolve, so that a hostile graph of many roots cannot hang the host.
  *
  * Reasons. When a root fails, its reason is the first failure the search
  * met, i.e. the one with the newest versions everywhere. It names the
@@ -29,6 +29,8 @@
 #include "kari-resolver.h"
 
 #define KARI_RESOLVER_MAX_STEPS 100000
+/* for the whole resolve, as a multiple of the per-root cap */
+#define KARI_RESOLVER_TOTAL_STEPS_FACTOR 10
 
 
 /* ---- KariResolver -------------------------------------------------------- */
@@ -336,6 +338,7 @@ typedef struct
   gboolean      cycle;
   GHashTable   *doom;          /* Candidate → Doom, see analyse_doom() */
   GHashTable   *nogoods;       /* "name constraint" → GPtrArray of Nogood */
+  guint64       total_steps;   /* across roots */
 } Search;
 
 /* Learnt while resolving one root: requirement "name constraint" cannot be
@@ -1060,6 +1063,14 @@ resolve_root (Search     *s,
               g_clear_pointer (&s->reason, g_free);
               fail (s, FALSE, _("gave up after %u steps looking for versions that work together"),
                     s->resolver->max_steps);
+              goto out;
+            }
+          if (++s->total_steps > (guint64) s->resolver->max_steps * KARI_RESOLVER_TOTAL_STEPS_FACTOR)
+            {
+              g_clear_pointer (&s->reason, g_free);
+              fail (s, FALSE, _("gave up: resolving every extension took more than %" G_GUINT64_FORMAT
+                                " steps in all"),
+                    (guint64) s->resolver->max_steps * KARI_RESOLVER_TOTAL_STEPS_FACTOR);
               goto out;
             }
 
