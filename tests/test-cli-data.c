@@ -72,6 +72,15 @@ test_roundtrip (Fixture       *f,
   {
     g_auto(Result) r = run (f, "data", "import", "crm", file, "--tenant", "acme");
 
+    /* Not a tenant yet */
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
+  }
+  {
+    g_auto(Result) created = run (f, "tenant", "create", "acme");
+    g_auto(Result) r = run (f, "data", "import", "crm", file, "--tenant", "acme");
+
+    g_assert_cmpint (created.status, ==, 0);
     g_assert_cmpint (r.status, ==, 0);
   }
   copied = get (other, "a");

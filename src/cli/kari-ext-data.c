@@ -85,6 +85,15 @@ kari_ext_data (int    argc,
   path = kari_store_dup_path (NULL, tenant, name, &error);
   if (path == NULL)
     return _kari_ext_usage_error (command, "%s", error->message);
+  {
+    g_autoptr(KariDiscovery) discovery = _kari_ext_discover ();
+    g_autoptr(KariRegistry) registry = _kari_ext_open_registry (discovery, &error);
+    g_autoptr(KariTenant) known = registry != NULL ? kari_registry_lookup_tenant (registry, tenant, &error) : NULL;
+
+    /* Data goes only where a tenant is: see `kari-ext tenant list`. */
+    if (known == NULL)
+      return _kari_ext_fail (NULL, error);
+  }
 
   if (g_str_equal (action, "export"))
     {
