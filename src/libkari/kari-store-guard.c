@@ -19,10 +19,14 @@
  *    view or trigger we made for a per-user table (kari-store-user.c):
  *    our documents, migrations and the rows of per-user tables are only
  *    reached through our code;
- *  - changing or dropping those views, or adding triggers on them;
+ *  - changing or dropping those views, or adding triggers on them, and
+ *    making a view or trigger whose SQL names a `_kari_` table;
  *  - the raw page table (sqlite_dbpage) and page statistics (dbstat),
- *    which would show other users' rows;
+ *    which would show other users' rows, and writing the planner's
+ *    statistics (sqlite_stat*) other than by ANALYZE;
  *  - virtual tables other than fts4, fts5 and rtree.
+ *
+ * Writes to sqlite_schema are refused by SQLITE_DBCONFIG_DEFENSIVE.
  *
  * Our own SQL runs with `trusted` set and passes. A progress handler
  * stops a statement past its deadline; sqlite3_limit() bounds string

@@ -69,12 +69,8 @@ invalid (GError     **error,
   va_list args;
 
   va_start (args, format);
-  g_set_error_literal (error, KARI_STORE_ERROR, KARI_STORE_ERROR_INVALID, "");
-  if (error != NULL && *error != NULL)
-    {
-      g_free ((*error)->message);
-      (*error)->message = g_strdup_vprintf (format, args);
-    }
+  if (error != NULL)
+    *error = g_error_new_valist (KARI_STORE_ERROR, KARI_STORE_ERROR_INVALID, format, args);
   va_end (args);
   return FALSE;
 }
