@@ -552,6 +552,44 @@ test_python (Fixture       *f,
   g_assert_nonnull (strstr (outcome, "storage-done"));
 }
 
+/* The quota covers /data and the store together: what /data holds, the
+ * store cannot. */
+static void
+test_quota_shared (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *data_dir = g_build_filename (g_get_user_data_dir (), "kari", "data", "acme", "sharer", NULL);
+  g_autofree char *filler = g_strnfill (700 * 1024, 'x');
+  KariSupervisor *s;
+  gint64 deadline;
+  guint stored = 0;
+
+  g_free (kari_test_write (data_dir, "filler.bin", filler));
+  s = start (f, "sharer", "acme", "\"resources\": {\"max_disk_mb\": 1}", NULL);
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (kari_supervisor_get_disk_usage (s) < 700 * 1024 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (kari_supervisor_get_disk_usage (s), >=, 700 * 1024);
+
+  g_free (ask_ok (s, "{\"op\": \"sql\", \"sql\": \"CREATE TABLE blobs (data BLOB)\"}", NULL));
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autoptr(JsonObject) answer = ask (s, "{\"op\": \"sql\", \"sql\": \"INSERT INTO blobs VALUES (randomblob(50000))\"}");
+
+      if (!json_object_get_boolean_member (answer, "ok"))
+        {
+          g_assert_cmpstr (json_object_get_string_member (answer, "error"), ==, "io.github.kari.Error.QuotaExceeded");
+          break;
+        }
+      stored++;
+    }
+  /* About 300 KiB are left for the store: six blobs, give or take the
+   * pages of the schema. */
+  g_assert_cmpuint (stored, >=, 3);
+  g_assert_cmpuint (stored, <=, 7);
+  kari_test_rm_rf (data_dir);
+}
+
 static void
 test_unprivileged (void)
 {
@@ -584,6 +622,7 @@ main (int    argc,
   ADD ("migrations", test_migrations);
   ADD ("quota", test_quota);
   ADD ("python", test_python);
+  ADD ("quota-shared-with-data", test_quota_shared);
 #undef ADD
   if (geteuid () == 0 && g_getenv ("KARI_BROKER_STORAGE_UNPRIVILEGED") == NULL)
     g_test_add_func ("/broker-storage/unprivileged", test_unprivileged);
