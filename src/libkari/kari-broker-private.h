@@ -64,6 +64,7 @@ struct _KariBroker
 
   GDBusConnection      *connection;    /* the one connection, once made */
   GDBusInterfaceSkeleton *host;
+  GDBusInterfaceSkeleton *storage;     /* io.github.kari.Storage1, beside host */
   gboolean              ever_connected;
   gboolean              ready;         /* the handshake was made */
   gulong                closed_id;
@@ -129,6 +130,9 @@ void                  _kari_broker_check_then  (KariBroker            *self,
 gboolean              _kari_broker_return_invalid (GDBusMethodInvocation *invocation,
                                                 const char            *format,
                                                 ...) G_GNUC_PRINTF (2, 3);
+
+/* kari-broker-storage.c: io.github.kari.Storage1 on one connection. */
+GDBusInterfaceSkeleton *_kari_broker_storage_new (KariBroker          *self);
 
 /* kari-broker-files.c */
 void                  _kari_broker_open_file   (KariBroker            *self,

@@ -184,7 +184,8 @@ is_expected (GDBusMessage *message)
     {
     case G_DBUS_MESSAGE_TYPE_METHOD_CALL:
       return g_strcmp0 (g_dbus_message_get_path (message), KARI_BROKER_HOST_PATH) == 0
-             && g_strcmp0 (g_dbus_message_get_interface (message), "io.github.kari.Host1") == 0;
+             && (g_strcmp0 (g_dbus_message_get_interface (message), "io.github.kari.Host1") == 0
+                 || g_strcmp0 (g_dbus_message_get_interface (message), "io.github.kari.Storage1") == 0);
     case G_DBUS_MESSAGE_TYPE_METHOD_RETURN:
     case G_DBUS_MESSAGE_TYPE_ERROR:
       return TRUE;
@@ -292,6 +293,9 @@ _kari_broker_drop_connection (KariBroker *self,
   if (self->host != NULL)
     g_dbus_interface_skeleton_unexport_from_connection (self->host, connection);
   g_clear_object (&self->host);
+  if (self->storage != NULL)
+    g_dbus_interface_skeleton_unexport_from_connection (self->storage, connection);
+  g_clear_object (&self->storage);
   if (!g_dbus_connection_is_closed (connection))
     g_dbus_connection_close (connection, NULL, NULL, NULL);
   self->ready = FALSE;
@@ -325,7 +329,9 @@ _kari_broker_take_connection (KariBroker           *self,
   self->filter_id = g_dbus_connection_add_filter (connection, size_filter, filter, filter_data_free);
   self->closed_id = g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
   self->host = _kari_broker_host_new (self);
-  if (!g_dbus_interface_skeleton_export (self->host, connection, KARI_BROKER_HOST_PATH, &error))
+  self->storage = _kari_broker_storage_new (self);
+  if (!g_dbus_interface_skeleton_export (self->host, connection, KARI_BROKER_HOST_PATH, &error)
+      || !g_dbus_interface_skeleton_export (self->storage, connection, KARI_BROKER_HOST_PATH, &error))
     {
       g_warning ("Cannot export the host interface for %s: %s", self->extension, error->message);
       _kari_broker_drop_connection (self, error->message);

@@ -220,4 +220,10 @@ gboolean         kari_broker_ping_finish      (KariBroker           *self,
                                                GAsyncResult         *result,
                                                GError              **error);
 
+void             kari_broker_set_store_options (KariBroker          *self,
+                                               const char           *stores_dir,
+                                               const char           *migrations_dir);
+void             kari_broker_set_store_quota  (KariBroker           *self,
+                                               guint64               max_bytes);
+
 G_END_DECLS

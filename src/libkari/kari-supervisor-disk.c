@@ -25,7 +25,10 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "kari-disk-usage.h"
+#include "kari-store.h"
 #include "kari-supervisor-private.h"
 
 /* After a change, wait this long for more before counting. */
@@ -41,6 +44,37 @@ _kari_supervisor_quota_bytes (KariSupervisor *self)
   gint64 mb = kari_manifest_get_max_disk_mb (self->manifest);
 
   return mb > 0 ? (guint64) mb << 20 : 0;
+}
+
+/* The bytes of the extension's store in its tenant (file and WAL): the
+ * quota covers /data and the store together. */
+static guint64
+store_bytes (KariSupervisor *self)
+{
+  g_autofree char *path = kari_store_dup_path (NULL, self->tenant, self->name, NULL);
+  static const char * const suffixes[] = { "", "-wal" };
+  guint64 total = 0;
+
+  for (guint i = 0; path != NULL && i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      GStatBuf st;
+
+      if (g_stat (file, &st) == 0)
+        total += (guint64) st.st_size;
+    }
+  return total;
+}
+
+/* What the store may hold: what /data leaves of the quota (0: no quota). */
+guint64
+_kari_supervisor_store_quota (KariSupervisor *self)
+{
+  guint64 quota = _kari_supervisor_quota_bytes (self);
+
+  if (quota == 0)
+    return 0;
+  return self->disk_bytes < quota ? quota - self->disk_bytes : 1;
 }
 
 static gboolean
@@ -169,7 +203,7 @@ on_measured (GObject      *source,
   g_autofree char *why = NULL;
   KariDiskUsage usage = { 0, 0 };
   gboolean counted = kari_disk_usage_measure_finish (result, &usage, &error);
-  guint64 quota;
+  guint64 quota, total;
 
   /* Cancelled only at dispose: @self may be gone. */
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -182,12 +216,15 @@ on_measured (GObject      *source,
       return;
     }
   self->disk_bytes = usage.bytes;
+  if (self->run != NULL && self->run->broker != NULL)
+    kari_broker_set_store_quota (self->run->broker, _kari_supervisor_store_quota (self));
+  total = usage.bytes + store_bytes (self);
 
   if (!counted)
     why = g_strdup_printf ("Disk quota exceeded: %s", error->message);
-  else if (usage.bytes > quota)
-    why = g_strdup_printf ("Disk quota exceeded: %" G_GUINT64_FORMAT " bytes in %s, the quota is %"
-                           G_GUINT64_FORMAT, usage.bytes, self->data_dir, quota);
+  else if (total > quota)
+    why = g_strdup_printf ("Disk quota exceeded: %" G_GUINT64_FORMAT " bytes in %s and its store, the quota is %"
+                           G_GUINT64_FORMAT, total, self->data_dir, quota);
 
   if (why != NULL)
     {
@@ -221,7 +258,7 @@ on_measured (GObject      *source,
             _kari_supervisor_restart (self, "Disk usage back under the quota; restarting with /data writable",
                                       "Restarting with /data writable: back under the disk quota");
         }
-      else if (!is_warning_level (self, usage.bytes))
+      else if (!is_warning_level (self, total))
         self->quota_warned = FALSE;
       else if (!self->quota_warned && self->run != NULL && self->state == KARI_STATE_RUNNING)
         warn (self);

@@ -129,6 +129,7 @@ void         _kari_supervisor_restart    (KariSupervisor *self,
                                           const char     *start_reason);
 Run         *_kari_supervisor_run_ref    (Run            *run);
 void         _kari_supervisor_run_unref  (Run            *run);
+guint64      _kari_supervisor_store_quota (KariSupervisor *self);
 void         _kari_supervisor_disk_stop  (KariSupervisor *self);
 void         _kari_supervisor_read_lines (KariSupervisor *self,
                                           GInputStream   *stream,

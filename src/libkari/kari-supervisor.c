@@ -455,6 +455,14 @@ start_run (KariSupervisor  *self,
     goto fail;
   g_signal_connect (run->broker, "handshake", G_CALLBACK (on_handshake), run);
   g_signal_connect (run->broker, "log", G_CALLBACK (on_broker_log), run);
+  {
+    /* Storage1: the store in $XDG_DATA_HOME/kari/stores, the migrations
+     * the extension ships, the quota /data leaves. */
+    g_autofree char *migrations = g_build_filename (self->app_dir, "migrations", NULL);
+
+    kari_broker_set_store_options (run->broker, NULL, migrations);
+    kari_broker_set_store_quota (run->broker, _kari_supervisor_store_quota (self));
+  }
 
   run->limits = kari_limits_new (self->name, memory_mb > 0 ? (guint64) memory_mb << 20 : 0,
                                  cpu > 0 ? (guint) cpu : 0, DEFAULT_TASKS_MAX, error);

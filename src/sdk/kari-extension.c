@@ -24,6 +24,12 @@ static const GDBusErrorEntry error_entries[] = {
   { KARI_EXTENSION_ERROR_FAILED, "io.github.kari.Error.Failed" },
   { KARI_EXTENSION_ERROR_NOT_RUNNING, "io.github.kari.Error.NotRunning" },
   { KARI_EXTENSION_ERROR_TIMED_OUT, "io.github.kari.Error.TimedOut" },
+  { KARI_EXTENSION_ERROR_NOT_FOUND, "io.github.kari.Error.NotFound" },
+  { KARI_EXTENSION_ERROR_CONFLICT, "io.github.kari.Error.Conflict" },
+  { KARI_EXTENSION_ERROR_REFUSED, "io.github.kari.Error.Refused" },
+  { KARI_EXTENSION_ERROR_QUOTA_EXCEEDED, "io.github.kari.Error.QuotaExceeded" },
+  { KARI_EXTENSION_ERROR_SQL_FAILED, "io.github.kari.Error.SqlFailed" },
+  { KARI_EXTENSION_ERROR_MIGRATION_FAILED, "io.github.kari.Error.MigrationFailed" },
 };
 
 /**
