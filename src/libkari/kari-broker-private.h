@@ -56,6 +56,9 @@ struct _KariBroker
   guint                 max_in_flight;
   gint                  n_refused;     /* atomic: the auth observer runs in a thread */
 
+  KariConfig           *config;        /* NULL: no Config1 */
+  GDBusInterfaceSkeleton *config_iface;
+
   KariBrokerLookup      lookup;
   gpointer              lookup_data;
   GDestroyNotify        lookup_destroy;
@@ -112,6 +115,9 @@ void                  _kari_broker_call_extension (KariBroker         *self,
                                                 const char            *extension,
                                                 const char            *endpoint,
                                                 const char            *request);
+
+/* kari-broker-config.c: io.github.kari.Config1 on one connection. */
+GDBusInterfaceSkeleton *_kari_broker_config_new (KariBroker          *self);
 
 /* kari-broker-guard.c: why an incoming message must close the
  * connection, or NULL when it may pass. */

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "kari-config.h"
 #include "kari-permission-engine.h"
 
 G_BEGIN_DECLS
@@ -172,5 +173,9 @@ void             kari_broker_ping_async       (KariBroker           *self,
 gboolean         kari_broker_ping_finish      (KariBroker           *self,
                                                GAsyncResult         *result,
                                                GError              **error);
+/* kari-broker-config.c: io.github.kari.Config1 */
+void             kari_broker_set_config       (KariBroker           *self,
+                                               KariConfig           *config);
+void             kari_broker_notify_config_changed (KariBroker      *self);
 
 G_END_DECLS

@@ -410,6 +410,24 @@ on_handle_metrics (KariDBusManager1      *skeleton,
   return TRUE;
 }
 
+/* kari-ext config changed a setting: the extension hears of it when it
+ * runs here for that tenant. Nothing is changed, so nothing to refuse. */
+static gboolean
+on_handle_config_changed (KariDBusManager1      *skeleton,
+                          GDBusMethodInvocation *invocation,
+                          const char            *name,
+                          const char            *tenant,
+                          KariHostManager       *self)
+{
+  KariSupervisor *s = g_hash_table_lookup (self->supervisors, name);
+  KariBroker *broker = s != NULL ? kari_supervisor_get_broker (s) : NULL;
+
+  if (broker != NULL && g_strcmp0 (kari_broker_get_tenant (broker), tenant) == 0)
+    kari_broker_notify_config_changed (broker);
+  kari_dbus_manager1_complete_config_changed (skeleton, invocation);
+  return TRUE;
+}
+
 /* What the skeleton answers, by signal. */
 static const struct
 {
@@ -424,6 +442,7 @@ static const struct
   { "handle-logs",            G_CALLBACK (on_handle_logs) },
   { "handle-metrics",         G_CALLBACK (on_handle_metrics) },
   { "handle-call",            G_CALLBACK (on_handle_call) },
+  { "handle-config-changed",  G_CALLBACK (on_handle_config_changed) },
 };
 
 static void

@@ -78,6 +78,7 @@ G_DEFINE_FINAL_TYPE (KariExtension, kari_extension, G_TYPE_OBJECT)
 enum {
   SIGNAL_SHUTDOWN,
   SIGNAL_CLOSED,
+  SIGNAL_CONFIG_CHANGED,
   N_SIGNALS
 };
 
@@ -131,6 +132,16 @@ kari_extension_class_init (KariExtensionClass *klass)
   signals[SIGNAL_CLOSED] =
     g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * KariExtension::config-changed:
+   * @tenant: the tenant whose settings changed
+   *
+   * The extension's settings were changed (by itself, `kari-ext config`
+   * or the app); kari_extension_get_config_async() reads them again.
+   */
+  signals[SIGNAL_CONFIG_CHANGED] =
+    g_signal_new ("config-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -285,6 +296,17 @@ on_shutdown (KariExtDBusExtension1 *skeleton,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static gboolean
+on_config_changed (KariExtDBusExtension1 *skeleton,
+                   GDBusMethodInvocation *invocation,
+                   const char            *tenant,
+                   gpointer               user_data)
+{
+  kari_ext_dbus_extension1_complete_config_changed (skeleton, invocation);
+  g_signal_emit (user_data, signals[SIGNAL_CONFIG_CHANGED], 0, tenant);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 /* ------------------------------------------------------------------ */
 /* Calling the host                                                    */
 
@@ -407,6 +429,7 @@ on_connected (GObject      *source,
   g_signal_connect_object (self->skeleton, "handle-ping", G_CALLBACK (on_ping), self, 0);
   g_signal_connect_object (self->skeleton, "handle-handle-request", G_CALLBACK (on_handle_request), self, 0);
   g_signal_connect_object (self->skeleton, "handle-shutdown", G_CALLBACK (on_shutdown), self, 0);
+  g_signal_connect_object (self->skeleton, "handle-config-changed", G_CALLBACK (on_config_changed), self, 0);
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skeleton), connection,
                                          EXTENSION_PATH, &error))
     {

@@ -5,7 +5,7 @@
 
 The host starts the extension with its private D-Bus address in
 ``KARI_HOST_ADDRESS``.  :class:`Extension` connects to it, exports
-``io.github.kari.Extension1`` (Ping, HandleRequest, Shutdown), makes the
+``io.github.kari.Extension1`` (Ping, HandleRequest, ConfigChanged, Shutdown), makes the
 handshake with the endpoints, pages and tasks added before, and calls the
 host's ``Log``, ``CheckPermission`` and ``Notify``.  Everything runs on
 the GLib main loop; only PyGObject (``gi``) is needed.
@@ -37,6 +37,7 @@ __all__ = [
 ADDRESS_VARIABLE = "KARI_HOST_ADDRESS"
 HOST_PATH = "/io/github/kari/Host"
 HOST_INTERFACE = "io.github.kari.Host1"
+CONFIG_INTERFACE = "io.github.kari.Config1"
 EXTENSION_PATH = "/io/github/kari/Extension"
 EXTENSION_INTERFACE = "io.github.kari.Extension1"
 CALL_TIMEOUT_MS = 30000
@@ -138,6 +139,9 @@ class Extension:
         self.host_info: Dict[str, Any] = {}
         self.on_shutdown: Optional[Callable[[], None]] = None
         self.on_closed: Optional[Callable[[], None]] = None
+        #: ``on_config_changed(tenant)``: the extension's settings changed;
+        #: read them again with :meth:`get_config`.
+        self.on_config_changed: Optional[Callable[[str], None]] = None
 
     # Registration --------------------------------------------------
 
@@ -272,6 +276,10 @@ class Extension:
             invocation.return_value(None)
         elif method == "HandleRequest":
             self._handle_request(invocation, *parameters.unpack())
+        elif method == "ConfigChanged":
+            invocation.return_value(None)
+            if self.on_config_changed is not None:
+                self.on_config_changed(*parameters.unpack())
         elif method == "Shutdown":
             invocation.return_value(None)
             # Flushed first, so an extension that exits at once still answers.
@@ -300,8 +308,9 @@ class Extension:
 
     def _call(self, method: str, parameters: Optional[GLib.Variant], reply_type: str,
               callback: Optional[Callback],
-              convert: Callable[[GLib.Variant], Any] = lambda reply: None) -> None:
-        """Call *method* of Host1; *callback* gets a finish function."""
+              convert: Callable[[GLib.Variant], Any] = lambda reply: None,
+              interface: str = HOST_INTERFACE) -> None:
+        """Call *method* of Host1 (or *interface*); *callback* gets a finish function."""
         def deliver(finish: Finish) -> None:
             if callback is not None:
                 callback(finish)
@@ -319,7 +328,7 @@ class Extension:
                 return
             deliver(lambda: value)
 
-        self._connection.call(None, HOST_PATH, HOST_INTERFACE, method, parameters,
+        self._connection.call(None, HOST_PATH, interface, method, parameters,
                               GLib.VariantType(reply_type), Gio.DBusCallFlags.NONE,
                               CALL_TIMEOUT_MS, None, on_reply)
 
@@ -338,6 +347,25 @@ class Extension:
         """
         self._call("CheckPermission", GLib.Variant("(s)", (permission,)), "(bs)", callback,
                    lambda reply: tuple(reply.unpack()))
+
+    def get_config(self, callback: Callback, with_secrets: bool = False) -> None:
+        """Read the extension's settings in its tenant, defaults applied.
+
+        The finish function returns a dict. *with_secrets* also reads the
+        secret settings, which needs ``secrets:read:config``.
+        """
+        self._call("Get", GLib.Variant("(b)", (with_secrets,)), "(s)", callback,
+                   lambda reply: json.loads(reply.unpack()[0]), CONFIG_INTERFACE)
+
+    def set_config(self, key: str, value: Any, callback: Optional[Callback] = None) -> None:
+        """Change one setting (*key* as "/proxy/port" or "proxy.port").
+
+        Needs ``data:write`` (``secrets:write:config`` for a secret setting); a value
+        that breaks the manifest's config.schema raises :class:`KariError`
+        from the finish function, naming the path and the rule.
+        """
+        self._call("Set", GLib.Variant("(ss)", (key, json.dumps(value))), "()", callback,
+                   interface=CONFIG_INTERFACE)
 
     def notify(self, title: str, body: str, callback: Optional[Callback] = None) -> None:
         """Ask the host to show a notification.
