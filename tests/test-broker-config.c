@@ -190,6 +190,56 @@ test_changed_by_others (Fixture       *f,
   g_assert_nonnull (strstr (out, "changed=default"));
 }
 
+static const char python_extension[] =
+  "import json, os\n"
+  "import kari_extension\n"
+  "ext = kari_extension.Extension()\n"
+  "def on_changed(tenant):\n"
+  "    print('changed', tenant, flush=True)\n"
+  "    def got(finish):\n"
+  "        print('config', json.dumps(finish(), sort_keys=True), flush=True)\n"
+  "        os._exit(0)\n"
+  "    ext.get_config(got)\n"
+  "ext.on_config_changed = on_changed\n"
+  "def on_ready(ext):\n"
+  "    def refused(finish):\n"
+  "        try:\n"
+  "            finish()\n"
+  "            print('accepted 9000', flush=True)\n"
+  "        except kari_extension.KariError as error:\n"
+  "            print('refused', error, flush=True)\n"
+  "        ext.set_config('max_tokens', 100, stored)\n"
+  "    def stored(finish):\n"
+  "        finish()\n"
+  "        print('stored', flush=True)\n"
+  "    ext.set_config('max_tokens', 9000, refused)\n"
+  "ext.run(on_ready)\n";
+
+/* The Python SDK: a refused value raises, a stored one is announced. */
+static void
+test_python (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autofree char *script = kari_test_write (f->dir, "main.py", python_extension);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  KariTestRun run = { 0 };
+
+  g_subprocess_launcher_setenv (launcher, "KARI_HOST_ADDRESS", kari_broker_get_address (f->broker), TRUE);
+  g_subprocess_launcher_setenv (launcher, "PYTHONPATH", g_getenv ("KARI_PYTHON_SDK"), TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, "/usr/bin/python3", script, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, kari_test_run_on_communicated, &run);
+  g_assert_true (kari_test_wait_for (&run.done, 120));
+  g_test_message ("%s", run.out);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "refused "));
+  g_assert_nonnull (strstr (run.out, "/max_tokens"));
+  g_assert_nonnull (strstr (run.out, "stored\nchanged default\nconfig {\"colour\": \"blue\", \"max_tokens\": 100}"));
+  g_free (run.out);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -201,6 +251,7 @@ main (int    argc,
   ADD ("/broker-config/set-checked-validated-announced", test_set);
   ADD ("/broker-config/secrets-need-permission", test_secrets_permission);
   ADD ("/broker-config/changed-by-others", test_changed_by_others);
+  ADD ("/broker-config/python-sdk", test_python);
 #undef ADD
 
   return g_test_run ();
