@@ -488,8 +488,35 @@ test_tenant_delete (Fixture       *f,
     g_assert_cmpint (r.status, ==, 0);
   }
   {
-    g_auto(Result) r = run (f, "tenant", "switch", "acme");
+    g_auto(Result) r = run (f, "tenant", "switch", "acme", "--json");
+    g_autoptr(JsonNode) root = NULL;
+
     g_assert_cmpint (r.status, ==, 0);
+    root = parse_json (r.out);
+    g_assert_true (json_object_get_boolean_member (json_node_get_object (root), "active"));
+  }
+  {
+    /* Every command that takes a tenant now acts in acme by default. */
+    g_auto(Result) r = run (f, "permissions", "crm", "--json");
+    g_autoptr(JsonNode) root = NULL;
+
+    g_assert_cmpint (r.status, ==, 0);
+    root = parse_json (r.out);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "tenant"), ==, "acme");
+  }
+  {
+    g_auto(Result) r = run (f, "tenant", "switch", "nowhere");
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "nowhere"));
+  }
+  {
+    g_auto(Result) r = run (f, "tenant", "create", "Not/An/Id");
+    g_assert_cmpint (r.status, ==, 2);
+  }
+  {
+    g_auto(Result) r = run (f, "grant", "crm", "data:read", "--tenant", "nowhere");
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "nowhere"));
   }
   {
     g_auto(Result) r = run (f, "tenant", "delete", "acme", "--yes");
