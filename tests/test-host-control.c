@@ -112,6 +112,26 @@ test_control (Fixture       *f,
     g_assert_nonnull (strstr (r.err, "not JSON"));
   }
   {
+    /* A change made with kari-ext config reaches the running extension
+     * (Manager1.ConfigChanged → Extension1.ConfigChanged). */
+    g_auto(Result) r = run_with_paths (f, f->root, f->plugins, "config", "set", "sup", "colour", "red", NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+    w.needle = "config changed in default";
+    w.seen = FALSE;
+    g_assert_true (kari_test_wait_for (&w.seen, 60));
+  }
+  {
+    /* Not Kari's folder: refused, and the extension is left running. */
+    g_auto(Result) r = run_with_paths (f, f->root, f->plugins, "remove", "sup", "--yes", NULL);
+    g_autofree char *state = NULL;
+
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "outside your own extensions folder"));
+    state = status_state (f, "sup");
+    g_assert_cmpstr (state, ==, "running");
+  }
+  {
     g_auto(Result) r = run (f, "metrics", "--json", "sup");
     g_autoptr(JsonNode) node = NULL;
     g_assert_cmpint (r.status, ==, 0);

@@ -562,6 +562,33 @@ check_extension (KariRegistry      *self,
   return TRUE;
 }
 
+/**
+ * kari_removal_check:
+ * @registry: a #KariRegistry
+ * @name: an installed extension
+ * @flags: #KariRemovalFlags, as for kari_removal_remove_extension()
+ * @error: return location for a #GError
+ *
+ * Says whether kari_removal_remove_extension() would start, without
+ * changing anything: so a caller can refuse before it stops the
+ * extension or asks the person.
+ *
+ * Returns: %TRUE when @name may be removed
+ */
+gboolean
+kari_removal_check (KariRegistry      *registry,
+                    const char        *name,
+                    KariRemovalFlags   flags,
+                    GError           **error)
+{
+  g_autoptr(Job) job = g_new0 (Job, 1);
+
+  g_return_val_if_fail (KARI_IS_REGISTRY (registry), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  return check_extension (registry, name, flags, job, error);
+}
+
 static gboolean
 start_job (KariRegistry  *self,
            Job           *job,
