@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kari-manifest-validate-private.h"
 #include "kari-registry-private.h"
 #include "kari-removal.h"
 #include "kari-secret-private.h"
@@ -525,6 +526,66 @@ journal_insert_locked (KariRegistry  *self,
   return sqlite3_last_insert_rowid (self->db);
 }
 
+/* Whether @name has a folder under @what/<tenant>/ or a file
+ * @what/<tenant>/@name@suffix, in any tenant. */
+static gboolean
+in_any_tenant (const char *what,
+               const char *name,
+               const char *suffix)
+{
+  g_autofree char *root = kari_dir (what);
+  g_autofree char *file = g_strconcat (name, suffix, NULL);
+  g_autoptr(GDir) dir = g_dir_open (root, 0, NULL);
+  const char *tenant;
+
+  while (dir != NULL && (tenant = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (root, tenant, file, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_EXISTS) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* What an extension no longer installed (its folder was deleted by
+ * hand, and the catalog forgot it) may have left: rows, data, logs. */
+static gboolean
+has_leftovers (KariRegistry  *self,
+               const char    *name,
+               gboolean      *found,
+               GError       **error)
+{
+  g_autoptr(GPtrArray) tables = NULL;
+  g_autofree char *log_name = g_strconcat (name, ".log", NULL);
+  g_autofree char *log = kari_dir ("logs");
+  g_autofree char *log_path = g_build_filename (log, log_name, NULL);
+
+  *found = g_file_test (log_path, G_FILE_TEST_EXISTS) || in_any_tenant ("data", name, "")
+           || in_any_tenant ("stores", name, ".sqlite");
+  g_mutex_lock (&self->lock);
+  tables = _kari_registry_tables_with_column (self, "extension", error);
+  for (guint i = 0; tables != NULL && !*found && i < tables->len; i++)
+    {
+      const char *table = g_ptr_array_index (tables, i);
+      g_autofree char *sql = NULL;
+      g_autoptr(KariSqlStmt) stmt = NULL;
+
+      if (g_str_equal (table, "audit_log") || g_str_equal (table, "removals"))
+        continue;
+      sql = g_strdup_printf ("SELECT 1 FROM \"%s\" WHERE extension = ?1 LIMIT 1", table);
+      stmt = _kari_registry_prepare (self, sql, error, 1, name);
+      if (stmt == NULL)
+        {
+          g_clear_pointer (&tables, g_ptr_array_unref);
+          break;
+        }
+      *found = sqlite3_step (stmt) == SQLITE_ROW;
+    }
+  g_mutex_unlock (&self->lock);
+  return tables != NULL;
+}
+
 /* Checks the extension may be removed, and says where its folder is. */
 static gboolean
 check_extension (KariRegistry      *self,
@@ -537,10 +598,34 @@ check_extension (KariRegistry      *self,
   g_autofree char *own = kari_removal_extensions_dir ();
   g_autofree char *parent = NULL;
   g_autoptr(GError) local_error = NULL;
+  gboolean leftovers = FALSE;
 
-  entry = kari_registry_lookup (self, name, error);
+  /* The name becomes part of paths below. */
+  if (!_kari_manifest_is_valid_name (name))
+    {
+      g_set_error (error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_INVALID,
+                   _("“%s” is not an extension name"), name);
+      return FALSE;
+    }
+
+  entry = kari_registry_lookup (self, name, &local_error);
   if (entry == NULL)
-    return FALSE;
+    {
+      if (!g_error_matches (local_error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (!has_leftovers (self, name, &leftovers, error))
+        return FALSE;
+      if (!leftovers)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      /* Not installed, but it left things behind: remove those. */
+      return TRUE;
+    }
 
   if (!(flags & KARI_REMOVAL_NOT_RUNNING) && !kari_lifecycle_check_removal (entry->state, &local_error))
     {
