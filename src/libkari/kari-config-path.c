@@ -98,6 +98,12 @@ _kari_config_pointer_split (const char *pointer)
   if (pointer == NULL || *pointer == '\0')
     return g_strv_builder_end (builder);
 
+  /* g_strsplit() gives nothing for "", but "/" names the member "". */
+  if (pointer[1] == '\0')
+    {
+      g_strv_builder_add (builder, "");
+      return g_strv_builder_end (builder);
+    }
   raw = g_strsplit (pointer + 1, "/", -1);
   for (guint i = 0; raw[i] != NULL; i++)
     {
