@@ -28,7 +28,6 @@ static const char manifest_extra[] =
   "  \"config\": {\n"
   "    \"schema\": {\n"
   "      \"type\": \"object\",\n"
-  "      \"required\": [\"api_key\"],\n"
   "      \"properties\": {\n"
   "        \"model\": { \"type\": \"string\", \"default\": \"distilgpt2\" },\n"
   "        \"max_tokens\": { \"type\": \"integer\", \"minimum\": 16, \"maximum\": 4096 },\n"

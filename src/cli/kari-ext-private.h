@@ -79,6 +79,12 @@ void           _kari_ext_store_result  (GObject              *source,
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KariExtHost, _kari_ext_host_clear)
 
+/* kari-ext-control.c */
+GDBusConnection *_kari_ext_find_host   (gboolean              quiet);
+int            _kari_ext_live_metrics  (GDBusConnection      *bus,
+                                        const char           *name,
+                                        gboolean              json);
+
 /* kari-ext-prompt.c: answers permission prompts on the terminal. */
 #define KARI_EXT_TYPE_TERMINAL_AGENT (kari_ext_terminal_agent_get_type ())
 G_DECLARE_FINAL_TYPE (KariExtTerminalAgent, kari_ext_terminal_agent, KARI_EXT, TERMINAL_AGENT, GObject)

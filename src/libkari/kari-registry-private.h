@@ -41,6 +41,7 @@ struct _KariRegistry
   char         *path;
   char         *recovered_path;   /* where a corrupt database went, or NULL */
   int           schema_version;
+  struct _KariMetricsQueue *metrics_queue;  /* kari-metrics-queue.c */
 };
 
 sqlite3_stmt *_kari_registry_get_stmt           (KariRegistry   *self,

@@ -1,0 +1,638 @@
+/* test-page-view.c: page trees rendered to real GTK widgets on a real
+ * display (Xvfb), patched in place, and the events people cause.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kari.h"
+#include "kari-page-chart.h"
+#include "kari-page-view.h"
+#include "kari-test-gtk.h"
+#include "kari-test-util.h"
+
+typedef struct
+{
+  char     *node_id;
+  char     *kind;
+  JsonNode *value;
+} Event;
+
+static void
+event_free (Event *e)
+{
+  g_free (e->node_id);
+  g_free (e->kind);
+  json_node_unref (e->value);
+  g_free (e);
+}
+
+static void
+on_event (KariPageView *view,
+          const char   *node_id,
+          const char   *kind,
+          JsonNode     *value,
+          GPtrArray    *events)
+{
+  Event *e = g_new0 (Event, 1);
+
+  e->node_id = g_strdup (node_id);
+  e->kind = g_strdup (kind);
+  e->value = json_node_copy (value);
+  g_ptr_array_add (events, e);
+}
+
+typedef struct
+{
+  GtkWidget    *window;
+  KariPageView *view;
+  GPtrArray    *events;
+} Fixture;
+
+static KariPageTree *
+tree_of (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  KariPageTree *tree = kari_page_tree_new_from_data (json, -1, &error);
+
+  g_assert_no_error (error);
+  return tree;
+}
+
+static void
+show (Fixture    *f,
+      const char *json)
+{
+  g_autoptr(KariPageTree) tree = tree_of (json);
+
+  kari_page_view_set_tree (f->view, tree);
+  kari_test_gtk_flush ();
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->view = KARI_PAGE_VIEW (kari_page_view_new ());
+  f->events = g_ptr_array_new_with_free_func ((GDestroyNotify) event_free);
+  g_signal_connect (f->view, "event", G_CALLBACK (on_event), f->events);
+  f->window = kari_test_gtk_window (GTK_WIDGET (f->view), 800, 600);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  kari_test_gtk_flush ();
+  g_ptr_array_unref (f->events);
+}
+
+static GtkWidget *
+find (Fixture    *f,
+      const char *id)
+{
+  GtkWidget *w = kari_page_view_lookup (f->view, id);
+
+  if (w == NULL)
+    g_error ("no widget for node “%s”", id);
+  return w;
+}
+
+static Event *
+last_event (Fixture *f)
+{
+  g_assert_cmpuint (f->events->len, >, 0);
+  return g_ptr_array_index (f->events, f->events->len - 1);
+}
+
+static void
+test_every_type (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (KARI_SOURCE_DIR, "tests", "data", "pages", "every-node.json", NULL);
+  g_autofree char *json = NULL;
+  GtkWidget *w;
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &json, NULL, NULL));
+  show (f, json);
+  kari_test_gtk_wait_frame (f->window);
+
+  g_assert_true (GTK_IS_BOX (find (f, "page")));
+  g_assert_cmpint (gtk_box_get_spacing (GTK_BOX (find (f, "page"))), ==, 18);
+  w = find (f, "a-heading");
+  g_assert_true (GTK_IS_LABEL (w));
+  g_assert_true (gtk_widget_has_css_class (w, "title-1"));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (w)), ==, "Every node");
+  w = find (f, "a-label");
+  g_assert_true (gtk_widget_has_css_class (w, "dim-label"));
+  g_assert_true (gtk_label_get_wrap (GTK_LABEL (w)));
+  w = find (f, "a-button");
+  g_assert_true (GTK_IS_BUTTON (w));
+  g_assert_true (gtk_widget_has_css_class (w, "suggested-action"));
+  g_assert_true (ADW_IS_BUTTON_CONTENT (gtk_button_get_child (GTK_BUTTON (w))));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find (f, "a-entry"))), ==, "hello");
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (find (f, "a-switch"))));
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (find (f, "a-spin"))), ==, 3);
+  w = find (f, "a-dropdown");
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (w)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (w))), ==, 3);
+  w = find (f, "a-list");
+  g_assert_true (GTK_IS_LIST_BOX (w));
+  g_assert_nonnull (gtk_list_box_get_row_at_index (GTK_LIST_BOX (w), 1));
+  g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (w), 2));
+  g_assert_true (gtk_widget_get_ancestor (find (f, "row-2"), GTK_TYPE_LIST_BOX_ROW)
+                 == GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (w), 1)));
+  w = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (find (f, "a-table")));
+  g_assert_true (GTK_IS_COLUMN_VIEW (w));
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (GTK_COLUMN_VIEW (w))), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (w)))), ==, 3);
+  w = find (f, "a-card");
+  g_assert_true (ADW_IS_PREFERENCES_GROUP (w));
+  g_assert_cmpstr (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (w)), ==, "Settings");
+  w = gtk_widget_get_ancestor (find (f, "card-switch"), ADW_TYPE_ACTION_ROW);
+  g_assert_nonnull (w);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), ==, "Enabled");
+  g_assert_true (gtk_widget_is_ancestor (w, find (f, "a-card")));
+  g_assert_null (gtk_widget_get_ancestor (find (f, "card-label"), ADW_TYPE_ACTION_ROW));
+  g_assert_nonnull (gtk_widget_get_ancestor (find (f, "card-label"), ADW_TYPE_PREFERENCES_ROW));
+  g_assert_true (gtk_widget_is_ancestor (find (f, "card-label"), find (f, "a-card")));
+  w = find (f, "a-chart");
+  g_assert_true (KARI_IS_PAGE_CHART (w));
+  g_assert_cmpuint (kari_page_chart_get_n_series (KARI_PAGE_CHART (w)), ==, 2);
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (find (f, "a-progress"))), ==, 0.4);
+  g_assert_true (GTK_IS_PICTURE (find (f, "a-image")));
+  w = find (f, "a-text");
+  g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (w)));
+  gtk_text_buffer_get_bounds (gtk_text_view_get_buffer (GTK_TEXT_VIEW (w)), &start, &end);
+  text = gtk_text_buffer_get_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (w)), &start, &end, FALSE);
+  g_assert_cmpstr (text, ==, "Line one\nLine two");
+  w = find (f, "a-status");
+  g_assert_true (ADW_IS_STATUS_PAGE (w));
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (w)), ==, "Nothing yet");
+  g_assert_true (gtk_widget_is_ancestor (find (f, "status-button"), w));
+  g_assert_true (GTK_IS_WIDGET (find (f, "a-form")));
+}
+
+/* The form: rows from the schema, the value and the defaults shown,
+ * refused values kept from the extension with the reason on the row,
+ * valid ones sent as one `submit`. */
+static void
+test_form (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (KARI_SOURCE_DIR, "tests", "data", "pages", "every-node.json", NULL);
+  g_autofree char *json = NULL;
+  GtkWidget *form, *host = NULL, *port = NULL, *tls = NULL, *submit = NULL, *errors = NULL;
+  g_autofree char *sent = NULL;
+  Event *e;
+
+  g_assert_true (g_file_get_contents (path, &json, NULL, NULL));
+  show (f, json);
+  form = find (f, "a-form");
+  for (GtkWidget *w = form; w != NULL; )
+    {
+      if (ADW_IS_ENTRY_ROW (w) && host == NULL)
+        host = w;
+      else if (GTK_IS_SPIN_BUTTON (w) && port == NULL)
+        port = w;
+      else if (GTK_IS_SWITCH (w) && tls == NULL)
+        tls = w;
+      else if (GTK_IS_BUTTON (w) && gtk_widget_has_css_class (w, "suggested-action"))
+        submit = w;
+      else if (GTK_IS_LABEL (w) && gtk_widget_has_css_class (w, "error") && gtk_widget_get_parent (w) == form)
+        errors = w;
+      /* Depth-first walk of the form's widgets. */
+      if (gtk_widget_get_first_child (w) != NULL && !GTK_IS_SPIN_BUTTON (w) && !ADW_IS_ENTRY_ROW (w))
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w != form && gtk_widget_get_next_sibling (w) == NULL)
+            w = gtk_widget_get_parent (w);
+          w = w == form ? NULL : gtk_widget_get_next_sibling (w);
+        }
+    }
+  g_assert_nonnull (host);
+  g_assert_nonnull (port);
+  g_assert_nonnull (tls);
+  g_assert_nonnull (submit);
+  g_assert_nonnull (errors);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (host)), ==, "example.org");
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (port)), ==, 8443);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (tls)));   /* the schema's default */
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (submit)), ==, "Connect");
+
+  /* Host is required: emptied, the form refuses and says why. */
+  gtk_editable_set_text (GTK_EDITABLE (host), "");
+  g_signal_emit_by_name (submit, "clicked");
+  g_assert_cmpuint (f->events->len, ==, 0);
+  g_assert_true (gtk_widget_get_visible (errors));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (errors)), "host"));
+
+  gtk_editable_set_text (GTK_EDITABLE (host), "kari.example");
+  gtk_switch_set_active (GTK_SWITCH (tls), FALSE);
+  g_signal_emit_by_name (submit, "clicked");
+  g_assert_cmpuint (f->events->len, ==, 1);
+  g_assert_false (gtk_widget_get_visible (errors));
+  e = last_event (f);
+  g_assert_cmpstr (e->node_id, ==, "a-form");
+  g_assert_cmpstr (e->kind, ==, "submit");
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (e->value));
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (e->value), "host"), ==, "kari.example");
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (e->value), "port"), ==, 8443);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (e->value), "tls"));
+  sent = json_to_string (e->value, FALSE);
+  g_assert_null (strstr (sent, "mode"));   /* nothing chosen, nothing sent */
+}
+
+#define L(id, text) "{\"id\": \"" id "\", \"type\": \"label\", \"text\": \"" text "\"}"
+
+/* A sequence of trees: widgets whose node keeps its id and type are the
+ * same GtkWidget throughout; a type change gives a new one. */
+static void
+test_identity (Fixture       *f,
+               gconstpointer  data)
+{
+  GtkWidget *page, *title, *name, *list, *a, *b, *c, *go, *go2;
+
+  show (f, "{\"id\": \"page\", \"type\": \"box\", \"children\": [" L ("title", "One") ","
+           "{\"id\": \"name\", \"type\": \"entry\"},"
+           "{\"id\": \"list\", \"type\": \"list\", \"children\": [" L ("a", "A") "," L ("b", "B") "," L ("c", "C") "]},"
+           "{\"id\": \"go\", \"type\": \"button\", \"label\": \"Go\"}]}");
+  page = find (f, "page");
+  title = find (f, "title");
+  name = find (f, "name");
+  list = find (f, "list");
+  a = find (f, "a");
+  b = find (f, "b");
+  c = find (f, "c");
+  go = find (f, "go");
+
+  /* Text changes, c moves to the front, a new row, the button becomes a switch. */
+  show (f, "{\"id\": \"page\", \"type\": \"box\", \"children\": [" L ("title", "Two") ","
+           "{\"id\": \"name\", \"type\": \"entry\", \"placeholder\": \"Name\"},"
+           "{\"id\": \"list\", \"type\": \"list\", \"children\": [" L ("c", "C") "," L ("a", "A") "," L ("d", "D") "," L ("b", "B!") "]},"
+           "{\"id\": \"go\", \"type\": \"switch\"}]}");
+  g_assert_true (find (f, "page") == page);
+  g_assert_true (find (f, "title") == title);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (title)), ==, "Two");
+  g_assert_true (find (f, "name") == name);
+  g_assert_cmpstr (gtk_entry_get_placeholder_text (GTK_ENTRY (name)), ==, "Name");
+  g_assert_true (find (f, "list") == list);
+  g_assert_true (find (f, "a") == a && find (f, "b") == b && find (f, "c") == c);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (b)), ==, "B!");
+  g_assert_true (gtk_widget_get_ancestor (c, GTK_TYPE_LIST_BOX_ROW)
+                 == GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0)));
+  g_assert_true (gtk_widget_get_ancestor (b, GTK_TYPE_LIST_BOX_ROW)
+                 == GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 3)));
+  go2 = find (f, "go");
+  g_assert_true (go2 != go);
+  g_assert_true (GTK_IS_SWITCH (go2));
+
+  /* Rows leave and one moves out of the list into the page. */
+  show (f, "{\"id\": \"page\", \"type\": \"box\", \"children\": [" L ("title", "Two") "," L ("a", "A") ","
+           "{\"id\": \"name\", \"type\": \"entry\", \"placeholder\": \"Name\"},"
+           "{\"id\": \"list\", \"type\": \"list\", \"children\": [" L ("b", "B!") "]},"
+           "{\"id\": \"go\", \"type\": \"switch\"}]}");
+  g_assert_true (find (f, "a") == a);
+  g_assert_true (gtk_widget_get_parent (a) == page);
+  g_assert_null (gtk_widget_get_ancestor (a, GTK_TYPE_LIST_BOX_ROW));
+  g_assert_null (kari_page_view_lookup (f->view, "c"));
+  g_assert_null (kari_page_view_lookup (f->view, "d"));
+  g_assert_true (find (f, "b") == b && find (f, "name") == name && find (f, "go") == go2);
+  g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
+
+  /* The widgets stand in the page's order. */
+  g_assert_true (gtk_widget_get_first_child (page) == title);
+  g_assert_true (gtk_widget_get_next_sibling (title) == a);
+  g_assert_true (gtk_widget_get_next_sibling (a) == name);
+
+  /* The patches made no events. */
+  g_assert_cmpuint (f->events->len, ==, 0);
+}
+
+static GtkWidget *
+row_of (GtkWidget *w)
+{
+  return gtk_widget_get_ancestor (w, GTK_TYPE_LIST_BOX_ROW);
+}
+
+/* Card rows: inserted before others, retitled, gaining a title (a new
+ * row around the same widget), and a widget moving from a card to a list. */
+static void
+test_card_rows (Fixture       *f,
+                gconstpointer  data)
+{
+  GtkWidget *s1, *l1, *list;
+
+  show (f, "{\"id\": \"page\", \"type\": \"box\", \"children\": ["
+           "{\"id\": \"c\", \"type\": \"card\", \"children\": ["
+           "{\"id\": \"s1\", \"type\": \"switch\", \"title\": \"One\"}," L ("l1", "Plain") "]},"
+           "{\"id\": \"lst\", \"type\": \"list\"}]}");
+  s1 = find (f, "s1");
+  l1 = find (f, "l1");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row_of (s1))), ==, "One");
+
+  show (f, "{\"id\": \"page\", \"type\": \"box\", \"children\": ["
+           "{\"id\": \"c\", \"type\": \"card\", \"children\": ["
+           "{\"id\": \"b0\", \"type\": \"button\", \"title\": \"Zero\", \"label\": \"Go\"},"
+           "{\"id\": \"s1\", \"type\": \"switch\", \"title\": \"Uno\"},"
+           "{\"id\": \"l1\", \"type\": \"label\", \"text\": \"Plain\", \"title\": \"Label\"}]},"
+           "{\"id\": \"lst\", \"type\": \"list\"}]}");
+  g_assert_true (find (f, "s1") == s1 && find (f, "l1") == l1);
+  list = gtk_widget_get_parent (row_of (s1));
+  g_assert_true (GTK_IS_LIST_BOX (list));
+  g_assert_true (GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0)) == row_of (find (f, "b0")));
+  g_assert_true (GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1)) == row_of (s1));
+  g_assert_true (GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 2)) == row_of (l1));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row_of (s1))), ==, "Uno");
+  g_assert_true (ADW_IS_ACTION_ROW (row_of (l1)));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row_of (l1))), ==, "Label");
+
+  show (f, "{\"id\": \"page\", \"type\": \"box\", \"children\": ["
+           "{\"id\": \"c\", \"type\": \"card\", \"children\": ["
+           "{\"id\": \"b0\", \"type\": \"button\", \"title\": \"Zero\", \"label\": \"Go\"},"
+           "{\"id\": \"l1\", \"type\": \"label\", \"text\": \"Plain\", \"title\": \"Label\"}]},"
+           "{\"id\": \"lst\", \"type\": \"list\", \"children\": ["
+           "{\"id\": \"s1\", \"type\": \"switch\", \"title\": \"Uno\"}]}]}");
+  g_assert_true (find (f, "s1") == s1);
+  g_assert_true (gtk_widget_get_parent (row_of (s1)) == find (f, "lst"));
+  g_assert_false (ADW_IS_PREFERENCES_ROW (row_of (s1)));
+  g_assert_cmpuint (f->events->len, ==, 0);
+}
+
+static GtkWidget *
+label_showing (GtkWidget  *w,
+               const char *text)
+{
+  if (GTK_IS_LABEL (w) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (w)), text) == 0)
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = label_showing (c, text);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Text an extension writes is shown as written: the titles and
+ * descriptions libadwaita treats as Pango markup are escaped. */
+static void
+test_no_markup (Fixture       *f,
+                gconstpointer  data)
+{
+  const char *hostile[] = { "<b>bold", "a & b", "<span size=\"999999\">x</span>", "</markup>" };
+
+  show (f, "{\"id\": \"page\", \"type\": \"box\", \"children\": ["
+           "{\"id\": \"c\", \"type\": \"card\", \"title\": \"<b>bold\", \"description\": \"a & b\", "
+           "\"children\": [{\"id\": \"s\", \"type\": \"switch\", \"title\": \"</markup>\"}]},"
+           "{\"id\": \"st\", \"type\": \"status\", \"title\": \"t\", "
+           "\"description\": \"<span size=\\\"999999\\\">x</span>\"}]}");
+  kari_test_gtk_wait_frame (f->window);
+  for (guint i = 0; i < G_N_ELEMENTS (hostile); i++)
+    if (label_showing (GTK_WIDGET (f->view), hostile[i]) == NULL)
+      g_error ("“%s” is not shown as written", hostile[i]);
+}
+
+/* Focus, selection and scroll survive updates around them. */
+static void
+test_focus_selection_scroll (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GString) json = g_string_new (NULL);
+  GtkWidget *entry, *list, *table;
+  GtkListBoxRow *selected;
+  GtkSelectionModel *model;
+  GtkAdjustment *adjustment;
+  GtkWidget *focus;
+
+  for (guint round = 0; round < 3; round++)
+    {
+      g_string_assign (json, "{\"id\": \"page\", \"type\": \"box\", \"children\": [");
+      /* Each round inserts a label before the entry and changes the rows. */
+      for (guint i = 0; i < round; i++)
+        g_string_append_printf (json, "{\"id\": \"pre%u\", \"type\": \"label\", \"text\": \"round %u\"},", i, round);
+      g_string_append (json, "{\"id\": \"entry\", \"type\": \"entry\"},"
+                             "{\"id\": \"tall\", \"type\": \"box\", \"spacing\": 256, \"children\": ["
+                             L ("t1", "1") "," L ("t2", "2") "," L ("t3", "3") "," L ("t4", "4") "]},"
+                             "{\"id\": \"list\", \"type\": \"list\", \"selection\": \"single\", \"children\": [");
+      if (round > 0)
+        g_string_append (json, L ("new", "New") ",");
+      g_string_append_printf (json, L ("r1", "One") ",{\"id\": \"r2\", \"type\": \"label\", \"text\": \"Two %u\"}]},"
+                                    "{\"id\": \"t\", \"type\": \"table\", \"columns\": [\"N\"], \"rows\": [", round);
+      for (guint i = 0; i < 200; i++)
+        g_string_append_printf (json, "%s[%u]", i ? "," : "", i == 150 ? 1000 + round : i);
+      g_string_append (json, "]}]}");
+      show (f, json->str);
+
+      entry = find (f, "entry");
+      list = find (f, "list");
+      table = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (find (f, "t")));
+      model = gtk_column_view_get_model (GTK_COLUMN_VIEW (table));
+      adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (kari_page_view_get_scrolled (f->view)));
+      if (round == 0)
+        {
+          gtk_widget_grab_focus (entry);
+          gtk_editable_set_text (GTK_EDITABLE (entry), "typed");
+          gtk_editable_set_position (GTK_EDITABLE (entry), 2);
+          gtk_list_box_select_row (GTK_LIST_BOX (list), gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
+          gtk_selection_model_select_item (model, 5, TRUE);
+          kari_test_gtk_wait_frame (f->window);
+          g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment), >, 120);
+          gtk_adjustment_set_value (adjustment, 120);
+          g_ptr_array_set_size (f->events, 0);
+          continue;
+        }
+      kari_test_gtk_wait_frame (f->window);
+      focus = gtk_root_get_focus (GTK_ROOT (f->window));
+      g_assert_nonnull (focus);
+      g_assert_true (focus == entry || gtk_widget_is_ancestor (focus, entry));
+      g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "typed");
+      g_assert_cmpint (gtk_editable_get_position (GTK_EDITABLE (entry)), ==, 2);
+      selected = gtk_list_box_get_selected_row (GTK_LIST_BOX (list));
+      g_assert_nonnull (selected);
+      g_assert_true (gtk_widget_get_ancestor (find (f, "r2"), GTK_TYPE_LIST_BOX_ROW) == GTK_WIDGET (selected));
+      g_assert_true (gtk_selection_model_is_selected (model, 5));
+      g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), ==, 120);
+      g_assert_cmpuint (f->events->len, ==, 0);
+    }
+}
+
+static void
+test_events (Fixture       *f,
+             gconstpointer  data)
+{
+  GtkWidget *w;
+  Event *e;
+
+  show (f, "{\"id\": \"page\", \"type\": \"box\", \"children\": ["
+           "{\"id\": \"go\", \"type\": \"button\", \"label\": \"Go\"},"
+           "{\"id\": \"name\", \"type\": \"entry\"},"
+           "{\"id\": \"on\", \"type\": \"switch\"},"
+           "{\"id\": \"n\", \"type\": \"spin\", \"value\": 1},"
+           "{\"id\": \"pick\", \"type\": \"dropdown\", \"options\": [\"a\", \"b\"]},"
+           "{\"id\": \"list\", \"type\": \"list\", \"children\": [" L ("row", "Row") "]},"
+           "{\"id\": \"t\", \"type\": \"table\", \"rows\": [[1], [2]]}]}");
+
+  /* What a click ends in (gtk_widget_activate() only animates a press first). */
+  g_signal_emit_by_name (find (f, "go"), "clicked");
+  e = last_event (f);
+  g_assert_cmpstr (e->node_id, ==, "go");
+  g_assert_cmpstr (e->kind, ==, "click");
+  g_assert_true (JSON_NODE_HOLDS_NULL (e->value));
+
+  gtk_editable_set_text (GTK_EDITABLE (find (f, "name")), "Ada");
+  e = last_event (f);
+  g_assert_cmpstr (e->kind, ==, "change");
+  g_assert_cmpstr (json_node_get_string (e->value), ==, "Ada");
+  g_signal_emit_by_name (find (f, "name"), "activate");   /* what Enter ends in */
+  e = last_event (f);
+  g_assert_cmpstr (e->node_id, ==, "name");
+  g_assert_cmpstr (e->kind, ==, "submit");
+  g_assert_cmpstr (json_node_get_string (e->value), ==, "Ada");
+
+  gtk_switch_set_active (GTK_SWITCH (find (f, "on")), TRUE);
+  e = last_event (f);
+  g_assert_cmpstr (e->node_id, ==, "on");
+  g_assert_true (json_node_get_boolean (e->value));
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (f, "n")), 7);
+  e = last_event (f);
+  g_assert_cmpstr (e->node_id, ==, "n");
+  g_assert_cmpfloat (json_node_get_double (e->value), ==, 7);
+
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (find (f, "pick")), 1);
+  e = last_event (f);
+  g_assert_cmpstr (e->node_id, ==, "pick");
+  g_assert_cmpint (json_node_get_int (e->value), ==, 1);
+
+  w = gtk_widget_get_ancestor (find (f, "row"), GTK_TYPE_LIST_BOX_ROW);
+  g_signal_emit_by_name (find (f, "list"), "row-activated", w);
+  e = last_event (f);
+  g_assert_cmpstr (e->node_id, ==, "list");
+  g_assert_cmpstr (e->kind, ==, "activate");
+  g_assert_cmpstr (json_node_get_string (e->value), ==, "row");
+
+  g_signal_emit_by_name (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (find (f, "t"))), "activate", 1);
+  e = last_event (f);
+  g_assert_cmpstr (e->node_id, ==, "t");
+  g_assert_cmpint (json_node_get_int (e->value), ==, 1);
+
+  /* The extension's answer changes the same widgets: no echo. */
+  g_ptr_array_set_size (f->events, 0);
+  show (f, "{\"id\": \"page\", \"type\": \"box\", \"children\": ["
+           "{\"id\": \"go\", \"type\": \"button\", \"label\": \"Again\"},"
+           "{\"id\": \"name\", \"type\": \"entry\", \"text\": \"Grace\"},"
+           "{\"id\": \"on\", \"type\": \"switch\", \"active\": false},"
+           "{\"id\": \"n\", \"type\": \"spin\", \"value\": 2},"
+           "{\"id\": \"pick\", \"type\": \"dropdown\", \"options\": [\"x\", \"y\", \"z\"], \"selected\": 2},"
+           "{\"id\": \"list\", \"type\": \"list\", \"children\": [" L ("row", "Row") "]},"
+           "{\"id\": \"t\", \"type\": \"table\", \"rows\": [[3], [2]]}]}");
+  g_assert_cmpuint (f->events->len, ==, 0);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find (f, "name"))), ==, "Grace");
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (find (f, "on"))));
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (find (f, "pick"))), ==, 2);
+}
+
+static void
+wait_image (Fixture    *f,
+            const char *id)
+{
+  GtkWidget *picture = find (f, id);
+  gboolean done = FALSE;
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!(done = g_object_get_data (G_OBJECT (picture), "kari-page-loaded") != NULL)
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+  g_assert_true (done);
+}
+
+/* Images come from the extension's folder only: a link out of it, a file
+ * that is not PNG or JPEG, or a missing file shows nothing. */
+static void
+test_images (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("kari-page-XXXXXX", &error);
+  g_autofree char *outside = g_dir_make_tmp ("kari-outside-XXXXXX", &error);
+  g_autofree char *icons = g_build_filename (dir, "icons", NULL);
+  g_autofree char *link = g_build_filename (dir, "out", NULL);
+  g_autofree char *file_link = g_build_filename (dir, "logo-link.png", NULL);
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GBytes) png = NULL;
+  GdkPaintable *shown;
+  guchar pixels[4 * 4 * 4];
+
+  g_assert_no_error (error);
+  memset (pixels, 0x80, sizeof pixels);
+  {
+    g_autoptr(GBytes) raw = g_bytes_new (pixels, sizeof pixels);
+    texture = gdk_memory_texture_new (4, 4, GDK_MEMORY_R8G8B8A8, raw, 16);
+  }
+  png = gdk_texture_save_to_png_bytes (texture);
+  g_free (kari_test_write (icons, "logo.png", ""));
+  {
+    g_autofree char *p = g_build_filename (icons, "logo.png", NULL);
+    g_autofree char *q = g_build_filename (outside, "secret.png", NULL);
+    g_assert_true (g_file_set_contents (p, g_bytes_get_data (png, NULL), g_bytes_get_size (png), NULL));
+    g_assert_true (g_file_set_contents (q, g_bytes_get_data (png, NULL), g_bytes_get_size (png), NULL));
+    g_assert_cmpint (symlink (q, file_link), ==, 0);
+  }
+  g_free (kari_test_write (dir, "fake.png", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"));
+  g_assert_cmpint (symlink (outside, link), ==, 0);
+
+  kari_page_view_set_base_dir (f->view, dir);
+  show (f, "{\"id\": \"page\", \"type\": \"box\", \"children\": ["
+           "{\"id\": \"ok\", \"type\": \"image\", \"src\": \"icons/logo.png\"},"
+           "{\"id\": \"escape\", \"type\": \"image\", \"src\": \"out/secret.png\"},"
+           "{\"id\": \"linked\", \"type\": \"image\", \"src\": \"logo-link.png\"},"
+           "{\"id\": \"fake\", \"type\": \"image\", \"src\": \"fake.png\"},"
+           "{\"id\": \"missing\", \"type\": \"image\", \"src\": \"nope.png\"}]}");
+  for (guint i = 0; i < 5; i++)
+    wait_image (f, (const char *[]) { "ok", "escape", "linked", "fake", "missing" }[i]);
+
+  shown = gtk_picture_get_paintable (GTK_PICTURE (find (f, "ok")));
+  g_assert_nonnull (shown);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (shown), ==, 4);
+  g_assert_null (g_object_get_data (G_OBJECT (find (f, "ok")), "kari-page-error"));
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *id = (const char *[]) { "escape", "linked", "fake", "missing" }[i];
+      g_assert_null (gtk_picture_get_paintable (GTK_PICTURE (find (f, id))));
+      g_assert_nonnull (g_object_get_data (G_OBJECT (find (f, id)), "kari-page-error"));
+    }
+  g_assert_nonnull (strstr (g_object_get_data (G_OBJECT (find (f, "fake")), "kari-page-error"), "not a PNG or JPEG"));
+
+  kari_test_rm_rf (dir);
+  kari_test_rm_rf (outside);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  adw_init ();
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/page-view/render/every-type", test_every_type);
+  ADD ("/page-view/render/form", test_form);
+  ADD ("/page-view/patch/identity-kept", test_identity);
+  ADD ("/page-view/patch/focus-selection-scroll-kept", test_focus_selection_scroll);
+  ADD ("/page-view/patch/card-rows", test_card_rows);
+  ADD ("/page-view/render/text-not-markup", test_no_markup);
+  ADD ("/page-view/events/emitted-not-echoed", test_events);
+  ADD ("/page-view/image/extension-files-only", test_images);
+
+  return g_test_run ();
+}
