@@ -127,6 +127,16 @@ test_set (Fixture       *f,
   }
   renew (f);
   {
+    /* Nesting past the JSON parser's limit is refused, not recursed into. */
+    g_autofree char *deep = g_strnfill (20000, '[');
+    g_autofree char *arg = g_strconcat ("max_tokens=", deep, NULL);
+    g_autofree char *out = kari_test_run_client (f->broker, "config-set", arg);
+
+    g_assert_nonnull (strstr (out, "set=org.freedesktop.DBus.Error.InvalidArgs"));
+    g_assert_nonnull (strstr (out, "nested more than"));
+  }
+  renew (f);
+  {
     /* Stored, then announced to the extension. */
     g_autofree char *out = kari_test_run_client (f->broker, "config-set", "max_tokens=100");
 

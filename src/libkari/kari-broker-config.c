@@ -18,6 +18,7 @@
 
 #include "kari-broker-private.h"
 #include "kari-dbus-generated.h"
+#include "kari-json.h"
 
 #define MAX_KEY   1024
 #define MAX_VALUE (64 * 1024)
@@ -213,11 +214,17 @@ on_set (KariDBusConfig1       *iface,
     return TRUE;
   pointer = kari_config_key_to_pointer (key, &error);
   if (pointer == NULL)
-    return _kari_broker_return_invalid (invocation, "%s", error->message), TRUE;
-  node = json_from_string (value, &error);
+    {
+      _kari_broker_return_invalid (invocation, "%s", error->message);
+      return TRUE;
+    }
+  node = kari_json_parse (value, -1, NULL, NULL, &error);
   if (node == NULL)
-    return _kari_broker_return_invalid (invocation, "%s: the value is not JSON: %s", pointer,
-                                        error != NULL ? error->message : "empty"), TRUE;
+    {
+      _kari_broker_return_invalid (invocation, "%s: the value is not JSON: %s", pointer,
+                                   error != NULL ? error->message : "empty");
+      return TRUE;
+    }
 
   request = g_new0 (Request, 1);
   request->op = OP_SET;
@@ -244,7 +251,10 @@ on_reset (KariDBusConfig1       *iface,
     {
       pointer = kari_config_key_to_pointer (key, &error);
       if (pointer == NULL)
-        return _kari_broker_return_invalid (invocation, "%s", error->message), TRUE;
+        {
+          _kari_broker_return_invalid (invocation, "%s", error->message);
+          return TRUE;
+        }
     }
   request = g_new0 (Request, 1);
   request->op = OP_RESET;

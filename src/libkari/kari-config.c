@@ -20,6 +20,7 @@
 
 #include "kari-config-private.h"
 #include "kari-config.h"
+#include "kari-json.h"
 #include "kari-registry-private.h"
 #include "kari-secret-private.h"
 
@@ -252,7 +253,7 @@ load_stored (KariConfig  *self,
 
   if (text == NULL)
     return json_node_init_object (json_node_alloc (), json_object_new ());
-  node = json_from_string (text, &local_error);
+  node = kari_json_parse (text, -1, NULL, NULL, &local_error);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
       g_clear_pointer (&node, json_node_unref);
@@ -313,7 +314,7 @@ secret_node (KariJsonSchemaField *field,
   JsonNode *node = NULL;
 
   if (field->kind != KARI_JSON_SCHEMA_FIELD_STRING)
-    node = json_from_string (text, NULL);
+    node = kari_json_parse (text, -1, NULL, NULL, NULL);
   if (node == NULL)
     node = json_node_init_string (json_node_alloc (), text);
   return node;
@@ -539,7 +540,7 @@ kari_config_parse_value (KariConfig  *self,
   pointer = kari_config_key_to_pointer (key, error);
   if (pointer == NULL)
     return NULL;
-  node = json_from_string (text, &local_error);
+  node = kari_json_parse (text, -1, NULL, NULL, &local_error);
   if (expects_string (self, pointer)
       && (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING))
     {
