@@ -125,6 +125,17 @@ test_get_set_reset (Fixture       *f,
                      ==, "unset");
   }
 
+  /* An extension without config.schema has no settings to change. */
+  {
+    g_autofree char *own = g_build_filename (f->data_home, "kari", "extensions", NULL);
+    g_auto(Result) r = { 0 };
+
+    g_free (kari_test_write_extension (own, "plain", "plain", "1.0.0", NULL));
+    r = run (f, "config", "set", "plain", "colour", "red");
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "declares no config.schema"));
+  }
+
   /* Values that break a rule are refused with where and which rule. */
   assert_refused (f, "max_tokens", "9000", "/max_tokens", "maximum");
   assert_refused (f, "max_tokens", "\"12\"", "/max_tokens", "type");

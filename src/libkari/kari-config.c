@@ -522,7 +522,8 @@ expects_string (KariConfig *self,
  * both set a string without quotes.
  *
  * Returns: (transfer full): the value, or %NULL with
- *   %KARI_CONFIG_ERROR_INVALID when @text is not JSON
+ *   %KARI_CONFIG_ERROR_INVALID when @text is not JSON, or
+ *   %KARI_CONFIG_ERROR_NO_SCHEMA when the extension has no settings
  */
 JsonNode *
 kari_config_parse_value (KariConfig  *self,
@@ -537,6 +538,12 @@ kari_config_parse_value (KariConfig  *self,
   g_return_val_if_fail (KARI_IS_CONFIG (self), NULL);
   g_return_val_if_fail (text != NULL, NULL);
 
+  if (self->schema == NULL)
+    {
+      g_set_error (error, KARI_CONFIG_ERROR, KARI_CONFIG_ERROR_NO_SCHEMA,
+                   _("%s declares no config.schema, so it has no settings to change"), self->extension);
+      return NULL;
+    }
   pointer = kari_config_key_to_pointer (key, error);
   if (pointer == NULL)
     return NULL;
