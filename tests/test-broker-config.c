@@ -120,6 +120,12 @@ test_set (Fixture       *f,
     g_assert_nonnull (strstr (out, "/max_tokens"));
     g_assert_nonnull (strstr (out, "maximum"));
   }
+  /* The refused value left nothing behind, not even in the defaults the
+   * host keeps in memory. */
+  value = kari_config_get_value (f->config, "max_tokens", FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_node_get_int (value), ==, 512);
+  g_clear_pointer (&value, json_node_unref);
   renew (f);
   {
     g_autofree char *out = kari_test_run_client (f->broker, "config-set", "max_tokens={not json");
@@ -136,6 +142,29 @@ test_set (Fixture       *f,
     g_assert_nonnull (strstr (out, "nested more than"));
   }
   renew (f);
+  {
+    /* Settings are kept small: a long value fills them up. */
+    g_autofree char *long_text = g_strnfill (60 * 1024, 'x');
+    g_autoptr(JsonNode) long_value = json_node_init_string (json_node_alloc (), long_text);
+    guint stored = 0;
+
+    for (guint i = 0; i < 8; i++)
+      {
+        g_autofree char *key = g_strdup_printf ("/extra%u", i);
+        g_autoptr(GError) set_error = NULL;
+
+        if (kari_config_set (f->config, key, long_value, &set_error))
+          stored++;
+        else
+          {
+            g_assert_error (set_error, KARI_CONFIG_ERROR, KARI_CONFIG_ERROR_INVALID);
+            g_assert_nonnull (strstr (set_error->message, "KiB"));
+          }
+      }
+    g_assert_cmpuint (stored, ==, KARI_CONFIG_MAX_SIZE / (60 * 1024));
+    g_assert_true (kari_config_reset (f->config, NULL, &error));
+    g_assert_no_error (error);
+  }
   {
     /* Stored, then announced to the extension. */
     g_autofree char *out = kari_test_run_client (f->broker, "config-set", "max_tokens=100");

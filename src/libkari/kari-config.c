@@ -18,6 +18,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <string.h>
+
 #include "kari-config-private.h"
 #include "kari-config.h"
 #include "kari-json.h"
@@ -109,7 +111,7 @@ kari_config_new (KariRegistry  *registry,
   schema = member_of (config, "schema");
   defaults = member_of (config, "defaults");
   self->defaults = defaults != NULL && JSON_NODE_HOLDS_OBJECT (defaults)
-                   ? json_node_copy (defaults) : json_node_init_object (json_node_alloc (), json_object_new ());
+                   ? _kari_config_deep_copy (defaults) : json_node_init_object (json_node_alloc (), json_object_new ());
 
   if (schema != NULL)
     {
@@ -291,7 +293,7 @@ effective (KariConfig  *self,
            JsonNode    *stored,
            GError     **error)
 {
-  g_autoptr(JsonNode) merged = json_node_copy (self->defaults);
+  g_autoptr(JsonNode) merged = _kari_config_deep_copy (self->defaults);
 
   _kari_config_merge (json_node_get_object (merged), json_node_get_object (stored));
   if (self->schema == NULL)
@@ -447,7 +449,7 @@ kari_config_get_value (KariConfig  *self,
     return NULL;
   segments = _kari_config_pointer_split (pointer);
   value = _kari_config_lookup (doc, (const char * const *) segments);
-  return value != NULL ? json_node_copy (value) : NULL;
+  return value != NULL ? _kari_config_deep_copy (value) : NULL;
 }
 
 /**
@@ -654,7 +656,7 @@ kari_config_set (KariConfig  *self,
   stored = load_stored (self, error);
   if (stored == NULL)
     return FALSE;
-  candidate = json_node_copy (stored);
+  candidate = _kari_config_deep_copy (stored);
   if (!_kari_config_put (candidate, (const char * const *) segments, value, error))
     {
       g_prefix_error (error, "%s: ", pointer);
@@ -667,7 +669,19 @@ kari_config_set (KariConfig  *self,
     return FALSE;
 
   if (secret == NULL)
-    return save_stored (self, candidate, error);
+    {
+      g_autofree char *text = json_to_string (candidate, FALSE);
+
+      /* The registry, and a Config1.Get reply, stay small. */
+      if (strlen (text) > KARI_CONFIG_MAX_SIZE)
+        {
+          g_set_error (error, KARI_CONFIG_ERROR, KARI_CONFIG_ERROR_INVALID,
+                       _("%s: the settings of %s would take more than %d KiB"), pointer, self->extension,
+                       KARI_CONFIG_MAX_SIZE / 1024);
+          return FALSE;
+        }
+      return save_stored (self, candidate, error);
+    }
 
   {
     g_autofree char *text = secret_text (value);
