@@ -177,6 +177,17 @@ on_connected (GObject      *source,
   kari_extension_log_async (extension, "info", "over the broker", NULL, NULL, NULL);
 }
 
+/* Says on stdout (so in the host's log) that the host announced a
+ * change of its settings. */
+static void
+on_config_changed (KariExtension *extension,
+                   const char    *tenant,
+                   gpointer       user_data)
+{
+  printf ("config changed in %s\n", tenant);
+  fflush (stdout);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -203,6 +214,7 @@ main (int    argc,
   if (!g_str_equal (mode, "stubborn"))
     g_signal_connect_swapped (extension, "shutdown", G_CALLBACK (g_main_loop_quit), loop);
   g_signal_connect_swapped (extension, "closed", G_CALLBACK (g_main_loop_quit), loop);
+  g_signal_connect (extension, "config-changed", G_CALLBACK (on_config_changed), NULL);
   kari_extension_connect_async (extension, NULL, NULL, on_connected, loop);
   g_main_loop_run (loop);
   return 0;

@@ -55,6 +55,9 @@ typedef struct
 } KariExtHost;
 
 const char    *_kari_ext_default_tenant (void);
+gboolean       _kari_ext_tenant_exists (KariExtHost          *host,
+                                        const char           *tenant,
+                                        GError              **error);
 gboolean       _kari_ext_host_open     (KariExtHost          *host,
                                         GError              **error);
 gboolean       _kari_ext_host_close    (KariExtHost          *host,

@@ -91,6 +91,9 @@ struct _KariBroker
   guint                 max_in_flight;
   gint                  n_refused;     /* atomic: the auth observer runs in a thread */
 
+  KariConfig           *config;        /* NULL: no Config1 */
+  GDBusInterfaceSkeleton *config_iface;
+
   KariBrokerLookup      lookup;
   gpointer              lookup_data;
   GDestroyNotify        lookup_destroy;
@@ -163,6 +166,8 @@ void                  _kari_broker_take_connection (KariBroker        *self,
 void                  _kari_broker_refuse      (KariBroker            *self,
                                                 const char            *reason,
                                                 guint64                declared);
+/* kari-broker-config.c: io.github.kari.Config1 on one connection. */
+GDBusInterfaceSkeleton *_kari_broker_config_new (KariBroker          *self);
 
 /* kari-broker-guard.c: why an incoming message must close the
  * connection, or NULL when it may pass. */

@@ -48,6 +48,7 @@ kari_broker_finalize (GObject *object)
   KariBroker *self = KARI_BROKER (object);
 
   g_clear_object (&self->engine);
+  g_clear_object (&self->config);
   g_clear_pointer (&self->extension, g_free);
   g_clear_pointer (&self->tenant, g_free);
   g_clear_pointer (&self->user, g_free);
@@ -185,7 +186,8 @@ is_expected (GDBusMessage *message)
     case G_DBUS_MESSAGE_TYPE_METHOD_CALL:
       return g_strcmp0 (g_dbus_message_get_path (message), KARI_BROKER_HOST_PATH) == 0
              && (g_strcmp0 (g_dbus_message_get_interface (message), "io.github.kari.Host1") == 0
-                 || g_strcmp0 (g_dbus_message_get_interface (message), "io.github.kari.Storage1") == 0);
+                 || g_strcmp0 (g_dbus_message_get_interface (message), "io.github.kari.Storage1") == 0
+                 || g_strcmp0 (g_dbus_message_get_interface (message), "io.github.kari.Config1") == 0);
     case G_DBUS_MESSAGE_TYPE_METHOD_RETURN:
     case G_DBUS_MESSAGE_TYPE_ERROR:
       return TRUE;
@@ -296,6 +298,9 @@ _kari_broker_drop_connection (KariBroker *self,
   if (self->storage != NULL)
     g_dbus_interface_skeleton_unexport_from_connection (self->storage, connection);
   g_clear_object (&self->storage);
+  if (self->config_iface != NULL)
+    g_dbus_interface_skeleton_unexport_from_connection (self->config_iface, connection);
+  g_clear_object (&self->config_iface);
   if (!g_dbus_connection_is_closed (connection))
     g_dbus_connection_close (connection, NULL, NULL, NULL);
   self->ready = FALSE;
@@ -336,6 +341,16 @@ _kari_broker_take_connection (KariBroker           *self,
       g_warning ("Cannot export the host interface for %s: %s", self->extension, error->message);
       _kari_broker_drop_connection (self, error->message);
       return;
+    }
+  if (self->config != NULL)
+    {
+      self->config_iface = _kari_broker_config_new (self);
+      if (!g_dbus_interface_skeleton_export (self->config_iface, connection, KARI_BROKER_HOST_PATH, &error))
+        {
+          g_warning ("Cannot export the config interface for %s: %s", self->extension, error->message);
+          _kari_broker_drop_connection (self, error->message);
+          return;
+        }
     }
 
   g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);

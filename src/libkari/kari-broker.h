@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "kari-config.h"
 #include "kari-permission-engine.h"
 
 G_BEGIN_DECLS
@@ -219,6 +220,10 @@ void             kari_broker_ping_async       (KariBroker           *self,
 gboolean         kari_broker_ping_finish      (KariBroker           *self,
                                                GAsyncResult         *result,
                                                GError              **error);
+/* kari-broker-config.c: io.github.kari.Config1 */
+void             kari_broker_set_config       (KariBroker           *self,
+                                               KariConfig           *config);
+void             kari_broker_notify_config_changed (KariBroker      *self);
 
 void             kari_broker_set_store_options (KariBroker          *self,
                                                const char           *stores_dir,

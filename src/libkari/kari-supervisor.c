@@ -451,6 +451,17 @@ start_run (KariSupervisor  *self,
   if (!make_private_dir (self->data_dir, error) || !make_private_dir (self->socket_dir, error))
     goto fail;
   run->broker = kari_broker_new (self->engine, self->name, self->tenant, g_get_user_name ());
+  /* Its settings in its tenant, over io.github.kari.Config1. */
+  if (self->registry != NULL)
+    {
+      g_autoptr(GError) config_error = NULL;
+      g_autoptr(KariConfig) config = kari_config_new (self->registry, self->manifest, self->tenant,
+                                                      &config_error);
+
+      if (config == NULL)
+        g_warning ("%s gets no config service: %s", self->name, config_error->message);
+      kari_broker_set_config (run->broker, config);
+    }
   if (!kari_broker_start (run->broker, self->socket_dir, error))
     goto fail;
   g_signal_connect (run->broker, "handshake", G_CALLBACK (on_handshake), run);

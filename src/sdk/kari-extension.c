@@ -85,6 +85,7 @@ enum {
   SIGNAL_SHUTDOWN,
   SIGNAL_CLOSED,
   SIGNAL_NOTICE,
+  SIGNAL_CONFIG_CHANGED,
   N_SIGNALS
 };
 
@@ -151,6 +152,16 @@ kari_extension_class_init (KariExtensionClass *klass)
   signals[SIGNAL_NOTICE] =
     g_signal_new ("notice", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /**
+   * KariExtension::config-changed:
+   * @tenant: the tenant whose settings changed
+   *
+   * The extension's settings were changed (by itself, `kari-ext config`
+   * or the app); kari_extension_get_config_async() reads them again.
+   */
+  signals[SIGNAL_CONFIG_CHANGED] =
+    g_signal_new ("config-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -317,6 +328,17 @@ on_notify (KariExtDBusExtension1 *skeleton,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static gboolean
+on_config_changed (KariExtDBusExtension1 *skeleton,
+                   GDBusMethodInvocation *invocation,
+                   const char            *tenant,
+                   gpointer               user_data)
+{
+  kari_ext_dbus_extension1_complete_config_changed (skeleton, invocation);
+  g_signal_emit (user_data, signals[SIGNAL_CONFIG_CHANGED], 0, tenant);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 /* ------------------------------------------------------------------ */
 /* Calling the host                                                    */
 
@@ -440,6 +462,7 @@ on_connected (GObject      *source,
   g_signal_connect_object (self->skeleton, "handle-handle-request", G_CALLBACK (on_handle_request), self, 0);
   g_signal_connect_object (self->skeleton, "handle-shutdown", G_CALLBACK (on_shutdown), self, 0);
   g_signal_connect_object (self->skeleton, "handle-notify", G_CALLBACK (on_notify), self, 0);
+  g_signal_connect_object (self->skeleton, "handle-config-changed", G_CALLBACK (on_config_changed), self, 0);
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skeleton), connection,
                                          EXTENSION_PATH, &error))
     {

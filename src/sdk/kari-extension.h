@@ -233,5 +233,23 @@ void             kari_extension_storage_declare_per_user_async (KariExtension *s
 gboolean         kari_extension_storage_finish (KariExtension       *self,
                                                GAsyncResult         *result,
                                                GError              **error);
+/* kari-extension-config.c: io.github.kari.Config1 */
+void             kari_extension_get_config_async (KariExtension     *self,
+                                                  gboolean           with_secrets,
+                                                  GCancellable      *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer           user_data);
+char            *kari_extension_get_config_finish (KariExtension    *self,
+                                                  GAsyncResult      *result,
+                                                  GError           **error);
+void             kari_extension_set_config_async (KariExtension     *self,
+                                                  const char        *key,
+                                                  const char        *value_json,
+                                                  GCancellable      *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer           user_data);
+gboolean         kari_extension_set_config_finish (KariExtension    *self,
+                                                  GAsyncResult      *result,
+                                                  GError           **error);
 
 G_END_DECLS

@@ -5,7 +5,7 @@
 
 The host starts the extension with its private D-Bus address in
 ``KARI_HOST_ADDRESS``.  :class:`Extension` connects to it, exports
-``io.github.kari.Extension1`` (Ping, HandleRequest, Shutdown, Notify), makes the
+``io.github.kari.Extension1`` (Ping, HandleRequest, Notify, ConfigChanged, Shutdown), makes the
 handshake with the endpoints, pages and tasks added before, and calls the
 host's ``Log``, ``CheckPermission`` and ``Notify``.  Everything runs on
 the GLib main loop; only PyGObject (``gi``) is needed.
@@ -39,6 +39,7 @@ ADDRESS_VARIABLE = "KARI_HOST_ADDRESS"
 HOST_PATH = "/io/github/kari/Host"
 HOST_INTERFACE = "io.github.kari.Host1"
 STORAGE_INTERFACE = "io.github.kari.Storage1"
+CONFIG_INTERFACE = "io.github.kari.Config1"
 EXTENSION_PATH = "/io/github/kari/Extension"
 EXTENSION_INTERFACE = "io.github.kari.Extension1"
 CALL_TIMEOUT_MS = 30000
@@ -183,6 +184,9 @@ class Extension:
         # the quota), "disk-quota-exceeded" (read-only until space is
         # freed), "disk-quota-ok"; unknown kinds are to be ignored.
         self.on_notice: Optional[Callable[[str, str], None]] = None
+        #: ``on_config_changed(tenant)``: the extension's settings changed;
+        #: read them again with :meth:`get_config`.
+        self.on_config_changed: Optional[Callable[[str], None]] = None
 
     # Registration --------------------------------------------------
 
@@ -317,6 +321,10 @@ class Extension:
             invocation.return_value(None)
         elif method == "HandleRequest":
             self._handle_request(invocation, *parameters.unpack())
+        elif method == "ConfigChanged":
+            invocation.return_value(None)
+            if self.on_config_changed is not None:
+                self.on_config_changed(*parameters.unpack())
         elif method == "Shutdown":
             invocation.return_value(None)
             # Flushed first, so an extension that exits at once still answers.
@@ -388,6 +396,25 @@ class Extension:
         """
         self._call("CheckPermission", GLib.Variant("(s)", (permission,)), "(bs)", callback,
                    lambda reply: tuple(reply.unpack()))
+
+    def get_config(self, callback: Callback, with_secrets: bool = False) -> None:
+        """Read the extension's settings in its tenant, defaults applied.
+
+        The finish function returns a dict. *with_secrets* also reads the
+        secret settings, which needs ``secrets:read:config``.
+        """
+        self._call("Get", GLib.Variant("(b)", (with_secrets,)), "(s)", callback,
+                   lambda reply: json.loads(reply.unpack()[0]), CONFIG_INTERFACE)
+
+    def set_config(self, key: str, value: Any, callback: Optional[Callback] = None) -> None:
+        """Change one setting (*key* as "/proxy/port" or "proxy.port").
+
+        Needs ``data:write`` (``secrets:write:config`` for a secret setting); a value
+        that breaks the manifest's config.schema raises :class:`KariError`
+        from the finish function, naming the path and the rule.
+        """
+        self._call("Set", GLib.Variant("(ss)", (key, json.dumps(value))), "()", callback,
+                   interface=CONFIG_INTERFACE)
 
     def notify(self, title: str, body: str, callback: Optional[Callback] = None) -> None:
         """Ask the host to show a notification.
