@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "kari-page-tree.h"
 #include "kari-permission-engine.h"
 
 G_BEGIN_DECLS
@@ -72,6 +73,21 @@ G_BEGIN_DECLS
  * The largest message body, in bytes, the host accepts from an extension.
  */
 #define KARI_BROKER_MAX_MESSAGE_SIZE (1024 * 1024)
+
+/**
+ * KARI_BROKER_MAX_PAGE_SIZE:
+ *
+ * The largest page tree, in bytes of JSON, the host takes from an
+ * extension (pushed, rendered or answered to an event).
+ */
+#define KARI_BROKER_MAX_PAGE_SIZE (768 * 1024)
+
+/**
+ * KARI_BROKER_PAGE_TIMEOUT_MS:
+ *
+ * How long RenderPage and HandlePageEvent wait for the extension by default.
+ */
+#define KARI_BROKER_PAGE_TIMEOUT_MS 5000
 
 #define KARI_BROKER_ERROR (kari_broker_error_quark ())
 
@@ -196,6 +212,34 @@ void             kari_broker_ping_async       (KariBroker           *self,
                                                GAsyncReadyCallback   callback,
                                                gpointer              user_data);
 gboolean         kari_broker_ping_finish      (KariBroker           *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
+
+void             kari_broker_set_declared_pages (KariBroker         *self,
+                                               const char * const   *pages);
+void             kari_broker_set_push_limit   (KariBroker           *self,
+                                               guint                 pushes_per_second,
+                                               guint                 burst);
+void             kari_broker_render_page_async (KariBroker          *self,
+                                               const char           *page,
+                                               const char           *context,
+                                               int                   timeout_ms,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+KariPageTree    *kari_broker_render_page_finish (KariBroker         *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
+void             kari_broker_handle_page_event_async (KariBroker    *self,
+                                               const char           *page,
+                                               const char           *node_id,
+                                               const char           *kind,
+                                               JsonNode             *value,
+                                               int                   timeout_ms,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+KariPageTree    *kari_broker_handle_page_event_finish (KariBroker   *self,
                                                GAsyncResult         *result,
                                                GError              **error);
 

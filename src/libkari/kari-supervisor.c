@@ -483,6 +483,7 @@ start_run (KariSupervisor  *self,
   if (!make_private_dir (self->data_dir, error) || !make_private_dir (self->socket_dir, error))
     goto fail;
   run->broker = kari_broker_new (self->engine, self->name, self->tenant, g_get_user_name ());
+  kari_broker_set_declared_pages (run->broker, kari_manifest_get_page_paths (self->manifest));
   if (!kari_broker_start (run->broker, self->socket_dir, error))
     goto fail;
   g_signal_connect (run->broker, "handshake", G_CALLBACK (on_handshake), run);
