@@ -18,6 +18,7 @@
  *   nothing      answers "" (no change)
  *   push         pushes a tree with "pushed: N" instead of answering one
  *   garbage      answers a tree that is not valid
+ *   push-garbage pushes a tree that is not valid, logs what the host said
  *   flood        pushes 200 trees at once, logs how many were refused
  *   undeclared   pushes "/nowhere", logs what the host said
  *   crash        dies of SIGSEGV
@@ -119,6 +120,12 @@ on_main_event (KariExtension  *extension,
     }
   if (g_str_equal (node_id, "garbage"))
     return g_strdup ("{\"id\": \"root\", \"type\": \"box\", \"children\": [{\"id\": \"x\", \"type\": \"rocket\"}]}");
+  if (g_str_equal (node_id, "push-garbage"))
+    {
+      kari_extension_push_page_async (extension, "/main", "{\"id\": \"root\", \"type\": \"box\", \"children\": 7}",
+                                      NULL, on_push_logged, g_strdup ("push-garbage /main"));
+      return NULL;
+    }
   if (g_str_equal (node_id, "flood"))
     {
       for (int i = 0; i < 200; i++)
