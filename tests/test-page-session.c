@@ -433,6 +433,29 @@ test_declarative_refused (Fixture       *f,
   g_assert_error (f->error, KARI_PAGE_SESSION_ERROR, KARI_PAGE_SESSION_ERROR_FILE);
 }
 
+/* The example without a runtime: examples/extensions/quick-notes. */
+static void
+test_declarative_example (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *app = g_build_filename (g_getenv ("KARI_SOURCE_DIR"), "examples", "extensions", "quick-notes",
+                                           NULL);
+  g_autoptr(KariManifest) manifest = NULL;
+  g_autoptr(GError) error = NULL;
+
+  manifest = kari_manifest_load_dir (app, NULL, &error);
+  g_assert_no_error (error);
+  f->session = kari_page_session_new_declarative (manifest, app, "/notes");
+  g_signal_connect (f->session, "tree-changed", G_CALLBACK (on_tree_changed), f);
+  g_signal_connect (f->session, "failed", G_CALLBACK (on_failed), f);
+  kari_page_session_start (f->session);
+  g_assert_true (wait_until (f, &f->n_trees, 1));
+  g_assert_cmpstr (text_of (f, "title"), ==, "Notes");
+  g_assert_cmpint (kari_page_node_get_node_type (kari_page_tree_lookup (kari_page_session_get_tree (f->session),
+                                                                        "recent")), ==, KARI_PAGE_NODE_TABLE);
+  g_assert_cmpuint (f->n_failed, ==, 0);
+}
+
 static void
 test_error_tree (void)
 {
@@ -483,6 +506,7 @@ main (int    argc,
   ADD ("/page-session/push-limit", test_push_limit);
   ADD ("/page-session/declarative", test_declarative);
   ADD ("/page-session/declarative-refused", test_declarative_refused);
+  ADD ("/page-session/declarative-example", test_declarative_example);
 #undef ADD
   g_test_add_func ("/page-session/error-tree", test_error_tree);
   if (geteuid () == 0 && g_getenv ("KARI_PAGE_SESSION_UNPRIVILEGED") == NULL)
