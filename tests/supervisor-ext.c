@@ -23,6 +23,9 @@
  *   undeclared   pushes "/nowhere", logs what the host said
  *   crash        dies of SIGSEGV
  *   slow         answers after 20 s
+ *   stamp        pushes a dashboard (a chart of 30 points, a table of 20
+ *                rows) whose label "stamp" holds g_get_monotonic_time()
+ *                when it was pushed, for bench-page-update
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -46,6 +49,27 @@ main_tree (const char *text)
                           "{\"id\": \"inc\", \"type\": \"button\", \"label\": \"More\"},"
                           "{\"id\": \"push\", \"type\": \"button\", \"label\": \"Push\"}]}",
                           text);
+}
+
+static char *
+stamp_tree (int n)
+{
+  GString *s = g_string_new (NULL);
+
+  g_string_append_printf (s, "{\"id\": \"root\", \"type\": \"box\", \"children\": ["
+                          "{\"id\": \"stamp\", \"type\": \"label\", \"text\": \"%" G_GINT64_FORMAT "\"},"
+                          "{\"id\": \"chart\", \"type\": \"chart\", \"kind\": \"line\", \"labels\": [",
+                          g_get_monotonic_time ());
+  for (int i = 0; i < 30; i++)
+    g_string_append_printf (s, "%s\"%d\"", i ? "," : "", n + i);
+  g_string_append (s, "], \"series\": [{\"name\": \"Load\", \"values\": [");
+  for (int i = 0; i < 30; i++)
+    g_string_append_printf (s, "%s%d", i ? "," : "", (n + i) * 7 % 100);
+  g_string_append (s, "]}]}, {\"id\": \"table\", \"type\": \"table\", \"columns\": [\"Tick\", \"Load\"], \"rows\": [");
+  for (int i = 0; i < 20; i++)
+    g_string_append_printf (s, "%s[%d, %d]", i ? "," : "", n - i, (n - i) * 7 % 100);
+  g_string_append (s, "]}]}");
+  return g_string_free (s, FALSE);
 }
 
 static char *
@@ -120,6 +144,13 @@ on_main_event (KariExtension  *extension,
     }
   if (g_str_equal (node_id, "garbage"))
     return g_strdup ("{\"id\": \"root\", \"type\": \"box\", \"children\": [{\"id\": \"x\", \"type\": \"rocket\"}]}");
+  if (g_str_equal (node_id, "stamp"))
+    {
+      g_autofree char *tree = stamp_tree (++count);
+
+      kari_extension_push_page_async (extension, "/main", tree, NULL, NULL, NULL);
+      return NULL;
+    }
   if (g_str_equal (node_id, "push-garbage"))
     {
       kari_extension_push_page_async (extension, "/main", "{\"id\": \"root\", \"type\": \"box\", \"children\": 7}",
