@@ -19,6 +19,7 @@
  *   push         pushes a tree with "pushed: N" instead of answering one
  *   garbage      answers a tree that is not valid
  *   push-garbage pushes a tree that is not valid, logs what the host said
+ *   push-huge    pushes a tree of 800 KiB, logs what the host said
  *   flood        pushes 200 trees at once, logs how many were refused
  *   undeclared   pushes "/nowhere", logs what the host said
  *   crash        dies of SIGSEGV
@@ -149,6 +150,14 @@ on_main_event (KariExtension  *extension,
       g_autofree char *tree = stamp_tree (++count);
 
       kari_extension_push_page_async (extension, "/main", tree, NULL, NULL, NULL);
+      return NULL;
+    }
+  if (g_str_equal (node_id, "push-huge"))
+    {
+      g_autofree char *filler = g_strnfill (800 * 1024, 'x');
+      g_autofree char *tree = main_tree (filler);
+
+      kari_extension_push_page_async (extension, "/main", tree, NULL, on_push_logged, g_strdup ("push-huge /main"));
       return NULL;
     }
   if (g_str_equal (node_id, "push-garbage"))

@@ -255,6 +255,14 @@ test_invalid_tree (Fixture       *f,
   g_assert_true (wait_line (f, "push-garbage /main: The page /main of invalid is not valid"));
   g_assert_true (wait_line (f, "PushPage /main: the host refused the page tree"));
   g_assert_cmpint (kari_supervisor_get_state (f->supervisor), ==, KARI_STATE_RUNNING);
+
+  /* Over the size cap: refused before it is parsed; the page is as it was. */
+  click (f, "inc");
+  g_assert_true (wait_until (f, &f->n_trees, 3));
+  click (f, "push-huge");
+  g_assert_true (wait_line (f, "push-huge /main: PushPage: argument 2 is longer than 786432 bytes"));
+  g_assert_cmpstr (text_of (f, "count"), ==, "count: 2");
+  g_assert_cmpuint (f->n_failed, ==, 2);
 }
 
 static void

@@ -171,6 +171,29 @@ on_page_rendered (GObject      *source,
   g_assert_nonnull (*out);
 }
 
+static void
+on_page_no_change (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (kari_broker_handle_page_event_finish (KARI_BROKER (source), result, &error));
+  g_assert_no_error (error);
+}
+
+static void
+on_form_pushed (KariBroker    *broker,
+                const char    *page,
+                KariPageTree  *tree,
+                const GError  *error,
+                KariPageTree **out)
+{
+  g_assert_no_error (error);
+  g_assert_cmpstr (page, ==, "/form");
+  g_set_object (out, tree);
+}
+
 static gboolean
 wait_tree (KariPageTree **tree)
 {
@@ -204,6 +227,19 @@ assert_form_page (Fixture *f)
   /* Only the greeting and the form's value changed. */
   patch = kari_page_diff (first, answered);
   g_assert_cmpuint (kari_page_patch_get_n_ops (patch), ==, 2);
+
+  /* "Start over" is answered by a push of the first tree. */
+  {
+    g_autoptr(KariPageTree) none = NULL;
+    g_autoptr(KariPageTree) pushed = NULL;
+    gulong id = g_signal_connect (f->broker, "page-pushed", G_CALLBACK (on_form_pushed), &pushed);
+
+    kari_broker_handle_page_event_async (f->broker, "/form", "clear", "click", NULL, -1, NULL,
+                                         on_page_no_change, &none);
+    g_assert_true (wait_tree (&pushed));
+    g_signal_handler_disconnect (f->broker, id);
+    g_assert_true (kari_page_tree_equal (pushed, first));
+  }
 }
 
 /* Ping, /hello, an unknown endpoint, then Shutdown: the process exits 0. */

@@ -44,6 +44,7 @@ def form_tree(greeting: str, value: Dict[str, Any]) -> Dict[str, Any]:
             {"id": "greeting", "type": "label", "text": greeting},
             {"id": "form", "type": "form", "title": "Who are you?", "schema": FORM_SCHEMA,
              "value": value, "submit_label": "Greet"},
+            {"id": "clear", "type": "button", "label": "Start over"},
         ],
     }
 
@@ -54,7 +55,12 @@ def render_form(page: str, context: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def on_form_event(page: str, node_id: str, kind: str, value: Any) -> Optional[Dict[str, Any]]:
-    """Answer a submit with the greeting; other events change nothing."""
+    """Answer a submit with the greeting; "Start over" pushes the first
+    tree instead of answering (a push can come at any time); other events
+    change nothing."""
+    if node_id == "clear" and kind == "click":
+        EXTENSION.push_page(page, render_form(page, {}))
+        return None
     if node_id != "form" or kind != "submit" or not isinstance(value, dict):
         return None
     name = value.get("name")
@@ -82,9 +88,12 @@ def on_ready(extension: Extension) -> None:
     extension.check_permission("notifications", on_checked)
 
 
+EXTENSION = Extension()
+
+
 def main() -> int:
     """Run until the host shuts the extension down."""
-    extension = Extension()
+    extension = EXTENSION
     extension.add_endpoint("/hello", handle_hello)
     extension.add_page("/form", render_form, on_form_event)
     return extension.run(on_ready)
