@@ -306,6 +306,28 @@ test_timeout (Fixture       *f,
   g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
 }
 
+/* A session dropped while the extension owes it an answer goes at once,
+ * and the answer that never comes is not waited for. */
+static void
+test_dropped (Fixture       *f,
+              gconstpointer  data)
+{
+  gpointer weak;
+  guint failed;
+
+  open_page (f, "dropped", "/main");
+  g_assert_true (wait_until (f, &f->n_trees, 1));
+  click (f, "slow");
+  weak = f->session;
+  g_object_add_weak_pointer (G_OBJECT (f->session), &weak);
+  g_clear_object (&f->session);
+  g_assert_null (weak);
+  failed = f->n_failed;
+  for (gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 2; g_get_monotonic_time () < end;)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (f->n_failed, ==, failed);
+}
+
 static void
 test_not_declared (Fixture       *f,
                    gconstpointer  data)
@@ -512,6 +534,7 @@ main (int    argc,
   ADD ("/page-session/push", test_push);
   ADD ("/page-session/invalid-tree", test_invalid_tree);
   ADD ("/page-session/timeout", test_timeout);
+  ADD ("/page-session/dropped", test_dropped);
   ADD ("/page-session/not-declared", test_not_declared);
   ADD ("/page-session/push-limit", test_push_limit);
   ADD ("/page-session/declarative", test_declarative);

@@ -182,10 +182,12 @@ session_error_from (KariPageSession *self,
 /* ------------------------------------------------------------------ */
 /* Pages with a runtime                                                */
 
+/* A call holds its session weakly: a session dropped by its owner is
+ * disposed at once, which cancels the calls it made. */
 typedef struct
 {
-  KariPageSession *self;
-  guint            run;
+  GWeakRef self;
+  guint    run;
 } Call;
 
 static Call *
@@ -193,7 +195,7 @@ call_new (KariPageSession *self)
 {
   Call *call = g_new (Call, 1);
 
-  call->self = g_object_ref (self);
+  g_weak_ref_init (&call->self, self);
   call->run = self->run;
   return call;
 }
@@ -201,18 +203,23 @@ call_new (KariPageSession *self)
 static void
 call_free (Call *call)
 {
-  g_object_unref (call->self);
+  g_weak_ref_clear (&call->self);
   g_free (call);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Call, call_free)
 
-/* An answer to a call of an older run, or to a dead session, is dropped. */
-static gboolean
-call_is_stale (Call         *call,
-               const GError *error)
+/* The session an answer is for, or NULL when it is gone or the answer
+ * is to a call of an older run. */
+static KariPageSession *
+call_dup_session (Call         *call,
+                  const GError *error)
 {
-  return call->run != call->self->run || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  KariPageSession *self = g_weak_ref_get (&call->self);
+
+  if (self != NULL && (call->run != self->run || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)))
+    g_clear_object (&self);
+  return self;
 }
 
 static void
@@ -223,13 +230,14 @@ on_rendered (GObject      *source,
   g_autoptr(Call) call = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(KariPageTree) tree = kari_broker_render_page_finish (KARI_BROKER (source), result, &error);
+  g_autoptr(KariPageSession) self = call_dup_session (call, error);
 
-  if (call_is_stale (call, error))
+  if (self == NULL)
     return;
   if (tree != NULL)
-    show_tree (call->self, tree);
+    show_tree (self, tree);
   else
-    show_error (call->self, session_error_from (call->self, error));
+    show_error (self, session_error_from (self, error));
 }
 
 static void
@@ -240,13 +248,14 @@ on_event_answered (GObject      *source,
   g_autoptr(Call) call = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(KariPageTree) tree = kari_broker_handle_page_event_finish (KARI_BROKER (source), result, &error);
+  g_autoptr(KariPageSession) self = call_dup_session (call, error);
 
-  if (call_is_stale (call, error))
+  if (self == NULL)
     return;
   if (tree != NULL)
-    show_tree (call->self, tree);
+    show_tree (self, tree);
   else if (error != NULL)
-    show_error (call->self, session_error_from (call->self, error));
+    show_error (self, session_error_from (self, error));
 }
 
 static void
