@@ -424,6 +424,15 @@ test_declarative (Fixture       *f,
   /* No runtime to answer events: they are dropped, nothing breaks. */
   click (f, "t");
   g_assert_cmpuint (f->n_failed, ==, 0);
+
+  /* The file written again (as a plugin filling it would): the page
+   * follows, by a patch. */
+  g_free (kari_test_write (pages, "board.json",
+                           "{\"id\": \"b\", \"type\": \"box\", \"children\": ["
+                           "{\"id\": \"t\", \"type\": \"label\", \"text\": \"Updated\"}]}"));
+  g_assert_true (wait_until (f, &f->n_trees, 2));
+  g_assert_cmpuint (f->n_rebuilds, ==, 1);
+  g_assert_cmpstr (text_of (f, "t"), ==, "Updated");
 }
 
 static void

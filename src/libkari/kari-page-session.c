@@ -37,6 +37,9 @@ struct _KariPageSession
   gulong          state_id;
   gboolean        started;
 
+  char           *file;           /* a declarative page's tree file, relative */
+  GFileMonitor   *monitor;        /* on it: the page follows its file */
+
   KariPageTree   *tree;           /* the tree shown, NULL in an error state */
   GError         *error;          /* why the page shows an error state */
   GCancellable   *cancellable;
@@ -66,6 +69,12 @@ kari_page_session_dispose (GObject *object)
   if (self->supervisor != NULL)
     g_clear_signal_handler (&self->state_id, self->supervisor);
   g_clear_object (&self->supervisor);
+  if (self->monitor != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->monitor, self);
+      g_file_monitor_cancel (self->monitor);
+    }
+  g_clear_object (&self->monitor);
 
   G_OBJECT_CLASS (kari_page_session_parent_class)->dispose (object);
 }
@@ -81,6 +90,7 @@ kari_page_session_finalize (GObject *object)
   g_clear_error (&self->error);
   g_free (self->app_dir);
   g_free (self->page);
+  g_free (self->file);
 
   G_OBJECT_CLASS (kari_page_session_parent_class)->finalize (object);
 }
@@ -391,9 +401,7 @@ load_file_thread (GTask        *task,
                   gpointer      task_data,
                   GCancellable *cancellable)
 {
-  KariPageSession *self = source;
-  const char *file = task_data;
-  g_autofree char *path = g_build_filename (self->app_dir, file, NULL);
+  const char *path = task_data;
   g_autoptr(GFile) gfile = g_file_new_for_path (path);
   g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GError) error = NULL;
@@ -426,14 +434,44 @@ on_file_loaded (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  KariPageSession *self = KARI_PAGE_SESSION (source);
+  g_autoptr(Call) call = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(KariPageTree) tree = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(KariPageSession) self = call_dup_session (call, error);
 
+  if (self == NULL)
+    return;
   if (tree != NULL)
     show_tree (self, tree);
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  else
     show_error (self, g_steal_pointer (&error));
+}
+
+static void
+load_declarative (KariPageSession *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  /* Not the task's source: a session dropped by its owner must go at
+   * once, not when the thread is done. The newest read wins. */
+  self->run++;
+  task = g_task_new (NULL, self->cancellable, on_file_loaded, call_new (self));
+  g_task_set_task_data (task, g_build_filename (self->app_dir, self->file, NULL), g_free);
+  g_task_run_in_thread (task, load_file_thread);
+}
+
+/* A page whose data a plugin or a store writes to its file follows it. */
+static void
+on_file_changed (GFileMonitor      *monitor,
+                 GFile             *file,
+                 GFile             *other,
+                 GFileMonitorEvent  event,
+                 KariPageSession   *self)
+{
+  if (event == G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT || event == G_FILE_MONITOR_EVENT_CREATED
+      || event == G_FILE_MONITOR_EVENT_DELETED || event == G_FILE_MONITOR_EVENT_MOVED_IN
+      || event == G_FILE_MONITOR_EVENT_RENAMED)
+    load_declarative (self);
 }
 
 static void
@@ -441,7 +479,8 @@ start_declarative (KariPageSession *self)
 {
   const char *file = page_file (self->manifest, self->page);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) gfile = NULL;
 
   if (file == NULL || !kari_page_path_is_safe (file, &error))
     {
@@ -451,9 +490,15 @@ start_declarative (KariPageSession *self)
                                      error != NULL ? error->message : _("its ui.pages entry has no “file”")));
       return;
     }
-  task = g_task_new (self, self->cancellable, on_file_loaded, NULL);
-  g_task_set_task_data (task, g_strdup (file), g_free);
-  g_task_run_in_thread (task, load_file_thread);
+  self->file = g_strdup (file);
+  path = g_build_filename (self->app_dir, file, NULL);
+  gfile = g_file_new_for_path (path);
+  self->monitor = g_file_monitor_file (gfile, G_FILE_MONITOR_NONE, NULL, &error);
+  if (self->monitor != NULL)
+    g_signal_connect (self->monitor, "changed", G_CALLBACK (on_file_changed), self);
+  else
+    g_debug ("Page %s: %s is not watched: %s", self->page, path, error->message);
+  load_declarative (self);
 }
 
 /* ------------------------------------------------------------------ */
@@ -494,7 +539,9 @@ kari_page_session_new (KariSupervisor *supervisor,
  *   `file`
  *
  * Makes a session for a page shipped as a JSON tree in the extension's
- * folder, for extensions without a runtime.
+ * folder, for extensions without a runtime. The page follows the file:
+ * when it is written again (by a plugin or a store filling it with
+ * data), the page is updated by the diff.
  *
  * Returns: (transfer full): a new session
  */
