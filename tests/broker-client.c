@@ -540,6 +540,16 @@ on_connected (GObject      *source,
     }
 }
 
+static char *
+render_main (KariExtension  *extension,
+             const char     *page,
+             const char     *context,
+             gpointer        user_data,
+             GError        **error)
+{
+  return g_strdup ("{\"type\": \"label\", \"id\": \"main\", \"text\": \"Main\"}");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -563,7 +573,7 @@ main (int   argc,
   c = (Client) { loop, extension, argv[1], argc > 2 ? argv[2] : "", 0, 0, 0, 0, 0 };
   kari_extension_add_endpoint (extension, "echo", handle_echo, NULL, NULL);
   kari_extension_add_endpoint (extension, "hang", handle_hang, NULL, NULL);
-  kari_extension_add_page (extension, "Main");
+  kari_extension_add_page (extension, "Main", render_main, NULL, NULL, NULL);
   g_signal_connect_swapped (extension, "shutdown", G_CALLBACK (g_main_loop_quit), loop);
   /* Before connecting: the host may announce a change right after the
    * handshake, before the connect callback runs. */

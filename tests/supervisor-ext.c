@@ -16,6 +16,23 @@
  * answers "size N" or "error: WHY") and "notices" (the kinds of the host's
  * notices so far, one per line).
  *
+ * It also renders the page "/main": a label "count: N" and buttons whose clicks
+ * do what their id says:
+ *
+ *   inc          answers with the count one higher
+ *   nothing      answers "" (no change)
+ *   push         pushes a tree with "pushed: N" instead of answering one
+ *   garbage      answers a tree that is not valid
+ *   push-garbage pushes a tree that is not valid, logs what the host said
+ *   push-huge    pushes a tree of 800 KiB, logs what the host said
+ *   flood        pushes 200 trees at once, logs how many were refused
+ *   undeclared   pushes "/nowhere", logs what the host said
+ *   crash        dies of SIGSEGV
+ *   slow         answers after 20 s
+ *   stamp        pushes a dashboard (a chart of 30 points, a table of 20
+ *                rows) whose label "stamp" holds g_get_monotonic_time()
+ *                when it was pushed, for bench-page-update
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <errno.h>
@@ -31,6 +48,158 @@
 static const char *mode = "hello";
 static int exit_status;
 static GString *notices;
+
+static int count;
+
+static char *
+main_tree (const char *text)
+{
+  return g_strdup_printf ("{\"id\": \"root\", \"type\": \"box\", \"children\": ["
+                          "{\"id\": \"count\", \"type\": \"label\", \"text\": \"%s\"},"
+                          "{\"id\": \"inc\", \"type\": \"button\", \"label\": \"More\"},"
+                          "{\"id\": \"push\", \"type\": \"button\", \"label\": \"Push\"}]}",
+                          text);
+}
+
+static char *
+stamp_tree (int n)
+{
+  GString *s = g_string_new (NULL);
+
+  g_string_append_printf (s, "{\"id\": \"root\", \"type\": \"box\", \"children\": ["
+                          "{\"id\": \"stamp\", \"type\": \"label\", \"text\": \"%" G_GINT64_FORMAT "\"},"
+                          "{\"id\": \"chart\", \"type\": \"chart\", \"kind\": \"line\", \"labels\": [",
+                          g_get_monotonic_time ());
+  for (int i = 0; i < 30; i++)
+    g_string_append_printf (s, "%s\"%d\"", i ? "," : "", n + i);
+  g_string_append (s, "], \"series\": [{\"name\": \"Load\", \"values\": [");
+  for (int i = 0; i < 30; i++)
+    g_string_append_printf (s, "%s%d", i ? "," : "", (n + i) * 7 % 100);
+  g_string_append (s, "]}]}, {\"id\": \"table\", \"type\": \"table\", \"columns\": [\"Tick\", \"Load\"], \"rows\": [");
+  for (int i = 0; i < 20; i++)
+    g_string_append_printf (s, "%s[%d, %d]", i ? "," : "", n - i, (n - i) * 7 % 100);
+  g_string_append (s, "]}]}");
+  return g_string_free (s, FALSE);
+}
+
+static char *
+render_main (KariExtension  *extension,
+             const char     *page,
+             const char     *context,
+             gpointer        user_data,
+             GError        **error)
+{
+  g_autofree char *text = g_strdup_printf ("count: %d", count);
+
+  return main_tree (text);
+}
+
+static void
+on_push_logged (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  kari_extension_push_page_finish (KARI_EXTENSION (source), result, &error);
+  line = g_strdup_printf ("%s: %s", (char *) user_data, error != NULL ? error->message : "ok");
+  kari_extension_log_async (KARI_EXTENSION (source), "info", line, NULL, NULL, NULL);
+  g_free (user_data);
+}
+
+static void
+on_flooded (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  static int refused, answered;
+  g_autoptr(GError) error = NULL;
+
+  if (!kari_extension_push_page_finish (KARI_EXTENSION (source), result, &error)
+      && g_error_matches (error, KARI_EXTENSION_ERROR, KARI_EXTENSION_ERROR_LIMIT_EXCEEDED))
+    refused++;
+  if (++answered == 200)
+    {
+      g_autofree char *line = g_strdup_printf ("flood refused %d", refused);
+
+      kari_extension_log_async (KARI_EXTENSION (source), "info", line, NULL, NULL, NULL);
+    }
+}
+
+static char *
+on_main_event (KariExtension  *extension,
+               const char     *page,
+               const char     *node_id,
+               const char     *kind,
+               const char     *value,
+               gpointer        user_data,
+               GError        **error)
+{
+  g_autofree char *text = NULL;
+
+  if (g_str_equal (node_id, "inc"))
+    {
+      text = g_strdup_printf ("count: %d", ++count);
+      return main_tree (text);
+    }
+  if (g_str_equal (node_id, "push"))
+    {
+      g_autofree char *tree = NULL;
+
+      text = g_strdup_printf ("pushed: %d", ++count);
+      tree = main_tree (text);
+      kari_extension_push_page_async (extension, "/main", tree, NULL, on_push_logged, g_strdup ("push /main"));
+      return NULL;
+    }
+  if (g_str_equal (node_id, "garbage"))
+    return g_strdup ("{\"id\": \"root\", \"type\": \"box\", \"children\": [{\"id\": \"x\", \"type\": \"rocket\"}]}");
+  if (g_str_equal (node_id, "stamp"))
+    {
+      g_autofree char *tree = stamp_tree (++count);
+
+      kari_extension_push_page_async (extension, "/main", tree, NULL, NULL, NULL);
+      return NULL;
+    }
+  if (g_str_equal (node_id, "push-huge"))
+    {
+      g_autofree char *filler = g_strnfill (800 * 1024, 'x');
+      g_autofree char *tree = main_tree (filler);
+
+      kari_extension_push_page_async (extension, "/main", tree, NULL, on_push_logged, g_strdup ("push-huge /main"));
+      return NULL;
+    }
+  if (g_str_equal (node_id, "push-garbage"))
+    {
+      kari_extension_push_page_async (extension, "/main", "{\"id\": \"root\", \"type\": \"box\", \"children\": 7}",
+                                      NULL, on_push_logged, g_strdup ("push-garbage /main"));
+      return NULL;
+    }
+  if (g_str_equal (node_id, "flood"))
+    {
+      for (int i = 0; i < 200; i++)
+        {
+          g_autofree char *tree = NULL;
+
+          text = g_strdup_printf ("flood: %d", i);
+          tree = main_tree (text);
+          g_clear_pointer (&text, g_free);
+          kari_extension_push_page_async (extension, "/main", tree, NULL, on_flooded, NULL);
+        }
+      return NULL;
+    }
+  if (g_str_equal (node_id, "undeclared"))
+    {
+      kari_extension_push_page_async (extension, "/nowhere", "{\"id\": \"a\", \"type\": \"label\", \"text\": \"x\"}",
+                                      NULL, on_push_logged, g_strdup ("push /nowhere"));
+      return NULL;
+    }
+  if (g_str_equal (node_id, "crash"))
+    raise (SIGSEGV);
+  if (g_str_equal (node_id, "slow"))
+    g_usleep (20 * G_USEC_PER_SEC);   /* deaf to the host meanwhile, like a stuck extension */
+  return NULL;
+}
 
 static void
 spam (void)
@@ -211,6 +380,8 @@ main (int    argc,
   kari_extension_add_endpoint (extension, "read", read_file, NULL, NULL);
   kari_extension_add_endpoint (extension, "notices", list_notices, NULL, NULL);
   g_signal_connect (extension, "notice", G_CALLBACK (on_notice), NULL);
+
+  kari_extension_add_page (extension, "/main", render_main, on_main_event, NULL, NULL);
   if (!g_str_equal (mode, "stubborn"))
     g_signal_connect_swapped (extension, "shutdown", G_CALLBACK (g_main_loop_quit), loop);
   g_signal_connect_swapped (extension, "closed", G_CALLBACK (g_main_loop_quit), loop);

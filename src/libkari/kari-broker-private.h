@@ -6,6 +6,7 @@
 
 #include "kari-broker.h"
 #include "kari-dbus-guard-private.h"
+#include "kari-page-tree.h"
 
 G_BEGIN_DECLS
 
@@ -98,6 +99,14 @@ struct _KariBroker
   gpointer              lookup_data;
   GDestroyNotify        lookup_destroy;
   guint                 call_timeout_ms;
+
+  /* Pages (kari-broker-pages.c): what the manifest declares, and the
+   * token bucket of PushPage. */
+  GStrv                 declared_pages;
+  double                push_tokens;
+  gint64                push_refilled_usec;
+  guint                 push_rate;
+  guint                 push_burst;
 };
 
 /* Parts of an extension's broker the interface implementations read. */
@@ -177,5 +186,25 @@ const char           *_kari_broker_message_problem (GDBusMessage      *message);
 void                  _kari_broker_stats_see   (CallStats             *stats,
                                                 GDBusMessage          *message,
                                                 gboolean               incoming);
+
+/* kari-broker-calls.c: calls @method of the extension, answering @task
+ * (which it takes) with the reply tuple of @reply_type. */
+void                  _kari_broker_call_method (KariBroker            *self,
+                                                GTask                 *task,
+                                                const char            *method,
+                                                GVariant              *parameters,
+                                                const GVariantType    *reply_type,
+                                                int                    timeout_ms);
+
+/* kari-broker-pages.c */
+void                  _kari_broker_pages_init  (KariBroker            *self);
+void                  _kari_broker_push_page   (KariBroker            *self,
+                                                GDBusMethodInvocation *invocation,
+                                                const char            *page,
+                                                const char            *tree);
+void                  _kari_broker_emit_page_pushed (KariBroker       *self,
+                                                const char            *page,
+                                                KariPageTree          *tree,
+                                                const GError          *error);
 
 G_END_DECLS

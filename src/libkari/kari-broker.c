@@ -25,6 +25,7 @@ enum {
   SIGNAL_DISCONNECTED,
   SIGNAL_LOG,
   SIGNAL_NOTIFY,
+  SIGNAL_PAGE_PUSHED,
   N_SIGNALS
 };
 
@@ -59,6 +60,7 @@ kari_broker_finalize (GObject *object)
   g_clear_pointer (&self->pages, g_strfreev);
   g_clear_pointer (&self->tasks, g_strfreev);
   g_clear_pointer (&self->verdict, g_atomic_rc_box_release);
+  g_clear_pointer (&self->declared_pages, g_strfreev);
   g_clear_pointer (&self->guard, g_atomic_rc_box_release);
   g_clear_pointer (&self->guid, g_free);
   if (self->lookup_destroy != NULL)
@@ -120,6 +122,18 @@ kari_broker_class_init (KariBrokerClass *klass)
   signals[SIGNAL_NOTIFY] =
     g_signal_new ("notify-user", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /**
+   * KariBroker::page-pushed:
+   * @page: the page's path, one the manifest declares
+   * @tree: (nullable): the new tree, validated
+   * @error: (nullable): why the tree pushed was refused
+   *
+   * The extension pushed a page with Host1.PushPage; either @tree or
+   * @error is set.
+   */
+  signals[SIGNAL_PAGE_PUSHED] =
+    g_signal_new ("page-pushed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, KARI_TYPE_PAGE_TREE, G_TYPE_ERROR);
 }
 
 static void
@@ -135,6 +149,7 @@ kari_broker_init (KariBroker *self)
   self->read_messages_per_second = KARI_BROKER_DEFAULT_READ_MESSAGES_PER_SECOND;
   self->max_queued = 1024;
   self->call_timeout_ms = KARI_BROKER_DEFAULT_CALL_TIMEOUT_MS;
+  _kari_broker_pages_init (self);
 }
 
 /**
@@ -641,4 +656,13 @@ _kari_broker_emit_notify (KariBroker *self,
                           const char *body)
 {
   g_signal_emit (self, signals[SIGNAL_NOTIFY], 0, title, body);
+}
+
+void
+_kari_broker_emit_page_pushed (KariBroker   *self,
+                               const char   *page,
+                               KariPageTree *tree,
+                               const GError *error)
+{
+  g_signal_emit (self, signals[SIGNAL_PAGE_PUSHED], 0, page, tree, error);
 }

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "kari-config.h"
+#include "kari-page-tree.h"
 #include "kari-permission-engine.h"
 
 G_BEGIN_DECLS
@@ -91,6 +92,21 @@ G_BEGIN_DECLS
  * default; see kari_broker_set_read_limit().
  */
 #define KARI_BROKER_DEFAULT_READ_MESSAGES_PER_SECOND 10000
+
+/**
+ * KARI_BROKER_MAX_PAGE_SIZE:
+ *
+ * The largest page tree, in bytes of JSON, the host takes from an
+ * extension (pushed, rendered or answered to an event).
+ */
+#define KARI_BROKER_MAX_PAGE_SIZE (768 * 1024)
+
+/**
+ * KARI_BROKER_PAGE_TIMEOUT_MS:
+ *
+ * How long RenderPage and HandlePageEvent wait for the extension by default.
+ */
+#define KARI_BROKER_PAGE_TIMEOUT_MS 5000
 
 #define KARI_BROKER_ERROR (kari_broker_error_quark ())
 
@@ -230,5 +246,33 @@ void             kari_broker_set_store_options (KariBroker          *self,
                                                const char           *migrations_dir);
 void             kari_broker_set_store_quota  (KariBroker           *self,
                                                guint64               max_bytes);
+
+void             kari_broker_set_declared_pages (KariBroker         *self,
+                                               const char * const   *pages);
+void             kari_broker_set_push_limit   (KariBroker           *self,
+                                               guint                 pushes_per_second,
+                                               guint                 burst);
+void             kari_broker_render_page_async (KariBroker          *self,
+                                               const char           *page,
+                                               const char           *context,
+                                               int                   timeout_ms,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+KariPageTree    *kari_broker_render_page_finish (KariBroker         *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
+void             kari_broker_handle_page_event_async (KariBroker    *self,
+                                               const char           *page,
+                                               const char           *node_id,
+                                               const char           *kind,
+                                               JsonNode             *value,
+                                               int                   timeout_ms,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+KariPageTree    *kari_broker_handle_page_event_finish (KariBroker   *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
 
 G_END_DECLS

@@ -462,6 +462,7 @@ start_run (KariSupervisor  *self,
         g_warning ("%s gets no config service: %s", self->name, config_error->message);
       kari_broker_set_config (run->broker, config);
     }
+  kari_broker_set_declared_pages (run->broker, kari_manifest_get_page_paths (self->manifest));
   if (!kari_broker_start (run->broker, self->socket_dir, error))
     goto fail;
   g_signal_connect (run->broker, "handshake", G_CALLBACK (on_handshake), run);

@@ -101,6 +101,8 @@ guint           kari_supervisor_get_n_starts       (KariSupervisor       *self);
 const char     *kari_supervisor_get_limits_backend (KariSupervisor       *self);
 const char     *kari_supervisor_get_limits_group   (KariSupervisor       *self);
 KariBroker     *kari_supervisor_get_broker         (KariSupervisor       *self);
+KariManifest   *kari_supervisor_get_manifest       (KariSupervisor       *self);
+const char     *kari_supervisor_get_app_dir        (KariSupervisor       *self);
 const char     *kari_supervisor_get_log_path       (KariSupervisor       *self);
 char          **kari_supervisor_dup_log            (KariSupervisor       *self);
 gsize           kari_supervisor_get_log_size       (KariSupervisor       *self);

@@ -42,3 +42,4 @@
 #include "kari-config.h"
 #include "kari-page-tree.h"
 #include "kari-store.h"
+#include "kari-page-session.h"

@@ -11,6 +11,7 @@
 
 #include "kari-extension.h"
 #include "kari-ext-dbus-generated.h"
+#include "kari-extension-private.h"
 
 #define HOST_PATH       "/io/github/kari/Host"
 #define HOST_INTERFACE  "io.github.kari.Host1"
@@ -70,7 +71,7 @@ struct _KariExtension
   GObject                   parent_instance;
 
   GHashTable               *endpoints;   /* name → Endpoint */
-  GPtrArray                *pages;
+  GHashTable               *pages;       /* path → KariExtensionPage */
   GPtrArray                *tasks;
 
   GDBusConnection          *connection;
@@ -105,7 +106,7 @@ kari_extension_finalize (GObject *object)
   KariExtension *self = KARI_EXTENSION (object);
 
   g_clear_pointer (&self->endpoints, g_hash_table_unref);
-  g_clear_pointer (&self->pages, g_ptr_array_unref);
+  g_clear_pointer (&self->pages, g_hash_table_unref);
   g_clear_pointer (&self->tasks, g_ptr_array_unref);
   g_clear_pointer (&self->host_info, g_variant_unref);
 
@@ -168,7 +169,7 @@ static void
 kari_extension_init (KariExtension *self)
 {
   self->endpoints = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, endpoint_free);
-  self->pages = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+  self->pages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, _kari_extension_page_free);
   self->tasks = g_ptr_array_new_null_terminated (0, g_free, TRUE);
 }
 
@@ -215,23 +216,6 @@ kari_extension_add_endpoint (KariExtension      *self,
   entry->user_data = user_data;
   entry->destroy = destroy;
   g_hash_table_replace (self->endpoints, g_strdup (endpoint), entry);
-}
-
-/**
- * kari_extension_add_page:
- * @self: an extension
- * @page: the page's name, as in the manifest
- *
- * Offers a page the extension renders. Call it before connecting.
- */
-void
-kari_extension_add_page (KariExtension *self,
-                         const char    *page)
-{
-  g_return_if_fail (KARI_IS_EXTENSION (self));
-  g_return_if_fail (page != NULL);
-
-  g_ptr_array_add (self->pages, g_strdup (page));
 }
 
 /**
@@ -410,11 +394,12 @@ static GVariant *
 offered_new (KariExtension *self)
 {
   g_autofree const char **endpoints = (const char **) g_hash_table_get_keys_as_array (self->endpoints, NULL);
+  g_autofree const char **pages = (const char **) g_hash_table_get_keys_as_array (self->pages, NULL);
   GVariantDict dict;
 
   g_variant_dict_init (&dict, NULL);
   g_variant_dict_insert_value (&dict, "endpoints", g_variant_new_strv (endpoints, -1));
-  g_variant_dict_insert_value (&dict, "pages", strv_variant_new (self->pages));
+  g_variant_dict_insert_value (&dict, "pages", g_variant_new_strv (pages, -1));
   g_variant_dict_insert_value (&dict, "tasks", strv_variant_new (self->tasks));
   return g_variant_dict_end (&dict);
 }
@@ -463,6 +448,10 @@ on_connected (GObject      *source,
   g_signal_connect_object (self->skeleton, "handle-shutdown", G_CALLBACK (on_shutdown), self, 0);
   g_signal_connect_object (self->skeleton, "handle-notify", G_CALLBACK (on_notify), self, 0);
   g_signal_connect_object (self->skeleton, "handle-config-changed", G_CALLBACK (on_config_changed), self, 0);
+  g_signal_connect_object (self->skeleton, "handle-render-page", G_CALLBACK (_kari_extension_on_render_page),
+                           self, 0);
+  g_signal_connect_object (self->skeleton, "handle-handle-page-event",
+                           G_CALLBACK (_kari_extension_on_handle_page_event), self, 0);
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skeleton), connection,
                                          EXTENSION_PATH, &error))
     {
@@ -599,6 +588,12 @@ kari_extension_get_name (KariExtension *self)
   if (self->host_info != NULL)
     g_variant_lookup (self->host_info, "extension", "&s", &name);
   return name;
+}
+
+GHashTable *
+_kari_extension_get_pages (KariExtension *self)
+{
+  return self->pages;
 }
 
 /* ------------------------------------------------------------------ */

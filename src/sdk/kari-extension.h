@@ -86,6 +86,49 @@ typedef char *(*KariRequestHandler) (KariExtension  *extension,
                                      gpointer        user_data,
                                      GError        **error);
 
+/**
+ * KariPageRenderFunc:
+ * @extension: the extension
+ * @page: the page's path, as in the manifest's ui.pages
+ * @context: a JSON object: "tenant" and "locale"
+ * @user_data: the data given with the page
+ * @error: return location for a #GError
+ *
+ * Renders a page: the host calls it when the page is opened and after the
+ * extension restarted.
+ *
+ * Returns: (transfer full) (nullable): the page tree as JSON, or %NULL
+ *   with @error set
+ */
+typedef char *(*KariPageRenderFunc) (KariExtension  *extension,
+                                     const char     *page,
+                                     const char     *context,
+                                     gpointer        user_data,
+                                     GError        **error);
+
+/**
+ * KariPageEventFunc:
+ * @extension: the extension
+ * @page: the page the event happened on
+ * @node_id: the id of the node acted on
+ * @kind: "click", "change", "submit" or "activate"
+ * @value: the event's value as JSON ("null" for a click)
+ * @user_data: the data given with the page
+ * @error: return location for a #GError
+ *
+ * Answers a person's action on a page.
+ *
+ * Returns: (transfer full) (nullable): the page's new tree as JSON, or
+ *   %NULL when nothing changes (or with @error set when it failed)
+ */
+typedef char *(*KariPageEventFunc)  (KariExtension  *extension,
+                                     const char     *page,
+                                     const char     *node_id,
+                                     const char     *kind,
+                                     const char     *value,
+                                     gpointer        user_data,
+                                     GError        **error);
+
 GQuark           kari_extension_error_quark   (void);
 
 KariExtension   *kari_extension_new           (void);
@@ -95,7 +138,11 @@ void             kari_extension_add_endpoint  (KariExtension        *self,
                                                gpointer              user_data,
                                                GDestroyNotify        destroy);
 void             kari_extension_add_page      (KariExtension        *self,
-                                               const char           *page);
+                                               const char           *page,
+                                               KariPageRenderFunc    render_func,
+                                               KariPageEventFunc     event_func,
+                                               gpointer              user_data,
+                                               GDestroyNotify        destroy);
 void             kari_extension_add_task      (KariExtension        *self,
                                                const char           *task);
 
@@ -251,5 +298,14 @@ void             kari_extension_set_config_async (KariExtension     *self,
 gboolean         kari_extension_set_config_finish (KariExtension    *self,
                                                   GAsyncResult      *result,
                                                   GError           **error);
+void             kari_extension_push_page_async (KariExtension      *self,
+                                               const char           *page,
+                                               const char           *tree,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+gboolean         kari_extension_push_page_finish (KariExtension     *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
 
 G_END_DECLS

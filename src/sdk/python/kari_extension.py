@@ -5,9 +5,10 @@
 
 The host starts the extension with its private D-Bus address in
 ``KARI_HOST_ADDRESS``.  :class:`Extension` connects to it, exports
-``io.github.kari.Extension1`` (Ping, HandleRequest, Notify, ConfigChanged, Shutdown), makes the
-handshake with the endpoints, pages and tasks added before, and calls the
-host's ``Log``, ``CheckPermission`` and ``Notify``.  Everything runs on
+``io.github.kari.Extension1`` (Ping, HandleRequest, Notify, ConfigChanged,
+RenderPage, HandlePageEvent, Shutdown), makes the handshake with the
+endpoints, pages and tasks added before, and calls the host's ``Log``,
+``CheckPermission``, ``Notify`` and ``PushPage``.  Everything runs on
 the GLib main loop; only PyGObject (``gi``) is needed.
 
 Asynchronous calls take a callback that receives a *finish* function:
@@ -125,6 +126,8 @@ _ERRORS = {cls.dbus_name: cls for cls in (PermissionDenied, LimitExceeded, NotRe
 Finish = Callable[[], Any]
 Callback = Callable[[Finish], None]
 Handler = Callable[[str, str], Any]
+PageRender = Callable[[str, Dict[str, Any]], Any]
+PageEvent = Callable[[str, str, str, Any], Any]
 
 
 def _load_interface() -> Gio.DBusInterfaceInfo:
@@ -173,7 +176,7 @@ class Extension:
     def __init__(self) -> None:
         """Make an extension that is not connected yet."""
         self._endpoints: Dict[str, Handler] = {}
-        self._pages: List[str] = []
+        self._pages: Dict[str, "tuple[PageRender, Optional[PageEvent]]"] = {}
         self._tasks: List[str] = []
         self._connection: Optional[Gio.DBusConnection] = None
         self._registration = 0
@@ -201,9 +204,21 @@ class Extension:
             raise ValueError("an endpoint needs a name")
         self._endpoints[endpoint] = handler
 
-    def add_page(self, page: str) -> None:
-        """Offer a page the extension renders."""
-        self._pages.append(page)
+    def add_page(self, page: str, render: PageRender,
+                 event: Optional[PageEvent] = None) -> None:
+        """Offer *page* (its path in the manifest's ui.pages, such as "/form").
+
+        ``render(page, context)`` returns the page tree, a dict (encoded as
+        JSON) or JSON text; *context* holds "tenant" and "locale".
+        ``event(page, node_id, kind, value)`` answers a person's action
+        ("click", "change", "submit", "activate"; *value* decoded from
+        JSON) with the page's new tree, or None when nothing changes.  The
+        host validates every tree and shows an error state instead of one
+        that is not valid; a handler that raises fails the call.
+        """
+        if not page:
+            raise ValueError("a page needs a path")
+        self._pages[page] = (render, event)
 
     def add_task(self, task: str) -> None:
         """Offer a task the extension runs."""
@@ -257,7 +272,7 @@ class Extension:
             connection.connect("closed", self._on_closed)
             offered = GLib.Variant("(a{sv})", ({
                 "endpoints": GLib.Variant("as", list(self._endpoints)),
-                "pages": GLib.Variant("as", self._pages),
+                "pages": GLib.Variant("as", list(self._pages)),
                 "tasks": GLib.Variant("as", self._tasks),
             },))
             self._call("Handshake", offered, "(a{sv})", callback, self._on_handshake)
@@ -325,6 +340,8 @@ class Extension:
             invocation.return_value(None)
             if self.on_config_changed is not None:
                 self.on_config_changed(*parameters.unpack())
+        elif method in ("RenderPage", "HandlePageEvent"):
+            self._handle_page(invocation, method, *parameters.unpack())
         elif method == "Shutdown":
             invocation.return_value(None)
             # Flushed first, so an extension that exits at once still answers.
@@ -352,6 +369,31 @@ class Extension:
             invocation.return_dbus_error(Failed.dbus_name, str(error) or type(error).__name__)
             return
         invocation.return_value(GLib.Variant("(s)", (response,)))
+
+    def _handle_page(self, invocation: Gio.DBusMethodInvocation, method: str,
+                     page: str, *args: str) -> None:
+        entry = self._pages.get(page)
+        if entry is None:
+            invocation.return_dbus_error("org.freedesktop.DBus.Error.UnknownMethod",
+                                         "No page “%s”" % page)
+            return
+        render, event = entry
+        try:
+            if method == "RenderPage":
+                tree = render(page, json.loads(args[0]))
+            else:
+                node_id, kind, value = args
+                tree = event(page, node_id, kind, json.loads(value)) if event else None
+            if tree is None and method == "RenderPage":
+                raise ValueError("the page's render function returned None")
+            if tree is None:
+                tree = ""
+            elif not isinstance(tree, str):
+                tree = json.dumps(tree)
+        except Exception as error:  # a handler's bug must not end the extension
+            invocation.return_dbus_error(Failed.dbus_name, str(error) or type(error).__name__)
+            return
+        invocation.return_value(GLib.Variant("(s)", (tree,)))
 
     # Calling the host ------------------------------------------------
 
@@ -484,3 +526,15 @@ class Extension:
                                  callback: Optional[Callback] = None) -> None:
         """Make a "collection" or an empty SQL "table" per-user."""
         self._storage("DeclarePerUser", GLib.Variant("(ss)", (kind, name)), "()", callback)
+
+    def push_page(self, page: str, tree: Any, callback: Optional[Callback] = None) -> None:
+        """Replace what *page* shows with *tree* (a dict or JSON text).
+
+        The page must be declared in the manifest's ui.pages, else the
+        finish function raises :class:`PermissionDenied`; the host takes
+        up to 30 pushes a second (:class:`LimitExceeded` beyond) and
+        refuses a tree that is not valid, naming the node.
+        """
+        if not isinstance(tree, str):
+            tree = json.dumps(tree)
+        self._call("PushPage", GLib.Variant("(ss)", (page, tree)), "()", callback)
