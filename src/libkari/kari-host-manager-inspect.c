@@ -239,11 +239,12 @@ set_enabled (KariHostManager       *self,
                                                   error->message);
       return;
     }
-  g_dbus_method_invocation_return_value (invocation, NULL);
+  /* Before the answer, which frees the arguments @name points into. */
   if (enabled)
     kari_dbus_manager1_emit_enabled (self->skeleton, name, tenant != NULL ? tenant : "");
   else
     kari_dbus_manager1_emit_disabled (self->skeleton, name, tenant != NULL ? tenant : "");
+  g_dbus_method_invocation_return_value (invocation, NULL);
 }
 
 void
