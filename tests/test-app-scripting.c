@@ -1,0 +1,601 @@
+/* test-app-scripting.c — io.github.kari.Manager1 of the Control Room,
+ * driven as another program would: `kari-control-room
+ * --gapplication-service` on a private session bus, called with the
+ * real `gdbus` and `kari-ext`
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The service is GTK, so it needs a display even without a window: the
+ * test runs itself again under xvfb-run when there is none
+ * (kari-test-ui.h). Settings are in a keyfile in the test's folder, so
+ * the role this process writes reaches the service through the file.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "kari-test-sandbox.h"
+#include "kari-test-ui.h"
+#include "kari.h"
+
+#define MANAGER "io.github.kari.Manager1"
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+  GPid  pid;
+} Run;
+
+static void
+run_clear (Run *r)
+{
+  g_clear_pointer (&r->out, g_free);
+  g_clear_pointer (&r->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static char *test_root;
+static GTestDBus *bus_daemon;
+static GDBusConnection *bus;
+static GSubprocess *service;
+static GPtrArray *signals_seen;   /* "Signal name state-or-tenant" */
+
+/* Runs @argv (NULL-terminated) to the end, with this process's
+ * environment: the private bus, the keyfile settings, the folders. */
+static Run
+run_argv (const char * const *argv)
+{
+  g_autoptr(GSubprocess) p = NULL;
+  g_autoptr(GError) error = NULL;
+  Run r = { 0 };
+
+  p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  r.pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (p), NULL, 10);
+  g_subprocess_communicate_utf8 (p, NULL, NULL, &r.out, &r.err, &error);
+  g_assert_no_error (error);
+  r.status = g_subprocess_get_if_exited (p) ? g_subprocess_get_exit_status (p) : -1;
+  if (g_test_verbose ())
+    g_printerr ("%s %s → %d\n%s%s", argv[0], argv[4] != NULL ? argv[4] : "", r.status, r.out, r.err);
+  return r;
+}
+
+/* `gdbus call` of Manager1.@method with up to three arguments. */
+static Run
+gdbus_call (const char *method,
+            const char *arg1,
+            const char *arg2,
+            const char *arg3)
+{
+  g_autofree char *full = g_strconcat (MANAGER ".", method, NULL);
+  const char *argv[] = { "gdbus", "call", "--session", "--dest", KARI_HOST_MANAGER_BUS_NAME,
+                         "--object-path", KARI_HOST_MANAGER_PATH, "--method", full,
+                         arg1, arg2, arg3, NULL };
+
+  return run_argv (argv);
+}
+
+/* The first member of what `gdbus call` printed. */
+static GVariant *
+reply_value (const Run *r)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+
+  g_assert_cmpint (r->status, ==, 0);
+  reply = g_variant_parse (NULL, r->out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_variant_n_children (reply), >=, 1);
+  return g_variant_get_child_value (reply, 0);
+}
+
+static JsonNode *
+reply_json (const Run *r)
+{
+  g_autoptr(GVariant) value = reply_value (r);
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = json_from_string (g_variant_get_string (value, NULL), &error);
+
+  g_assert_no_error (error);
+  return node;
+}
+
+static char *
+status_state (const char *name)
+{
+  g_auto(Run) r = gdbus_call ("Status", name, NULL, NULL);
+  g_autoptr(GVariant) status = reply_value (&r);
+  const char *state = NULL;
+
+  g_assert_true (g_variant_lookup (status, "state", "&s", &state));
+  return g_strdup (state);
+}
+
+/* Polls Status until @name is in @state; fails on a state it cannot
+ * come back from. */
+static void
+wait_state (const char *name,
+            const char *state)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autofree char *now = status_state (name);
+
+      if (g_str_equal (now, state))
+        return;
+      g_assert_cmpstr (now, !=, "failed");
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (50000);
+    }
+}
+
+static void
+on_signal (GDBusConnection *connection,
+           const char      *sender,
+           const char      *path,
+           const char      *interface,
+           const char      *signal,
+           GVariant        *parameters,
+           gpointer         user_data)
+{
+  const char *name = NULL, *second = NULL;
+
+  if (g_str_equal (signal, "ExtensionsChanged"))
+    {
+      g_ptr_array_add (signals_seen, g_strdup (signal));
+      return;
+    }
+  if (g_str_equal (signal, "LogLine")
+      || (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(ss)"))
+          && !g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(sss)"))))
+    return;
+  g_variant_get_child (parameters, 0, "&s", &name);
+  g_variant_get_child (parameters, 1, "&s", &second);
+  g_ptr_array_add (signals_seen, g_strdup_printf ("%s %s %s", signal, name, second));
+}
+
+static gboolean
+seen (const char *signal)
+{
+  return g_ptr_array_find_with_equal_func (signals_seen, signal, g_str_equal, NULL);
+}
+
+static void
+wait_seen (const char *signal)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!seen (signal) && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  if (!seen (signal))
+    {
+      for (guint i = 0; i < signals_seen->len; i++)
+        g_test_message ("seen: %s", (char *) g_ptr_array_index (signals_seen, i));
+    }
+  g_assert_true (seen (signal));
+}
+
+static void
+on_name_appeared (GDBusConnection *connection,
+                  const char      *name,
+                  const char      *owner,
+                  gpointer         user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+test_introspection (void)
+{
+  const char *argv[] = { "gdbus", "introspect", "--session", "--dest", KARI_HOST_MANAGER_BUS_NAME,
+                         "--object-path", KARI_HOST_MANAGER_PATH, NULL };
+  g_auto(Run) r = run_argv (argv);
+  const char *expected[] = { "interface " MANAGER, "ListExtensions(", "Inspect(", "Enable(", "Disable(",
+                             "QueryAudit(", "Start(", "StateChanged(", "Enabled(",
+                             "Disabled(", "ExtensionsChanged(", "interface org.gtk.Application" };
+
+  g_assert_cmpint (r.status, ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_test_message ("introspection has %s", expected[i]);
+      g_assert_nonnull (strstr (r.out, expected[i]));
+    }
+}
+
+static void
+test_list_and_inspect (void)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *o;
+  gboolean found = FALSE;
+
+  {
+    g_auto(Run) r = gdbus_call ("ListExtensions", NULL, NULL, NULL);
+    g_autoptr(GVariant) list = reply_value (&r);
+    GVariantIter iter;
+    const char *name, *state, *reason, *backend;
+    guint n = 0;
+
+    g_variant_iter_init (&iter, list);
+    while (g_variant_iter_next (&iter, "(&s&s&s&s)", &name, &state, &reason, &backend))
+      {
+        n++;
+        if (g_str_equal (name, "hello-c"))
+          found = TRUE;
+      }
+    /* Every installed extension, running or not: hello-c and the other
+     * bundled examples. */
+    g_assert_true (found);
+    g_assert_cmpuint (n, >, 1);
+  }
+
+  {
+    g_auto(Run) r = gdbus_call ("Inspect", "hello-c", NULL, NULL);
+
+    node = reply_json (&r);
+  }
+  o = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (o, "name"), ==, "hello-c");
+  g_assert_cmpstr (json_object_get_string_member (o, "version"), ==, "0.1.0");
+  g_assert_cmpstr (json_object_get_string_member (o, "display_name"), ==, "Hello (C)");
+  g_assert_cmpstr (json_object_get_string_member (o, "type"), ==, "service");
+  g_assert_cmpstr (json_object_get_string_member (o, "tenant"), ==, "default");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (o, "permissions"), 0), ==,
+                   "notifications");
+  g_assert_true (json_object_get_boolean_member (json_object_get_object_member (o, "enabled"), "default"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "history")), >=, 1);
+  g_assert_true (json_object_has_member (o, "grants"));
+
+  {
+    g_auto(Run) r = gdbus_call ("Inspect", "no-such-extension", NULL, NULL);
+
+    g_assert_cmpint (r.status, !=, 0);
+    g_assert_nonnull (strstr (r.err, KARI_HOST_MANAGER_DBUS_ERROR_NOT_FOUND));
+    g_assert_nonnull (strstr (r.err, "No extension called “no-such-extension” is installed"));
+  }
+}
+
+static void
+test_start_stop (void)
+{
+  {
+    g_auto(Run) r = gdbus_call ("Start", "hello-c", NULL, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  wait_state ("hello-c", "running");
+  wait_seen ("StateChanged hello-c running");
+  {
+    g_auto(Run) r = gdbus_call ("Status", "hello-c", NULL, NULL);
+    g_autoptr(GVariant) status = reply_value (&r);
+    gint32 pid = 0;
+
+    g_assert_true (g_variant_lookup (status, "pid", "i", &pid));
+    g_assert_cmpint (pid, >, 0);
+  }
+  /* kari-ext drives the app as it drives `kari-ext run`. */
+  {
+    const char *argv[] = { g_getenv ("KARI_EXT"), "status", "--json", "hello-c", NULL };
+    g_auto(Run) r = run_argv (argv);
+    g_autoptr(JsonNode) node = NULL;
+
+    g_assert_cmpint (r.status, ==, 0);
+    node = json_from_string (r.out, NULL);
+    g_assert_nonnull (node);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "state"), ==, "running");
+  }
+  {
+    g_auto(Run) r = gdbus_call ("Inspect", "hello-c", NULL, NULL);
+    g_autoptr(JsonNode) node = reply_json (&r);
+
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "state"), ==, "running");
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "pid"), >, 0);
+  }
+  {
+    g_auto(Run) r = gdbus_call ("Stop", "hello-c", NULL, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  g_assert_cmpstr (status_state ("hello-c"), ==, "stopped");
+  wait_seen ("StateChanged hello-c stopped");
+}
+
+static void
+test_enablement (void)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  {
+    g_auto(Run) r = gdbus_call ("Disable", "hello-c", "", "false");
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  wait_seen ("Disabled hello-c default");
+  {
+    g_auto(Run) r = gdbus_call ("Inspect", "hello-c", NULL, NULL);
+    node = reply_json (&r);
+    g_assert_false (json_object_get_boolean_member (json_object_get_object_member (json_node_get_object (node),
+                                                                                    "enabled"), "default"));
+  }
+  /* Disabled here, it may not start here. */
+  {
+    g_auto(Run) r = gdbus_call ("Start", "hello-c", NULL, NULL);
+    g_assert_cmpint (r.status, !=, 0);
+    g_assert_nonnull (strstr (r.err, "hello-c is disabled in the tenant “default”"));
+  }
+  /* Every tenant, or another one, is for admin scripts only. */
+  {
+    g_auto(Run) r = gdbus_call ("Enable", "hello-c", "", "true");
+    g_assert_cmpint (r.status, !=, 0);
+    g_assert_nonnull (strstr (r.err, KARI_HOST_MANAGER_DBUS_ERROR_PERMISSION_DENIED));
+    g_assert_nonnull (strstr (r.err, "Enable needs the role “admin”"));
+  }
+  {
+    g_auto(Run) r = gdbus_call ("Enable", "hello-c", "default", "false");
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  wait_seen ("Enabled hello-c default");
+  {
+    g_auto(Run) r = gdbus_call ("Inspect", "hello-c", NULL, NULL);
+    g_autoptr(JsonNode) again = reply_json (&r);
+    g_assert_true (json_object_get_boolean_member (json_object_get_object_member (json_node_get_object (again),
+                                                                                   "enabled"), "default"));
+  }
+  {
+    g_auto(Run) r = gdbus_call ("Enable", "no-such-extension", "", "false");
+    g_assert_cmpint (r.status, !=, 0);
+    g_assert_nonnull (strstr (r.err, KARI_HOST_MANAGER_DBUS_ERROR_NOT_FOUND));
+  }
+}
+
+static void
+test_query_audit (void)
+{
+  g_autofree char *uid = g_strdup_printf ("uid:%u", (guint) getuid ());
+  g_autofree char *expected = NULL;
+  GPid status_pid;
+
+  /* A call whose pid is known: that of this gdbus. */
+  {
+    g_auto(Run) r = gdbus_call ("Status", "hello-c", NULL, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    status_pid = r.pid;
+  }
+  expected = g_strdup_printf ("uid=%u pid=%d ", (guint) getuid (), (int) status_pid);
+  {
+    g_auto(Run) r = gdbus_call ("QueryAudit", "{\"permission\": \"manager:Status\", \"decision\": \"allow\"}",
+                                "1000", "0");
+    g_autoptr(JsonNode) node = reply_json (&r);
+    JsonArray *entries = json_node_get_array (node);
+    gboolean found = FALSE;
+
+    g_assert_cmpuint (json_array_get_length (entries), >=, 1);
+    for (guint i = 0; i < json_array_get_length (entries); i++)
+      {
+        JsonObject *e = json_array_get_object_element (entries, i);
+
+        g_assert_cmpstr (json_object_get_string_member (e, "permission"), ==, "manager:Status");
+        g_assert_cmpstr (json_object_get_string_member (e, "decision"), ==, "allow");
+        if (!g_str_has_prefix (json_object_get_string_member (e, "detail"), expected))
+          continue;
+        found = TRUE;
+        g_assert_cmpstr (json_object_get_string_member (e, "user"), ==, uid);
+        g_assert_cmpstr (json_object_get_string_member (e, "kind"), ==, "manager");
+        g_assert_cmpstr (json_object_get_string_member (e, "extension"), ==, "hello-c");
+        g_assert_cmpstr (json_object_get_string_member (e, "decided_by"), ==, "scripting-role:user");
+      }
+    g_assert_true (found);
+  }
+  /* The refused Enable of test_enablement() is there too. */
+  {
+    g_auto(Run) r = gdbus_call ("QueryAudit", "{\"permission\": \"manager:Enable\", \"decision\": \"deny\"}",
+                                "0", "0");
+    g_autoptr(JsonNode) node = reply_json (&r);
+
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), ==, 1);
+  }
+  /* Paging: one at a time. */
+  {
+    g_auto(Run) r = gdbus_call ("QueryAudit", "{}", "1", "1");
+    g_autoptr(JsonNode) node = reply_json (&r);
+
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), ==, 1);
+  }
+  {
+    g_auto(Run) r = gdbus_call ("QueryAudit", "{\"who\": \"me\"}", "10", "0");
+    g_assert_cmpint (r.status, !=, 0);
+    g_assert_nonnull (strstr (r.err, "There is no audit filter “who”"));
+  }
+  {
+    g_auto(Run) r = gdbus_call ("QueryAudit", "[1, 2", "10", "0");
+    g_assert_cmpint (r.status, !=, 0);
+    g_assert_nonnull (strstr (r.err, "The filters are not JSON"));
+  }
+  {
+    g_auto(Run) r = gdbus_call ("QueryAudit", "{\"decision\": \"maybe\"}", "10", "0");
+    g_assert_cmpint (r.status, !=, 0);
+    g_assert_nonnull (strstr (r.err, "“decision” must be"));
+  }
+  {
+    g_auto(Run) r = gdbus_call ("QueryAudit", "{}", "100000", "0");
+    g_assert_cmpint (r.status, !=, 0);
+    g_assert_nonnull (strstr (r.err, "page with the offset"));
+  }
+}
+
+/* The person gives scripts the viewer role in the preferences: reads
+ * go on, Stop and QueryAudit are refused. */
+static void
+test_viewer_role (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.kari.ControlRoom");
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  gboolean refused = FALSE;
+
+  g_assert_true (g_settings_set_string (settings, "scripting-role", "viewer"));
+  g_settings_sync ();
+  /* The service reads the keyfile when it changes: wait for that. */
+  while (!refused && g_get_monotonic_time () < deadline)
+    {
+      g_auto(Run) r = gdbus_call ("Stop", "hello-c", NULL, NULL);
+
+      refused = r.status != 0;
+      if (refused)
+        {
+          g_assert_nonnull (strstr (r.err, KARI_HOST_MANAGER_DBUS_ERROR_PERMISSION_DENIED));
+          g_assert_nonnull (strstr (r.err, "Stop needs the role “user” or “admin”"));
+          g_assert_nonnull (strstr (r.err, "scripting role “viewer”"));
+        }
+      else
+        g_usleep (100000);
+    }
+  g_assert_true (refused);
+  {
+    g_auto(Run) r = gdbus_call ("QueryAudit", "{}", "10", "0");
+    g_assert_cmpint (r.status, !=, 0);
+    g_assert_nonnull (strstr (r.err, "QueryAudit needs the role “user” or “admin”"));
+  }
+  {
+    g_auto(Run) r = gdbus_call ("Disable", "hello-c", "", "false");
+    g_assert_cmpint (r.status, !=, 0);
+    g_assert_nonnull (strstr (r.err, KARI_HOST_MANAGER_DBUS_ERROR_PERMISSION_DENIED));
+  }
+  {
+    g_auto(Run) r = gdbus_call ("Inspect", "hello-c", NULL, NULL);
+    g_autoptr(JsonNode) node = reply_json (&r);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "name"), ==, "hello-c");
+  }
+  {
+    const char *argv[] = { g_getenv ("KARI_EXT"), "stop", "hello-c", NULL };
+    g_auto(Run) r = run_argv (argv);
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "Stop needs the role"));
+  }
+  /* The refusal is audited with the role that decided. */
+  g_assert_true (g_settings_set_string (settings, "scripting-role", "admin"));
+  g_settings_sync ();
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      g_auto(Run) r = gdbus_call ("QueryAudit", "{\"permission\": \"manager:Stop\", \"decision\": \"deny\"}",
+                                  "10", "0");
+
+      if (r.status == 0)
+        {
+          g_autoptr(JsonNode) node = reply_json (&r);
+          JsonArray *entries = json_node_get_array (node);
+
+          g_assert_cmpuint (json_array_get_length (entries), >=, 1);
+          g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (entries, 0),
+                                                          "decided_by"), ==, "scripting-role:viewer");
+          break;
+        }
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (100000);
+    }
+}
+
+static void
+write_hello_c (void)
+{
+  g_autofree char *extensions = g_build_filename (g_get_user_data_dir (), "kari", "extensions", NULL);
+  g_autofree char *hello = g_build_filename (extensions, "hello-c", NULL);
+  g_autofree char *toml = g_build_filename (g_getenv ("KARI_SOURCE_DIR"), "examples", "extensions", "hello-c",
+                                            "extension.toml", NULL);
+  g_autofree char *contents = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (extensions, 0755), ==, 0);
+  g_assert_cmpuint (kari_test_ui_copy_examples (extensions), >, 1);
+  g_assert_true (g_file_get_contents (toml, &contents, NULL, NULL));
+  g_free (kari_test_write (hello, "extension.toml", contents));
+  g_assert_cmpint (g_chmod (hello, 0755), ==, 0);
+  g_free (kari_test_copy_binary (g_getenv ("KARI_HELLO_C_SANDBOXED"), hello, "hello-c"));
+}
+
+static void
+start_service (void)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean appeared = FALSE;
+  guint watch;
+
+  bus = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (bus_daemon),
+                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                                | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_dbus_connection_signal_subscribe (bus, KARI_HOST_MANAGER_BUS_NAME, MANAGER, NULL, KARI_HOST_MANAGER_PATH,
+                                      NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_signal, NULL, NULL);
+  watch = g_bus_watch_name_on_connection (bus, KARI_HOST_MANAGER_BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                          on_name_appeared, NULL, &appeared, NULL);
+  service = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, g_getenv ("KARI_CONTROL_ROOM"),
+                              "--gapplication-service", NULL);
+  g_assert_no_error (error);
+  g_assert_true (kari_test_wait_for (&appeared, 60));
+  g_bus_unwatch_name (watch);
+}
+
+/* app.quit, as the session would end it: every extension is stopped. */
+static void
+stop_service (void)
+{
+  const char *argv[] = { "gdbus", "call", "--session", "--dest", KARI_HOST_MANAGER_BUS_NAME,
+                         "--object-path", KARI_HOST_MANAGER_PATH, "--method", "org.gtk.Actions.Activate",
+                         "quit", "[]", "{}", NULL };
+  g_autoptr(GError) error = NULL;
+  g_auto(Run) r = run_argv (argv);
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_subprocess_wait (service, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (service));
+  g_assert_cmpint (g_subprocess_get_exit_status (service), ==, 0);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *config = NULL;
+  int result;
+
+  kari_test_ui_ensure_display (argc, argv);
+  g_test_init (&argc, &argv, NULL);
+
+  test_root = kari_test_supervisor_root ("kari-app-scripting-XXXXXX");
+  kari_test_ui_setup_env (test_root);
+  /* A keyfile both processes read and write, in the test's folder. */
+  g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  write_hello_c ();
+  signals_seen = g_ptr_array_new_with_free_func (g_free);
+
+  bus_daemon = g_test_dbus_new (G_TEST_DBUS_NONE);
+  kari_test_ui_dbus_up (bus_daemon);
+  start_service ();
+
+  g_test_add_func ("/app/scripting/introspection", test_introspection);
+  g_test_add_func ("/app/scripting/list-and-inspect", test_list_and_inspect);
+  g_test_add_func ("/app/scripting/start-stop", test_start_stop);
+  g_test_add_func ("/app/scripting/enablement", test_enablement);
+  g_test_add_func ("/app/scripting/query-audit", test_query_audit);
+  g_test_add_func ("/app/scripting/viewer-role", test_viewer_role);
+  result = g_test_run ();
+
+  stop_service ();
+  g_clear_object (&service);
+  g_dbus_connection_close_sync (bus, NULL, NULL);
+  g_clear_object (&bus);
+  g_test_dbus_down (bus_daemon);
+  g_clear_object (&bus_daemon);
+  g_ptr_array_unref (signals_seen);
+  kari_test_rm_rf (test_root);
+  g_free (test_root);
+  return result;
+}
