@@ -429,6 +429,36 @@ test_query_audit (void)
   }
 }
 
+/* kari-ext grant and revoke open the registry themselves; the app
+ * holding it open does not stand in their way. */
+static void
+test_grant_beside_app (void)
+{
+  {
+    const char *argv[] = { g_getenv ("KARI_EXT"), "grant", "--json", "hello-c", "notifications", NULL };
+    g_auto(Run) r = run_argv (argv);
+    g_autoptr(JsonNode) node = NULL;
+
+    g_assert_cmpint (r.status, ==, 0);
+    node = json_from_string (r.out, NULL);
+    g_assert_nonnull (node);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "permission"), ==,
+                     "notifications");
+  }
+  {
+    const char *argv[] = { g_getenv ("KARI_EXT"), "revoke", "hello-c", "notifications", NULL };
+    g_auto(Run) r = run_argv (argv);
+
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  /* And the service still answers. */
+  {
+    g_auto(Run) r = gdbus_call ("Inspect", "hello-c", NULL, NULL);
+    g_autoptr(JsonNode) node = reply_json (&r);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "name"), ==, "hello-c");
+  }
+}
+
 /* The person gives scripts the viewer role in the preferences: reads
  * go on, Stop and QueryAudit are refused. */
 static void
@@ -585,6 +615,7 @@ main (int    argc,
   g_test_add_func ("/app/scripting/start-stop", test_start_stop);
   g_test_add_func ("/app/scripting/enablement", test_enablement);
   g_test_add_func ("/app/scripting/query-audit", test_query_audit);
+  g_test_add_func ("/app/scripting/grant-beside-app", test_grant_beside_app);
   g_test_add_func ("/app/scripting/viewer-role", test_viewer_role);
   result = g_test_run ();
 
