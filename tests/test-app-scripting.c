@@ -429,6 +429,36 @@ test_query_audit (void)
   }
 }
 
+/* The app's reload (app.reload) finds a new extension and says so. */
+static void
+test_extensions_changed (void)
+{
+  g_autofree char *extensions = g_build_filename (g_get_user_data_dir (), "kari", "extensions", NULL);
+  const char *argv[] = { "gdbus", "call", "--session", "--dest", KARI_HOST_MANAGER_BUS_NAME,
+                         "--object-path", KARI_HOST_MANAGER_PATH, "--method", "org.gtk.Actions.Activate",
+                         "reload", "[]", "{}", NULL };
+  gboolean found = FALSE;
+
+  g_free (kari_test_write_extension (extensions, "late-one", "late-one", "1.0.0", NULL));
+  g_ptr_array_set_size (signals_seen, 0);
+  {
+    g_auto(Run) r = run_argv (argv);
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  wait_seen ("ExtensionsChanged");
+  {
+    g_auto(Run) r = gdbus_call ("ListExtensions", NULL, NULL, NULL);
+    g_autoptr(GVariant) list = reply_value (&r);
+    GVariantIter iter;
+    const char *name, *state;
+
+    g_variant_iter_init (&iter, list);
+    while (g_variant_iter_next (&iter, "(&s&s&s&s)", &name, &state, NULL, NULL))
+      found |= g_str_equal (name, "late-one");
+  }
+  g_assert_true (found);
+}
+
 /* kari-ext grant and revoke open the registry themselves; the app
  * holding it open does not stand in their way. */
 static void
@@ -529,6 +559,25 @@ test_viewer_role (void)
       g_assert_cmpint (g_get_monotonic_time (), <, deadline);
       g_usleep (100000);
     }
+
+  /* An admin script may decide for every tenant, and is told of a
+   * tenant that does not exist. */
+  {
+    g_auto(Run) r = gdbus_call ("Disable", "hello-c", "nowhere", "false");
+    g_assert_cmpint (r.status, !=, 0);
+    g_assert_nonnull (strstr (r.err, KARI_HOST_MANAGER_DBUS_ERROR_NOT_FOUND));
+    g_assert_nonnull (strstr (r.err, "nowhere"));
+  }
+  {
+    g_auto(Run) r = gdbus_call ("Disable", "hello-c", "", "true");
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  wait_seen ("Disabled hello-c ");
+  {
+    g_auto(Run) r = gdbus_call ("Enable", "hello-c", "", "true");
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  wait_seen ("Enabled hello-c ");
 }
 
 static void
@@ -615,6 +664,7 @@ main (int    argc,
   g_test_add_func ("/app/scripting/start-stop", test_start_stop);
   g_test_add_func ("/app/scripting/enablement", test_enablement);
   g_test_add_func ("/app/scripting/query-audit", test_query_audit);
+  g_test_add_func ("/app/scripting/extensions-changed", test_extensions_changed);
   g_test_add_func ("/app/scripting/grant-beside-app", test_grant_beside_app);
   g_test_add_func ("/app/scripting/viewer-role", test_viewer_role);
   result = g_test_run ();
