@@ -115,5 +115,8 @@ void         _kari_supervisor_read_lines (KariSupervisor *self,
 /* kari-supervisor-metrics.c */
 void         _kari_supervisor_record_metrics (KariSupervisor             *self,
                                           const KariSupervisorSample *sample);
+gboolean     _kari_supervisor_attach_tree (KariLimits  *limits,
+                                           GPid         pid,
+                                           GError     **error);
 
 G_END_DECLS
