@@ -304,7 +304,10 @@ test_start_stop (void)
     g_auto(Run) r = gdbus_call ("Stop", "hello-c", NULL, NULL);
     g_assert_cmpint (r.status, ==, 0);
   }
-  g_assert_cmpstr (status_state ("hello-c"), ==, "stopped");
+  {
+    g_autofree char *state = status_state ("hello-c");
+    g_assert_cmpstr (state, ==, "stopped");
+  }
   wait_seen ("StateChanged hello-c stopped");
 }
 
