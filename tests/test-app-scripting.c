@@ -678,11 +678,115 @@ stop_service (void)
   g_assert_cmpint (g_subprocess_get_exit_status (service), ==, 0);
 }
 
+static void
+on_name_vanished (GDBusConnection *connection,
+                  const char      *name,
+                  gpointer         user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+stop_bus (void)
+{
+  if (service != NULL)
+    {
+      stop_service ();
+      g_clear_object (&service);
+    }
+  if (bus != NULL)
+    {
+      g_dbus_connection_close_sync (bus, NULL, NULL);
+      g_clear_object (&bus);
+    }
+  if (bus_daemon != NULL)
+    {
+      g_test_dbus_down (bus_daemon);
+      g_clear_object (&bus_daemon);
+    }
+}
+
+/* The activation file the build makes from data/: a call to the name
+ * starts the service, as a script in a session would. */
+static void
+test_activation (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("KARI_APP_SCHEMA_DIR"),
+                                            KARI_HOST_MANAGER_BUS_NAME ".service", NULL);
+  g_autofree char *services = g_build_filename (test_root, "services", NULL);
+  g_autofree char *display = g_strdup (g_getenv ("DISPLAY"));
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *exec = NULL;
+  g_autofree char *ours = NULL;
+  g_autofree char *environment = NULL;
+  g_auto(GStrv) args = NULL;
+  gboolean vanished = FALSE;
+  guint watch;
+
+  g_assert_true (g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &error));
+  g_assert_no_error (error);
+  name = g_key_file_get_string (file, "D-BUS Service", "Name", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (name, ==, KARI_HOST_MANAGER_BUS_NAME);
+  exec = g_key_file_get_string (file, "D-BUS Service", "Exec", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_shell_parse_argv (exec, NULL, &args, &error));
+  g_assert_true (g_path_is_absolute (args[0]));
+  g_assert_true (g_str_has_suffix (args[0], "/kari-control-room"));
+  g_assert_cmpstr (args[1], ==, "--gapplication-service");
+  g_assert_null (args[2]);
+
+  /* The same file, with the program from the build folder. */
+  ours = g_strdup_printf ("[D-BUS Service]\nName=%s\nExec=%s --gapplication-service\n", name,
+                          g_getenv ("KARI_CONTROL_ROOM"));
+  g_free (kari_test_write (services, KARI_HOST_MANAGER_BUS_NAME ".service", ours));
+
+  stop_bus ();
+  bus_daemon = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_add_service_dir (bus_daemon, services);
+  kari_test_ui_dbus_up (bus_daemon);
+  /* GTestDBus starts its daemon without DISPLAY; a session passes it to
+   * what the bus activates the same way. */
+  environment = g_strdup_printf ("{'DISPLAY': '%s'}", display != NULL ? display : "");
+  {
+    const char *argv[] = { "gdbus", "call", "--session", "--dest", "org.freedesktop.DBus",
+                           "--object-path", "/org/freedesktop/DBus", "--method",
+                           "org.freedesktop.DBus.UpdateActivationEnvironment", environment, NULL };
+    g_auto(Run) r = run_argv (argv);
+    g_assert_cmpint (r.status, ==, 0);
+  }
+
+  /* Nothing owns the name: the call starts the service. */
+  {
+    g_auto(Run) r = gdbus_call ("ListExtensions", NULL, NULL, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_nonnull (strstr (r.out, "'hello-c'"));
+  }
+
+  bus = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (bus_daemon),
+                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+                                                | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                NULL, NULL, &error);
+  g_assert_no_error (error);
+  watch = g_bus_watch_name_on_connection (bus, KARI_HOST_MANAGER_BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                          NULL, on_name_vanished, &vanished, NULL);
+  {
+    const char *argv[] = { "gdbus", "call", "--session", "--dest", KARI_HOST_MANAGER_BUS_NAME,
+                           "--object-path", KARI_HOST_MANAGER_PATH, "--method", "org.gtk.Actions.Activate",
+                           "quit", "[]", "{}", NULL };
+    g_auto(Run) r = run_argv (argv);
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  g_assert_true (kari_test_wait_for (&vanished, 60));
+  g_bus_unwatch_name (watch);
+}
+
 int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *config = NULL;
   int result;
 
   kari_test_ui_ensure_display (argc, argv);
@@ -710,14 +814,11 @@ main (int    argc,
   g_test_add_func ("/app/scripting/viewer-role", test_viewer_role);
   if (geteuid () == 0 && g_getenv ("KARI_APP_SCRIPTING_UNPRIVILEGED") == NULL)
     g_test_add_func ("/app/scripting/unprivileged", test_unprivileged);
+  /* Last: it stops the service above and starts a bus of its own. */
+  g_test_add_func ("/app/scripting/activation", test_activation);
   result = g_test_run ();
 
-  stop_service ();
-  g_clear_object (&service);
-  g_dbus_connection_close_sync (bus, NULL, NULL);
-  g_clear_object (&bus);
-  g_test_dbus_down (bus_daemon);
-  g_clear_object (&bus_daemon);
+  stop_bus ();
   g_ptr_array_unref (signals_seen);
   kari_test_rm_rf (test_root);
   g_free (test_root);
