@@ -14,6 +14,7 @@
 
 #include "kari-app-private.h"
 #include "kari-application.h"
+#include "kari-preferences.h"
 #include "kari-window.h"
 
 struct _KariApplication
@@ -169,6 +170,16 @@ on_help (GSimpleAction *action,
 }
 
 static void
+on_preferences (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  KariApplication *self = user_data;
+
+  gtk_window_present (GTK_WINDOW (kari_preferences_window_new (GTK_APPLICATION (self), self->settings)));
+}
+
+static void
 on_about (GSimpleAction *action,
           GVariant      *parameter,
           gpointer       user_data)
@@ -204,6 +215,7 @@ on_quit (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "reload", on_reload, NULL, NULL, NULL, { 0 } },
+  { "preferences", on_preferences, NULL, NULL, NULL, { 0 } },
   { "help",   on_help,   NULL, NULL, NULL, { 0 } },
   { "about",  on_about,  NULL, NULL, NULL, { 0 } },
   { "quit",   on_quit,   NULL, NULL, NULL, { 0 } },
@@ -216,6 +228,7 @@ kari_application_startup (GApplication *app)
   const char *quit_accels[] = { "<Control>q", NULL };
   const char *reload_accels[] = { "<Control>r", NULL };
   const char *help_accels[] = { "F1", NULL };
+  const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (kari_application_parent_class)->startup (app);
 
@@ -231,6 +244,7 @@ kari_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.reload", reload_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.help", help_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
 }
 
 /* Manager1 goes on the application's own connection, at the path of its
@@ -267,7 +281,8 @@ kari_application_dbus_unregister (GApplication    *app,
 {
   KariApplication *self = KARI_APPLICATION (app);
 
-  if (self->exported)
+  /* At finalization the host, and with it the export, is gone already. */
+  if (self->exported && self->host != NULL)
     kari_host_manager_unexport (kari_app_host_get_manager (self->host));
   self->exported = FALSE;
   G_APPLICATION_CLASS (kari_application_parent_class)->dbus_unregister (app, connection, object_path);
