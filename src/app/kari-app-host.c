@@ -456,6 +456,9 @@ ensure_supervisor (KariAppHost      *self,
   if (kari_app_extension_get_supervisor (extension) != NULL)
     return kari_app_extension_get_supervisor (extension);
   fresh = kari_supervisor_new (m, kari_manifest_get_dir (m), self->tenant, self->engine, self->registry);
+  /* A sample a second, five minutes of them: what the details page's
+   * graphs show. */
+  kari_supervisor_set_metrics (fresh, 1000, 300);
   g_signal_connect_object (fresh, "state-changed", G_CALLBACK (on_state_changed), extension, 0);
   g_signal_connect_object (fresh, "crash-loop", G_CALLBACK (on_crash_loop), self, 0);
   kari_app_extension_set_supervisor (extension, fresh);
