@@ -300,6 +300,66 @@ test_start_stop (void)
     g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "state"), ==, "running");
     g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "pid"), >, 0);
   }
+  /* Its endpoint, over the bus and with kari-ext. */
+  {
+    g_auto(Run) r = gdbus_call ("Call", "hello-c", "hello", "{}");
+    g_autoptr(JsonNode) node = reply_json (&r);
+
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "greeting"), ==, "Hello from C");
+  }
+  {
+    const char *argv[] = { g_getenv ("KARI_EXT"), "call", "hello-c", "hello", "{}", NULL };
+    g_auto(Run) r = run_argv (argv);
+
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_nonnull (strstr (r.out, "Hello from C"));
+  }
+  /* What it logged once connected, and its samples (one a second). */
+  {
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+    gboolean logged = FALSE;
+
+    while (!logged)
+      {
+        const char *argv[] = { g_getenv ("KARI_EXT"), "logs", "hello-c", NULL };
+        g_auto(Run) r = run_argv (argv);
+
+        g_assert_cmpint (r.status, ==, 0);
+        logged = strstr (r.out, "hello-c is running") != NULL;
+        if (!logged)
+          {
+            g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+            g_usleep (100000);
+          }
+      }
+  }
+  {
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+    gsize n = 0;
+
+    while (n == 0)
+      {
+        g_auto(Run) r = gdbus_call ("Metrics", "hello-c", NULL, NULL);
+        g_autoptr(GVariant) samples = reply_value (&r);
+
+        n = g_variant_n_children (samples);
+        if (n == 0)
+          {
+            g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+            g_usleep (200000);
+          }
+      }
+  }
+  {
+    const char *argv[] = { g_getenv ("KARI_EXT"), "metrics", "--json", "hello-c", NULL };
+    g_auto(Run) r = run_argv (argv);
+    g_autoptr(JsonNode) node = NULL;
+
+    g_assert_cmpint (r.status, ==, 0);
+    node = json_from_string (r.out, NULL);
+    g_assert_nonnull (node);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), >, 0);
+  }
   {
     g_auto(Run) r = gdbus_call ("Stop", "hello-c", NULL, NULL);
     g_assert_cmpint (r.status, ==, 0);
