@@ -487,6 +487,33 @@ test_query_audit (void)
     g_assert_nonnull (strstr (r.err, "“decision” must be"));
   }
   {
+    g_auto(Run) r = gdbus_call ("QueryAudit", "{\"extension\": 5}", "10", "0");
+    g_assert_cmpint (r.status, !=, 0);
+    g_assert_nonnull (strstr (r.err, "The filter “extension” must be a string"));
+  }
+  {
+    g_auto(Run) r = gdbus_call ("QueryAudit", "{\"since_usec\": -1}", "10", "0");
+    g_assert_cmpint (r.status, !=, 0);
+    g_assert_nonnull (strstr (r.err, "“since_usec” must be microseconds since the epoch"));
+  }
+  {
+    g_auto(Run) r = gdbus_call ("QueryAudit", "[1]", "10", "0");
+    g_assert_cmpint (r.status, !=, 0);
+    g_assert_nonnull (strstr (r.err, "The filters must be a JSON object"));
+  }
+  /* Past the end: nothing, not an error. */
+  {
+    g_auto(Run) r = gdbus_call ("QueryAudit", "{}", "10", "4000000000");
+    g_autoptr(JsonNode) node = reply_json (&r);
+
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), ==, 0);
+  }
+  {
+    g_auto(Run) r = gdbus_call ("Inspect", "../../etc/passwd", NULL, NULL);
+    g_assert_cmpint (r.status, !=, 0);
+    g_assert_nonnull (strstr (r.err, KARI_HOST_MANAGER_DBUS_ERROR_NOT_FOUND));
+  }
+  {
     g_auto(Run) r = gdbus_call ("QueryAudit", "{}", "100000", "0");
     g_assert_cmpint (r.status, !=, 0);
     g_assert_nonnull (strstr (r.err, "page with the offset"));
