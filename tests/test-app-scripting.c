@@ -369,6 +369,25 @@ test_start_stop (void)
     g_assert_cmpstr (state, ==, "stopped");
   }
   wait_seen ("StateChanged hello-c stopped");
+
+  /* The same with kari-ext start, restart and stop. */
+  {
+    const char *commands[] = { "start", "restart", "stop" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+      {
+        const char *argv[] = { g_getenv ("KARI_EXT"), commands[i], "hello-c", NULL };
+        g_auto(Run) r = run_argv (argv);
+
+        g_assert_cmpint (r.status, ==, 0);
+        if (i < 2)
+          wait_state ("hello-c", "running");
+      }
+  }
+  {
+    g_autofree char *state = status_state ("hello-c");
+    g_assert_cmpstr (state, ==, "stopped");
+  }
 }
 
 static void
