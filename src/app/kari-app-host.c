@@ -395,14 +395,14 @@ move_registry_state (KariAppHost       *self,
 {
   KariState from = kari_app_extension_get_state (extension);
   g_autoptr(GError) local_error = NULL;
+  const char *reason = to == KARI_STATE_ENABLED ? _("Switched on in the Control Room")
+                                                : _("Switched off in the Control Room");
 
   if (from == to)
     return TRUE;
   if (!kari_lifecycle_check (from, to, &local_error)
       || !kari_registry_set_state (self->registry, kari_app_extension_get_name (extension), to,
-                                   to == KARI_STATE_ENABLED ? _("Switched on in the Control Room")
-                                                            : _("Switched off in the Control Room"),
-                                   &local_error))
+                                   reason, &local_error))
     {
       g_set_error (error, local_error->domain, local_error->code,
                    _("%s cannot be switched %s while it is %s: %s"),
@@ -412,6 +412,8 @@ move_registry_state (KariAppHost       *self,
       return FALSE;
     }
   refresh_state (self, extension);
+  /* No supervisor tells the bus of this one. */
+  kari_host_manager_emit_state_changed (self->manager, kari_app_extension_get_name (extension), to, reason);
   return TRUE;
 }
 

@@ -531,6 +531,28 @@ kari_host_manager_emit_extensions_changed (KariHostManager *self)
 }
 
 /**
+ * kari_host_manager_emit_state_changed:
+ * @self: a #KariHostManager
+ * @name: an extension
+ * @state: the state it is in now
+ * @reason: (nullable): why, for a person
+ *
+ * Tells the bus of a state change no supervisor made: a host that
+ * switches an extension without a process on or off in the registry.
+ */
+void
+kari_host_manager_emit_state_changed (KariHostManager *self,
+                                      const char      *name,
+                                      KariState        state,
+                                      const char      *reason)
+{
+  g_return_if_fail (KARI_IS_HOST_MANAGER (self));
+  g_return_if_fail (name != NULL);
+
+  kari_dbus_manager1_emit_state_changed (self->skeleton, name, kari_state_to_string (state), or_empty (reason));
+}
+
+/**
  * kari_host_manager_set_registry:
  * @self: a #KariHostManager
  * @registry: (nullable): the registry the host runs from

@@ -104,5 +104,9 @@ void             kari_host_manager_set_supervisor_func (KariHostManager *self,
 KariSupervisor  *kari_host_manager_lookup       (KariHostManager *self,
                                                  const char      *name);
 void             kari_host_manager_emit_extensions_changed (KariHostManager *self);
+void             kari_host_manager_emit_state_changed (KariHostManager *self,
+                                                 const char      *name,
+                                                 KariState        state,
+                                                 const char      *reason);
 
 G_END_DECLS
