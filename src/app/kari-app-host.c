@@ -400,6 +400,15 @@ move_registry_state (KariAppHost       *self,
 
   if (from == to)
     return TRUE;
+  /* Not taken in, or failed: its dependencies are what to fix. */
+  if (to == KARI_STATE_ENABLED && (from == KARI_STATE_VALIDATED || from == KARI_STATE_FAILED))
+    {
+      g_set_error (error, KARI_LIFECYCLE_ERROR, KARI_LIFECYCLE_ERROR_INVALID_TRANSITION,
+                   _("%s cannot be switched on: what it depends on is missing or failed. Install its "
+                     "dependencies, then choose Reload Extensions in the main menu."),
+                   kari_app_extension_get_title (extension));
+      return FALSE;
+    }
   if (!kari_lifecycle_check (from, to, &local_error)
       || !kari_registry_set_state (self->registry, kari_app_extension_get_name (extension), to,
                                    reason, &local_error))

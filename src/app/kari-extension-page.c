@@ -43,7 +43,8 @@ kari_extension_page_new (KariAppHost       *host,
                          KariAppExtension  *extension,
                          const KariAppPage *page)
 {
-  /* When the page renderer is built in (src/app/page, kari_page_dep),
-   * its KariPageView for (extension, page->path) is returned here. */
+  /* When the page renderer is built in (src/app/page, kari_page_dep;
+   * meson then defines KARI_HAVE_PAGE_VIEW), its KariPageView for
+   * (extension, page->path) is returned here. */
   return status_page_new (extension, page);
 }

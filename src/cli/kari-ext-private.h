@@ -94,6 +94,7 @@ int            kari_ext_check          (int argc, char **argv);
 int            kari_ext_policy         (int argc, char **argv);
 int            kari_ext_audit          (int argc, char **argv);
 int            kari_ext_users          (int argc, char **argv);
+int            kari_ext_data           (int argc, char **argv);
 int            kari_ext_run            (int argc, char **argv);
 /* kari-ext-control.c: scripting the host kari-ext run started. */
 int            kari_ext_start          (int argc, char **argv);

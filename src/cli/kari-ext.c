@@ -38,6 +38,7 @@ static const KariExtCommand commands[] = {
   { "disable",  N_("NAME"),  N_("Disable an extension in a tenant, or in every tenant"), kari_ext_disable },
   { "config",   N_("get|set|reset NAME [KEY] [VALUE]"), N_("Show or change an extension’s settings in a tenant"), kari_ext_config },
   { "remove",   N_("NAME"),  N_("Remove an extension with its data, config, secrets, grants and logs"), kari_ext_remove },
+  { "data",     N_("export|import NAME FILE"), N_("Back up or restore an extension’s data in a tenant"), kari_ext_data },
 };
 
 const KariExtCommand *
