@@ -154,8 +154,17 @@ static inline void
 kari_test_manager_record_signals (GDBusConnection *bus,
                                   GPtrArray       *seen)
 {
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
   g_dbus_connection_signal_subscribe (bus, KARI_HOST_MANAGER_BUS_NAME, MANAGER, NULL, KARI_HOST_MANAGER_PATH,
                                       NULL, G_DBUS_SIGNAL_FLAGS_NONE, kari_test_manager_on_signal, seen, NULL);
+  /* The daemon answers in order: once this is answered, the match rule
+   * sent before it is in place, and no signal after can be missed. */
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "GetId", NULL, G_VARIANT_TYPE ("(s)"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
 }
 
 static inline gboolean
