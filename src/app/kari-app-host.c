@@ -25,6 +25,7 @@ struct _KariAppHost
   GListStore           *extensions;   /* KariAppExtension, by title */
   GHashTable           *by_name;      /* name → KariAppExtension, borrowed */
   GPtrArray            *alerts;       /* KariAppAlert, oldest first */
+  KariHostManager      *manager;      /* io.github.kari.Manager1 over the supervisors */
 };
 
 /* The alerts kept for the Health page. */
@@ -172,7 +173,25 @@ kari_app_host_reload (KariAppHost  *self,
       || !declare_permissions (self, error))
     return FALSE;
   load_extensions (self);
+  kari_host_manager_emit_extensions_changed (self->manager);
   return TRUE;
+}
+
+static KariSupervisor *ensure_supervisor (KariAppHost      *self,
+                                          KariAppExtension *extension);
+
+/* Manager1 names an extension no one started here yet. */
+static KariSupervisor *
+supervisor_for_manager (KariHostManager *manager,
+                        const char      *name,
+                        gpointer         user_data)
+{
+  KariAppHost *self = user_data;
+  KariAppExtension *extension = g_hash_table_lookup (self->by_name, name);
+
+  if (extension == NULL || !kari_app_extension_has_runtime (extension))
+    return NULL;
+  return ensure_supervisor (self, extension);
 }
 
 /**
@@ -222,7 +241,25 @@ kari_app_host_new (const char  *tenant,
   if (!declare_permissions (self, error))
     return NULL;
   load_extensions (self);
+
+  /* Other programs reach the same supervisors the window shows. */
+  self->manager = kari_host_manager_new ();
+  kari_host_manager_set_registry (self->manager, self->registry, self->engine);
+  kari_host_manager_set_audit_log (self->manager, self->audit, self->tenant);
+  kari_host_manager_set_supervisor_func (self->manager, supervisor_for_manager, self, NULL);
   return g_steal_pointer (&self);
+}
+
+/**
+ * kari_app_host_get_manager:
+ *
+ * Returns: (transfer none): io.github.kari.Manager1 over this host's
+ *   extensions, for the application to export
+ */
+KariHostManager *
+kari_app_host_get_manager (KariAppHost *self)
+{
+  return self->manager;
 }
 
 /**
@@ -366,6 +403,8 @@ move_registry_state (KariAppHost       *self,
 {
   KariState from = kari_app_extension_get_state (extension);
   g_autoptr(GError) local_error = NULL;
+  const char *reason = to == KARI_STATE_ENABLED ? _("Switched on in the Control Room")
+                                                : _("Switched off in the Control Room");
 
   if (from == to)
     return TRUE;
@@ -380,9 +419,7 @@ move_registry_state (KariAppHost       *self,
     }
   if (!kari_lifecycle_check (from, to, &local_error)
       || !kari_registry_set_state (self->registry, kari_app_extension_get_name (extension), to,
-                                   to == KARI_STATE_ENABLED ? _("Switched on in the Control Room")
-                                                            : _("Switched off in the Control Room"),
-                                   &local_error))
+                                   reason, &local_error))
     {
       g_set_error (error, local_error->domain, local_error->code,
                    _("%s cannot be switched %s while it is %s: %s"),
@@ -392,6 +429,8 @@ move_registry_state (KariAppHost       *self,
       return FALSE;
     }
   refresh_state (self, extension);
+  /* No supervisor tells the bus of this one. */
+  kari_host_manager_emit_state_changed (self->manager, kari_app_extension_get_name (extension), to, reason);
   return TRUE;
 }
 
@@ -415,12 +454,35 @@ on_stopped (GObject      *source,
    * from the registry's state. */
   g_signal_handlers_disconnect_by_data (supervisor, extension);
   g_signal_handlers_disconnect_by_data (supervisor, self);
+  kari_host_manager_remove (self->manager, supervisor);
   kari_app_extension_set_supervisor (extension, NULL);
   refresh_state (self, extension);
   if (!move_registry_state (self, extension, KARI_STATE_DISABLED, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
+}
+
+/* The extension's supervisor, made (not started) when it has none; the
+ * window and Manager1 share it. */
+static KariSupervisor *
+ensure_supervisor (KariAppHost      *self,
+                   KariAppExtension *extension)
+{
+  KariManifest *m = kari_app_extension_get_manifest (extension);
+  g_autoptr(KariSupervisor) fresh = NULL;
+
+  if (kari_app_extension_get_supervisor (extension) != NULL)
+    return kari_app_extension_get_supervisor (extension);
+  fresh = kari_supervisor_new (m, kari_manifest_get_dir (m), self->tenant, self->engine, self->registry);
+  /* A sample a second, five minutes of them: what the details page's
+   * graphs show. */
+  kari_supervisor_set_metrics (fresh, 1000, 300);
+  g_signal_connect_object (fresh, "state-changed", G_CALLBACK (on_state_changed), extension, 0);
+  g_signal_connect_object (fresh, "crash-loop", G_CALLBACK (on_crash_loop), self, 0);
+  kari_app_extension_set_supervisor (extension, fresh);
+  kari_host_manager_add (self->manager, fresh);
+  return fresh;
 }
 
 /**
@@ -443,7 +505,6 @@ kari_app_host_set_enabled_async (KariAppHost         *self,
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   KariSupervisor *supervisor = kari_app_extension_get_supervisor (extension);
-  KariManifest *m = kari_app_extension_get_manifest (extension);
   GError *error = NULL;
 
   g_task_set_source_tag (task, kari_app_host_set_enabled_async);
@@ -472,19 +533,7 @@ kari_app_host_set_enabled_async (KariAppHost         *self,
       return;
     }
 
-  if (supervisor == NULL)
-    {
-      g_autoptr(KariSupervisor) fresh = kari_supervisor_new (m, kari_manifest_get_dir (m), self->tenant,
-                                                             self->engine, self->registry);
-
-      /* A sample a second, five minutes of them: what the details
-       * page's graphs show. */
-      kari_supervisor_set_metrics (fresh, 1000, 300);
-      g_signal_connect_object (fresh, "state-changed", G_CALLBACK (on_state_changed), extension, 0);
-      g_signal_connect_object (fresh, "crash-loop", G_CALLBACK (on_crash_loop), self, 0);
-      kari_app_extension_set_supervisor (extension, fresh);
-      supervisor = fresh;
-    }
+  supervisor = ensure_supervisor (self, extension);
   if (!kari_supervisor_start (supervisor, &error))
     {
       refresh_state (self, extension);
@@ -562,6 +611,10 @@ kari_app_host_stop_all (KariAppHost *self)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(KariAppExtension) ext = g_list_model_get_item (G_LIST_MODEL (self->extensions), i);
+      KariSupervisor *supervisor = kari_app_extension_get_supervisor (ext);
+
+      if (supervisor != NULL)
+        kari_host_manager_remove (self->manager, supervisor);
       kari_app_extension_set_supervisor (ext, NULL);
     }
 }
@@ -580,6 +633,9 @@ kari_app_host_finalize (GObject *object)
 {
   KariAppHost *self = KARI_APP_HOST (object);
 
+  if (self->manager != NULL)
+    kari_host_manager_set_supervisor_func (self->manager, NULL, NULL, NULL);
+  g_clear_object (&self->manager);
   g_clear_pointer (&self->by_name, g_hash_table_unref);
   g_clear_pointer (&self->alerts, g_ptr_array_unref);
   g_clear_object (&self->extensions);

@@ -38,6 +38,7 @@ KariDiscovery        *kari_app_host_get_discovery      (KariAppHost          *se
 KariRegistry         *kari_app_host_get_registry       (KariAppHost          *self);
 KariAuditLog         *kari_app_host_get_audit          (KariAppHost          *self);
 KariPermissionEngine *kari_app_host_get_engine         (KariAppHost          *self);
+KariHostManager      *kari_app_host_get_manager        (KariAppHost          *self);
 const char           *kari_app_host_get_tenant         (KariAppHost          *self);
 const char           *kari_app_host_get_user           (KariAppHost          *self);
 char                 *kari_app_host_dup_user_extensions_dir (KariAppHost     *self);

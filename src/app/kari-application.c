@@ -3,9 +3,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * One instance per session (GApplication's uniqueness); a second launch
- * raises the window of the first. The host is opened on first
- * activation, not at start-up, so `--gapplication-service` costs nothing
- * until something asks.
+ * raises the window of the first. The host is opened when the
+ * application registers on the bus, since io.github.kari.Manager1 is
+ * exported there (also with `--gapplication-service`, without a window)
+ * and answers from it.
  */
 #include "config.h"
 
@@ -13,6 +14,7 @@
 
 #include "kari-app-private.h"
 #include "kari-application.h"
+#include "kari-preferences.h"
 #include "kari-window.h"
 
 struct _KariApplication
@@ -21,6 +23,8 @@ struct _KariApplication
   GSettings       *settings;
   KariAppHost     *host;
   KariPromptAgent *agent;
+  GError          *host_error;   /* why the host could not be opened */
+  gboolean         exported;     /* Manager1 is on the bus */
 };
 
 G_DEFINE_FINAL_TYPE (KariApplication, kari_application, ADW_TYPE_APPLICATION)
@@ -53,6 +57,56 @@ kari_application_get_prompt_agent (KariApplication *self)
   return self->agent;
 }
 
+static GSettings *
+ensure_settings (KariApplication *self)
+{
+  if (self->settings == NULL)
+    self->settings = g_settings_new (KARI_APP_ID);
+  return self->settings;
+}
+
+/* The role other programs act with: the person's choice in the
+ * preferences; until they make one, the registry's setting (which
+ * `kari-ext` writes), else the default. */
+static void
+update_scripting_role (KariApplication *self)
+{
+  g_autoptr(GVariant) chosen = g_settings_get_user_value (self->settings, "scripting-role");
+  g_autofree char *role = chosen != NULL
+                          ? g_settings_get_string (self->settings, "scripting-role")
+                          : kari_scripting_dup_role (kari_app_host_get_registry (self->host));
+
+  kari_host_manager_set_scripting_role (kari_app_host_get_manager (self->host), role);
+}
+
+static void
+on_scripting_role_changed (GSettings  *settings,
+                           const char *key,
+                           gpointer    user_data)
+{
+  update_scripting_role (user_data);
+}
+
+/* Opens the host once; a failure is kept for the window to show. */
+static KariAppHost *
+ensure_host (KariApplication *self)
+{
+  g_autofree char *tenant = NULL;
+
+  if (self->host != NULL || self->host_error != NULL)
+    return self->host;
+  tenant = g_settings_get_string (ensure_settings (self), "tenant");
+  self->host = kari_app_host_new (tenant, &self->host_error);
+  if (self->host == NULL)
+    return NULL;
+  if (self->agent != NULL)
+    kari_permission_engine_set_prompt_agent (kari_app_host_get_engine (self->host), self->agent);
+  update_scripting_role (self);
+  g_signal_connect_object (self->settings, "changed::scripting-role", G_CALLBACK (on_scripting_role_changed),
+                           self, 0);
+  return self->host;
+}
+
 /* When the registry cannot be opened the window says why instead. */
 static GtkWindow *
 error_window_new (KariApplication *self,
@@ -81,20 +135,11 @@ kari_application_activate (GApplication *app)
 {
   KariApplication *self = KARI_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  g_autoptr(GError) error = NULL;
 
-  if (window == NULL && self->host == NULL)
-    {
-      g_autofree char *tenant = g_settings_get_string (self->settings, "tenant");
-
-      self->host = kari_app_host_new (tenant, &error);
-      if (self->host != NULL)
-        kari_permission_engine_set_prompt_agent (kari_app_host_get_engine (self->host), self->agent);
-    }
   if (window == NULL)
-    window = self->host != NULL
+    window = ensure_host (self) != NULL
              ? GTK_WINDOW (kari_window_new (ADW_APPLICATION (app), self->host, self->settings))
-             : error_window_new (self, error);
+             : error_window_new (self, self->host_error);
   gtk_window_present (window);
 }
 
@@ -122,6 +167,16 @@ on_help (GSimpleAction *action,
          gpointer       user_data)
 {
   gtk_show_uri (gtk_application_get_active_window (user_data), "help:kari-control-room", GDK_CURRENT_TIME);
+}
+
+static void
+on_preferences (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  KariApplication *self = user_data;
+
+  gtk_window_present (GTK_WINDOW (kari_preferences_window_new (GTK_APPLICATION (self), self->settings)));
 }
 
 static void
@@ -160,6 +215,7 @@ on_quit (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "reload", on_reload, NULL, NULL, NULL, { 0 } },
+  { "preferences", on_preferences, NULL, NULL, NULL, { 0 } },
   { "help",   on_help,   NULL, NULL, NULL, { 0 } },
   { "about",  on_about,  NULL, NULL, NULL, { 0 } },
   { "quit",   on_quit,   NULL, NULL, NULL, { 0 } },
@@ -172,15 +228,64 @@ kari_application_startup (GApplication *app)
   const char *quit_accels[] = { "<Control>q", NULL };
   const char *reload_accels[] = { "<Control>r", NULL };
   const char *help_accels[] = { "F1", NULL };
+  const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (kari_application_parent_class)->startup (app);
 
-  self->settings = g_settings_new (KARI_APP_ID);
+  ensure_settings (self);
   self->agent = kari_dialog_agent_new (GTK_APPLICATION (app));
+  if (self->host != NULL)
+    kari_permission_engine_set_prompt_agent (kari_app_host_get_engine (self->host), self->agent);
+  /* A service has no window to keep it alive: it runs until app.quit or
+   * the end of the session, with the extensions it was asked to start. */
+  if (g_application_get_flags (app) & G_APPLICATION_IS_SERVICE)
+    g_application_hold (app);
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.reload", reload_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.help", help_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
+}
+
+/* Manager1 goes on the application's own connection, at the path of its
+ * id, so the name the application owns is the one scripts call. */
+static gboolean
+kari_application_dbus_register (GApplication     *app,
+                                GDBusConnection  *connection,
+                                const char       *object_path,
+                                GError          **error)
+{
+  KariApplication *self = KARI_APPLICATION (app);
+  g_autoptr(GError) local_error = NULL;
+
+  if (!G_APPLICATION_CLASS (kari_application_parent_class)->dbus_register (app, connection, object_path, error))
+    return FALSE;
+  if (ensure_host (self) == NULL)
+    {
+      g_warning ("Scripting over D-Bus is off: %s", self->host_error->message);
+      return TRUE;
+    }
+  if (!kari_host_manager_export (kari_app_host_get_manager (self->host), connection, &local_error))
+    {
+      g_warning ("Scripting over D-Bus is off: %s", local_error->message);
+      return TRUE;
+    }
+  self->exported = TRUE;
+  return TRUE;
+}
+
+static void
+kari_application_dbus_unregister (GApplication    *app,
+                                  GDBusConnection *connection,
+                                  const char      *object_path)
+{
+  KariApplication *self = KARI_APPLICATION (app);
+
+  /* At finalization the host, and with it the export, is gone already. */
+  if (self->exported && self->host != NULL)
+    kari_host_manager_unexport (kari_app_host_get_manager (self->host));
+  self->exported = FALSE;
+  G_APPLICATION_CLASS (kari_application_parent_class)->dbus_unregister (app, connection, object_path);
 }
 
 static void
@@ -204,6 +309,7 @@ kari_application_finalize (GObject *object)
   KariApplication *self = KARI_APPLICATION (object);
 
   g_clear_object (&self->host);
+  g_clear_error (&self->host_error);
   g_clear_object (&self->agent);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (kari_application_parent_class)->finalize (object);
@@ -216,6 +322,8 @@ kari_application_class_init (KariApplicationClass *klass)
   G_APPLICATION_CLASS (klass)->activate = kari_application_activate;
   G_APPLICATION_CLASS (klass)->startup = kari_application_startup;
   G_APPLICATION_CLASS (klass)->shutdown = kari_application_shutdown;
+  G_APPLICATION_CLASS (klass)->dbus_register = kari_application_dbus_register;
+  G_APPLICATION_CLASS (klass)->dbus_unregister = kari_application_dbus_unregister;
 }
 
 static void

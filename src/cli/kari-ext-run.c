@@ -171,6 +171,7 @@ kari_ext_run (int    argc,
       }
     kari_host_manager_set_scripting_role (manager, scripting_role);
     kari_host_manager_set_audit_log (manager, host.audit, tenant);
+    kari_host_manager_set_registry (manager, host.registry, host.engine);
   }
 
   /* Extensions named by folder join the search paths' for this run. */

@@ -22,7 +22,7 @@ typedef struct
 {
   KariHostManager       *self;
   GDBusMethodInvocation *invocation;   /* answered on every path */
-  KariManagerAction      action;
+  const KariManagerHandler *handler;
 } Pending;
 
 static void
@@ -35,14 +35,15 @@ pending_free (Pending *p)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Pending, pending_free)
 
 /* The extension a call names: its first argument, for every method but
- * ListExtensions. */
+ * ListExtensions and QueryAudit. */
 static const char *
-named_extension (GDBusMethodInvocation *invocation)
+named_extension (GDBusMethodInvocation    *invocation,
+                 const KariManagerHandler *handler)
 {
   GVariant *parameters = g_dbus_method_invocation_get_parameters (invocation);
   const char *name = NULL;
 
-  if (g_variant_n_children (parameters) > 0)
+  if (handler->target != KARI_MANAGER_NAMES_NOTHING && g_variant_n_children (parameters) > 0)
     {
       g_autoptr(GVariant) first = g_variant_get_child_value (parameters, 0);
 
@@ -55,6 +56,7 @@ named_extension (GDBusMethodInvocation *invocation)
 static void
 audit (KariHostManager       *self,
        GDBusMethodInvocation *invocation,
+       const KariManagerHandler *handler,
        gboolean               known,
        guint32                uid,
        guint32                pid,
@@ -72,7 +74,7 @@ audit (KariHostManager       *self,
   if (self->audit == NULL)
     return;
   entry.kind = KARI_AUDIT_MANAGER;
-  entry.extension = (char *) named_extension (invocation);
+  entry.extension = (char *) named_extension (invocation, handler);
   entry.tenant = self->tenant;
   entry.user = user;
   entry.permission = permission;
@@ -103,21 +105,23 @@ on_credentials (GObject      *source,
   g_autofree char *decided_by = NULL;
   KariHostManager *self = p->self;
   const char *method = g_dbus_method_invocation_get_method_name (p->invocation);
-  KariScriptingAccess access = kari_scripting_access_for_method (method);
-  const char *name = named_extension (p->invocation);
+  KariScriptingAccess access = kari_scripting_access_for_call (method,
+                                                               g_dbus_method_invocation_get_parameters (p->invocation),
+                                                               _kari_host_manager_get_tenant (self));
+  const char *name = named_extension (p->invocation, p->handler);
   KariSupervisor *supervisor = NULL;
   guint32 uid = 0, pid = 0;
 
   if (reply == NULL)
     {
-      audit (self, p->invocation, FALSE, 0, 0, FALSE, "credentials");
+      audit (self, p->invocation, p->handler, FALSE, 0, 0, FALSE, "credentials");
       refuse (p->invocation, "The caller could not be identified by the bus");
       return;
     }
   credentials = g_variant_get_child_value (reply, 0);
   if (!g_variant_lookup (credentials, "UnixUserID", "u", &uid))
     {
-      audit (self, p->invocation, FALSE, 0, 0, FALSE, "credentials");
+      audit (self, p->invocation, p->handler, FALSE, 0, 0, FALSE, "credentials");
       refuse (p->invocation, "The bus did not say which user the caller runs as");
       return;
     }
@@ -125,7 +129,7 @@ on_credentials (GObject      *source,
 
   if (uid != getuid ())
     {
-      audit (self, p->invocation, TRUE, uid, pid, FALSE, "uid");
+      audit (self, p->invocation, p->handler, TRUE, uid, pid, FALSE, "uid");
       refuse (p->invocation, "Only the host's own user may call it");
       return;
     }
@@ -135,34 +139,55 @@ on_credentials (GObject      *source,
       const char * const *may = kari_scripting_roles_for (access);
       g_autofree char *roles = g_strjoinv ("” or “", (char **) may);
       g_autofree char *message = g_strdup_printf ("%s needs the role “%s”; other programs act with the "
-                                                  "scripting role “%s” (set with kari-ext run "
-                                                  "--scripting-role ROLE or the setting %s)",
+                                                  "scripting role “%s” (chosen in the Control Room’s "
+                                                  "preferences, with kari-ext run --scripting-role ROLE, "
+                                                  "or the setting %s)",
                                                   method, roles, self->scripting_role,
                                                   KARI_SCRIPTING_ROLE_SETTING);
 
-      audit (self, p->invocation, TRUE, uid, pid, FALSE, decided_by);
+      audit (self, p->invocation, p->handler, TRUE, uid, pid, FALSE, decided_by);
       refuse (p->invocation, message);
       return;
     }
-  audit (self, p->invocation, TRUE, uid, pid, TRUE, decided_by);
+  audit (self, p->invocation, p->handler, TRUE, uid, pid, TRUE, decided_by);
 
-  if (name != NULL && (supervisor = _kari_host_manager_lookup (self, p->invocation, name)) == NULL)
+  if (p->handler->target == KARI_MANAGER_NAMES_INSTALLED)
+    {
+      g_autoptr(KariRegistryEntry) entry = NULL;
+
+      if (self->registry == NULL)
+        {
+          g_dbus_method_invocation_return_dbus_error (p->invocation, "io.github.kari.Error.Failed",
+                                                      "This host keeps no registry to answer from");
+          return;
+        }
+      entry = kari_registry_lookup (self->registry, name, NULL);
+      if (entry == NULL)
+        {
+          _kari_host_manager_return_printf (p->invocation, KARI_HOST_MANAGER_DBUS_ERROR_NOT_FOUND,
+                                            "No extension called “%s” is installed", name);
+          return;
+        }
+      /* Running or not: the supervisor only when the host has one. */
+      supervisor = g_hash_table_lookup (self->supervisors, name);
+    }
+  else if (name != NULL && (supervisor = _kari_host_manager_lookup (self, p->invocation, name)) == NULL)
     return;
-  p->action (self, supervisor, p->invocation);
+  p->handler->action (self, supervisor, p->invocation);
 }
 
-/* Runs @action once the bus daemon has said who the caller is and the
+/* Runs @handler's action once the bus daemon has said who the caller is and the
  * scripting role allows the call; answers the call otherwise. */
 void
-_kari_host_manager_authorize (KariHostManager       *self,
-                              GDBusMethodInvocation *invocation,
-                              KariManagerAction      action)
+_kari_host_manager_authorize (KariHostManager          *self,
+                              GDBusMethodInvocation    *invocation,
+                              const KariManagerHandler *handler)
 {
   Pending *p = g_new0 (Pending, 1);
 
   p->self = g_object_ref (self);
   p->invocation = invocation;
-  p->action = action;
+  p->handler = handler;
   g_dbus_connection_call (g_dbus_method_invocation_get_connection (invocation),
                           "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
                           "GetConnectionCredentials",

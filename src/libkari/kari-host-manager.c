@@ -14,6 +14,7 @@
 
 #include "kari-host-manager-private.h"
 #include "kari-scripting.h"
+#include "kari-tenant.h"
 
 #define DBUS_ERROR_FAILED            "io.github.kari.Error.Failed"
 #define DBUS_ERROR_NOT_RUNNING       "io.github.kari.Error.NotRunning"
@@ -22,17 +23,13 @@ G_DEFINE_TYPE (KariHostManager, kari_host_manager, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (kari-host-manager-error-quark, kari_host_manager_error)
 
-static void
-return_printf (GDBusMethodInvocation *invocation,
-               const char            *dbus_error,
-               const char            *format,
-               ...) G_GNUC_PRINTF (3, 4);
+#define return_printf _kari_host_manager_return_printf
 
-static void
-return_printf (GDBusMethodInvocation *invocation,
-               const char            *dbus_error,
-               const char            *format,
-               ...)
+void
+_kari_host_manager_return_printf (GDBusMethodInvocation *invocation,
+                                  const char            *dbus_error,
+                                  const char            *format,
+                                  ...)
 {
   g_autofree char *message = NULL;
   va_list args;
@@ -43,13 +40,43 @@ return_printf (GDBusMethodInvocation *invocation,
   g_dbus_method_invocation_return_dbus_error (invocation, dbus_error, message);
 }
 
+/**
+ * kari_host_manager_lookup:
+ * @self: a #KariHostManager
+ * @name: an extension name
+ *
+ * The supervisor of @name: one given to kari_host_manager_add(), else
+ * the one the supervisor function makes for an installed extension.
+ *
+ * Returns: (transfer none) (nullable): the supervisor, or %NULL
+ */
+KariSupervisor *
+kari_host_manager_lookup (KariHostManager *self,
+                          const char      *name)
+{
+  KariSupervisor *supervisor;
+
+  g_return_val_if_fail (KARI_IS_HOST_MANAGER (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  supervisor = g_hash_table_lookup (self->supervisors, name);
+  if (supervisor == NULL && self->supervisor_func != NULL && self->registry != NULL)
+    {
+      g_autoptr(KariRegistryEntry) entry = kari_registry_lookup (self->registry, name, NULL);
+
+      if (entry != NULL)
+        supervisor = self->supervisor_func (self, name, self->supervisor_data);
+    }
+  return supervisor;
+}
+
 /* Finds the extension a call names, or answers the call with NotFound. */
 KariSupervisor *
 _kari_host_manager_lookup (KariHostManager       *self,
                            GDBusMethodInvocation *invocation,
                            const char            *name)
 {
-  KariSupervisor *supervisor = g_hash_table_lookup (self->supervisors, name);
+  KariSupervisor *supervisor = kari_host_manager_lookup (self, name);
 
   if (supervisor == NULL)
     return_printf (invocation, KARI_HOST_MANAGER_DBUS_ERROR_NOT_FOUND,
@@ -71,7 +98,21 @@ do_start (KariHostManager       *self,
           GDBusMethodInvocation *invocation)
 {
   g_autoptr(GError) error = NULL;
+  const char *name = kari_supervisor_get_name (supervisor);
 
+  /* Disabled in the host's tenant: it may not run there (kari-ext run
+   * leaves such an extension out for the same reason). */
+  if (self != NULL && self->registry != NULL
+      && !kari_registry_is_enabled (self->registry, name, _kari_host_manager_get_tenant (self), &error))
+    {
+      if (error != NULL)
+        return_error (invocation, DBUS_ERROR_FAILED, error);
+      else
+        return_printf (invocation, DBUS_ERROR_FAILED,
+                       "%s is disabled in the tenant “%s”: enable it there first (Enable)",
+                       name, _kari_host_manager_get_tenant (self));
+      return;
+    }
   if (!kari_supervisor_start (supervisor, &error))
     return_error (invocation, DBUS_ERROR_FAILED, error);
   else
@@ -197,19 +238,38 @@ do_list (KariHostManager       *self,
          KariSupervisor        *unused,
          GDBusMethodInvocation *invocation)
 {
-  g_autoptr(GList) names = g_list_sort (g_hash_table_get_keys (self->supervisors),
-                                        (GCompareFunc) g_strcmp0);
+  g_autoptr(GHashTable) states = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GList) names = g_hash_table_get_keys (self->supervisors);
   GVariantBuilder builder;
+
+  /* A host that may run any installed extension lists them all, with
+   * the registry's state for those it does not supervise yet. */
+  if (self->supervisor_func != NULL && self->registry != NULL)
+    entries = kari_registry_list (self->registry, NULL);
+  for (guint i = 0; entries != NULL && i < entries->len; i++)
+    {
+      KariRegistryEntry *entry = g_ptr_array_index (entries, i);
+
+      if (g_hash_table_contains (self->supervisors, entry->name))
+        continue;
+      g_hash_table_insert (states, entry->name, (gpointer) kari_state_to_string (entry->state));
+      names = g_list_prepend (names, entry->name);
+    }
+  names = g_list_sort (names, (GCompareFunc) g_strcmp0);
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ssss)"));
   for (GList *l = names; l != NULL; l = l->next)
     {
       KariSupervisor *s = g_hash_table_lookup (self->supervisors, l->data);
 
-      g_variant_builder_add (&builder, "(ssss)", kari_supervisor_get_name (s),
-                             kari_state_to_string (kari_supervisor_get_state (s)),
-                             or_empty (kari_supervisor_get_reason (s)),
-                             or_empty (kari_supervisor_get_limits_backend (s)));
+      if (s == NULL)
+        g_variant_builder_add (&builder, "(ssss)", l->data, g_hash_table_lookup (states, l->data), "", "");
+      else
+        g_variant_builder_add (&builder, "(ssss)", kari_supervisor_get_name (s),
+                               kari_state_to_string (kari_supervisor_get_state (s)),
+                               or_empty (kari_supervisor_get_reason (s)),
+                               or_empty (kari_supervisor_get_limits_backend (s)));
     }
   kari_dbus_manager1_complete_list_extensions (self->skeleton, invocation, g_variant_builder_end (&builder));
 }
@@ -291,16 +351,21 @@ static const struct
 {
   const char        *signal;
   KariManagerAction  action;
+  KariManagerTarget  target;
 } handlers[] = {
-  { "handle-list-extensions", do_list },
-  { "handle-start",           do_start },
-  { "handle-stop",            do_stop },
-  { "handle-restart",         do_restart },
-  { "handle-status",          do_status },
-  { "handle-logs",            do_logs },
-  { "handle-metrics",         do_metrics },
-  { "handle-call",            do_call },
-  { "handle-config-changed",  do_config_changed },
+  { "handle-list-extensions", do_list,     KARI_MANAGER_NAMES_NOTHING },
+  { "handle-start",           do_start,    KARI_MANAGER_NAMES_SUPERVISED },
+  { "handle-stop",            do_stop,     KARI_MANAGER_NAMES_SUPERVISED },
+  { "handle-restart",         do_restart,  KARI_MANAGER_NAMES_SUPERVISED },
+  { "handle-status",          do_status,   KARI_MANAGER_NAMES_SUPERVISED },
+  { "handle-logs",            do_logs,     KARI_MANAGER_NAMES_SUPERVISED },
+  { "handle-metrics",         do_metrics,  KARI_MANAGER_NAMES_SUPERVISED },
+  { "handle-call",            do_call,     KARI_MANAGER_NAMES_SUPERVISED },
+  { "handle-inspect",         _kari_host_manager_do_inspect,     KARI_MANAGER_NAMES_INSTALLED },
+  { "handle-enable",          _kari_host_manager_do_enable,      KARI_MANAGER_NAMES_INSTALLED },
+  { "handle-disable",         _kari_host_manager_do_disable,     KARI_MANAGER_NAMES_INSTALLED },
+  { "handle-query-audit",     _kari_host_manager_do_query_audit, KARI_MANAGER_NAMES_NOTHING },
+  { "handle-config-changed",  do_config_changed, KARI_MANAGER_NAMES_SUPERVISED },
 };
 
 /* One handler for every method's signal, connected swapped so that
@@ -310,7 +375,7 @@ static gboolean
 on_handle (KariManagerHandler    *handler,
            GDBusMethodInvocation *invocation)
 {
-  _kari_host_manager_authorize (handler->self, invocation, handler->action);
+  _kari_host_manager_authorize (handler->self, invocation, handler);
   return TRUE;
 }
 
@@ -361,6 +426,10 @@ kari_host_manager_finalize (GObject *object)
 {
   KariHostManager *self = KARI_HOST_MANAGER (object);
 
+  if (self->supervisor_destroy != NULL)
+    self->supervisor_destroy (self->supervisor_data);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->registry);
   g_clear_object (&self->audit);
   g_free (self->tenant);
   g_free (self->scripting_role);
@@ -385,7 +454,7 @@ kari_host_manager_init (KariHostManager *self)
   self->scripting_role = g_strdup (KARI_SCRIPTING_DEFAULT_ROLE);
   for (guint i = 0; i < G_N_ELEMENTS (handlers); i++)
     {
-      self->handlers[i] = (KariManagerHandler) { self, handlers[i].action };
+      self->handlers[i] = (KariManagerHandler) { self, handlers[i].action, handlers[i].target };
       g_signal_connect_swapped (self->skeleton, handlers[i].signal, G_CALLBACK (on_handle),
                                 &self->handlers[i]);
     }
@@ -422,12 +491,21 @@ kari_host_manager_add (KariHostManager *self,
   g_return_if_fail (KARI_IS_SUPERVISOR (supervisor));
 
   old = g_hash_table_lookup (self->supervisors, kari_supervisor_get_name (supervisor));
+  if (old == supervisor)
+    return;
   if (old != NULL)
-    kari_host_manager_remove (self, old);
+    {
+      g_signal_handlers_disconnect_by_data (old, self);
+      g_hash_table_remove (self->supervisors, kari_supervisor_get_name (supervisor));
+    }
   g_signal_connect (supervisor, "state-changed", G_CALLBACK (on_state_changed), self);
   g_signal_connect (supervisor, "log-line", G_CALLBACK (on_log_line), self);
   g_hash_table_insert (self->supervisors, g_strdup (kari_supervisor_get_name (supervisor)),
                        g_object_ref (supervisor));
+  /* With a supervisor function every installed extension is listed
+   * already; otherwise the list just grew. */
+  if (old == NULL && self->supervisor_func == NULL)
+    kari_host_manager_emit_extensions_changed (self);
 }
 
 /**
@@ -451,6 +529,102 @@ kari_host_manager_remove (KariHostManager *self,
     return;
   g_signal_handlers_disconnect_by_data (supervisor, self);
   g_hash_table_remove (self->supervisors, name);
+  if (self->supervisor_func == NULL)
+    kari_host_manager_emit_extensions_changed (self);
+}
+
+/**
+ * kari_host_manager_emit_extensions_changed:
+ * @self: a #KariHostManager
+ *
+ * Tells the bus that ListExtensions would answer differently: called by
+ * a host that found extensions added or removed.
+ */
+void
+kari_host_manager_emit_extensions_changed (KariHostManager *self)
+{
+  g_return_if_fail (KARI_IS_HOST_MANAGER (self));
+  kari_dbus_manager1_emit_extensions_changed (self->skeleton);
+}
+
+/**
+ * kari_host_manager_emit_state_changed:
+ * @self: a #KariHostManager
+ * @name: an extension
+ * @state: the state it is in now
+ * @reason: (nullable): why, for a person
+ *
+ * Tells the bus of a state change no supervisor made: a host that
+ * switches an extension without a process on or off in the registry.
+ */
+void
+kari_host_manager_emit_state_changed (KariHostManager *self,
+                                      const char      *name,
+                                      KariState        state,
+                                      const char      *reason)
+{
+  g_return_if_fail (KARI_IS_HOST_MANAGER (self));
+  g_return_if_fail (name != NULL);
+
+  kari_dbus_manager1_emit_state_changed (self->skeleton, name, kari_state_to_string (state), or_empty (reason));
+}
+
+/**
+ * kari_host_manager_set_registry:
+ * @self: a #KariHostManager
+ * @registry: (nullable): the registry the host runs from
+ * @engine: (nullable): the permission engine on it
+ *
+ * Inspect, Enable, Disable and the enablement check of Start need
+ * @registry; Inspect lists grants when @engine is given. Without a
+ * registry those calls fail saying so.
+ */
+void
+kari_host_manager_set_registry (KariHostManager      *self,
+                                KariRegistry         *registry,
+                                KariPermissionEngine *engine)
+{
+  g_return_if_fail (KARI_IS_HOST_MANAGER (self));
+  g_return_if_fail (registry == NULL || KARI_IS_REGISTRY (registry));
+  g_return_if_fail (engine == NULL || KARI_IS_PERMISSION_ENGINE (engine));
+
+  g_set_object (&self->registry, registry);
+  g_set_object (&self->engine, engine);
+}
+
+/**
+ * kari_host_manager_set_supervisor_func:
+ * @self: a #KariHostManager
+ * @func: (nullable): makes the supervisor of an installed extension on
+ *   first use, or %NULL
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data
+ *
+ * For a host that may run any installed extension (the Control Room):
+ * a call naming one it does not supervise yet asks @func for its
+ * supervisor, and ListExtensions lists every installed extension. Needs
+ * kari_host_manager_set_registry().
+ */
+void
+kari_host_manager_set_supervisor_func (KariHostManager               *self,
+                                       KariHostManagerSupervisorFunc  func,
+                                       gpointer                       user_data,
+                                       GDestroyNotify                 destroy)
+{
+  g_return_if_fail (KARI_IS_HOST_MANAGER (self));
+
+  if (self->supervisor_destroy != NULL)
+    self->supervisor_destroy (self->supervisor_data);
+  self->supervisor_func = func;
+  self->supervisor_data = user_data;
+  self->supervisor_destroy = destroy;
+}
+
+/* The tenant calls act in: the host's, else the default one. */
+const char *
+_kari_host_manager_get_tenant (KariHostManager *self)
+{
+  return self->tenant != NULL ? self->tenant : KARI_TENANT_DEFAULT;
 }
 
 /**

@@ -56,6 +56,23 @@ typedef enum
 #define KARI_TYPE_HOST_MANAGER (kari_host_manager_get_type ())
 G_DECLARE_FINAL_TYPE (KariHostManager, kari_host_manager, KARI, HOST_MANAGER, GObject)
 
+/**
+ * KariHostManagerSupervisorFunc:
+ * @self: the manager
+ * @name: an installed extension the manager does not supervise yet
+ * @user_data: the data given to kari_host_manager_set_supervisor_func()
+ *
+ * Makes (without starting) the supervisor of @name and gives it to
+ * kari_host_manager_add(), for a host that may run any installed
+ * extension, not only those it was started with.
+ *
+ * Returns: (transfer none) (nullable): the supervisor, or %NULL when
+ *   @name cannot run here
+ */
+typedef KariSupervisor *(*KariHostManagerSupervisorFunc) (KariHostManager *self,
+                                                          const char      *name,
+                                                          gpointer         user_data);
+
 GQuark           kari_host_manager_error_quark (void);
 
 KariHostManager *kari_host_manager_new          (void);
@@ -77,5 +94,19 @@ const char      *kari_host_manager_get_scripting_role (KariHostManager *self);
 void             kari_host_manager_set_audit_log (KariHostManager *self,
                                                  KariAuditLog    *audit,
                                                  const char      *tenant);
+void             kari_host_manager_set_registry  (KariHostManager *self,
+                                                 KariRegistry    *registry,
+                                                 KariPermissionEngine *engine);
+void             kari_host_manager_set_supervisor_func (KariHostManager *self,
+                                                 KariHostManagerSupervisorFunc func,
+                                                 gpointer         user_data,
+                                                 GDestroyNotify   destroy);
+KariSupervisor  *kari_host_manager_lookup       (KariHostManager *self,
+                                                 const char      *name);
+void             kari_host_manager_emit_extensions_changed (KariHostManager *self);
+void             kari_host_manager_emit_state_changed (KariHostManager *self,
+                                                 const char      *name,
+                                                 KariState        state,
+                                                 const char      *reason);
 
 G_END_DECLS

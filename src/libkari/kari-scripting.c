@@ -10,10 +10,20 @@
  * is checked against it with this table:
  *
  *   method                               access   roles that may
- *   ListExtensions, Status, Logs, Metrics  read     any (viewer, user, admin, custom)
- *   Start, Stop, Restart, Call             operate  user, admin
- *   anything else (install, remove,        admin    admin
- *   grant, policy, when they come)
+ *   ListExtensions, Status, Logs, Metrics, read     any (viewer, user, admin, custom)
+ *   Inspect
+ *   Start, Stop, Restart, Call,            operate  user, admin
+ *   QueryAudit, Enable/Disable in the
+ *   host's own tenant
+ *   Enable/Disable in another tenant or    admin    admin
+ *   in every tenant; anything else
+ *   (install, remove, grant, policy)
+ *
+ * QueryAudit only reads, yet a viewer may not: the audit log says what
+ * every extension and person did, with the files and hosts they touched,
+ * which is more than a viewer sees anywhere else. Switching an extension
+ * on or off where the host runs is what a user does in the window;
+ * deciding for other tenants is an administrator's.
  */
 #include "config.h"
 
@@ -36,6 +46,10 @@ static const struct
   { "Restart",        KARI_SCRIPTING_OPERATE },
   { "Call",           KARI_SCRIPTING_OPERATE },
   { "ConfigChanged",  KARI_SCRIPTING_OPERATE },
+  { "Inspect",        KARI_SCRIPTING_READ },
+  { "QueryAudit",     KARI_SCRIPTING_OPERATE },
+  { "Enable",         KARI_SCRIPTING_OPERATE },
+  { "Disable",        KARI_SCRIPTING_OPERATE },
 };
 
 static const char * const read_roles[] = { "viewer", "user", "admin", NULL };
@@ -56,6 +70,37 @@ kari_scripting_access_for_method (const char *method)
     if (g_str_equal (methods[i].method, method))
       return methods[i].access;
   return KARI_SCRIPTING_ADMIN;
+}
+
+/**
+ * kari_scripting_access_for_call:
+ * @method: a Manager1 method name
+ * @parameters: (nullable): the call's arguments
+ * @tenant: (nullable): the tenant the host runs for
+ *
+ * Like kari_scripting_access_for_method(), with what the arguments
+ * change: Enable and Disable (`(ssb)`) for another tenant than @tenant,
+ * or for every tenant, are %KARI_SCRIPTING_ADMIN.
+ *
+ * Returns: what the call does
+ */
+KariScriptingAccess
+kari_scripting_access_for_call (const char *method,
+                                GVariant   *parameters,
+                                const char *tenant)
+{
+  KariScriptingAccess access = kari_scripting_access_for_method (method);
+  const char *target = NULL;
+  gboolean every = FALSE;
+
+  if (g_strcmp0 (method, "Enable") != 0 && g_strcmp0 (method, "Disable") != 0)
+    return access;
+  if (parameters == NULL || !g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(ssb)")))
+    return KARI_SCRIPTING_ADMIN;
+  g_variant_get (parameters, "(&s&sb)", NULL, &target, &every);
+  if (every || (*target != '\0' && g_strcmp0 (target, tenant) != 0))
+    return KARI_SCRIPTING_ADMIN;
+  return access;
 }
 
 /**

@@ -28,10 +28,11 @@ G_BEGIN_DECLS
 
 /**
  * KariScriptingAccess:
- * @KARI_SCRIPTING_READ: list extensions, read their status, logs and
- *   metrics; any role may (a custom role may only read)
- * @KARI_SCRIPTING_OPERATE: start, stop, restart and call endpoints;
- *   needs `user` or `admin`
+ * @KARI_SCRIPTING_READ: list and inspect extensions, read their status,
+ *   logs and metrics; any role may (a custom role may only read)
+ * @KARI_SCRIPTING_OPERATE: start, stop, restart, call endpoints, enable
+ *   and disable in the host's tenant, read the audit log; needs `user`
+ *   or `admin`
  * @KARI_SCRIPTING_ADMIN: install, remove, grant, change policy, and
  *   any method not listed; needs `admin`
  *
@@ -46,6 +47,9 @@ typedef enum
 } KariScriptingAccess;
 
 KariScriptingAccess  kari_scripting_access_for_method (const char           *method);
+KariScriptingAccess  kari_scripting_access_for_call   (const char           *method,
+                                                       GVariant             *parameters,
+                                                       const char           *tenant);
 const char          *kari_scripting_access_to_string  (KariScriptingAccess   access);
 const char * const  *kari_scripting_roles_for         (KariScriptingAccess   access);
 gboolean             kari_scripting_role_allows       (const char           *role,
