@@ -321,9 +321,14 @@ static const FieldCase field_cases[] = {
   { "/manifest/field/config/defaults-follow-schema",
     HEAD "  \"config\": {\n    \"schema\": {\"properties\": {\"port\": {\"maximum\": 65535}, \"hosts\": {\"items\": {\"format\": \"ipv4\"}}}, \"required\": [\"name\"]},\n"
     "    \"defaults\": {\n      \"port\": 70000,\n      \"hosts\": [\"10.0.0.1\", \"10.0.0.300\"]\n    }\n  }" TAIL,
-    { E ("6:5", "config.defaults: the defaults do not follow config.schema: (root): the member “name” is required"),
-      E ("7:7", "config.defaults.port: the defaults do not follow config.schema: /port: 70000 is greater than the maximum 65535"),
+    { E ("7:7", "config.defaults.port: the defaults do not follow config.schema: /port: 70000 is greater than the maximum 65535"),
       E ("8:29", "config.defaults.hosts[1]: the defaults do not follow config.schema: /hosts/1: \"10.0.0.300\" is not an IPv4 address") } },
+  /* defaults need not hold what only the person can give */
+  { "/manifest/field/config/defaults-without-required",
+    HEAD "  \"config\": {\n    \"schema\": {\"properties\": {\"api_key\": {\"type\": \"string\", \"writeOnly\": true}, "
+    "\"port\": {\"type\": \"integer\"}}, \"required\": [\"api_key\"]},\n"
+    "    \"defaults\": {\"port\": 8080}\n  }" TAIL,
+    { NULL } },
   { "/manifest/field/config/defaults-valid",
     HEAD "  \"config\": {\n    \"schema\": {\"properties\": {\"port\": {\"maximum\": 65535}}},\n"
     "    \"defaults\": {\"port\": 8080}\n  }" TAIL,

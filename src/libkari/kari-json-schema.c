@@ -315,7 +315,30 @@ _kari_json_schema_describe (JsonNode *node)
 
   if (_kari_json_schema_number (node, &number))
     return _kari_json_schema_number_text (&number);
-  text = json_to_string (node, FALSE);
+  /* Written here rather than with json_to_string(): that copies the node,
+   * and json-glib counts a value's references without atomics, so two
+   * threads describing one shared instance would corrupt it. */
+  if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    return g_strdup (json_node_get_boolean (node) ? "true" : "false");
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      const char *p = json_node_get_string (node);
+      GString *quoted = g_string_new ("\"");
+
+      for (; p != NULL && *p != '\0'; p++)
+        {
+          if (*p == '"' || *p == '\\')
+            g_string_append_c (quoted, '\\');
+          if ((guchar) *p < 0x20)
+            g_string_append_printf (quoted, "\\u%04x", (guint) (guchar) *p);
+          else
+            g_string_append_c (quoted, *p);
+        }
+      g_string_append_c (quoted, '"');
+      text = g_string_free (quoted, FALSE);
+    }
+  else
+    text = g_strdup ("null");
   if (g_utf8_strlen (text, -1) > 40)
     {
       g_autofree char *cut = g_utf8_substring (text, 0, 39);

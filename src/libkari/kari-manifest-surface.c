@@ -404,8 +404,13 @@ _kari_manifest_check_config (Validator   *v,
   for (guint i = 0; i < problems->len; i++)
     {
       KariJsonSchemaProblem *problem = problems->pdata[i];
-      g_autofree char *where = pointer_to_field_path (defaults_path, defaults, problem->instance_path);
+      g_autofree char *where = NULL;
 
+      /* Defaults may leave out what only the person can give (an API
+       * key): "required" is for the settings in use, not the defaults. */
+      if (g_strcmp0 (problem->keyword, "required") == 0)
+        continue;
+      where = pointer_to_field_path (defaults_path, defaults, problem->instance_path);
       _kari_validator_report (v, KARI_SEVERITY_ERROR, where,
                               _("the defaults do not follow config.schema: %s"), problem->message);
     }
