@@ -14,6 +14,7 @@
 #include "kari-page-view.h"
 #include "kari-test-gtk.h"
 #include "kari-test-util.h"
+#include "page-tree-random.h"
 
 typedef struct
 {
@@ -616,6 +617,168 @@ test_images (Fixture       *f,
   kari_test_rm_rf (outside);
 }
 
+static void
+number_widgets (GtkWidget  *w,
+                GHashTable *order)
+{
+  g_hash_table_insert (order, w, GUINT_TO_POINTER (g_hash_table_size (order) + 1));
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    number_widgets (c, order);
+}
+
+static gboolean
+expect_visible (RNode *n)
+{
+  JsonNode *v = json_object_get_member (n->props, "visible");
+
+  return v == NULL || json_node_get_boolean (v);
+}
+
+/* The widgets stand as the tree says: one per node, inside its parent's,
+ * in order, with the node's values, shown or hidden as the node and its
+ * ancestors are. */
+static void
+check_view (Fixture    *f,
+            RNode      *n,
+            RNode      *parent,
+            gboolean    parent_visible,
+            GHashTable *order,
+            guint32     seed)
+{
+  GtkWidget *w = kari_page_view_lookup (f->view, n->id);
+  JsonNode *v;
+  gboolean visible = parent_visible && expect_visible (n);
+  const char *tooltip;
+
+  if (w == NULL)
+    g_error ("seed %u: no widget for “%s”", seed, n->id);
+  if (parent != NULL && !gtk_widget_is_ancestor (w, kari_page_view_lookup (f->view, parent->id)))
+    g_error ("seed %u: “%s” is not inside “%s”", seed, n->id, parent->id);
+  if (gtk_widget_is_visible (w) != visible)
+    g_error ("seed %u: “%s” should be %s", seed, n->id, visible ? "visible" : "hidden");
+  v = json_object_get_member (n->props, "tooltip");
+  tooltip = gtk_widget_get_tooltip_text (w);
+  g_assert_cmpstr (tooltip, ==, v != NULL ? json_node_get_string (v) : NULL);
+  if (g_str_equal (n->type, "label"))
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (w)), ==,
+                     (v = json_object_get_member (n->props, "text")) ? json_node_get_string (v) : "");
+  else if (g_str_equal (n->type, "switch"))
+    g_assert_true (gtk_switch_get_active (GTK_SWITCH (w))
+                   == ((v = json_object_get_member (n->props, "active")) && json_node_get_boolean (v)));
+  else if (g_str_equal (n->type, "spin"))
+    g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (w)), ==,
+                       (v = json_object_get_member (n->props, "value")) ? json_node_get_double (v) : 0);
+  else if (g_str_equal (n->type, "progress"))
+    g_assert_cmpfloat (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (w)), ==,
+                       (v = json_object_get_member (n->props, "fraction")) ? json_node_get_double (v) : 0);
+  else if (g_str_equal (n->type, "box"))
+    g_assert_cmpint (gtk_box_get_spacing (GTK_BOX (w)), ==,
+                     (v = json_object_get_member (n->props, "spacing")) ? json_node_get_int (v) : 6);
+  for (guint i = 0; n->children != NULL && i < n->children->len; i++)
+    {
+      RNode *c = g_ptr_array_index (n->children, i);
+
+      check_view (f, c, n, visible, order, seed);
+      if (i > 0)
+        {
+          RNode *before = g_ptr_array_index (n->children, i - 1);
+          guint a = GPOINTER_TO_UINT (g_hash_table_lookup (order, kari_page_view_lookup (f->view, before->id)));
+          guint b = GPOINTER_TO_UINT (g_hash_table_lookup (order, kari_page_view_lookup (f->view, c->id)));
+
+          if (a == 0 || b == 0 || a >= b)
+            g_error ("seed %u: “%s” should come before “%s”", seed, before->id, c->id);
+        }
+    }
+}
+
+/* Ids the diff keeps: in both trees with the same type, under a kept parent. */
+static void
+collect_kept (RNode      *b,
+              GHashTable *a_types,
+              GHashTable *kept)
+{
+  g_hash_table_add (kept, b->id);
+  for (guint i = 0; b->children != NULL && i < b->children->len; i++)
+    {
+      RNode *c = g_ptr_array_index (b->children, i);
+
+      if (g_strcmp0 (g_hash_table_lookup (a_types, c->id), c->type) == 0)
+        collect_kept (c, a_types, kept);
+    }
+}
+
+static void
+collect_types (RNode      *n,
+               GHashTable *types)
+{
+  g_hash_table_insert (types, n->id, (gpointer) n->type);
+  for (guint i = 0; n->children != NULL && i < n->children->len; i++)
+    collect_types (g_ptr_array_index (n->children, i), types);
+}
+
+/* Random trees edited at random: after every patch the widgets match the
+ * tree, and every kept node kept its widget. */
+static void
+test_random_trees (Fixture       *f,
+                   gconstpointer  data)
+{
+  guint n_seeds = g_test_slow () ? 400 : 60;
+
+  for (guint32 seed = 1; seed <= n_seeds; seed++)
+    {
+      RGen g;
+      RNode *tree;
+
+      rgen_init (&g, seed);
+      tree = rgen_tree (&g, g_rand_int_range (g.rand, 1, 40));
+      {
+        g_autoptr(KariPageTree) first = rnode_to_tree (tree);
+        kari_page_view_set_tree (f->view, first);
+      }
+      for (guint round = 0; round < 4; round++)
+        {
+          g_autoptr(GHashTable) widgets = g_hash_table_new (g_str_hash, g_str_equal);
+          g_autoptr(GHashTable) a_types = g_hash_table_new (g_str_hash, g_str_equal);
+          g_autoptr(GHashTable) kept = g_hash_table_new (g_str_hash, g_str_equal);
+          g_autoptr(GHashTable) order = g_hash_table_new (NULL, NULL);
+          g_autoptr(KariPageTree) next = NULL;
+          RNode *edited = rnode_copy (tree);
+          GHashTableIter iter;
+          gpointer id;
+
+          collect_types (tree, a_types);
+          g_hash_table_iter_init (&iter, a_types);
+          while (g_hash_table_iter_next (&iter, &id, NULL))
+            g_hash_table_insert (widgets, id, kari_page_view_lookup (f->view, id));
+          for (guint i = g_rand_int_range (g.rand, 1, 6); i > 0; i--)
+            rgen_edit (&g, edited);
+          next = rnode_to_tree (edited);
+          kari_page_view_set_tree (f->view, next);
+
+          number_widgets (GTK_WIDGET (f->view), order);
+          check_view (f, edited, NULL, TRUE, order, seed);
+          collect_kept (edited, a_types, kept);
+          g_hash_table_iter_init (&iter, kept);
+          while (g_hash_table_iter_next (&iter, &id, NULL))
+            if (kari_page_view_lookup (f->view, id) != g_hash_table_lookup (widgets, id))
+              g_error ("seed %u: “%s” was kept but got a new widget", seed, (char *) id);
+          g_hash_table_iter_init (&iter, widgets);
+          while (g_hash_table_iter_next (&iter, &id, NULL))
+            if (kari_page_tree_lookup (next, id) == NULL && kari_page_view_lookup (f->view, id) != NULL)
+              g_error ("seed %u: “%s” left the tree but has a widget", seed, (char *) id);
+
+          /* The widgets of gone ids were dropped (the table above held ids
+           * of the old tree, freed with it). */
+          g_hash_table_remove_all (widgets);
+          rnode_free (tree);
+          tree = edited;
+        }
+      rnode_free (tree);
+      rgen_clear (&g);
+      g_assert_cmpuint (f->events->len, ==, 0);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -631,6 +794,7 @@ main (int   argc,
   ADD ("/page-view/patch/focus-selection-scroll-kept", test_focus_selection_scroll);
   ADD ("/page-view/patch/card-rows", test_card_rows);
   ADD ("/page-view/render/text-not-markup", test_no_markup);
+  ADD ("/page-view/patch/random-trees", test_random_trees);
   ADD ("/page-view/events/emitted-not-echoed", test_events);
   ADD ("/page-view/image/extension-files-only", test_images);
 

@@ -192,13 +192,24 @@ index_in_parent (KariPageEntry *child)
   return index;
 }
 
+/* A hidden node in a row hides the row; the widget inside stays visible,
+ * so it shows again wherever it moves. */
+static void
+sync_visible (KariPageEntry *e,
+              KariPageNode  *node)
+{
+  if (e->outer != e->widget)
+    gtk_widget_set_visible (e->widget, TRUE);
+  gtk_widget_set_visible (e->outer, kari_page_node_get_boolean (node, "visible"));
+}
+
 static void
 sync_common (KariPageEntry *e,
              KariPageNode  *node)
 {
   const char *tooltip = kari_page_node_get_string (node, "tooltip");
 
-  gtk_widget_set_visible (e->outer, kari_page_node_get_boolean (node, "visible"));
+  sync_visible (e, node);
   gtk_widget_set_sensitive (e->widget, kari_page_node_get_boolean (node, "sensitive"));
   if (g_strcmp0 (gtk_widget_get_tooltip_text (e->widget), *tooltip ? tooltip : NULL) != 0)
     gtk_widget_set_tooltip_text (e->widget, *tooltip ? tooltip : NULL);
@@ -221,7 +232,7 @@ sync_common (KariPageEntry *e,
           unwrap (e);
           g_clear_object (&e->outer);
           e->outer = wrap_for (parent, e, node);
-          gtk_widget_set_visible (e->outer, kari_page_node_get_boolean (node, "visible"));
+          sync_visible (e, node);
           place (parent, e, index);
         }
     }
@@ -337,10 +348,13 @@ apply_op (KariPageView     *self,
         unplace (e);   /* same kind of parent: the wrapper row moves along */
       else
         {
+          KariPageNode *node = kari_page_tree_lookup (new_tree, e->id);
+
           unplace (e);
           unwrap (e);
           g_clear_object (&e->outer);
-          e->outer = wrap_for (parent, e, kari_page_tree_lookup (new_tree, e->id));
+          e->outer = wrap_for (parent, e, node);
+          sync_visible (e, node);
         }
       place (parent, e, MIN (op->index, parent->children->len));
       break;
