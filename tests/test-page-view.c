@@ -252,6 +252,95 @@ test_form (Fixture       *f,
   g_assert_null (strstr (sent, "mode"));   /* nothing chosen, nothing sent */
 }
 
+static void
+collect_rows (GtkWidget *w,
+              GPtrArray *rows)
+{
+  if (ADW_IS_PREFERENCES_ROW (w))
+    {
+      g_ptr_array_add (rows, w);
+      return;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_rows (c, rows);
+}
+
+static GtkWidget *
+descendant_of_type (GtkWidget *w,
+                    GType      type)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (w), type))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = descendant_of_type (c, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Every kind of field: a secret in a password row, choices with titles,
+ * a nested object's member with its default, an array written as JSON. */
+static void
+test_form_fields (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GtkWidget *submit, *port;
+  JsonObject *sent;
+  Event *e;
+
+  show (f, "{\"id\": \"f\", \"type\": \"form\", \"schema\": {\"type\": \"object\", \"properties\": {"
+           "\"name\": {\"type\": \"string\", \"title\": \"Name\"},"
+           "\"token\": {\"type\": \"string\", \"writeOnly\": true, \"title\": \"Token\"},"
+           "\"level\": {\"title\": \"Level\", \"oneOf\": [{\"const\": \"low\", \"title\": \"Low\"}, {\"const\": \"high\", \"title\": \"High\"}]},"
+           "\"proxy\": {\"type\": \"object\", \"title\": \"Proxy\", \"properties\": {"
+           "  \"port\": {\"type\": \"integer\", \"minimum\": 1, \"maximum\": 65535, \"default\": 8080}}},"
+           "\"tags\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}}}}}");
+  collect_rows (find (f, "f"), rows);
+  g_assert_cmpuint (rows->len, ==, 6);   /* name, token, level, proxy, port, tags */
+  g_assert_true (ADW_IS_ENTRY_ROW (rows->pdata[0]) && !ADW_IS_PASSWORD_ENTRY_ROW (rows->pdata[0]));
+  g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (rows->pdata[1]));
+  g_assert_true (ADW_IS_COMBO_ROW (rows->pdata[2]));
+  g_assert_cmpuint (adw_combo_row_get_selected (rows->pdata[2]), ==, GTK_INVALID_LIST_POSITION);
+  {
+    g_autoptr(GtkStringObject) high = g_list_model_get_item (adw_combo_row_get_model (rows->pdata[2]), 1);
+    g_assert_cmpstr (gtk_string_object_get_string (high), ==, "High");
+  }
+  g_assert_cmpstr (adw_preferences_row_get_title (rows->pdata[3]), ==, "Proxy");
+  port = descendant_of_type (rows->pdata[4], GTK_TYPE_SPIN_BUTTON);
+  g_assert_nonnull (port);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (port)), ==, 8080);
+  g_assert_true (ADW_IS_ENTRY_ROW (rows->pdata[5]));
+  /* The form is its group, the problems, then the submit button. */
+  submit = gtk_widget_get_last_child (find (f, "f"));
+  g_assert_true (GTK_IS_BUTTON (submit));
+  g_assert_true (gtk_widget_has_css_class (submit, "suggested-action"));
+
+  /* An array that is not one is refused with the field named. */
+  gtk_editable_set_text (GTK_EDITABLE (rows->pdata[5]), "[1,");
+  g_signal_emit_by_name (submit, "clicked");
+
+  g_assert_cmpuint (f->events->len, ==, 0);
+  g_assert_true (gtk_widget_has_css_class (rows->pdata[5], "error"));
+
+  gtk_editable_set_text (GTK_EDITABLE (rows->pdata[0]), "Ada");
+  gtk_editable_set_text (GTK_EDITABLE (rows->pdata[1]), "s3cret");
+  adw_combo_row_set_selected (rows->pdata[2], 1);
+  gtk_editable_set_text (GTK_EDITABLE (rows->pdata[5]), "[\"a\", \"b\"]");
+  g_signal_emit_by_name (submit, "clicked");
+  g_assert_cmpuint (f->events->len, ==, 1);
+  g_assert_false (gtk_widget_has_css_class (rows->pdata[5], "error"));
+  e = last_event (f);
+  sent = json_node_get_object (e->value);
+  g_assert_cmpstr (json_object_get_string_member (sent, "name"), ==, "Ada");
+  g_assert_cmpstr (json_object_get_string_member (sent, "token"), ==, "s3cret");
+  g_assert_cmpstr (json_object_get_string_member (sent, "level"), ==, "high");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (sent, "proxy"), "port"), ==, 8080);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (sent, "tags")), ==, 2);
+}
+
 #define L(id, text) "{\"id\": \"" id "\", \"type\": \"label\", \"text\": \"" text "\"}"
 
 /* A sequence of trees: widgets whose node keeps its id and type are the
@@ -790,6 +879,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/page-view/render/every-type", test_every_type);
   ADD ("/page-view/render/form", test_form);
+  ADD ("/page-view/render/form-fields", test_form_fields);
   ADD ("/page-view/patch/identity-kept", test_identity);
   ADD ("/page-view/patch/focus-selection-scroll-kept", test_focus_selection_scroll);
   ADD ("/page-view/patch/card-rows", test_card_rows);
