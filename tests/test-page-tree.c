@@ -205,7 +205,7 @@ test_bounds (void)
   refused = kari_page_tree_new_from_data (wide->str, -1, &error);
   g_assert_null (refused);
   g_assert_error (error, KARI_PAGE_TREE_ERROR, KARI_PAGE_TREE_ERROR_TOO_LARGE);
-  g_assert_nonnull (strstr (error->message, "more than 10000 nodes"));
+  g_assert_nonnull (strstr (error->message, "more than 4000 nodes"));
   g_clear_error (&error);
 
   for (guint i = 0; i <= KARI_PAGE_TREE_MAX_ROWS; i++)

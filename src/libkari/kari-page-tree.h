@@ -35,8 +35,9 @@ typedef enum
   KARI_PAGE_TREE_ERROR_PATCH,
 } KariPageTreeError;
 
-/** KARI_PAGE_TREE_MAX_NODES: most nodes a tree may hold */
-#define KARI_PAGE_TREE_MAX_NODES 10000
+/** KARI_PAGE_TREE_MAX_NODES: most nodes a tree may hold (building that many
+ * widgets takes the main loop about a second) */
+#define KARI_PAGE_TREE_MAX_NODES 4000
 /** KARI_PAGE_TREE_MAX_DEPTH: deepest nesting of nodes (the root is depth 1) */
 #define KARI_PAGE_TREE_MAX_DEPTH 24
 /** KARI_PAGE_TREE_MAX_ID: longest node id, in bytes */
