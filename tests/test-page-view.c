@@ -702,6 +702,26 @@ test_images (Fixture       *f,
     }
   g_assert_nonnull (strstr (g_object_get_data (G_OBJECT (find (f, "fake")), "kari-page-error"), "not a PNG or JPEG"));
 
+  /* Another folder (an update of the extension): the images come from it. */
+  {
+    g_autofree char *dir2 = g_dir_make_tmp ("kari-page-XXXXXX", &error);
+    g_autofree char *icons2 = g_build_filename (dir2, "icons", NULL);
+    g_autofree char *p = g_build_filename (icons2, "logo.png", NULL);
+    g_autoptr(GBytes) raw = g_bytes_new (pixels, sizeof pixels);
+    g_autoptr(GdkTexture) wide = gdk_memory_texture_new (8, 2, GDK_MEMORY_R8G8B8A8, raw, 32);
+    g_autoptr(GBytes) wide_png = gdk_texture_save_to_png_bytes (wide);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (g_mkdir_with_parents (icons2, 0700), ==, 0);
+    g_assert_true (g_file_set_contents (p, g_bytes_get_data (wide_png, NULL), g_bytes_get_size (wide_png), NULL));
+    kari_page_view_set_base_dir (f->view, dir2);
+    wait_image (f, "ok");
+    shown = gtk_picture_get_paintable (GTK_PICTURE (find (f, "ok")));
+    g_assert_nonnull (shown);
+    g_assert_cmpint (gdk_paintable_get_intrinsic_width (shown), ==, 8);
+    kari_test_rm_rf (dir2);
+  }
+
   kari_test_rm_rf (dir);
   kari_test_rm_rf (outside);
 }

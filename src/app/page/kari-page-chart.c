@@ -87,9 +87,11 @@ draw_text (GtkWidget   *widget,
   GdkRGBA color;
   int width, height;
 
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+#if GTK_CHECK_VERSION (4, 10, 0)
+  gtk_widget_get_color (widget, &color);
+#else
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
-  G_GNUC_END_IGNORE_DEPRECATIONS
+#endif
   color.alpha *= 0.6f;
   pango_layout_get_pixel_size (layout, &width, &height);
   gtk_snapshot_save (snapshot);
@@ -272,6 +274,20 @@ kari_page_chart_set_data (KariPageChart *self,
   g_clear_pointer (&self->series, json_node_unref);
   self->labels = labels != NULL ? json_node_ref (labels) : NULL;
   self->series = series != NULL ? json_node_ref (series) : NULL;
+  {
+    /* What a screen reader says: the series' names. */
+    g_autoptr(GString) names = g_string_new (NULL);
+
+    for (guint i = 0; i < kari_page_chart_get_n_series (self); i++)
+      {
+        JsonObject *one = json_array_get_object_element (json_node_get_array (self->series), i);
+
+        if (json_object_has_member (one, "name"))
+          g_string_append_printf (names, "%s%s", names->len ? ", " : "",
+                                  json_object_get_string_member (one, "name"));
+      }
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, names->str, -1);
+  }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

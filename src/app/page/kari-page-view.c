@@ -529,6 +529,24 @@ kari_page_view_set_base_dir (KariPageView *self,
     return;
   g_free (self->base_dir);
   self->base_dir = g_strdup (dir);
+
+  /* Images shown come again from the new folder. */
+  if (self->tree != NULL)
+    {
+      GHashTableIter iter;
+      KariPageEntry *e;
+
+      g_hash_table_iter_init (&iter, self->entries);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &e))
+        if (e->type == KARI_PAGE_NODE_IMAGE)
+          {
+            KariPageNode *node = kari_page_tree_lookup (self->tree, e->id);
+
+            g_clear_pointer (&e->image_src, g_free);
+            if (node != NULL)
+              _kari_page_image_load (e, kari_page_node_get_string (node, "src"));
+          }
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_DIR]);
 }
 
