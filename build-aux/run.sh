@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# run.sh [kari-ext ARGS…] — install what is missing, build, and run kari-ext.
-# With no arguments it shows the bundled examples: validated, listed and resolved.
+# run.sh [kari-ext ARGS…] — install what is missing, build, and run.
+# With no arguments it opens the Control Room with the bundled examples
+# (or, with no display, shows them through kari-ext: validated, listed and
+# resolved); with arguments it runs `kari-ext ARGS…`.
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
@@ -18,6 +20,14 @@ kari_ext="$top/_build/src/cli/kari-ext"
 if [ $# -gt 0 ]; then
   exec "$kari_ext" "$@"
 fi
+
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  # The app's settings schema from the build folder, as it is not installed.
+  export GSETTINGS_SCHEMA_DIR="$top/_build/data"
+  exec "$top/_build/src/app/kari-control-room"
+fi
+
+echo "(no display: showing the examples through kari-ext instead of the window)"
 
 echo "== kari-ext validate examples/extensions/*"
 "$kari_ext" validate examples/extensions/*

@@ -32,6 +32,26 @@ kari_test_copy_binary (const char *from,
 }
 
 /* Writes the extension @name in @root/@folder with @extra_json in its
+ * manifest, open to anyone, and a copy of the binary named by the
+ * environment variable @binary_variable in it as @binary; returns its
+ * folder. */
+static inline char *
+kari_test_write_extension_with (const char *root,
+                                const char *folder,
+                                const char *name,
+                                const char *extra_json,
+                                const char *binary_variable,
+                                const char *binary)
+{
+  char *app = kari_test_write_extension (root, folder, name, "1.0.0", extra_json);
+
+  g_assert_nonnull (g_getenv (binary_variable));
+  g_assert_cmpint (g_chmod (app, 0755), ==, 0);
+  g_free (kari_test_copy_binary (g_getenv (binary_variable), app, binary));
+  return app;
+}
+
+/* Writes the extension @name in @root/@folder with @extra_json in its
  * manifest, open to anyone, and a copy of supervisor-ext in it; returns
  * its folder. */
 static inline char *
@@ -40,11 +60,8 @@ kari_test_write_supervised_extension (const char *root,
                                       const char *name,
                                       const char *extra_json)
 {
-  char *app = kari_test_write_extension (root, folder, name, "1.0.0", extra_json);
-
-  g_assert_cmpint (g_chmod (app, 0755), ==, 0);
-  g_free (kari_test_copy_binary (g_getenv ("KARI_SUPERVISOR_EXT"), app, "supervisor-ext"));
-  return app;
+  return kari_test_write_extension_with (root, folder, name, extra_json,
+                                         "KARI_SUPERVISOR_EXT", "supervisor-ext");
 }
 
 /* Loads the manifest in @app and installs it in @registry. */

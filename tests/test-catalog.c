@@ -170,6 +170,36 @@ test_busy_extension_untouched (Fixture       *f,
   g_assert_cmpint (entry->state, ==, KARI_STATE_RUNNING);
 }
 
+/* Another process may search other folders: an extension this one does
+ * not see but whose folder is still on the disk stays installed; one
+ * whose folder is gone is forgotten. */
+static void
+test_other_search_paths (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *elsewhere = g_build_filename (f->root, "elsewhere", NULL);
+  g_autofree char *notes = NULL;
+  const char *paths[] = { elsewhere, NULL };
+  g_autoptr(KariDiscovery) other = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_mkdir_with_parents (elsewhere, 0700);
+  notes = kari_test_write_extension (elsewhere, "notes", "notes", "1.0.0", NULL);
+  other = kari_discovery_new_for_paths (paths, NULL);
+  kari_discovery_scan (other);
+  kari_catalog_sync (f->registry, other, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (is_registered (f, "notes"));
+
+  /* this fixture's discovery does not search "elsewhere" */
+  sync_catalog (f);
+  g_assert_true (is_registered (f, "notes"));
+
+  kari_test_rm_rf (notes);
+  sync_catalog (f);
+  g_assert_false (is_registered (f, "notes"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -180,6 +210,7 @@ main (int argc, char **argv)
   ADD ("/catalog/new-version-kept", test_new_version_kept);
   ADD ("/catalog/dependency-lost-and-found", test_dependency_lost_and_found);
   ADD ("/catalog/busy-extension-untouched", test_busy_extension_untouched);
+  ADD ("/catalog/other-search-paths", test_other_search_paths);
 #undef ADD
 
   return g_test_run ();

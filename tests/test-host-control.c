@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include <signal.h>
+#include <unistd.h>
 
 #include "kari-test-cli.h"
 #include "kari.h"
@@ -29,6 +30,143 @@ status_state (Fixture    *f,
   return g_strdup (json_object_get_string_member (json_node_get_object (node), "state"));
 }
 
+static gint64
+status_pid (Fixture    *f,
+            const char *name)
+{
+  g_auto(Result) r = run (f, "status", "--json", name);
+  g_autoptr(JsonNode) node = NULL;
+
+  g_assert_cmpint (r.status, ==, 0);
+  node = parse_json (r.out);
+  return json_object_get_int_member (json_node_get_object (node), "pid");
+}
+
+static void
+wait_running (Fixture    *f,
+              const char *name)
+{
+  gboolean running = FALSE;
+
+  while (!running)
+    {
+      g_autofree char *state = status_state (f, name);
+
+      g_assert_cmpstr (state, !=, "failed");
+      g_assert_cmpstr (state, !=, "stopped");
+      running = g_str_equal (state, "running");
+      if (!running)
+        g_usleep (10000);
+    }
+}
+
+/* `kari-ext logs sup -f` prints the lines a restart makes as they come;
+ * its output is read line by line while it runs, then it is stopped. */
+static void
+follow_during_restart (Fixture *f)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) follower = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  HostWatch following = { text, "-- following", FALSE, FALSE };
+  gint64 before = status_pid (f, "sup");
+
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", f->data_home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  follower = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("KARI_EXT"), "logs", "sup", "-f", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (follower));
+  g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, host_watch_on_line, &following);
+  g_assert_true (kari_test_wait_for (&following.seen, 60));
+
+  /* The lines the restart logs reach the follower, which is still
+   * running: nothing of them was in the log when it started. */
+  following.needle = "Asked to stop";
+  following.seen = FALSE;
+  {
+    g_auto(Result) r = run (f, "restart", "--json", "sup");
+    g_autoptr(JsonNode) node = NULL;
+
+    g_assert_cmpint (r.status, ==, 0);
+    node = parse_json (r.out);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "name"), ==, "sup");
+  }
+  g_assert_true (kari_test_wait_for (&following.seen, 60));
+  following.needle = "stdout: ready on stdout";
+  following.seen = FALSE;
+  g_assert_true (kari_test_wait_for (&following.seen, 60));
+  g_assert_false (following.eof);
+
+  wait_running (f, "sup");
+  g_assert_cmpint (status_pid (f, "sup"), !=, before);
+  g_assert_cmpint (status_pid (f, "sup"), >, 0);
+
+  g_subprocess_send_signal (follower, SIGTERM);
+  g_assert_true (kari_test_wait_for (&following.eof, 60));
+  g_subprocess_wait (follower, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (follower));
+  g_assert_cmpint (g_subprocess_get_exit_status (follower), ==, 0);
+}
+
+/* The audit entries of calls matching @permission, newest first. */
+static JsonArray *
+manager_audit (Fixture    *f,
+               const char *permission,
+               JsonNode  **node)
+{
+  g_auto(Result) r = run (f, "audit", "--permission", permission, "--json");
+
+  g_assert_cmpint (r.status, ==, 0);
+  *node = parse_json (r.out);
+  return json_node_get_array (*node);
+}
+
+/* A call made from this process is audited with the uid, pid and unique
+ * name the bus daemon gives for it, whatever its arguments say. */
+static void
+check_audited_identity (Fixture         *f,
+                        GDBusConnection *bus)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = g_strdup_printf ("uid=%u pid=%d bus=%s", (guint) getuid (), (int) getpid (),
+                                               g_dbus_connection_get_unique_name (bus));
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  gboolean found = FALSE;
+
+  reply = g_dbus_connection_call_sync (bus, KARI_HOST_MANAGER_BUS_NAME, KARI_HOST_MANAGER_PATH,
+                                       "io.github.kari.Manager1", "Status", g_variant_new ("(s)", "sup"),
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_message ("expecting %s", expected);
+  /* The host's audit writer commits within 100 ms; this only waits. */
+  while (!found && g_get_monotonic_time () < deadline)
+    {
+      g_autoptr(JsonNode) node = NULL;
+      JsonArray *entries = manager_audit (f, "manager:Status", &node);
+
+      for (guint i = 0; i < json_array_get_length (entries) && !found; i++)
+        {
+          JsonObject *e = json_array_get_object_element (entries, i);
+
+          if (g_strcmp0 (json_object_get_string_member (e, "detail"), expected) != 0)
+            continue;
+          found = TRUE;
+          g_assert_cmpstr (json_object_get_string_member (e, "kind"), ==, "manager");
+          g_assert_cmpstr (json_object_get_string_member (e, "decision"), ==, "allow");
+          g_assert_cmpstr (json_object_get_string_member (e, "extension"), ==, "sup");
+          g_assert_cmpstr (json_object_get_string_member (e, "decided_by"), ==, "scripting-role:user");
+        }
+      if (!found)
+        g_usleep (50000);
+    }
+  g_assert_true (found);
+}
+
 static void
 test_control (Fixture       *f,
               gconstpointer  data)
@@ -47,7 +185,7 @@ test_control (Fixture       *f,
   /* With no host, every command says how to start one. */
   g_test_dbus_up (bus_daemon);
   {
-    const char *commands[] = { "start", "stop", "restart", "status", "logs", "metrics" };
+    const char *commands[] = { "start", "stop", "restart", "status", "logs" };
 
     for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
       {
@@ -55,6 +193,17 @@ test_control (Fixture       *f,
         g_assert_cmpint (r.status, ==, 1);
         g_assert_nonnull (strstr (r.err, "no Kari host is running: start one with kari-ext run"));
       }
+  }
+  /* metrics reads the registry's history then: of nothing installed yet. */
+  {
+    g_auto(Result) r = run (f, "metrics", "sup");
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "No extension named “sup” is installed"));
+  }
+  {
+    g_auto(Result) r = run (f, "metrics", "--since", "yesterday", "sup");
+    g_assert_cmpint (r.status, ==, 2);
+    g_assert_nonnull (strstr (r.err, "--since “yesterday” is not a duration"));
   }
 
   app = write_sup_extension (f);
@@ -113,6 +262,35 @@ test_control (Fixture       *f,
   }
   {
     g_auto(Result) r = run (f, "metrics", "--json", "sup");
+    g_autoptr(JsonNode) node = NULL;
+    g_assert_cmpint (r.status, ==, 0);
+    node = parse_json (r.out);
+    g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
+  }
+  /* status without NAME lists every extension of the host. */
+  {
+    g_auto(Result) r = run (f, "status", "--json");
+    g_autoptr(JsonNode) node = NULL;
+    JsonArray *list;
+
+    g_assert_cmpint (r.status, ==, 0);
+    node = parse_json (r.out);
+    list = json_node_get_array (node);
+    g_assert_cmpuint (json_array_get_length (list), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (list, 0), "name"), ==, "sup");
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (list, 0), "state"), ==, "running");
+  }
+  {
+    g_auto(Result) r = run (f, "status");
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_nonnull (strstr (r.out, "NAME"));
+    g_assert_nonnull (strstr (r.out, "sup "));
+  }
+  follow_during_restart (f);
+  check_audited_identity (f, bus);
+  /* With --since, the history from the registry even while a host runs. */
+  {
+    g_auto(Result) r = run (f, "metrics", "--since", "2h", "--json", "sup");
     g_autoptr(JsonNode) node = NULL;
     g_assert_cmpint (r.status, ==, 0);
     node = parse_json (r.out);
@@ -178,10 +356,141 @@ test_control (Fixture       *f,
   g_test_dbus_down (bus_daemon);
 }
 
+/* With the scripting role set to viewer in the registry, other programs
+ * may read but not stop or call; each refusal names the roles that may
+ * and is audited. */
+static void
+test_viewer_role (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GTestDBus) bus_daemon = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_autoptr(GSubprocess) host = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *app = NULL;
+  HostWatch w = { text, "stdout: ready on stdout", FALSE, FALSE };
+
+  g_test_dbus_up (bus_daemon);
+  app = write_sup_extension (f);
+  {
+    g_autofree char *path = g_build_filename (f->data_home, "kari", "registry.db", NULL);
+    g_autoptr(KariRegistry) registry = kari_registry_open (path, NULL, NULL, &error);
+    g_autoptr(KariRoles) roles = NULL;
+
+    g_assert_no_error (error);
+    roles = kari_roles_new (registry, g_get_user_name ());
+    g_assert_true (kari_scripting_set_role (roles, registry, "default", "viewer", &error));
+    g_assert_no_error (error);
+    g_assert_false (kari_scripting_set_role (roles, registry, "default", "nosuch", &error));
+    g_assert_error (error, KARI_ROLES_ERROR, KARI_ROLES_ERROR_UNKNOWN_ROLE);
+    g_clear_error (&error);
+    g_autofree char *saved = kari_scripting_dup_role (registry);
+    g_assert_cmpstr (saved, ==, "viewer");
+  }
+
+  {
+    g_auto(Result) r = run (f, "users", "scripting-role");
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpstr (r.out, ==, "viewer\n");
+  }
+  {
+    g_auto(Result) r = run (f, "users", "scripting-role", "nosuch");
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "There is no role “nosuch”"));
+  }
+
+  host = spawn_host (f, app, &error);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (host));
+  g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, host_watch_on_line, &w);
+  g_assert_true (kari_test_wait_for (&w.seen, 60));
+  wait_running (f, "sup");
+
+  {
+    g_auto(Result) r = run (f, "stop", "sup");
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "Stop needs the role “user” or “admin”"));
+    g_assert_nonnull (strstr (r.err, "scripting role “viewer”"));
+  }
+  {
+    g_auto(Result) r = run (f, "call", "sup", "echo", "{}");
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "Call needs the role “user” or “admin”"));
+  }
+  /* Reading is allowed, and the refused stop changed nothing. */
+  {
+    g_autofree char *state = status_state (f, "sup");
+    g_assert_cmpstr (state, ==, "running");
+  }
+  {
+    g_auto(Result) r = run (f, "logs", "sup");
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  {
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+    gboolean found = FALSE;
+
+    while (!found && g_get_monotonic_time () < deadline)
+      {
+        g_autoptr(JsonNode) node = NULL;
+        JsonArray *entries = manager_audit (f, "manager:Stop", &node);
+
+        for (guint i = 0; i < json_array_get_length (entries) && !found; i++)
+          {
+            JsonObject *e = json_array_get_object_element (entries, i);
+
+            found = TRUE;
+            g_assert_cmpstr (json_object_get_string_member (e, "decision"), ==, "deny");
+            g_assert_cmpstr (json_object_get_string_member (e, "decided_by"), ==, "scripting-role:viewer");
+            g_assert_nonnull (strstr (json_object_get_string_member (e, "detail"), "uid="));
+          }
+        if (!found)
+          g_usleep (50000);
+      }
+    g_assert_true (found);
+  }
+
+  g_subprocess_send_signal (host, SIGINT);
+  g_assert_true (kari_test_wait_for (&w.eof, 60));
+  g_subprocess_wait (host, NULL, &error);
+  g_assert_no_error (error);
+  if (g_test_verbose ())
+    g_printerr ("%s", text->str);
+  g_assert_cmpint (g_subprocess_get_exit_status (host), ==, 0);
+
+  /* A role the tenant does not have is a usage error. */
+  {
+    g_auto(Result) r = run (f, "run", "--scripting-role", "nosuch", app);
+    g_assert_cmpint (r.status, ==, 2);
+    g_assert_nonnull (strstr (r.err, "There is no role “nosuch” in the tenant “default”"));
+  }
+  g_test_dbus_down (bus_daemon);
+}
+
+/* As root, the same again as nobody. */
+static void
+test_unprivileged (void)
+{
+  gboolean successful = FALSE;
+  g_autofree char *out = kari_test_rerun_as_nobody ("KARI_HOST_CONTROL_UNPRIVILEGED", TRUE, &successful,
+                                                     "-p", "/host-control/commands",
+                                                     "-p", "/host-control/viewer-role", NULL);
+
+  if (!successful)
+    g_printerr ("as nobody:\n%s\n", out);
+  g_assert_true (successful);
+  g_assert_nonnull (strstr (out, "ok 1 /host-control/commands"));
+  g_assert_nonnull (strstr (out, "ok 2 /host-control/viewer-role"));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/host-control/commands", Fixture, NULL, fixture_setup, test_control, fixture_teardown);
+  g_test_add ("/host-control/viewer-role", Fixture, NULL, fixture_setup, test_viewer_role, fixture_teardown);
+  if (geteuid () == 0 && g_getenv ("KARI_HOST_CONTROL_UNPRIVILEGED") == NULL)
+    g_test_add_func ("/host-control/unprivileged", test_unprivileged);
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "kari-test-probe.h"
 #include "kari-test-sandbox.h"
 
 typedef struct
@@ -102,30 +103,6 @@ run_probe (Fixture    *f,
   return run (sandbox);
 }
 
-static const struct { const char *probe; const char *result; } expected_syscalls[] = {
-  { "ptrace", "EPERM" }, { "process_vm_readv", "EPERM" }, { "process_vm_writev", "EPERM" },
-  { "perf_event_open", "EPERM" }, { "keyctl", "EPERM" }, { "add_key", "EPERM" },
-  { "request_key", "EPERM" }, { "syslog", "EPERM" }, { "uselib", "EPERM" }, { "acct", "EPERM" },
-  { "quotactl", "EPERM" }, { "setns", "EPERM" }, { "mount", "EPERM" }, { "umount2", "EPERM" },
-  { "pivot_root", "EPERM" }, { "chroot", "EPERM" }, { "bpf", "EPERM" }, { "userfaultfd", "EPERM" },
-  { "kexec_load", "EPERM" }, { "kexec_file_load", "EPERM" }, { "init_module", "EPERM" },
-  { "finit_module", "EPERM" }, { "delete_module", "EPERM" },
-  { "unshare-user", "EPERM" }, { "unshare-mount", "EPERM" }, { "clone-newuser", "EPERM" },
-  { "personality-bsd", "EPERM" }, { "personality-linux32", "EPERM" },
-  { "personality-query", "OK" }, { "personality-linux", "OK" },
-  { "ioctl-tiocsti", "EPERM" }, { "ioctl-tiocsti-high", "EPERM" }, { "ioctl-tioclinux", "EPERM" },
-  { "clone3", "ENOSYS" }, { "open_tree", "ENOSYS" }, { "move_mount", "ENOSYS" },
-  { "fsopen", "ENOSYS" }, { "fsconfig", "ENOSYS" }, { "fsmount", "ENOSYS" }, { "fspick", "ENOSYS" },
-  { "mount_setattr", "ENOSYS" }, { "io_uring_setup", "ENOSYS" }, { "io_uring_enter", "ENOSYS" },
-  { "io_uring_register", "ENOSYS" },
-  { "socket-unix", "OK" }, { "socket-inet", "OK" }, { "socket-inet6", "OK" },
-  { "socket-netlink", "OK" }, { "socket-packet", "EAFNOSUPPORT" },
-  { "socket-vsock", "EAFNOSUPPORT" }, { "socket-alg", "EAFNOSUPPORT" },
-  { "socket-key", "EAFNOSUPPORT" }, { "socket-bluetooth", "EAFNOSUPPORT" },
-  { "socket-past-max", "EAFNOSUPPORT" }, { "socket-negative", "EAFNOSUPPORT" },
-  { "socket-vsock-high", "EAFNOSUPPORT" },
-};
-
 /* Asserts that @out holds exactly the line "@probe: @result". */
 static void
 assert_line (const char *out,
@@ -144,8 +121,8 @@ test_syscalls (Fixture       *f,
 {
   g_autofree char *out = run_probe (f, "\"syscalls\"", NULL);
 
-  for (gsize i = 0; i < G_N_ELEMENTS (expected_syscalls); i++)
-    assert_line (out, expected_syscalls[i].probe, expected_syscalls[i].result);
+  for (gsize i = 0; i < G_N_ELEMENTS (kari_probe_expected); i++)
+    assert_line (out, kari_probe_expected[i].probe, kari_probe_expected[i].result);
 }
 
 static void

@@ -15,9 +15,10 @@
 
 #define MANAGER_INTERFACE "io.github.kari.Manager1"
 
-/* The bus with a host on it, or NULL after saying there is none. */
-static GDBusConnection *
-connect_to_host (void)
+/* The bus with a host on it, or NULL (after saying there is none unless
+ * @quiet). */
+GDBusConnection *
+_kari_ext_find_host (gboolean quiet)
 {
   g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
   g_autoptr(GVariant) reply = NULL;
@@ -32,6 +33,8 @@ connect_to_host (void)
     g_variant_get (reply, "(b)", &has_owner);
   if (!has_owner)
     {
+      if (quiet)
+        return NULL;
       fprintf (stderr, "%s\n", _("kari-ext: no Kari host is running: start one with kari-ext run PATH|NAME…"));
       return NULL;
     }
@@ -96,6 +99,52 @@ print_status (GDBusConnection *bus,
   return KARI_EXIT_OK;
 }
 
+/* `kari-ext status` with no NAME: every extension of the host. */
+static int
+print_list (GDBusConnection *bus,
+            gboolean         json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = call_manager (bus, "ListExtensions", NULL, G_VARIANT_TYPE ("(a(ssss))"), &error);
+  g_autoptr(GVariantIter) iter = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  const char *name, *state, *reason, *backend;
+
+  if (reply == NULL)
+    return _kari_ext_fail (NULL, error);
+  g_variant_get (reply, "(a(ssss))", &iter);
+  if (!json)
+    printf ("%-24s %-10s %-10s %s\n", _("NAME"), _("STATE"), _("LIMITS"), _("REASON"));
+  json_builder_begin_array (b);
+  while (g_variant_iter_next (iter, "(&s&s&s&s)", &name, &state, &reason, &backend))
+    {
+      if (!json)
+        {
+          printf ("%-24s %-10s %-10s %s\n", name, state, _kari_ext_or_dash (*backend != '\0' ? backend : NULL),
+                  _kari_ext_or_dash (*reason != '\0' ? reason : NULL));
+          continue;
+        }
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, name);
+      json_builder_set_member_name (b, "state");
+      json_builder_add_string_value (b, state);
+      json_builder_set_member_name (b, "reason");
+      json_builder_add_string_value (b, reason);
+      json_builder_set_member_name (b, "backend");
+      json_builder_add_string_value (b, backend);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  if (json)
+    {
+      g_autoptr(JsonNode) node = json_builder_get_root (b);
+
+      _kari_ext_print_json (node);
+    }
+  return KARI_EXIT_OK;
+}
+
 static void
 on_log_line (GDBusConnection *bus,
              const char      *sender,
@@ -148,6 +197,55 @@ follow_logs (GDBusConnection *bus,
   g_main_loop_run (loop);
   g_bus_unwatch_name (watch);
   g_dbus_connection_signal_unsubscribe (bus, subscription);
+  return KARI_EXIT_OK;
+}
+
+/* The samples the host keeps in memory, as Manager1.Metrics gives them. */
+static void
+print_live_metrics (GVariant *reply,
+                    gboolean  json)
+{
+  g_autoptr(GVariantIter) iter = NULL;
+  GVariant *sample;
+
+  if (json)
+    {
+      print_first_as_json (reply);
+      return;
+    }
+  g_variant_get (reply, "(aa{sv})", &iter);
+  printf ("%-20s %14s %14s %6s\n", _("TIME"), _("MEMORY"), _("CPU (µs)"), _("TASKS"));
+  while ((sample = g_variant_iter_next_value (iter)) != NULL)
+    {
+      g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (sample);
+      gint64 time = 0;
+      guint64 memory = 0, cpu = 0;
+      guint32 tasks = 0;
+      g_autofree char *when = NULL;
+
+      g_variant_dict_lookup (&dict, "time", "x", &time);
+      g_variant_dict_lookup (&dict, "memory-bytes", "t", &memory);
+      g_variant_dict_lookup (&dict, "cpu-usec", "t", &cpu);
+      g_variant_dict_lookup (&dict, "tasks", "u", &tasks);
+      when = _kari_ext_format_time (time);
+      printf ("%-20s %14" G_GUINT64_FORMAT " %14" G_GUINT64_FORMAT " %6u\n", when, memory, cpu, tasks);
+      g_variant_unref (sample);
+    }
+}
+
+/* `kari-ext metrics NAME` while a host runs and no history is asked for. */
+int
+_kari_ext_live_metrics (GDBusConnection *bus,
+                        const char      *name,
+                        gboolean         json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = call_manager (bus, "Metrics", g_variant_new ("(s)", name),
+                                            G_VARIANT_TYPE ("(aa{sv})"), &error);
+
+  if (reply == NULL)
+    return _kari_ext_fail (NULL, error);
+  print_live_metrics (reply, json);
   return KARI_EXIT_OK;
 }
 
@@ -232,6 +330,12 @@ control (ControlKind   kind,
   if ((status = _kari_ext_parse_options (command, kind == CONTROL_LOGS ? logs_entries : entries,
                                          &argc, &argv)) >= 0)
     return status;
+  if (argc < 2 && kind == CONTROL_STATUS)
+    {
+      if ((bus = _kari_ext_find_host (FALSE)) == NULL)
+        return KARI_EXIT_FAILURE;
+      return print_list (bus, json);
+    }
   if (argc < 2)
     return _kari_ext_usage_error (command, "%s", _("no NAME given"));
   if (argc - 2 < controls[kind].min_args)
@@ -242,7 +346,7 @@ control (ControlKind   kind,
     return _kari_ext_usage_error (command, "%s", _("--lines must not be negative"));
   name = argv[1];
 
-  if ((bus = connect_to_host ()) == NULL)
+  if ((bus = _kari_ext_find_host (FALSE)) == NULL)
     return KARI_EXIT_FAILURE;
   if (controls[kind].method != NULL)
     {
@@ -274,33 +378,7 @@ control (ControlKind   kind,
       return follow ? follow_logs (bus, name) : KARI_EXIT_OK;
 
     case CONTROL_METRICS:
-      if (json)
-        print_first_as_json (reply);
-      else
-        {
-          g_autoptr(GVariantIter) iter = NULL;
-          GVariant *sample;
-
-          g_variant_get (reply, "(aa{sv})", &iter);
-          printf ("%-20s %14s %14s %6s\n", _("TIME"), _("MEMORY"), _("CPU (µs)"), _("TASKS"));
-          while ((sample = g_variant_iter_next_value (iter)) != NULL)
-            {
-              g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (sample);
-              gint64 time = 0;
-              guint64 memory = 0, cpu = 0;
-              guint32 tasks = 0;
-              g_autofree char *when = NULL;
-
-              g_variant_dict_lookup (&dict, "time", "x", &time);
-              g_variant_dict_lookup (&dict, "memory-bytes", "t", &memory);
-              g_variant_dict_lookup (&dict, "cpu-usec", "t", &cpu);
-              g_variant_dict_lookup (&dict, "tasks", "u", &tasks);
-              when = _kari_ext_format_time (time);
-              printf ("%-20s %14" G_GUINT64_FORMAT " %14" G_GUINT64_FORMAT " %6u\n",
-                      when, memory, cpu, tasks);
-              g_variant_unref (sample);
-            }
-        }
+      print_live_metrics (reply, json);
       return KARI_EXIT_OK;
 
     case CONTROL_CALL:
@@ -320,5 +398,4 @@ int kari_ext_stop    (int argc, char **argv) { return control (CONTROL_STOP, arg
 int kari_ext_restart (int argc, char **argv) { return control (CONTROL_RESTART, argc, argv); }
 int kari_ext_status  (int argc, char **argv) { return control (CONTROL_STATUS, argc, argv); }
 int kari_ext_logs    (int argc, char **argv) { return control (CONTROL_LOGS, argc, argv); }
-int kari_ext_metrics (int argc, char **argv) { return control (CONTROL_METRICS, argc, argv); }
 int kari_ext_call    (int argc, char **argv) { return control (CONTROL_CALL, argc, argv); }

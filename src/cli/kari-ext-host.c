@@ -11,13 +11,25 @@
 
 #include "kari-ext-private.h"
 
-/* The tenant a command acts in when none is given. */
-#define DEFAULT_TENANT "default"
-
+/* The tenant a command acts in when none is given: the active one
+ * (`kari-ext tenant switch`), read once per run. */
 const char *
 _kari_ext_default_tenant (void)
 {
-  return DEFAULT_TENANT;
+  static char *active = NULL;
+
+  if (active == NULL)
+    {
+      g_autoptr(KariDiscovery) discovery = _kari_ext_discover ();
+      g_autoptr(KariRegistry) registry = _kari_ext_open_registry (discovery, NULL);
+
+      /* A registry that cannot be opened is reported by the command. */
+      if (registry != NULL)
+        active = kari_registry_dup_active_tenant (registry, NULL);
+      if (active == NULL)
+        active = g_strdup (KARI_TENANT_DEFAULT);
+    }
+  return active;
 }
 
 gboolean

@@ -64,7 +64,7 @@ kari_ext_permissions (int    argc,
   g_autofree char *tenant = NULL;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant (default: “default”)"), N_("TENANT") },
+    { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant (default: the active one)"), N_("TENANT") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print as JSON"), NULL },
     { NULL }
   };
@@ -147,7 +147,7 @@ kari_ext_grant (int    argc,
   GOptionEntry entries[] = {
     { "scope", 's', 0, G_OPTION_ARG_STRING, &scope_text,
       N_("persistent (default), or until=TIME (RFC 3339 or +1h, +30m, +2d)"), N_("SCOPE") },
-    { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant (default: “default”)"), N_("TENANT") },
+    { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant (default: the active one)"), N_("TENANT") },
     { "user", 'u', 0, G_OPTION_ARG_STRING, &user, N_("Only for this user (default: every user)"), N_("USER") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the grant as JSON"), NULL },
     { NULL }
@@ -209,7 +209,7 @@ kari_ext_revoke (int    argc,
   g_autofree char *user = NULL;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant (default: “default”)"), N_("TENANT") },
+    { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant (default: the active one)"), N_("TENANT") },
     { "user", 'u', 0, G_OPTION_ARG_STRING, &user, N_("Only this user’s grants"), N_("USER") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print how many were revoked as JSON"), NULL },
     { NULL }
@@ -268,7 +268,7 @@ kari_ext_check (int    argc,
   gboolean json = FALSE;
   gboolean ask = FALSE;
   GOptionEntry entries[] = {
-    { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant (default: “default”)"), N_("TENANT") },
+    { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant (default: the active one)"), N_("TENANT") },
     { "user", 'u', 0, G_OPTION_ARG_STRING, &user, N_("The user the extension acts for"), N_("USER") },
     { "ask", 'a', 0, G_OPTION_ARG_NONE, &ask, N_("When the policy says ask, ask here on the terminal"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the decision as JSON"), NULL },

@@ -76,6 +76,12 @@ void           _kari_ext_store_result  (GObject              *source,
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (KariExtHost, _kari_ext_host_clear)
 
+/* kari-ext-control.c */
+GDBusConnection *_kari_ext_find_host   (gboolean              quiet);
+int            _kari_ext_live_metrics  (GDBusConnection      *bus,
+                                        const char           *name,
+                                        gboolean              json);
+
 /* kari-ext-prompt.c: answers permission prompts on the terminal. */
 #define KARI_EXT_TYPE_TERMINAL_AGENT (kari_ext_terminal_agent_get_type ())
 G_DECLARE_FINAL_TYPE (KariExtTerminalAgent, kari_ext_terminal_agent, KARI_EXT, TERMINAL_AGENT, GObject)
@@ -97,5 +103,15 @@ int            kari_ext_status         (int argc, char **argv);
 int            kari_ext_logs           (int argc, char **argv);
 int            kari_ext_metrics        (int argc, char **argv);
 int            kari_ext_call           (int argc, char **argv);
+/* kari-ext-tenant.c, kari-ext-remove.c */
+int            kari_ext_tenant         (int argc, char **argv);
+int            kari_ext_enable         (int argc, char **argv);
+int            kari_ext_disable        (int argc, char **argv);
+int            kari_ext_remove         (int argc, char **argv);
+int            kari_ext_config         (int argc, char **argv);
+void           _kari_ext_announce_config (const char *extension,
+                                        const char *tenant);
+gboolean       _kari_ext_confirm       (const char *format,
+                                        ...) G_GNUC_PRINTF (1, 2);
 
 G_END_DECLS

@@ -102,8 +102,12 @@ kari_ext_run (int    argc,
 {
   const KariExtCommand *command = _kari_ext_lookup_command ("run");
   g_autofree char *tenant = NULL;
+  g_autofree char *scripting_role = NULL;
   GOptionEntry entries[] = {
-    { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant (default: “default”)"), N_("TENANT") },
+    { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant (default: the active one)"), N_("TENANT") },
+    { "scripting-role", 0, 0, G_OPTION_ARG_STRING, &scripting_role,
+      N_("The role other programs act with over D-Bus (viewer, user, admin or a custom role; "
+         "default: the registry setting, else “user”)"), N_("ROLE") },
     { NULL }
   };
   g_auto(KariExtHost) host = { 0 };
@@ -147,6 +151,27 @@ kari_ext_run (int    argc,
 
   if (!_kari_ext_host_open (&host, &error))
     return _kari_ext_fail (NULL, error);
+  {
+    g_autoptr(KariTenant) found = kari_registry_lookup_tenant (host.registry, tenant, &error);
+
+    if (found == NULL)
+      return _kari_ext_fail (&host, error);
+  }
+
+  /* What other programs may do over the bus, and every call audited. */
+  {
+    g_autoptr(KariRoles) roles = kari_roles_new (host.registry, g_get_user_name ());
+
+    if (scripting_role == NULL)
+      scripting_role = kari_scripting_dup_role (host.registry);
+    else if (!kari_scripting_check_role (roles, tenant, scripting_role, &error))
+      {
+        _kari_ext_host_close (&host, NULL);
+        return _kari_ext_usage_error (command, "--scripting-role: %s", error->message);
+      }
+    kari_host_manager_set_scripting_role (manager, scripting_role);
+    kari_host_manager_set_audit_log (manager, host.audit, tenant);
+  }
 
   /* Extensions named by folder join the search paths' for this run. */
   resolver = kari_discovery_create_resolver (host.discovery);
@@ -170,6 +195,14 @@ kari_ext_run (int    argc,
               || (entry == NULL
                   && !kari_registry_install (host.registry, m, _("run by kari-ext run"), &error)))
             return _kari_ext_fail (&host, error);
+        }
+      if (!kari_registry_is_enabled (host.registry, kari_manifest_get_name (m), tenant, &error))
+        {
+          if (error == NULL)
+            fprintf (stderr, _("kari-ext: %s is disabled in the tenant %s; “kari-ext enable %s --tenant %s” "
+                               "enables it\n"), kari_manifest_get_name (m), tenant,
+                     kari_manifest_get_name (m), tenant);
+          return _kari_ext_fail (&host, error);
         }
       kari_resolver_add_root (resolver, kari_manifest_get_name (m));
     }

@@ -1,4 +1,4 @@
-/* kari-ext-users.c — `kari-ext users [list|add|remove|roles|define-role|undefine-role]`
+/* kari-ext-users.c — `kari-ext users [list|add|remove|roles|define-role|undefine-role|scripting-role]`
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,12 +11,12 @@
 
 #include "kari-ext-private.h"
 
-typedef enum { LIST, ADD, REMOVE, ROLES, DEFINE, UNDEFINE } Action;
+typedef enum { LIST, ADD, REMOVE, ROLES, DEFINE, UNDEFINE, SCRIPTING } Action;
 
 static const struct {
   const char *word;
   Action      action;
-  int         n_args;   /* after the action word */
+  int         n_args;   /* after the action word; -1: none or one */
 } actions[] = {
   { "list",          LIST,     0 },
   { "add",           ADD,      2 },
@@ -24,6 +24,7 @@ static const struct {
   { "roles",         ROLES,    0 },
   { "define-role",   DEFINE,   1 },
   { "undefine-role", UNDEFINE, 1 },
+  { "scripting-role", SCRIPTING, -1 },
 };
 
 static void
@@ -116,7 +117,7 @@ kari_ext_users (int    argc,
   g_autofree char *description = NULL;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant (default: “default”)"), N_("TENANT") },
+    { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant (default: the active one)"), N_("TENANT") },
     { "description", 0, 0, G_OPTION_ARG_STRING, &description, N_("With define-role: what the role is for"), N_("TEXT") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print as JSON"), NULL },
     { NULL }
@@ -141,11 +142,13 @@ kari_ext_users (int    argc,
           break;
       if (i == G_N_ELEMENTS (actions))
         return _kari_ext_usage_error (command, _("unknown action “%s”: say list, add, remove, roles, "
-                                                 "define-role or undefine-role"), argv[1]);
+                                                 "define-role, undefine-role or scripting-role"), argv[1]);
       action = actions[i].action;
       n_args = actions[i].n_args;
     }
-  if (argc >= 2 && argc - 2 != n_args)
+  if (n_args < 0 && argc - 2 > 1)
+    return _kari_ext_usage_error (command, _("“users %s” takes at most one argument"), argv[1]);
+  if (argc >= 2 && n_args >= 0 && argc - 2 != n_args)
     return _kari_ext_usage_error (command, _("“users %s” takes %d argument(s)"), argv[1], n_args);
   if (tenant == NULL)
     tenant = g_strdup (_kari_ext_default_tenant ());
@@ -187,6 +190,33 @@ kari_ext_users (int    argc,
       ok = kari_roles_may (roles, tenant, host.actor, KARI_ADMIN_USERS, &error)
            && (action == DEFINE ? kari_roles_define (roles, tenant, argv[2], description, &error)
                                 : kari_roles_undefine (roles, tenant, argv[2], &error));
+      audit_role_change (host.audit, tenant, host.actor, detail, ok);
+      break;
+    case SCRIPTING:
+      /* Shown, or set for the hosts started from now on. */
+      if (argc == 2)
+        {
+          g_autofree char *role = kari_scripting_dup_role (host.registry);
+
+          if (json)
+            {
+              g_autoptr(JsonBuilder) b = json_builder_new ();
+              g_autoptr(JsonNode) node = NULL;
+
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "scripting_role");
+              json_builder_add_string_value (b, role);
+              json_builder_end_object (b);
+              node = json_builder_get_root (b);
+              _kari_ext_print_json (node);
+            }
+          else
+            printf ("%s\n", role);
+          return _kari_ext_finish (&host, KARI_EXIT_OK);
+        }
+      detail = g_strjoinv (" ", argv + 1);
+      ok = kari_roles_may (roles, tenant, host.actor, KARI_ADMIN_USERS, &error)
+           && kari_scripting_set_role (roles, host.registry, tenant, argv[2], &error);
       audit_role_change (host.audit, tenant, host.actor, detail, ok);
       break;
     default:

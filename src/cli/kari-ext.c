@@ -28,11 +28,16 @@ static const KariExtCommand commands[] = {
   { "start",    N_("NAME"),  N_("Start an extension in the running host"), kari_ext_start },
   { "stop",     N_("NAME"),  N_("Stop an extension in the running host"), kari_ext_stop },
   { "restart",  N_("NAME"),  N_("Restart an extension in the running host"), kari_ext_restart },
-  { "status",   N_("NAME"),  N_("Show an extension’s state in the running host"), kari_ext_status },
+  { "status",   N_("[NAME]"), N_("Show an extension’s state in the running host, or every extension’s"), kari_ext_status },
   { "logs",     N_("NAME"),  N_("Show (or follow) an extension’s log in the running host"), kari_ext_logs },
-  { "metrics",  N_("NAME"),  N_("Show an extension’s resource use in the running host"), kari_ext_metrics },
+  { "metrics",  N_("NAME"),  N_("Show an extension’s resource use: live from the running host, or its history"), kari_ext_metrics },
   { "call",     N_("NAME ENDPOINT [JSON]"), N_("Send a request to an extension’s endpoint"), kari_ext_call },
   { "users",    N_("[ACTION]"), N_("List users and roles of a tenant, or change them"), kari_ext_users },
+  { "tenant",   N_("[ACTION] [ID]"), N_("List, create, rename, switch or delete tenants"), kari_ext_tenant },
+  { "enable",   N_("NAME"),  N_("Enable an extension in a tenant, or in every tenant"), kari_ext_enable },
+  { "disable",  N_("NAME"),  N_("Disable an extension in a tenant, or in every tenant"), kari_ext_disable },
+  { "config",   N_("get|set|reset NAME [KEY] [VALUE]"), N_("Show or change an extension’s settings in a tenant"), kari_ext_config },
+  { "remove",   N_("NAME"),  N_("Remove an extension with its data, config, secrets, grants and logs"), kari_ext_remove },
 };
 
 const KariExtCommand *
@@ -167,10 +172,23 @@ _kari_ext_open_registry (KariDiscovery  *discovery,
 {
   g_autofree char *path = kari_registry_default_path ();
   g_autoptr(KariRegistry) registry = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint n_finished = 0;
 
   registry = kari_registry_open (path, rebuild_registry, discovery, error);
   if (registry == NULL)
     return NULL;
+  /* A removal that was interrupted is finished before anything else
+   * looks at what is installed. */
+  if (!kari_removal_resume (registry, &n_finished, &local_error))
+    fprintf (stderr, _("kari-ext: warning: %s\n"), local_error->message);
+  else if (n_finished > 0)
+    {
+      fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "kari-ext: finished %u interrupted removal\n",
+                                    "kari-ext: finished %u interrupted removals\n", n_finished), n_finished);
+      /* The scan may have seen a folder the removal has deleted since. */
+      kari_discovery_scan (discovery);
+    }
   if (kari_registry_get_recovered_path (registry) != NULL)
     fprintf (stderr,
              _("kari-ext: warning: the registry %s was damaged; it was moved to %s "

@@ -14,6 +14,8 @@ static const char * const kind_names[] = {
   [KARI_AUDIT_REVOKE] = "revoke",
   [KARI_AUDIT_POLICY] = "policy",
   [KARI_AUDIT_ROLE]   = "role",
+  [KARI_AUDIT_MANAGER] = "manager",
+  [KARI_AUDIT_REMOVAL] = "removal",
 };
 
 G_DEFINE_QUARK (kari-audit-error-quark, kari_audit_error)
@@ -24,7 +26,7 @@ G_DEFINE_BOXED_TYPE (KariAuditEntry, kari_audit_entry, kari_audit_entry_copy, ka
  * @kind: a #KariAuditKind
  *
  * Returns: the name stored in the log and shown in exports (`check`,
- *   `grant`, `revoke`, `policy`, `role`), or %NULL for an unknown kind
+ *   `grant`, `revoke`, `policy`, `role`, `manager`, `removal`), or %NULL for an unknown kind
  */
 const char *
 kari_audit_kind_to_string (KariAuditKind kind)

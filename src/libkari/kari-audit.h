@@ -25,6 +25,9 @@ typedef enum
  * @KARI_AUDIT_REVOKE: a grant was revoked
  * @KARI_AUDIT_POLICY: the policy was changed
  * @KARI_AUDIT_ROLE: users or roles were changed
+ * @KARI_AUDIT_MANAGER: another program called io.github.kari.Manager1
+ * @KARI_AUDIT_REMOVAL: an extension was removed or a tenant deleted
+ *   (kari-removal.h)
  */
 typedef enum
 {
@@ -33,6 +36,8 @@ typedef enum
   KARI_AUDIT_REVOKE,
   KARI_AUDIT_POLICY,
   KARI_AUDIT_ROLE,
+  KARI_AUDIT_MANAGER,
+  KARI_AUDIT_REMOVAL,
 } KariAuditKind;
 
 #define KARI_TYPE_AUDIT_ENTRY (kari_audit_entry_get_type ())

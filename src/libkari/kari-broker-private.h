@@ -8,10 +8,36 @@
 
 G_BEGIN_DECLS
 
+/* A call in flight on the connection, for its latency. */
+typedef struct
+{
+  guint32 serial;        /* 0: free */
+  guint32 outgoing;      /* made by the host, answered by the extension */
+  gint64  start_usec;
+} CallSlot;
+
+#define CALL_SLOTS 128
+
+/* Calls counted by the filter (kari-broker-stats.c): the slots belong
+ * to GDBus's worker thread, the counters are atomic and taken by the
+ * main thread. */
+typedef struct
+{
+  CallSlot slots[CALL_SLOTS];
+  guint    next_slot;
+  guint64  calls;
+  guint64  errors;
+  guint64  denied;
+  guint64  latency_n;
+  guint64  latency_sum_usec;
+  guint64  latency_max_usec;
+} CallStats;
+
 /* What the filter, in GDBus's worker thread, shares with the broker. */
 typedef struct
 {
   const char *problem;   /* atomic: why the connection was closed */
+  CallStats   stats;
 } Guard;
 
 struct _KariBroker
@@ -116,5 +142,10 @@ void                  _kari_broker_call_extension (KariBroker         *self,
 /* kari-broker-guard.c: why an incoming message must close the
  * connection, or NULL when it may pass. */
 const char           *_kari_broker_message_problem (GDBusMessage      *message);
+
+/* kari-broker-stats.c: counts a message the filter let through. */
+void                  _kari_broker_stats_see   (CallStats             *stats,
+                                                GDBusMessage          *message,
+                                                gboolean               incoming);
 
 G_END_DECLS

@@ -213,7 +213,10 @@ size_filter (GDBusConnection *connection,
   const char *problem;
 
   if (!incoming)
-    return message;
+    {
+      _kari_broker_stats_see (&guard->stats, message, FALSE);
+      return message;
+    }
   problem = _kari_broker_message_problem (message);
   if (problem != NULL)
     {
@@ -227,6 +230,7 @@ size_filter (GDBusConnection *connection,
       g_object_unref (message);
       return NULL;
     }
+  _kari_broker_stats_see (&guard->stats, message, TRUE);
   return message;
 }
 

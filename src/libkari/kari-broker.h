@@ -101,6 +101,30 @@ typedef enum
   KARI_BROKER_ERROR_FAILED,
 } KariBrokerError;
 
+/**
+ * KariBrokerCallStats:
+ * @calls: method calls on the connection, both ways (the host's pings
+ *   excepted)
+ * @call_errors: of them, answered with an error other than a denial
+ * @call_denied: of them, answered with
+ *   %KARI_BROKER_DBUS_ERROR_PERMISSION_DENIED
+ * @latency_n: answers whose latency was measured
+ * @latency_sum_usec: their latencies, from the call to its answer
+ *   passing the host's side of the connection, added up
+ * @latency_max_usec: the longest
+ *
+ * What kari_broker_take_call_stats() hands over.
+ */
+typedef struct
+{
+  guint64 calls;
+  guint64 call_errors;
+  guint64 call_denied;
+  guint64 latency_n;
+  gint64  latency_sum_usec;
+  gint64  latency_max_usec;
+} KariBrokerCallStats;
+
 #define KARI_TYPE_BROKER (kari_broker_get_type ())
 G_DECLARE_FINAL_TYPE (KariBroker, kari_broker, KARI, BROKER, GObject)
 
@@ -153,6 +177,8 @@ void             kari_broker_set_call_timeout (KariBroker           *self,
 void             kari_broker_set_max_queued   (KariBroker           *self,
                                                guint                 max_queued);
 guint            kari_broker_get_queued_peak  (KariBroker           *self);
+void             kari_broker_take_call_stats  (KariBroker           *self,
+                                               KariBrokerCallStats  *stats);
 
 void             kari_broker_call_handle_request_async (KariBroker  *self,
                                                const char           *endpoint,

@@ -123,8 +123,9 @@ sync_one (KariRegistry   *registry,
  * (the old ones are kept for rollback), marks installed extensions whose
  * dependencies are no longer met as failed with the resolver's reason
  * (and back when they are met again), and forgets extensions whose
- * folder is gone. Each change is its own transaction; an extension that
- * is running is not touched.
+ * folder is gone from the disk (not merely from this process's search
+ * paths, which may differ from another's). Each change is its own
+ * transaction; an extension that is running is not touched.
  *
  * Returns: %TRUE on success
  */
@@ -158,10 +159,18 @@ kari_catalog_sync (KariRegistry    *registry,
   for (guint i = 0; i < entries->len; i++)
     {
       KariRegistryEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *manifest = NULL;
 
-      if (kari_discovery_lookup (discovery, entry->name) == NULL
-          && !kari_registry_remove (registry, entry->name,
-                                    "its folder is no longer in any search path", error))
+      if (kari_discovery_lookup (discovery, entry->name) != NULL)
+        continue;
+      /* Still on disk: found through search paths this process does not
+       * have (another kari-ext, the app), not ours to forget. */
+      manifest = entry->path != NULL ? kari_manifest_find_in_dir (entry->path, NULL) : NULL;
+      if (manifest != NULL)
+        continue;
+      if (!kari_lifecycle_check_removal (entry->state, NULL))
+        continue;   /* running or updating: sync never touches it */
+      if (!kari_registry_remove (registry, entry->name, "its folder is gone", error))
         return FALSE;
     }
   return TRUE;

@@ -2,60 +2,25 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Any local program can reach the session bus, so the calls that change
- * something are checked against the caller's uid, which the bus daemon
- * vouches for: only the host's own user may start, stop or call
- * extensions. Roles (KariRoles) are not consulted yet: on a session bus
- * every caller with the same uid is the same person.
+ * Every call goes through _kari_host_manager_authorize()
+ * (kari-host-manager-access.c) first: the caller's identity from the bus
+ * daemon, the scripting role's verdict, an audit entry; only then does
+ * one of the do_*() below run.
  */
 
 #include "config.h"
 
-#include <unistd.h>
-
 #include <json-glib/json-glib.h>
 
-#include "kari-dbus-generated.h"
-#include "kari-host-manager.h"
+#include "kari-host-manager-private.h"
+#include "kari-scripting.h"
 
-#define DBUS_ERROR_PERMISSION_DENIED "io.github.kari.Error.PermissionDenied"
 #define DBUS_ERROR_FAILED            "io.github.kari.Error.Failed"
 #define DBUS_ERROR_NOT_RUNNING       "io.github.kari.Error.NotRunning"
-
-struct _KariHostManager
-{
-  GObject           parent_instance;
-
-  KariDBusManager1 *skeleton;
-  GHashTable       *supervisors;  /* name → KariSupervisor */
-  GDBusConnection  *connection;
-  guint             call_timeout_ms;
-};
 
 G_DEFINE_TYPE (KariHostManager, kari_host_manager, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (kari-host-manager-error-quark, kari_host_manager_error)
-
-typedef void (*Action) (KariHostManager       *self,
-                        KariSupervisor        *supervisor,
-                        GDBusMethodInvocation *invocation);
-
-typedef struct
-{
-  KariHostManager       *self;
-  KariSupervisor        *supervisor;
-  GDBusMethodInvocation *invocation;
-  Action                 action;
-} Pending;
-
-/* The invocation is not freed: every path answers it, which frees it. */
-static void
-pending_free (Pending *p)
-{
-  g_object_unref (p->self);
-  g_object_unref (p->supervisor);
-  g_free (p);
-}
 
 static void
 return_printf (GDBusMethodInvocation *invocation,
@@ -78,13 +43,11 @@ return_printf (GDBusMethodInvocation *invocation,
   g_dbus_method_invocation_return_dbus_error (invocation, dbus_error, message);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Pending, pending_free)
-
 /* Finds the extension a call names, or answers the call with NotFound. */
-static KariSupervisor *
-lookup (KariHostManager       *self,
-        GDBusMethodInvocation *invocation,
-        const char            *name)
+KariSupervisor *
+_kari_host_manager_lookup (KariHostManager       *self,
+                           GDBusMethodInvocation *invocation,
+                           const char            *name)
 {
   KariSupervisor *supervisor = g_hash_table_lookup (self->supervisors, name);
 
@@ -92,57 +55,6 @@ lookup (KariHostManager       *self,
     return_printf (invocation, KARI_HOST_MANAGER_DBUS_ERROR_NOT_FOUND,
                    "This host runs no extension called “%s”", name);
   return supervisor;
-}
-
-static void
-on_unix_user (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(Pending) p = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-  guint32 uid;
-
-  if (reply == NULL)
-    {
-      g_dbus_method_invocation_return_dbus_error (p->invocation, DBUS_ERROR_PERMISSION_DENIED,
-                                                  "The caller's user could not be checked");
-      return;
-    }
-  g_variant_get (reply, "(u)", &uid);
-  if (uid != getuid ())
-    {
-      g_dbus_method_invocation_return_dbus_error (p->invocation, DBUS_ERROR_PERMISSION_DENIED,
-                                                  "Only the host's own user may do this");
-      return;
-    }
-  p->action (p->self, p->supervisor, p->invocation);
-}
-
-/* Runs @action once the bus daemon has said who the caller is. */
-static void
-authorize (KariHostManager       *self,
-           GDBusMethodInvocation *invocation,
-           Action                 action)
-{
-  const char *name;
-  KariSupervisor *supervisor;
-  Pending *p;
-
-  g_variant_get_child (g_dbus_method_invocation_get_parameters (invocation), 0, "&s", &name);
-  if ((supervisor = lookup (self, invocation, name)) == NULL)
-    return;
-  p = g_new0 (Pending, 1);
-  p->self = g_object_ref (self);
-  p->supervisor = g_object_ref (supervisor);
-  p->invocation = invocation;
-  p->action = action;
-  g_dbus_connection_call (g_dbus_method_invocation_get_connection (invocation),
-                          "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                          "GetConnectionUnixUser",
-                          g_variant_new ("(s)", g_dbus_method_invocation_get_sender (invocation)),
-                          G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, on_unix_user, p);
 }
 
 static void
@@ -274,49 +186,16 @@ do_call (KariHostManager       *self,
                                          NULL, on_call_reply, invocation);
 }
 
-static gboolean
-on_handle_start (KariDBusManager1 *skeleton, GDBusMethodInvocation *invocation,
-                 const char *name, KariHostManager *self)
-{
-  authorize (self, invocation, do_start);
-  return TRUE;
-}
-
-static gboolean
-on_handle_stop (KariDBusManager1 *skeleton, GDBusMethodInvocation *invocation,
-                const char *name, KariHostManager *self)
-{
-  authorize (self, invocation, do_stop);
-  return TRUE;
-}
-
-static gboolean
-on_handle_restart (KariDBusManager1 *skeleton, GDBusMethodInvocation *invocation,
-                   const char *name, KariHostManager *self)
-{
-  authorize (self, invocation, do_restart);
-  return TRUE;
-}
-
-static gboolean
-on_handle_call (KariDBusManager1 *skeleton, GDBusMethodInvocation *invocation,
-                const char *name, const char *endpoint, const char *json,
-                KariHostManager *self)
-{
-  authorize (self, invocation, do_call);
-  return TRUE;
-}
-
 static const char *
 or_empty (const char *text)
 {
   return text != NULL ? text : "";
 }
 
-static gboolean
-on_handle_list (KariDBusManager1      *skeleton,
-                GDBusMethodInvocation *invocation,
-                KariHostManager       *self)
+static void
+do_list (KariHostManager       *self,
+         KariSupervisor        *unused,
+         GDBusMethodInvocation *invocation)
 {
   g_autoptr(GList) names = g_list_sort (g_hash_table_get_keys (self->supervisors),
                                         (GCompareFunc) g_strcmp0);
@@ -332,21 +211,16 @@ on_handle_list (KariDBusManager1      *skeleton,
                              or_empty (kari_supervisor_get_reason (s)),
                              or_empty (kari_supervisor_get_limits_backend (s)));
     }
-  kari_dbus_manager1_complete_list_extensions (skeleton, invocation, g_variant_builder_end (&builder));
-  return TRUE;
+  kari_dbus_manager1_complete_list_extensions (self->skeleton, invocation, g_variant_builder_end (&builder));
 }
 
-static gboolean
-on_handle_status (KariDBusManager1      *skeleton,
-                  GDBusMethodInvocation *invocation,
-                  const char            *name,
-                  KariHostManager       *self)
+static void
+do_status (KariHostManager       *self,
+           KariSupervisor        *s,
+           GDBusMethodInvocation *invocation)
 {
-  KariSupervisor *s = lookup (self, invocation, name);
   GVariantDict dict;
 
-  if (s == NULL)
-    return TRUE;
   g_variant_dict_init (&dict, NULL);
   g_variant_dict_insert (&dict, "name", "s", kari_supervisor_get_name (s));
   g_variant_dict_insert (&dict, "state", "s", kari_state_to_string (kari_supervisor_get_state (s)));
@@ -356,43 +230,30 @@ on_handle_status (KariDBusManager1      *skeleton,
   g_variant_dict_insert (&dict, "pid", "i", (gint32) kari_supervisor_get_pid (s));
   g_variant_dict_insert (&dict, "starts", "u", kari_supervisor_get_n_starts (s));
   g_variant_dict_insert (&dict, "log-path", "s", or_empty (kari_supervisor_get_log_path (s)));
-  kari_dbus_manager1_complete_status (skeleton, invocation, g_variant_dict_end (&dict));
-  return TRUE;
+  kari_dbus_manager1_complete_status (self->skeleton, invocation, g_variant_dict_end (&dict));
 }
 
-static gboolean
-on_handle_logs (KariDBusManager1      *skeleton,
-                GDBusMethodInvocation *invocation,
-                const char            *name,
-                guint                  max_lines,
-                KariHostManager       *self)
+static void
+do_logs (KariHostManager       *self,
+         KariSupervisor        *s,
+         GDBusMethodInvocation *invocation)
 {
-  KariSupervisor *s = lookup (self, invocation, name);
-  g_auto(GStrv) lines = NULL;
-  guint n, first;
+  g_auto(GStrv) lines = kari_supervisor_dup_log (s);
+  guint n = g_strv_length (lines), first, max_lines;
 
-  if (s == NULL)
-    return TRUE;
-  lines = kari_supervisor_dup_log (s);
-  n = g_strv_length (lines);
+  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&su)", NULL, &max_lines);
   first = max_lines > 0 && max_lines < n ? n - max_lines : 0;
-  kari_dbus_manager1_complete_logs (skeleton, invocation, (const char * const *) lines + first);
-  return TRUE;
+  kari_dbus_manager1_complete_logs (self->skeleton, invocation, (const char * const *) lines + first);
 }
 
-static gboolean
-on_handle_metrics (KariDBusManager1      *skeleton,
-                   GDBusMethodInvocation *invocation,
-                   const char            *name,
-                   KariHostManager       *self)
+static void
+do_metrics (KariHostManager       *self,
+            KariSupervisor        *s,
+            GDBusMethodInvocation *invocation)
 {
-  KariSupervisor *s = lookup (self, invocation, name);
-  g_autoptr(GArray) samples = NULL;
+  g_autoptr(GArray) samples = kari_supervisor_dup_samples (s);
   GVariantBuilder builder;
 
-  if (s == NULL)
-    return TRUE;
-  samples = kari_supervisor_dup_samples (s);
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("aa{sv}"));
   for (guint i = 0; i < samples->len; i++)
     {
@@ -406,25 +267,35 @@ on_handle_metrics (KariDBusManager1      *skeleton,
       g_variant_dict_insert (&dict, "tasks", "u", sample->n_tasks);
       g_variant_builder_add_value (&builder, g_variant_dict_end (&dict));
     }
-  kari_dbus_manager1_complete_metrics (skeleton, invocation, g_variant_builder_end (&builder));
-  return TRUE;
+  kari_dbus_manager1_complete_metrics (self->skeleton, invocation, g_variant_builder_end (&builder));
 }
 
-/* What the skeleton answers, by signal. */
+/* Every method, and what runs once the call is allowed. */
 static const struct
 {
-  const char *signal;
-  GCallback   handler;
+  const char        *signal;
+  KariManagerAction  action;
 } handlers[] = {
-  { "handle-list-extensions", G_CALLBACK (on_handle_list) },
-  { "handle-start",           G_CALLBACK (on_handle_start) },
-  { "handle-stop",            G_CALLBACK (on_handle_stop) },
-  { "handle-restart",         G_CALLBACK (on_handle_restart) },
-  { "handle-status",          G_CALLBACK (on_handle_status) },
-  { "handle-logs",            G_CALLBACK (on_handle_logs) },
-  { "handle-metrics",         G_CALLBACK (on_handle_metrics) },
-  { "handle-call",            G_CALLBACK (on_handle_call) },
+  { "handle-list-extensions", do_list },
+  { "handle-start",           do_start },
+  { "handle-stop",            do_stop },
+  { "handle-restart",         do_restart },
+  { "handle-status",          do_status },
+  { "handle-logs",            do_logs },
+  { "handle-metrics",         do_metrics },
+  { "handle-call",            do_call },
 };
+
+/* One handler for every method's signal, connected swapped so that
+ * the invocation comes right after our data and the method's own
+ * arguments, read again from the invocation, can be left out. */
+static gboolean
+on_handle (KariManagerHandler    *handler,
+           GDBusMethodInvocation *invocation)
+{
+  _kari_host_manager_authorize (handler->self, invocation, handler->action);
+  return TRUE;
+}
 
 static void
 on_state_changed (KariSupervisor  *supervisor,
@@ -469,9 +340,21 @@ kari_host_manager_dispose (GObject *object)
 }
 
 static void
+kari_host_manager_finalize (GObject *object)
+{
+  KariHostManager *self = KARI_HOST_MANAGER (object);
+
+  g_clear_object (&self->audit);
+  g_free (self->tenant);
+  g_free (self->scripting_role);
+  G_OBJECT_CLASS (kari_host_manager_parent_class)->finalize (object);
+}
+
+static void
 kari_host_manager_class_init (KariHostManagerClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = kari_host_manager_dispose;
+  G_OBJECT_CLASS (klass)->finalize = kari_host_manager_finalize;
 }
 
 static void
@@ -480,8 +363,15 @@ kari_host_manager_init (KariHostManager *self)
   self->skeleton = kari_dbus_manager1_skeleton_new ();
   self->supervisors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->call_timeout_ms = KARI_BROKER_DEFAULT_CALL_TIMEOUT_MS;
+  G_STATIC_ASSERT (G_N_ELEMENTS (handlers) == G_N_ELEMENTS (self->handlers));
+
+  self->scripting_role = g_strdup (KARI_SCRIPTING_DEFAULT_ROLE);
   for (guint i = 0; i < G_N_ELEMENTS (handlers); i++)
-    g_signal_connect (self->skeleton, handlers[i].signal, handlers[i].handler, self);
+    {
+      self->handlers[i] = (KariManagerHandler) { self, handlers[i].action };
+      g_signal_connect_swapped (self->skeleton, handlers[i].signal, G_CALLBACK (on_handle),
+                                &self->handlers[i]);
+    }
 }
 
 /**
@@ -560,14 +450,68 @@ kari_host_manager_set_call_timeout (KariHostManager *self,
 }
 
 /**
+ * kari_host_manager_set_scripting_role:
+ * @self: a #KariHostManager
+ * @role: the role other programs act with (kari-scripting.h): `viewer`
+ *   may only read, `user` (the default) may also start, stop, restart
+ *   and call, `admin` may do everything; a custom role may only read
+ *
+ * Takes effect on the next call.
+ */
+void
+kari_host_manager_set_scripting_role (KariHostManager *self,
+                                      const char      *role)
+{
+  g_return_if_fail (KARI_IS_HOST_MANAGER (self));
+  g_return_if_fail (role != NULL);
+
+  g_free (self->scripting_role);
+  self->scripting_role = g_strdup (role);
+}
+
+/**
+ * kari_host_manager_get_scripting_role:
+ * @self: a #KariHostManager
+ *
+ * Returns: the role other programs act with
+ */
+const char *
+kari_host_manager_get_scripting_role (KariHostManager *self)
+{
+  g_return_val_if_fail (KARI_IS_HOST_MANAGER (self), NULL);
+  return self->scripting_role;
+}
+
+/**
+ * kari_host_manager_set_audit_log:
+ * @self: a #KariHostManager
+ * @audit: (nullable): where every call is recorded with its caller and
+ *   the decision, or %NULL to record nothing
+ * @tenant: (nullable): the tenant the host runs for, recorded with them
+ */
+void
+kari_host_manager_set_audit_log (KariHostManager *self,
+                                 KariAuditLog    *audit,
+                                 const char      *tenant)
+{
+  g_return_if_fail (KARI_IS_HOST_MANAGER (self));
+  g_return_if_fail (audit == NULL || KARI_IS_AUDIT_LOG (audit));
+
+  g_set_object (&self->audit, audit);
+  g_free (self->tenant);
+  self->tenant = g_strdup (tenant);
+}
+
+/**
  * kari_host_manager_export:
  * @self: a #KariHostManager
  * @connection: a connection to a message bus
  * @error: return location for a #GError
  *
  * Exports io.github.kari.Manager1 at %KARI_HOST_MANAGER_PATH on
- * @connection. The caller checks need the bus daemon: @connection must
- * be a bus connection, not a peer-to-peer one.
+ * @connection. The caller checks need the bus daemon (its
+ * GetConnectionCredentials): @connection must be a bus connection, not
+ * a peer-to-peer one.
  *
  * Returns: %TRUE on success
  */

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "kari-audit.h"
 #include "kari-supervisor.h"
 
 G_BEGIN_DECLS
@@ -29,6 +30,13 @@ G_BEGIN_DECLS
  * fails with.
  */
 #define KARI_HOST_MANAGER_DBUS_ERROR_NOT_FOUND "io.github.kari.Error.NotFound"
+/**
+ * KARI_HOST_MANAGER_DBUS_ERROR_PERMISSION_DENIED:
+ *
+ * The D-Bus error a call fails with when the caller is another user, or
+ * the scripting role may not do it; the message names the roles that may.
+ */
+#define KARI_HOST_MANAGER_DBUS_ERROR_PERMISSION_DENIED "io.github.kari.Error.PermissionDenied"
 
 #define KARI_HOST_MANAGER_ERROR (kari_host_manager_error_quark ())
 
@@ -63,5 +71,11 @@ gboolean         kari_host_manager_own_name     (KariHostManager *self,
 void             kari_host_manager_unexport     (KariHostManager *self);
 void             kari_host_manager_set_call_timeout (KariHostManager *self,
                                                  guint            timeout_ms);
+void             kari_host_manager_set_scripting_role (KariHostManager *self,
+                                                 const char      *role);
+const char      *kari_host_manager_get_scripting_role (KariHostManager *self);
+void             kari_host_manager_set_audit_log (KariHostManager *self,
+                                                 KariAuditLog    *audit,
+                                                 const char      *tenant);
 
 G_END_DECLS

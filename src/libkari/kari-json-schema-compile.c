@@ -25,6 +25,7 @@ typedef struct
   GQueue          refs;       /* SchemaNode with a `$ref` to resolve */
   const char     *root_id;
   GError         *error;
+  char           *error_pointer;   /* where in the schema @error is */
 } Compiler;
 
 void
@@ -100,6 +101,7 @@ fail (Compiler   *c,
   /* TRANSLATORS: the first %s is a place in a JSON Schema as a JSON
    * Pointer, e.g. /properties/port/minimum */
   c->error = g_error_new (KARI_JSON_SCHEMA_ERROR, code, _("schema %s: %s"), where (path), message);
+  c->error_pointer = g_strdup (path);
   return FALSE;
 }
 
@@ -357,7 +359,6 @@ read_types (Compiler   *c,
 
 static gboolean
 read_required (Compiler    *c,
-               JsonObject  *o,
                const char  *path,
                const char  *keyword,
                JsonNode    *member,
@@ -374,7 +375,6 @@ read_required (Compiler    *c,
 
       return fail_expected (c, at, _("an array of strings"), member);
     }
-  (void) o;
   array = json_node_get_array (member);
   *out = g_ptr_array_sized_new (json_array_get_length (array));
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -416,7 +416,7 @@ read_dependent_required (Compiler   *c,
       g_autoptr(GPtrArray) list = NULL;
       DependentRequired d = { l->data, NULL };
 
-      if (!read_required (c, map, at, l->data, json_object_get_member (map, l->data), &list))
+      if (!read_required (c, at, l->data, json_object_get_member (map, l->data), &list))
         return FALSE;
       g_ptr_array_add (list, NULL);
       d.names = (const char **) g_ptr_array_free (g_steal_pointer (&list), FALSE);
@@ -615,7 +615,7 @@ compile_keywords (Compiler   *c,
   /* Objects */
   if (!read_count (c, o, path, "minProperties", &node->min_properties)
       || !read_count (c, o, path, "maxProperties", &node->max_properties)
-      || !read_required (c, o, path, "required", json_object_get_member (o, "required"),
+      || !read_required (c, path, "required", json_object_get_member (o, "required"),
                          &node->required)
       || !read_dependent_required (c, node, o))
     return FALSE;
@@ -710,59 +710,6 @@ compile_node (Compiler   *c,
 /* ------------------------------------------------------------------ */
 /* References                                                         */
 
-/* Follows an RFC 6901 pointer (already percent-decoded) from the root. */
-static JsonNode *
-follow_pointer (JsonNode   *root,
-                const char *pointer)
-{
-  g_auto(GStrv) tokens = NULL;
-  JsonNode *at = root;
-
-  if (*pointer == '\0')
-    return root;
-  if (*pointer != '/')
-    return NULL;
-  tokens = g_strsplit (pointer + 1, "/", -1);
-  for (guint i = 0; tokens[i] != NULL; i++)
-    {
-      GString *token = g_string_new (NULL);
-      g_autofree char *name = NULL;
-
-      for (const char *p = tokens[i]; *p != '\0'; p++)
-        {
-          if (*p != '~')
-            g_string_append_c (token, *p);
-          else if (p[1] == '0' || p[1] == '1')
-            g_string_append_c (token, *++p == '0' ? '~' : '/');
-          else
-            {
-              g_string_free (token, TRUE);
-              return NULL;
-            }
-        }
-      name = g_string_free (token, FALSE);
-
-      if (JSON_NODE_HOLDS_OBJECT (at))
-        at = json_object_get_member (json_node_get_object (at), name);
-      else if (JSON_NODE_HOLDS_ARRAY (at))
-        {
-          JsonArray *array = json_node_get_array (at);
-          guint64 index;
-
-          if ((name[0] == '0' && name[1] != '\0')
-              || !g_ascii_string_to_unsigned (name, 10, 0, G_MAXUINT, &index, NULL)
-              || index >= json_array_get_length (array))
-            return NULL;
-          at = json_array_get_element (array, (guint) index);
-        }
-      else
-        return NULL;
-      if (at == NULL)
-        return NULL;
-    }
-  return at;
-}
-
 static gboolean
 resolve_ref (Compiler   *c,
              SchemaNode *node)
@@ -791,79 +738,19 @@ resolve_ref (Compiler   *c,
     }
 
   pointer = g_uri_unescape_string (ref + 1, NULL);
-  if (pointer == NULL || (target = follow_pointer (c->self->document, pointer)) == NULL)
+  if (pointer == NULL || (target = _kari_json_schema_follow_pointer (c->self->document, pointer)) == NULL)
     return fail (c, KARI_JSON_SCHEMA_ERROR_INVALID_SCHEMA, at,
                  _("the reference “%s” does not lead to anything in the schema"), node->ref);
   node->ref_target = compile_node (c, target, pointer, 0);
   return node->ref_target != NULL;
 }
 
-/* ------------------------------------------------------------------ */
-/* Loops                                                              */
-
-static gboolean check_chain (Compiler *c, SchemaNode *node, guint depth);
-
-static gboolean
-check_edge (Compiler   *c,
-            SchemaNode *from,
-            SchemaNode *to,
-            guint       depth)
-{
-  if (to == NULL || to->visit == 2)
-    return TRUE;
-  if (to->visit == 1)
-    return fail (c, KARI_JSON_SCHEMA_ERROR_INVALID_SCHEMA, from->path,
-                 _("the schema applies itself to the same value again through “$ref” or "
-                   "“allOf”/“anyOf”/“oneOf”/“not”/“if”, which never ends"));
-  return check_chain (c, to, depth + 1);
-}
-
-static gboolean
-check_edges (Compiler   *c,
-             SchemaNode *from,
-             GPtrArray  *list,
-             guint       depth)
-{
-  for (guint i = 0; list != NULL && i < list->len; i++)
-    if (!check_edge (c, from, list->pdata[i], depth))
-      return FALSE;
-  return TRUE;
-}
-
-/* Depth first along the applicators that stay on the same value: a
- * cycle there is an endless loop, while a cycle through `properties`
- * or `items` ends with the instance. */
-static gboolean
-check_chain (Compiler   *c,
-             SchemaNode *node,
-             guint       depth)
-{
-  if (depth > KARI_JSON_SCHEMA_MAX_CHAIN)
-    return fail (c, KARI_JSON_SCHEMA_ERROR_INVALID_SCHEMA, node->path,
-                 _("references and “allOf”/“anyOf”/“oneOf”/“not” chain more than %d deep"),
-                 KARI_JSON_SCHEMA_MAX_CHAIN);
-  node->visit = 1;
-  if (!check_edge (c, node, node->ref_target, depth)
-      || !check_edges (c, node, node->all_of, depth)
-      || !check_edges (c, node, node->any_of, depth)
-      || !check_edges (c, node, node->one_of, depth)
-      || !check_edge (c, node, node->not, depth)
-      || !check_edge (c, node, node->if_, depth)
-      || !check_edge (c, node, node->then_, depth)
-      || !check_edge (c, node, node->else_, depth))
-    return FALSE;
-  for (guint i = 0; node->dependent_schemas != NULL && i < node->dependent_schemas->len; i++)
-    if (!check_edge (c, node, g_array_index (node->dependent_schemas, SchemaProperty, i).schema, depth))
-      return FALSE;
-  node->visit = 2;
-  return TRUE;
-}
-
 gboolean
 _kari_json_schema_compile (KariJsonSchema  *self,
+                           char           **error_pointer,
                            GError         **error)
 {
-  Compiler c = { self, NULL, NULL, G_QUEUE_INIT, NULL, NULL };
+  Compiler c = { self, NULL, NULL, G_QUEUE_INIT, NULL, NULL, NULL };
   JsonNode *root = self->document;
   SchemaNode *node;
 
@@ -880,12 +767,8 @@ _kari_json_schema_compile (KariJsonSchema  *self,
   self->root = compile_node (&c, root, "", 0);
   while (c.error == NULL && (node = g_queue_pop_head (&c.refs)) != NULL)
     resolve_ref (&c, node);
-  for (guint i = 0; c.error == NULL && i < self->nodes->len; i++)
-    {
-      node = self->nodes->pdata[i];
-      if (node->visit == 0)
-        check_chain (&c, node, 0);
-    }
+  if (c.error == NULL)
+    _kari_json_schema_check_loops (self, &c.error_pointer, &c.error);
 
   g_queue_clear (&c.refs);
   g_hash_table_unref (c.by_json);
@@ -894,6 +777,9 @@ _kari_json_schema_compile (KariJsonSchema  *self,
     {
       self->root = NULL;
       g_propagate_error (error, c.error);
+      if (error_pointer != NULL)
+        *error_pointer = g_steal_pointer (&c.error_pointer);
+      g_free (c.error_pointer);
       return FALSE;
     }
   return TRUE;

@@ -341,6 +341,21 @@ kari_json_schema_list_fields (KariJsonSchema *self)
 /* ------------------------------------------------------------------ */
 /* Defaults                                                           */
 
+static gboolean
+has_required (Chain      *chain,
+              JsonObject *object)
+{
+  for (guint i = 0; i < chain->n; i++)
+    {
+      GPtrArray *required = chain->nodes[i]->required;
+
+      for (guint k = 0; required != NULL && k < required->len; k++)
+        if (!json_object_has_member (object, required->pdata[k]))
+          return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 fill_defaults (SchemaNode *schema,
                JsonObject *object,
@@ -375,11 +390,13 @@ fill_defaults (SchemaNode *schema,
         fill_defaults (p->schema, json_node_get_object (member), stack);
       else if (member == NULL && chain_with_properties (&member_chain) != NULL)
         {
-          /* An object left out: kept only if its members have defaults. */
+          /* An object left out is added when its members have defaults,
+           * unless it would then lack a required member: a config that
+           * was valid stays valid. */
           g_autoptr(JsonObject) inner = json_object_new ();
 
           fill_defaults (p->schema, inner, stack);
-          if (json_object_get_size (inner) > 0)
+          if (json_object_get_size (inner) > 0 && has_required (&member_chain, inner))
             json_object_set_object_member (object, p->name, g_steal_pointer (&inner));
         }
     }

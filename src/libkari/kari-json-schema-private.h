@@ -144,9 +144,18 @@ struct _KariJsonSchema
   SchemaNode *root;
 };
 
+KariJsonSchema *_kari_json_schema_new_full   (JsonNode           *schema,
+                                               char              **error_pointer,
+                                               GError            **error);
 gboolean     _kari_json_schema_compile        (KariJsonSchema     *self,
+                                               char              **error_pointer,
                                                GError            **error);
 void         _kari_json_schema_node_free      (SchemaNode         *node);
+JsonNode    *_kari_json_schema_follow_pointer (JsonNode           *root,
+                                               const char         *pointer);
+gboolean     _kari_json_schema_check_loops    (KariJsonSchema     *self,
+                                               char              **error_pointer,
+                                               GError            **error);
 SchemaNode  *_kari_json_schema_property       (SchemaNode         *node,
                                                const char         *name);
 

@@ -275,16 +275,30 @@ translate_group (const char  *pattern,
   return 0;
 }
 
+static gsize
+quantifier_length (const char *p)
+{
+  const char *q = p + 1;
+
+  if (!g_ascii_isdigit (*q))
+    return 0;
+  while (g_ascii_isdigit (*q))
+    q++;
+  if (*q == ',')
+    {
+      q++;
+      while (g_ascii_isdigit (*q))
+        q++;
+    }
+  return *q == '}' ? (gsize) (q + 1 - p) : 0;
+}
+
 static char *
 translate (const char  *pattern,
            GError     **error)
 {
   g_autoptr(GString) out = g_string_new (NULL);
   gboolean after_quantifier = FALSE;
-
-  /* Only ever lowers PCRE2's limits; must come first in the pattern. */
-  g_string_append_printf (out, "(*LIMIT_MATCH=%d)(*LIMIT_DEPTH=%d)",
-                          KARI_JSON_SCHEMA_PATTERN_LIMIT, KARI_JSON_SCHEMA_PATTERN_LIMIT / 10);
 
   for (const char *p = pattern; *p != '\0';)
     {
@@ -315,9 +329,14 @@ translate (const char  *pattern,
           quantifier = !after_quantifier;
           g_string_append_c (out, *p);
           break;
-        case '}':
-          quantifier = TRUE;
-          g_string_append_c (out, *p);
+        case '{':
+          /* A quantifier {n}, {n,} or {n,m}; any other brace is a
+           * character in both. */
+          n = quantifier_length (p);
+          quantifier = n > 0 && !after_quantifier;
+          if (n == 0)
+            n = 1;
+          g_string_append_len (out, p, (gssize) n);
           break;
         default:
           n = (gsize) (g_utf8_next_char (p) - p);
@@ -338,6 +357,7 @@ _kari_json_schema_regex_new (const char  *ecma,
 {
   g_autoptr(GError) local_error = NULL;
   g_autofree char *pcre = NULL;
+  g_autofree char *limited = NULL;
   GRegex *regex;
 
   if (!g_utf8_validate (ecma, -1, NULL))
@@ -349,12 +369,21 @@ _kari_json_schema_regex_new (const char  *ecma,
   pcre = translate (ecma, error);
   if (pcre == NULL)
     return NULL;
-  /* `$` only at the very end, as in ECMA (PCRE also allows a final \n). */
-  regex = g_regex_new (pcre, G_REGEX_DOLLAR_ENDONLY | G_REGEX_OPTIMIZE, 0, &local_error);
+  /* The limits only ever lower PCRE2's own and must come first. `$`
+   * matches only at the very end, as in ECMA (PCRE also allows a final
+   * newline). */
+  limited = g_strdup_printf ("(*LIMIT_MATCH=%d)(*LIMIT_DEPTH=%d)%s", KARI_JSON_SCHEMA_PATTERN_LIMIT,
+                             KARI_JSON_SCHEMA_PATTERN_LIMIT / 10, pcre);
+  regex = g_regex_new (limited, G_REGEX_DOLLAR_ENDONLY | G_REGEX_OPTIMIZE, 0, NULL);
   if (regex == NULL)
     {
+      /* Compiled again without the limits for a message whose offsets
+       * match what the author wrote. */
+      GRegex *plain = g_regex_new (pcre, G_REGEX_DOLLAR_ENDONLY, 0, &local_error);
+
+      g_clear_pointer (&plain, g_regex_unref);
       g_set_error_literal (error, KARI_JSON_SCHEMA_ERROR, KARI_JSON_SCHEMA_ERROR_INVALID_SCHEMA,
-                           local_error->message);
+                           local_error != NULL ? local_error->message : _("the pattern does not compile"));
       return NULL;
     }
   return regex;

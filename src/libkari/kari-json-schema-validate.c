@@ -12,31 +12,13 @@
 #include <math.h>
 #include <string.h>
 
-#include "kari-json-schema-private.h"
-
-typedef struct
-{
-  const char *name;    /* a member name, or NULL for an array index */
-  guint       index;
-} Segment;
-
-typedef struct
-{
-  GPtrArray *problems;     /* NULL when problems are not wanted */
-  gboolean   stop_early;   /* the first problem decides */
-  gboolean   exhausted;    /* a depth or step limit was hit */
-  guint      depth;
-  guint64    steps;
-  GArray    *segments;
-} Ctx;
-
-static gboolean validate_node (Ctx *ctx, SchemaNode *node, JsonNode *inst);
+#include "kari-json-schema-validate-private.h"
 
 /* ------------------------------------------------------------------ */
 /* Problems                                                           */
 
-static char *
-instance_path (Ctx *ctx)
+char *
+_kari_json_schema_instance_path (Ctx *ctx)
 {
   GString *s = g_string_new (NULL);
 
@@ -63,12 +45,12 @@ instance_path (Ctx *ctx)
   return g_string_free (s, FALSE);
 }
 
-static gboolean G_GNUC_PRINTF (4, 5)
-report (Ctx        *ctx,
-        SchemaNode *node,
-        const char *keyword,
-        const char *format,
-        ...)
+gboolean
+_kari_json_schema_report (Ctx        *ctx,
+                          SchemaNode *node,
+                          const char *keyword,
+                          const char *format,
+                          ...)
 {
   KariJsonSchemaProblem *problem;
   g_autofree char *text = NULL;
@@ -82,7 +64,7 @@ report (Ctx        *ctx,
   va_end (args);
 
   problem = g_new0 (KariJsonSchemaProblem, 1);
-  problem->instance_path = instance_path (ctx);
+  problem->instance_path = _kari_json_schema_instance_path (ctx);
   problem->keyword = g_strdup (keyword);
   problem->schema_path = *keyword != '\0' ? g_strconcat (node->path, "/", keyword, NULL)
                                           : g_strdup (node->path);
@@ -96,35 +78,35 @@ report (Ctx        *ctx,
   return FALSE;
 }
 
-static void
-push_name (Ctx        *ctx,
-           const char *name)
+void
+_kari_json_schema_push_name (Ctx        *ctx,
+                             const char *name)
 {
   Segment seg = { name, 0 };
 
   g_array_append_val (ctx->segments, seg);
 }
 
-static void
-push_index (Ctx   *ctx,
-            guint  index)
+void
+_kari_json_schema_push_index (Ctx   *ctx,
+                              guint  index)
 {
   Segment seg = { NULL, index };
 
   g_array_append_val (ctx->segments, seg);
 }
 
-static void
-pop (Ctx *ctx)
+void
+_kari_json_schema_pop (Ctx *ctx)
 {
   g_array_set_size (ctx->segments, ctx->segments->len - 1);
 }
 
 /* Evaluates without reporting, for anyOf, oneOf, not and if. */
-static gboolean
-validate_silently (Ctx        *ctx,
-                   SchemaNode *node,
-                   JsonNode   *inst)
+gboolean
+_kari_json_schema_validate_silently (Ctx        *ctx,
+                                     SchemaNode *node,
+                                     JsonNode   *inst)
 {
   GPtrArray *problems = ctx->problems;
   gboolean stop_early = ctx->stop_early;
@@ -132,7 +114,7 @@ validate_silently (Ctx        *ctx,
 
   ctx->problems = NULL;
   ctx->stop_early = TRUE;
-  valid = validate_node (ctx, node, inst);
+  valid = _kari_json_schema_validate_node (ctx, node, inst);
   ctx->problems = problems;
   ctx->stop_early = stop_early;
   return valid;
@@ -210,7 +192,7 @@ check_any (Ctx        *ctx,
       g_autofree char *expected = describe_types (node->types);
       g_autofree char *got = _kari_json_schema_describe (inst);
 
-      ok = report (ctx, node, "type", _("expected %s, got %s"), expected, got);
+      ok = _kari_json_schema_report (ctx, node, "type", _("expected %s, got %s"), expected, got);
       if (ctx->stop_early)
         return FALSE;
     }
@@ -219,7 +201,7 @@ check_any (Ctx        *ctx,
     {
       g_autofree char *expected = _kari_json_schema_describe (node->const_value);
 
-      ok = report (ctx, node, "const", _("must be %s"), expected);
+      ok = _kari_json_schema_report (ctx, node, "const", _("must be %s"), expected);
       if (ctx->stop_early)
         return FALSE;
     }
@@ -246,7 +228,7 @@ check_any (Ctx        *ctx,
             }
           if (n > 10)
             g_string_append (choices, ", …");
-          ok = report (ctx, node, "enum", _("%s is not one of the allowed values (%s)"), got,
+          ok = _kari_json_schema_report (ctx, node, "enum", _("%s is not one of the allowed values (%s)"), got,
                        choices->str);
           g_string_free (choices, TRUE);
         }
@@ -299,14 +281,13 @@ check_number (Ctx        *ctx,
   struct {
     gboolean      present;
     SchemaNumber *bound;
-    const char   *keyword;
     int           refuse_sign;   /* compare result that is refused … */
     gboolean      refuse_equal;  /* … and whether equality is */
   } bounds[] = {
-    { node->has_minimum, &node->minimum, "minimum", -1, FALSE },
-    { node->has_maximum, &node->maximum, "maximum", 1, FALSE },
-    { node->has_exclusive_minimum, &node->exclusive_minimum, "exclusiveMinimum", -1, TRUE },
-    { node->has_exclusive_maximum, &node->exclusive_maximum, "exclusiveMaximum", 1, TRUE },
+    { node->has_minimum, &node->minimum, -1, FALSE },
+    { node->has_maximum, &node->maximum, 1, FALSE },
+    { node->has_exclusive_minimum, &node->exclusive_minimum, -1, TRUE },
+    { node->has_exclusive_maximum, &node->exclusive_maximum, 1, TRUE },
   };
 
   if (!_kari_json_schema_number (inst, &n))
@@ -326,13 +307,13 @@ check_number (Ctx        *ctx,
           if (got == NULL)
             got = _kari_json_schema_number_text (&n);
           if (i == 0)
-            ok = report (ctx, node, "minimum", _("%s is less than the minimum %s"), got, limit);
+            ok = _kari_json_schema_report (ctx, node, "minimum", _("%s is less than the minimum %s"), got, limit);
           else if (i == 1)
-            ok = report (ctx, node, "maximum", _("%s is greater than the maximum %s"), got, limit);
+            ok = _kari_json_schema_report (ctx, node, "maximum", _("%s is greater than the maximum %s"), got, limit);
           else if (i == 2)
-            ok = report (ctx, node, "exclusiveMinimum", _("%s must be greater than %s"), got, limit);
+            ok = _kari_json_schema_report (ctx, node, "exclusiveMinimum", _("%s must be greater than %s"), got, limit);
           else
-            ok = report (ctx, node, "exclusiveMaximum", _("%s must be less than %s"), got, limit);
+            ok = _kari_json_schema_report (ctx, node, "exclusiveMaximum", _("%s must be less than %s"), got, limit);
           if (ctx->stop_early)
             return FALSE;
         }
@@ -344,7 +325,7 @@ check_number (Ctx        *ctx,
 
       if (got == NULL)
         got = _kari_json_schema_number_text (&n);
-      ok = report (ctx, node, "multipleOf", _("%s is not a multiple of %s"), got, m);
+      ok = _kari_json_schema_report (ctx, node, "multipleOf", _("%s is not a multiple of %s"), got, m);
     }
   return ok;
 }
@@ -364,7 +345,7 @@ check_string (Ctx        *ctx,
     return TRUE;
   s = json_node_get_string (inst);
   if (!g_utf8_validate (s, -1, NULL))
-    return report (ctx, node, "type", _("the string is not valid UTF-8"));
+    return _kari_json_schema_report (ctx, node, "type", _("the string is not valid UTF-8"));
 
   if (node->min_length >= 0 || node->max_length >= 0)
     {
@@ -372,7 +353,7 @@ check_string (Ctx        *ctx,
 
       if (node->min_length >= 0 && length < node->min_length)
         {
-          ok = report (ctx, node, "minLength",
+          ok = _kari_json_schema_report (ctx, node, "minLength",
                        g_dngettext (GETTEXT_PACKAGE, "must be at least %" G_GINT64_FORMAT " character long",
                                     "must be at least %" G_GINT64_FORMAT " characters long",
                                     (gulong) node->min_length),
@@ -382,7 +363,7 @@ check_string (Ctx        *ctx,
         }
       if (node->max_length >= 0 && length > node->max_length)
         {
-          ok = report (ctx, node, "maxLength",
+          ok = _kari_json_schema_report (ctx, node, "maxLength",
                        g_dngettext (GETTEXT_PACKAGE, "must be at most %" G_GINT64_FORMAT " character long",
                                     "must be at most %" G_GINT64_FORMAT " characters long",
                                     (gulong) node->max_length),
@@ -401,11 +382,11 @@ check_string (Ctx        *ctx,
           g_autofree char *got = _kari_json_schema_describe (inst);
 
           if (error != NULL)
-            ok = report (ctx, node, "pattern",
+            ok = _kari_json_schema_report (ctx, node, "pattern",
                          _("%s could not be checked against the pattern “%s”: %s"),
                          got, node->pattern.source, error->message);
           else
-            ok = report (ctx, node, "pattern", _("%s does not match the pattern “%s”"), got,
+            ok = _kari_json_schema_report (ctx, node, "pattern", _("%s does not match the pattern “%s”"), got,
                          node->pattern.source);
           if (ctx->stop_early)
             return FALSE;
@@ -416,264 +397,8 @@ check_string (Ctx        *ctx,
     {
       g_autofree char *got = _kari_json_schema_describe (inst);
 
-      ok = report (ctx, node, "format", _("%s is not %s"), got,
+      ok = _kari_json_schema_report (ctx, node, "format", _("%s is not %s"), got,
                    _kari_json_schema_format_what (node->format));
-    }
-  return ok;
-}
-
-/* ------------------------------------------------------------------ */
-/* Arrays                                                             */
-
-static gboolean
-check_array (Ctx        *ctx,
-             SchemaNode *node,
-             JsonNode   *inst)
-{
-  JsonArray *array;
-  guint n, first_items = 0, matches = 0;
-  gboolean ok = TRUE;
-
-  if (!JSON_NODE_HOLDS_ARRAY (inst))
-    return TRUE;
-  array = json_node_get_array (inst);
-  n = json_array_get_length (array);
-
-  if (node->min_items >= 0 && n < node->min_items)
-    {
-      ok = report (ctx, node, "minItems",
-                   g_dngettext (GETTEXT_PACKAGE, "must have at least %" G_GINT64_FORMAT " item",
-                                "must have at least %" G_GINT64_FORMAT " items",
-                                (gulong) node->min_items),
-                   node->min_items);
-      if (ctx->stop_early)
-        return FALSE;
-    }
-  if (node->max_items >= 0 && n > node->max_items)
-    {
-      ok = report (ctx, node, "maxItems",
-                   g_dngettext (GETTEXT_PACKAGE, "must have at most %" G_GINT64_FORMAT " item",
-                                "must have at most %" G_GINT64_FORMAT " items",
-                                (gulong) node->max_items),
-                   node->max_items);
-      if (ctx->stop_early)
-        return FALSE;
-    }
-
-  if (node->unique_items)
-    {
-      for (guint i = 0; i < n; i++)
-        for (guint j = i + 1; j < n; j++)
-          {
-            /* Comparisons count against the step limit like subschemas. */
-            if (++ctx->steps > KARI_JSON_SCHEMA_MAX_STEPS)
-              {
-                ctx->exhausted = TRUE;
-                return FALSE;
-              }
-            if (_kari_json_schema_equal (json_array_get_element (array, i),
-                                         json_array_get_element (array, j)))
-              {
-                ok = report (ctx, node, "uniqueItems", _("items %u and %u are equal"), i, j);
-                if (ctx->stop_early)
-                  return FALSE;
-                i = j = n;   /* one report is enough */
-              }
-          }
-    }
-
-  if (node->prefix_items != NULL)
-    {
-      first_items = MIN (n, node->prefix_items->len);
-      for (guint i = 0; i < first_items; i++)
-        {
-          push_index (ctx, i);
-          if (!validate_node (ctx, node->prefix_items->pdata[i], json_array_get_element (array, i)))
-            ok = FALSE;
-          pop (ctx);
-          if (!ok && ctx->stop_early)
-            return FALSE;
-        }
-    }
-
-  if (node->items != NULL)
-    for (guint i = first_items; i < n; i++)
-      {
-        push_index (ctx, i);
-        if (!validate_node (ctx, node->items, json_array_get_element (array, i)))
-          ok = FALSE;
-        pop (ctx);
-        if (!ok && ctx->stop_early)
-          return FALSE;
-      }
-
-  if (node->contains != NULL)
-    {
-      gint64 min = node->min_contains >= 0 ? node->min_contains : 1;
-
-      for (guint i = 0; i < n; i++)
-        if (validate_silently (ctx, node->contains, json_array_get_element (array, i)))
-          matches++;
-      if (matches < min)
-        ok = report (ctx, node, node->min_contains >= 0 ? "minContains" : "contains",
-                     g_dngettext (GETTEXT_PACKAGE,
-                                  "must contain at least %" G_GINT64_FORMAT " item matching “contains”",
-                                  "must contain at least %" G_GINT64_FORMAT " items matching “contains”",
-                                  (gulong) min), min);
-      else if (node->max_contains >= 0 && matches > node->max_contains)
-        ok = report (ctx, node, "maxContains",
-                     g_dngettext (GETTEXT_PACKAGE,
-                                  "must contain at most %" G_GINT64_FORMAT " item matching “contains”",
-                                  "must contain at most %" G_GINT64_FORMAT " items matching “contains”",
-                                  (gulong) node->max_contains),
-                     node->max_contains);
-    }
-  return ok;
-}
-
-/* ------------------------------------------------------------------ */
-/* Objects                                                            */
-
-static gboolean
-check_member (Ctx        *ctx,
-              SchemaNode *node,
-              const char *name,
-              JsonNode   *value)
-{
-  SchemaNode *schema = _kari_json_schema_property (node, name);
-  gboolean ok = TRUE, matched = schema != NULL;
-
-  push_name (ctx, name);
-  if (schema != NULL && !validate_node (ctx, schema, value))
-    ok = FALSE;
-  for (guint i = 0; node->pattern_properties != NULL && i < node->pattern_properties->len; i++)
-    {
-      SchemaPattern *p = &g_array_index (node->pattern_properties, SchemaPattern, i);
-
-      if (!ok && ctx->stop_early)
-        break;
-      if (!g_regex_match (p->regex, name, 0, NULL))
-        continue;
-      matched = TRUE;
-      if (!validate_node (ctx, p->schema, value))
-        ok = FALSE;
-    }
-  if (!matched && node->additional_properties != NULL && (ok || !ctx->stop_early))
-    {
-      if (node->additional_properties->is_bool && !node->additional_properties->bool_value)
-        {
-          pop (ctx);
-          /* Reported on the object, which is where the fix goes. */
-          return report (ctx, node, "additionalProperties",
-                         _("the member “%s” is not allowed"), name);
-        }
-      if (!validate_node (ctx, node->additional_properties, value))
-        ok = FALSE;
-    }
-  pop (ctx);
-  return ok;
-}
-
-static gboolean
-check_object (Ctx        *ctx,
-              SchemaNode *node,
-              JsonNode   *inst)
-{
-  JsonObject *object;
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *value;
-  gboolean ok = TRUE;
-  guint size;
-
-  if (!JSON_NODE_HOLDS_OBJECT (inst))
-    return TRUE;
-  object = json_node_get_object (inst);
-  size = json_object_get_size (object);
-
-  for (guint i = 0; node->required != NULL && i < node->required->len; i++)
-    if (!json_object_has_member (object, node->required->pdata[i]))
-      {
-        ok = report (ctx, node, "required", _("the member “%s” is required"),
-                     (const char *) node->required->pdata[i]);
-        if (ctx->stop_early)
-          return FALSE;
-      }
-
-  if (node->min_properties >= 0 && size < node->min_properties)
-    {
-      ok = report (ctx, node, "minProperties",
-                   g_dngettext (GETTEXT_PACKAGE, "must have at least %" G_GINT64_FORMAT " member",
-                                "must have at least %" G_GINT64_FORMAT " members",
-                                (gulong) node->min_properties),
-                   node->min_properties);
-      if (ctx->stop_early)
-        return FALSE;
-    }
-  if (node->max_properties >= 0 && size > node->max_properties)
-    {
-      ok = report (ctx, node, "maxProperties",
-                   g_dngettext (GETTEXT_PACKAGE, "must have at most %" G_GINT64_FORMAT " member",
-                                "must have at most %" G_GINT64_FORMAT " members",
-                                (gulong) node->max_properties),
-                   node->max_properties);
-      if (ctx->stop_early)
-        return FALSE;
-    }
-
-  for (guint i = 0; node->dependent_required != NULL && i < node->dependent_required->len; i++)
-    {
-      DependentRequired *d = &g_array_index (node->dependent_required, DependentRequired, i);
-
-      if (!json_object_has_member (object, d->name))
-        continue;
-      for (guint k = 0; d->names[k] != NULL; k++)
-        if (!json_object_has_member (object, d->names[k]))
-          {
-            ok = report (ctx, node, "dependentRequired",
-                         _("the member “%s” is required when “%s” is present"), d->names[k], d->name);
-            if (ctx->stop_early)
-              return FALSE;
-          }
-    }
-
-  if (node->properties != NULL || node->pattern_properties != NULL
-      || node->additional_properties != NULL || node->property_names != NULL)
-    {
-      json_object_iter_init_ordered (&iter, object);
-      while (json_object_iter_next_ordered (&iter, &name, &value))
-        {
-          if (node->property_names != NULL)
-            {
-              g_autoptr(JsonNode) key = json_node_init_string (json_node_alloc (), name);
-
-              if (!validate_silently (ctx, node->property_names, key))
-                {
-                  ok = report (ctx, node, "propertyNames", _("the member name “%s” is not allowed"),
-                               name);
-                  if (ctx->stop_early)
-                    return FALSE;
-                }
-            }
-          if (!check_member (ctx, node, name, value))
-            {
-              ok = FALSE;
-              if (ctx->stop_early)
-                return FALSE;
-            }
-        }
-    }
-
-  for (guint i = 0; node->dependent_schemas != NULL && i < node->dependent_schemas->len; i++)
-    {
-      SchemaProperty *p = &g_array_index (node->dependent_schemas, SchemaProperty, i);
-
-      if (json_object_has_member (object, p->name) && !validate_node (ctx, p->schema, inst))
-        {
-          ok = FALSE;
-          if (ctx->stop_early)
-            return FALSE;
-        }
     }
   return ok;
 }
@@ -688,7 +413,7 @@ check_applicators (Ctx        *ctx,
 {
   gboolean ok = TRUE;
 
-  if (node->ref_target != NULL && !validate_node (ctx, node->ref_target, inst))
+  if (node->ref_target != NULL && !_kari_json_schema_validate_node (ctx, node->ref_target, inst))
     {
       ok = FALSE;
       if (ctx->stop_early)
@@ -696,7 +421,7 @@ check_applicators (Ctx        *ctx,
     }
 
   for (guint i = 0; node->all_of != NULL && i < node->all_of->len; i++)
-    if (!validate_node (ctx, node->all_of->pdata[i], inst))
+    if (!_kari_json_schema_validate_node (ctx, node->all_of->pdata[i], inst))
       {
         ok = FALSE;
         if (ctx->stop_early)
@@ -708,10 +433,10 @@ check_applicators (Ctx        *ctx,
       gboolean any = FALSE;
 
       for (guint i = 0; i < node->any_of->len && !any; i++)
-        any = validate_silently (ctx, node->any_of->pdata[i], inst);
+        any = _kari_json_schema_validate_silently (ctx, node->any_of->pdata[i], inst);
       if (!any)
         {
-          ok = report (ctx, node, "anyOf",
+          ok = _kari_json_schema_report (ctx, node, "anyOf",
                        g_dngettext (GETTEXT_PACKAGE, "does not match the %u schema of “anyOf”",
                                     "matches none of the %u schemas of “anyOf”", node->any_of->len),
                        node->any_of->len);
@@ -725,19 +450,19 @@ check_applicators (Ctx        *ctx,
       guint first = 0, matches = 0;
 
       for (guint i = 0; i < node->one_of->len && matches < 2; i++)
-        if (validate_silently (ctx, node->one_of->pdata[i], inst))
+        if (_kari_json_schema_validate_silently (ctx, node->one_of->pdata[i], inst))
           {
             if (matches++ == 0)
               first = i;
             else
               {
-                ok = report (ctx, node, "oneOf",
+                ok = _kari_json_schema_report (ctx, node, "oneOf",
                              _("matches both schema %u and schema %u of “oneOf”, but must match "
                                "exactly one"), first, i);
               }
           }
       if (matches == 0)
-        ok = report (ctx, node, "oneOf",
+        ok = _kari_json_schema_report (ctx, node, "oneOf",
                      g_dngettext (GETTEXT_PACKAGE, "does not match the %u schema of “oneOf”",
                                   "matches none of the %u schemas of “oneOf”", node->one_of->len),
                      node->one_of->len);
@@ -745,32 +470,32 @@ check_applicators (Ctx        *ctx,
         return FALSE;
     }
 
-  if (node->not != NULL && validate_silently (ctx, node->not, inst))
+  if (node->not != NULL && _kari_json_schema_validate_silently (ctx, node->not, inst))
     {
-      ok = report (ctx, node, "not", _("must not match the schema of “not”"));
+      ok = _kari_json_schema_report (ctx, node, "not", _("must not match the schema of “not”"));
       if (ctx->stop_early)
         return FALSE;
     }
 
   if (node->if_ != NULL && (node->then_ != NULL || node->else_ != NULL))
     {
-      SchemaNode *next = validate_silently (ctx, node->if_, inst) ? node->then_ : node->else_;
+      SchemaNode *next = _kari_json_schema_validate_silently (ctx, node->if_, inst) ? node->then_ : node->else_;
 
-      if (next != NULL && !validate_node (ctx, next, inst))
+      if (next != NULL && !_kari_json_schema_validate_node (ctx, next, inst))
         ok = FALSE;
     }
   return ok;
 }
 
-static gboolean
-validate_node (Ctx        *ctx,
-               SchemaNode *node,
-               JsonNode   *inst)
+gboolean
+_kari_json_schema_validate_node (Ctx        *ctx,
+                                 SchemaNode *node,
+                                 JsonNode   *inst)
 {
   gboolean ok;
 
   if (node->is_bool)
-    return node->bool_value ? TRUE : report (ctx, node, "", _("no value is allowed here"));
+    return node->bool_value ? TRUE : _kari_json_schema_report (ctx, node, "", _("no value is allowed here"));
   if (ctx->exhausted)
     return FALSE;
   if (++ctx->steps > KARI_JSON_SCHEMA_MAX_STEPS || ctx->depth >= KARI_JSON_SCHEMA_MAX_VALIDATION_DEPTH)
@@ -786,9 +511,9 @@ validate_node (Ctx        *ctx,
   if (ok || !ctx->stop_early)
     ok = check_string (ctx, node, inst) && ok;
   if (ok || !ctx->stop_early)
-    ok = check_array (ctx, node, inst) && ok;
+    ok = _kari_json_schema_check_array (ctx, node, inst) && ok;
   if (ok || !ctx->stop_early)
-    ok = check_object (ctx, node, inst) && ok;
+    ok = _kari_json_schema_check_object (ctx, node, inst) && ok;
   if (ok || !ctx->stop_early)
     ok = check_applicators (ctx, node, inst) && ok;
   ctx->depth--;
@@ -817,11 +542,15 @@ kari_json_schema_validate (KariJsonSchema  *self,
     }
   ctx.segments = g_array_sized_new (FALSE, FALSE, sizeof (Segment), 8);
 
-  valid = validate_node (&ctx, self->root, instance);
+  valid = _kari_json_schema_validate_node (&ctx, self->root, instance);
   if (ctx.exhausted)
     {
+      /* What was found on the way may be an effect of stopping (an
+       * anyOf whose branches were cut short): the limit is the news. */
+      if (found != NULL)
+        g_ptr_array_set_size (found, 0);
       g_array_set_size (ctx.segments, 0);
-      valid = report (&ctx, self->root, "",
+      valid = _kari_json_schema_report (&ctx, self->root, "",
                       _("the value is too deeply nested or too costly to check against the "
                         "schema (more than %d levels or %d steps)"),
                       KARI_JSON_SCHEMA_MAX_VALIDATION_DEPTH, KARI_JSON_SCHEMA_MAX_STEPS);

@@ -114,20 +114,30 @@ kari_json_schema_init (KariJsonSchema *self)
   self->nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) _kari_json_schema_node_free);
 }
 
+/* Like kari_json_schema_new (), and on failure also gives the JSON
+ * Pointer of the place in @schema that is wrong, for callers that can
+ * turn it into a line and column. */
+KariJsonSchema *
+_kari_json_schema_new_full (JsonNode  *schema,
+                            char     **error_pointer,
+                            GError   **error)
+{
+  g_autoptr(KariJsonSchema) self = g_object_new (KARI_TYPE_JSON_SCHEMA, NULL);
+
+  self->document = json_node_ref (schema);
+  if (!_kari_json_schema_compile (self, error_pointer, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
 KariJsonSchema *
 kari_json_schema_new (JsonNode  *schema,
                       GError   **error)
 {
-  g_autoptr(KariJsonSchema) self = NULL;
-
   g_return_val_if_fail (schema != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  self = g_object_new (KARI_TYPE_JSON_SCHEMA, NULL);
-  self->document = json_node_ref (schema);
-  if (!_kari_json_schema_compile (self, error))
-    return NULL;
-  return g_steal_pointer (&self);
+  return _kari_json_schema_new_full (schema, NULL, error);
 }
 
 JsonNode *
@@ -274,7 +284,12 @@ _kari_json_schema_number_text (const SchemaNumber *number)
 
   if (number->is_int)
     return g_strdup_printf ("%" G_GINT64_FORMAT, number->i);
-  return g_strdup (g_ascii_dtostr (buf, sizeof buf, number->d));
+  /* The shortest form that reads back the same: 0.1, not
+   * 0.10000000000000001. */
+  g_ascii_formatd (buf, sizeof buf, "%.15g", number->d);
+  if (g_ascii_strtod (buf, NULL) != number->d)
+    g_ascii_formatd (buf, sizeof buf, "%.17g", number->d);
+  return g_strdup (buf);
 }
 
 /* A value as a message shows it: JSON text cut at about 40 characters
@@ -283,6 +298,7 @@ char *
 _kari_json_schema_describe (JsonNode *node)
 {
   g_autofree char *text = NULL;
+  SchemaNumber number;
 
   switch (JSON_NODE_TYPE (node))
     {
@@ -297,6 +313,8 @@ _kari_json_schema_describe (JsonNode *node)
       break;
     }
 
+  if (_kari_json_schema_number (node, &number))
+    return _kari_json_schema_number_text (&number);
   text = json_to_string (node, FALSE);
   if (g_utf8_strlen (text, -1) > 40)
     {

@@ -734,7 +734,8 @@ const Field _kari_manifest_root_fields[] = {
   { "background_tasks", KIND_ARRAY, .item_kind = KIND_OBJECT, .members = _kari_manifest_task_fields,
     .check = _kari_manifest_check_task, .max_items = 64 },
   { "events",           KIND_OBJECT, .members = _kari_manifest_event_fields },
-  { "config",           KIND_OBJECT, .members = _kari_manifest_config_fields },
+  { "config",           KIND_OBJECT, .members = _kari_manifest_config_fields,
+    .check = _kari_manifest_check_config },
   { "marketplace",      KIND_OBJECT, .members = _kari_manifest_marketplace_fields },
   { NULL }
 };

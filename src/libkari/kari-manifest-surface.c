@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "kari-cron.h"
+#include "kari-json-schema-private.h"
 #include "kari-manifest-validate-private.h"
 #include "kari-permission.h"
 
@@ -320,6 +321,92 @@ check_config_schema (Validator   *v,
     {
       g_autofree char *child = kari_path_append_member (path, "type");
       _kari_validator_expected (v, child, _("“object” (config is a set of named settings)"), type);
+    }
+}
+
+/* A JSON Pointer into @node as a manifest field path under @base, so
+ * that the diagnostic gets the line and column. */
+static char *
+pointer_to_field_path (const char *base,
+                       JsonNode   *node,
+                       const char *pointer)
+{
+  g_auto(GStrv) tokens = NULL;
+  char *path = g_strdup (base);
+
+  if (pointer == NULL || *pointer != '/')
+    return path;
+  tokens = g_strsplit (pointer + 1, "/", -1);
+  for (guint i = 0; tokens[i] != NULL && node != NULL; i++)
+    {
+      g_autofree char *token = NULL;
+      g_autofree char *parent = path;
+      g_auto(GStrv) tilde = g_strsplit (tokens[i], "~1", -1);
+      g_autofree char *slashed = g_strjoinv ("/", tilde);
+      g_auto(GStrv) zero = g_strsplit (slashed, "~0", -1);
+      guint64 index;
+
+      token = g_strjoinv ("~", zero);
+      if (JSON_NODE_HOLDS_ARRAY (node)
+          && g_ascii_string_to_unsigned (token, 10, 0, G_MAXUINT, &index, NULL))
+        {
+          path = kari_path_append_index (parent, (guint) index);
+          node = index < json_array_get_length (json_node_get_array (node))
+                 ? json_array_get_element (json_node_get_array (node), (guint) index) : NULL;
+        }
+      else
+        {
+          path = kari_path_append_member (parent, token);
+          node = JSON_NODE_HOLDS_OBJECT (node)
+                 ? json_object_get_member (json_node_get_object (node), token) : NULL;
+        }
+    }
+  return path;
+}
+
+/* The schema must compile and the defaults must follow it; each broken
+ * rule is reported where it was written. */
+void
+_kari_manifest_check_config (Validator   *v,
+                             const Field *f,
+                             const char  *path,
+                             JsonNode    *node)
+{
+  JsonObject *config = json_node_get_object (node);
+  JsonNode *schema_node = json_object_get_member (config, "schema");
+  JsonNode *defaults = json_object_get_member (config, "defaults");
+  g_autofree char *schema_path = NULL;
+  g_autofree char *defaults_path = NULL;
+  g_autofree char *error_pointer = NULL;
+  g_autoptr(KariJsonSchema) schema = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* A schema that is not an object was reported by the member walk. */
+  if (schema_node == NULL || !JSON_NODE_HOLDS_OBJECT (schema_node))
+    return;
+  schema_path = kari_path_append_member (path, "schema");
+  schema = _kari_json_schema_new_full (schema_node, &error_pointer, &error);
+  if (schema == NULL)
+    {
+      g_autofree char *where = pointer_to_field_path (schema_path, schema_node, error_pointer);
+
+      _kari_validator_report (v, KARI_SEVERITY_ERROR, where, "%s", error->message);
+      return;
+    }
+
+  if (defaults == NULL || !JSON_NODE_HOLDS_OBJECT (defaults))
+    return;
+  defaults_path = kari_path_append_member (path, "defaults");
+  if (kari_json_schema_validate (schema, defaults, &problems, NULL))
+    return;
+  for (guint i = 0; i < problems->len; i++)
+    {
+      KariJsonSchemaProblem *problem = problems->pdata[i];
+      g_autofree char *where = pointer_to_field_path (defaults_path, defaults, problem->instance_path);
+
+      _kari_validator_report (v, KARI_SEVERITY_ERROR, where,
+                              _("the defaults do not follow config.schema: %s"), problem->message);
     }
 }
 

@@ -130,6 +130,10 @@ void     _kari_manifest_count_webhook            (Validator   *v,
                                                   const Field *f,
                                                   const char  *path,
                                                   JsonNode    *node);
+void     _kari_manifest_check_config             (Validator   *v,
+                                                  const Field *f,
+                                                  const char  *path,
+                                                  JsonNode    *node);
 void     _kari_manifest_check_task               (Validator   *v,
                                                   const Field *f,
                                                   const char  *path,

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kari-registry-private.h"
@@ -136,6 +137,76 @@ static const char * const migrations[] = {
   "DROP TABLE grants;"
   "ALTER TABLE grants_new RENAME TO grants;"
   "CREATE INDEX grants_by_extension ON grants (extension, tenant);",
+  /* 6: metrics (kari-metrics.c). A raw sample has resolution 0 and
+   * samples 1; a rolled row covers [time_usec, time_usec + resolution s).
+   * Sums, not means, are kept so that rolling a row into a coarser one
+   * and reading it back stay exact. Only rolled rows are unique per
+   * bucket: two raw samples may share a microsecond. */
+  "CREATE TABLE metrics ("
+  "  extension        TEXT    NOT NULL,"
+  "  tenant           TEXT    NOT NULL,"
+  "  resolution       INTEGER NOT NULL,"
+  "  time_usec        INTEGER NOT NULL,"
+  "  samples          INTEGER NOT NULL,"
+  "  cpu_sum          REAL    NOT NULL,"
+  "  cpu_max          REAL    NOT NULL,"
+  "  memory_sum       INTEGER NOT NULL,"
+  "  memory_max       INTEGER NOT NULL,"
+  "  tasks_sum        INTEGER NOT NULL,"
+  "  tasks_max        INTEGER NOT NULL,"
+  "  calls            INTEGER NOT NULL,"
+  "  call_errors      INTEGER NOT NULL,"
+  "  call_denied      INTEGER NOT NULL,"
+  "  latency_n        INTEGER NOT NULL,"
+  "  latency_sum_usec INTEGER NOT NULL,"
+  "  latency_max_usec INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX metrics_by_extension ON metrics (extension, tenant, time_usec);"
+  "CREATE INDEX metrics_by_resolution ON metrics (resolution, time_usec);"
+  "CREATE UNIQUE INDEX metrics_bucket ON metrics (extension, tenant, resolution, time_usec)"
+  "  WHERE resolution > 0;",
+  /* 7: tenants, per-tenant enablement ("*" is every tenant; a row for
+   * a tenant overrides it), config per extension and tenant (secrets are
+   * in the keyring, never here), and the journal of removals in
+   * progress, written before the first step so that an interrupted
+   * removal is finished on the next open. "default" always exists. */
+  "CREATE TABLE tenants ("
+  "  id           TEXT    NOT NULL PRIMARY KEY CHECK (id <> '' AND id <> '*'),"
+  "  display_name TEXT    NOT NULL,"
+  "  created_usec INTEGER NOT NULL"
+  ");"
+  "INSERT INTO tenants (id, display_name, created_usec) "
+  "  VALUES ('default', 'Default', CAST((julianday ('now') - 2440587.5) * 86400000000 AS INTEGER));"
+  "CREATE TABLE enablement ("
+  "  extension    TEXT    NOT NULL,"
+  "  tenant       TEXT    NOT NULL,"
+  "  enabled      INTEGER NOT NULL,"
+  "  changed_usec INTEGER NOT NULL,"
+  "  PRIMARY KEY (extension, tenant)"
+  ");"
+  "CREATE TABLE config ("
+  "  extension    TEXT    NOT NULL,"
+  "  tenant       TEXT    NOT NULL,"
+  "  document     TEXT    NOT NULL,"
+  "  updated_usec INTEGER NOT NULL,"
+  "  PRIMARY KEY (extension, tenant)"
+  ");"
+  "CREATE TABLE config_secrets ("
+  "  extension    TEXT    NOT NULL,"
+  "  tenant       TEXT    NOT NULL,"
+  "  key          TEXT    NOT NULL,"
+  "  PRIMARY KEY (extension, tenant, key)"
+  ");"
+  "CREATE TABLE removals ("
+  "  id           INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  extension    TEXT,"
+  "  tenant       TEXT,"
+  "  folder       TEXT,"
+  "  keep_data    INTEGER NOT NULL DEFAULT 0,"
+  "  actor        TEXT,"
+  "  started_usec INTEGER NOT NULL,"
+  "  CHECK ((extension IS NULL) <> (tenant IS NULL))"
+  ");",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KARI_REGISTRY_SCHEMA_VERSION);
@@ -344,6 +415,33 @@ check_header (const char  *path,
   return TRUE;
 }
 
+/* Whether this process already has @path open (a registry and its audit
+ * log share the file). Closing any descriptor of a file drops every
+ * POSIX lock the process holds on it, SQLite's included: then another
+ * process's last connection closing believes it is the last one and
+ * deletes the WAL under our feet, and what we write after that is seen
+ * by no one. So a file already open here is not opened and closed again
+ * to be created or checked; it was when it was first opened. */
+static gboolean
+already_open_here (const char *path)
+{
+  g_autoptr(GDir) fds = NULL;
+  struct stat target;
+  const char *name;
+
+  if (g_stat (path, &target) != 0 || (fds = g_dir_open ("/proc/self/fd", 0, NULL)) == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (fds)) != NULL)
+    {
+      g_autofree char *link = g_build_filename ("/proc/self/fd", name, NULL);
+      struct stat st;
+
+      if (g_stat (link, &st) == 0 && st.st_dev == target.st_dev && st.st_ino == target.st_ino)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /*
  * _kari_registry_db_open:
  *
@@ -364,7 +462,7 @@ _kari_registry_db_open (const char  *path,
   int version = 0;
   int rc;
 
-  if (!create_private_file (path, error) || !check_header (path, error))
+  if (!already_open_here (path) && (!create_private_file (path, error) || !check_header (path, error)))
     return NULL;
 
   rc = sqlite3_open_v2 (path, &db,

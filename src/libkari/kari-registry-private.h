@@ -41,6 +41,7 @@ struct _KariRegistry
   char         *path;
   char         *recovered_path;   /* where a corrupt database went, or NULL */
   int           schema_version;
+  struct _KariMetricsQueue *metrics_queue;  /* kari-metrics-queue.c */
 };
 
 sqlite3_stmt *_kari_registry_get_stmt           (KariRegistry   *self,
@@ -89,6 +90,34 @@ sqlite3      *_kari_registry_db_open            (const char     *path,
                                                  int            *schema_version,
                                                  GError        **error);
 char         *_kari_registry_move_aside         (const char     *path,
+                                                 GError        **error);
+
+/* kari-registry-sql.c: statements of the parts of the registry that are
+ * not on a hot path (tenants, config, removal), prepared per call and
+ * finalized by g_autoptr(KariSqlStmt). The caller holds the lock. */
+typedef sqlite3_stmt KariSqlStmt;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KariSqlStmt, sqlite3_finalize)
+
+KariSqlStmt  *_kari_registry_prepare            (KariRegistry   *self,
+                                                 const char     *sql,
+                                                 GError        **error,
+                                                 guint           n_texts,
+                                                 ...);
+gboolean      _kari_registry_run                (KariRegistry   *self,
+                                                 const char     *sql,
+                                                 const char     *doing,
+                                                 GError        **error,
+                                                 guint           n_texts,
+                                                 ...);
+gboolean      _kari_registry_table_exists       (KariRegistry   *self,
+                                                 const char     *table,
+                                                 gboolean       *exists,
+                                                 GError        **error);
+GPtrArray    *_kari_registry_tables_with_column (KariRegistry   *self,
+                                                 const char     *column,
+                                                 GError        **error);
+gboolean      _kari_registry_tenant_exists      (KariRegistry   *self,
+                                                 const char     *id,
                                                  GError        **error);
 
 G_END_DECLS

@@ -463,6 +463,29 @@ kari_registry_set_state (KariRegistry  *self,
   return ok;
 }
 
+/* Its metrics go with it, every tenant's. */
+static gboolean
+delete_metrics (KariRegistry  *self,
+                const char    *name,
+                GError       **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, "DELETE FROM metrics WHERE extension = ?1", -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    {
+      _kari_registry_bind_text (stmt, 1, name);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _kari_registry_set_sqlite_error (error, self->db, rc, "Removing the extension's metrics");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 remove_locked (KariRegistry  *self,
                const char    *name,
@@ -485,7 +508,8 @@ remove_locked (KariRegistry  *self,
   if (stmt == NULL)
     return FALSE;
   _kari_registry_bind_text (stmt, 1, name);
-  return _kari_registry_step_done (self, stmt, "Removing the extension", error);
+  return _kari_registry_step_done (self, stmt, "Removing the extension", error)
+         && delete_metrics (self, name, error);
 }
 
 /**
@@ -496,8 +520,8 @@ remove_locked (KariRegistry  *self,
  *   goes with the extension
  * @error: return location for a #GError
  *
- * Forgets @name: its row, every kept version and its history, in one
- * transaction. Refused while it is starting, running, stopping or
+ * Forgets @name: its row, every kept version, its history and its
+ * metrics, in one transaction. Refused while it is starting, running, stopping or
  * updating. The files are the caller's to delete.
  *
  * Returns: %TRUE when removed

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 
+#include "kari-metrics-private.h"
 #include "kari-registry-private.h"
 
 static const char * const stmt_sql[N_STMTS] = {
@@ -108,6 +109,8 @@ kari_registry_finalize (GObject *object)
 {
   KariRegistry *self = KARI_REGISTRY (object);
 
+  /* Writes what is still queued while the database is open. */
+  g_clear_pointer (&self->metrics_queue, _kari_metrics_queue_free);
   for (guint i = 0; i < N_STMTS; i++)
     g_clear_pointer (&self->stmts[i], sqlite3_finalize);
   /* close_v2 so that a statement we failed to finalize cannot keep the
@@ -130,6 +133,7 @@ static void
 kari_registry_init (KariRegistry *self)
 {
   g_mutex_init (&self->lock);
+  self->metrics_queue = _kari_metrics_queue_new ();
 }
 
 /* Returns the cached statement @id, preparing it the first time. Callers
@@ -460,6 +464,17 @@ kari_registry_default_path (void)
   return g_build_filename (g_get_user_data_dir (), "kari", "registry.db", NULL);
 }
 
+/* Metrics that aged while no host ran are rolled up; a failure only
+ * delays that to the next pass. */
+static void
+downsample_at_open (KariRegistry *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!kari_registry_downsample_metrics (self, g_get_real_time (), &error))
+    g_debug ("Downsampling metrics at open: %s", error->message);
+}
+
 /**
  * kari_registry_open:
  * @path: (nullable): the database file, or %NULL for
@@ -509,7 +524,10 @@ kari_registry_open (const char               *path,
 
   self->db = _kari_registry_db_open (self->path, &self->schema_version, &local_error);
   if (self->db != NULL)
-    return g_steal_pointer (&self);
+    {
+      downsample_at_open (self);
+      return g_steal_pointer (&self);
+    }
 
   if (!g_error_matches (local_error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_CORRUPT))
     {

@@ -23,6 +23,7 @@ G_BEGIN_DECLS
  * @KARI_REGISTRY_ERROR_BUSY: another process holds the database too long
  * @KARI_REGISTRY_ERROR_INVALID: the request makes no sense for what is
  *   registered (an empty name, a rollback to the current version)
+ * @KARI_REGISTRY_ERROR_EXISTS: what is to be created exists already
  */
 typedef enum
 {
@@ -33,6 +34,7 @@ typedef enum
   KARI_REGISTRY_ERROR_SQL,
   KARI_REGISTRY_ERROR_BUSY,
   KARI_REGISTRY_ERROR_INVALID,
+  KARI_REGISTRY_ERROR_EXISTS,
 } KariRegistryError;
 
 /**
@@ -42,7 +44,7 @@ typedef enum
  * a higher `PRAGMA user_version` is refused with
  * %KARI_REGISTRY_ERROR_SCHEMA.
  */
-#define KARI_REGISTRY_SCHEMA_VERSION 5
+#define KARI_REGISTRY_SCHEMA_VERSION 7
 
 #define KARI_TYPE_REGISTRY_ENTRY (kari_registry_entry_get_type ())
 

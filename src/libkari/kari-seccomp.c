@@ -167,19 +167,11 @@ add_socket_rules (scmp_filter_ctx   ctx,
   return add_rule (ctx, "socket", EAFNOSUPPORT, 1, &cmp, error);
 }
 
-/**
- * kari_seccomp_create_fd:
- * @error: return location for a #GError
- *
- * Builds the sandbox's seccomp filter for the native architecture only
- * (calls made through another ABI kill the process) and writes its BPF
- * program into a memory file, ready for `bwrap --seccomp FD`.
- *
- * Returns: a file descriptor positioned at 0 that the caller owns,
- *   or -1 with @error set
- */
-int
-kari_seccomp_create_fd (GError **error)
+/* Builds the filter for the native architecture only (calls made
+ * through another ABI kill the process) and writes its BPF program into
+ * a memory file; returns the file, at 0, or -1 with @error set. */
+static int
+compile_fd (GError **error)
 {
   scmp_filter_ctx ctx;
   int fd = -1;
@@ -238,5 +230,102 @@ kari_seccomp_create_fd (GError **error)
 
 out:
   seccomp_release (ctx);
+  return fd;
+}
+
+/* The compiled program: the same for every sandbox, so built once. */
+static GBytes *program;
+G_LOCK_DEFINE_STATIC (program);
+
+/* Reads the whole of @fd, a memory file at 0, into bytes. */
+static GBytes *
+read_program (int      fd,
+              GError **error)
+{
+  GByteArray *bytes = g_byte_array_new ();
+  guint8 buffer[4096];
+  gssize n;
+
+  while ((n = read (fd, buffer, sizeof buffer)) > 0)
+    g_byte_array_append (bytes, buffer, n);
+  if (n < 0 || bytes->len == 0 || lseek (fd, 0, SEEK_SET) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, KARI_SANDBOX_ERROR, KARI_SANDBOX_ERROR_SECCOMP,
+                   "Could not read the seccomp filter back: %s", g_strerror (saved));
+      g_byte_array_unref (bytes);
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (bytes);
+}
+
+/**
+ * kari_seccomp_create_fd:
+ * @error: return location for a #GError
+ *
+ * Writes the sandbox's seccomp filter, for the native architecture only
+ * (calls made through another ABI kill the process), as a BPF program
+ * into a new memory file, ready for `bwrap --seccomp FD`. The program is
+ * compiled once per process and copied for each sandbox.
+ *
+ * Returns: a file descriptor positioned at 0 that the caller owns,
+ *   or -1 with @error set
+ */
+int
+kari_seccomp_create_fd (GError **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  const guint8 *data;
+  gsize size, done = 0;
+  int fd;
+
+  G_LOCK (program);
+  if (program == NULL)
+    {
+      fd = compile_fd (error);
+      if (fd >= 0 && (program = read_program (fd, error)) == NULL)
+        {
+          close (fd);
+          fd = -1;
+        }
+      G_UNLOCK (program);
+      return fd;
+    }
+  bytes = g_bytes_ref (program);
+  G_UNLOCK (program);
+
+  fd = memfd_create ("kari-seccomp", MFD_CLOEXEC);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, KARI_SANDBOX_ERROR, KARI_SANDBOX_ERROR_SECCOMP,
+                   "Could not make a memory file for the seccomp filter: %s", g_strerror (saved));
+      return -1;
+    }
+  data = g_bytes_get_data (bytes, &size);
+  while (done < size)
+    {
+      gssize n = write (fd, data + done, size - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          int saved = errno;
+          g_set_error (error, KARI_SANDBOX_ERROR, KARI_SANDBOX_ERROR_SECCOMP,
+                       "Could not write the seccomp filter: %s", g_strerror (saved));
+          close (fd);
+          return -1;
+        }
+      done += n;
+    }
+  if (lseek (fd, 0, SEEK_SET) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, KARI_SANDBOX_ERROR, KARI_SANDBOX_ERROR_SECCOMP,
+                   "Could not rewind the seccomp filter: %s", g_strerror (saved));
+      close (fd);
+      return -1;
+    }
   return fd;
 }

@@ -97,6 +97,8 @@ struct _KariSupervisor
   gboolean              over_quota;
   guint64               disk_bytes;
   GCancellable         *cancellable;   /* output readers, until dispose */
+  gint64                metrics_time;  /* the previous sample's, for CPU use */
+  guint64               metrics_cpu_usec;
 };
 
 void         _kari_supervisor_add_line   (KariSupervisor *self,
@@ -110,5 +112,11 @@ void         _kari_supervisor_disk_stop  (KariSupervisor *self);
 void         _kari_supervisor_read_lines (KariSupervisor *self,
                                           GInputStream   *stream,
                                           const char     *name);
+/* kari-supervisor-metrics.c */
+void         _kari_supervisor_record_metrics (KariSupervisor             *self,
+                                          const KariSupervisorSample *sample);
+gboolean     _kari_supervisor_attach_tree (KariLimits  *limits,
+                                           GPid         pid,
+                                           GError     **error);
 
 G_END_DECLS

@@ -175,6 +175,7 @@ on_metrics (gpointer user_data)
   g_array_append_val (self->samples, sample);
   if (self->samples->len > self->max_samples)
     g_array_remove_range (self->samples, 0, self->samples->len - self->max_samples);
+  _kari_supervisor_record_metrics (self, &sample);
   return G_SOURCE_CONTINUE;
 }
 
@@ -409,60 +410,6 @@ make_private_dir (const char  *path,
   return TRUE;
 }
 
-/* The parent of @pid from /proc, or 0. */
-static GPid
-parent_of (const char *pid)
-{
-  g_autofree char *path = g_build_filename ("/proc", pid, "stat", NULL);
-  g_autofree char *stat = NULL;
-  const char *end;
-
-  if (!g_file_get_contents (path, &stat, NULL, NULL) || (end = strrchr (stat, ')')) == NULL)
-    return 0;
-  /* ") S PPID …" */
-  if (strlen (end) < 5)
-    return 0;
-  return (GPid) g_ascii_strtoll (end + 4, NULL, 10);
-}
-
-/* bwrap forks its sandbox child before it blocks, so the group must take
- * the whole tree: @pid first, then every descendant, which cannot fork
- * until released (any fork after its parent moved lands in the group). */
-static gboolean
-attach_tree (KariLimits  *limits,
-             GPid         pid,
-             GError     **error)
-{
-  g_autoptr(GHashTable) tree = g_hash_table_new (NULL, NULL);
-  gboolean grew = TRUE;
-
-  if (!kari_limits_attach (limits, pid, error))
-    return FALSE;
-  g_hash_table_add (tree, GINT_TO_POINTER (pid));
-  while (grew)
-    {
-      g_autoptr(GDir) proc = g_dir_open ("/proc", 0, error);
-      const char *name;
-
-      if (proc == NULL)
-        return FALSE;
-      grew = FALSE;
-      while ((name = g_dir_read_name (proc)) != NULL)
-        {
-          GPid child = (GPid) g_ascii_strtoll (name, NULL, 10);
-
-          if (child <= 0 || g_hash_table_contains (tree, GINT_TO_POINTER (child))
-              || !g_hash_table_contains (tree, GINT_TO_POINTER (parent_of (name))))
-            continue;
-          if (!kari_limits_attach (limits, child, error))
-            return FALSE;
-          g_hash_table_add (tree, GINT_TO_POINTER (child));
-          grew = TRUE;
-        }
-    }
-  return TRUE;
-}
-
 /* Limits first, then release: the payload never runs unlimited. */
 static gboolean
 start_run (KariSupervisor  *self,
@@ -503,7 +450,7 @@ start_run (KariSupervisor  *self,
   if (run->process == NULL)
     goto fail;
   pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (run->process), NULL, 10);
-  if (!attach_tree (run->limits, pid, error))
+  if (!_kari_supervisor_attach_tree (run->limits, pid, error))
     {
       g_subprocess_force_exit (run->process);
       goto fail;
@@ -516,6 +463,9 @@ start_run (KariSupervisor  *self,
   g_subprocess_wait_async (run->process, run->cancellable, on_exited, run_ref (run));
   if (self->handshake_msec > 0)
     self->handshake_id = g_timeout_add (self->handshake_msec, on_handshake_timeout, self);
+  /* The group is new: its CPU time counts from here. */
+  self->metrics_time = g_get_real_time ();
+  self->metrics_cpu_usec = 0;
   if (self->metrics_msec > 0)
     self->metrics_id = g_timeout_add (self->metrics_msec, on_metrics, self);
   _kari_supervisor_disk_start (self);

@@ -1,0 +1,363 @@
+/* kari-app-extension.c — one installed extension as the app shows it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The list models of the Installed, Health and sidebar views hold these;
+ * the state is kept here so a row can bind to "state" and "active".
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "kari-app-extension.h"
+
+struct _KariAppExtension
+{
+  GObject         parent_instance;
+  KariManifest   *manifest;
+  KariSupervisor *supervisor;
+  KariState       state;
+  GPtrArray      *pages;     /* KariAppPage */
+  char           *search_text;
+};
+
+G_DEFINE_FINAL_TYPE (KariAppExtension, kari_app_extension, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_ACTIVE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* An icon for each extension type; extensions do not ship icons the host
+ * would have to load from outside a sandbox. */
+static const struct {
+  const char *type;
+  const char *icon;
+} type_icons[] = {
+  { "instrument",  "applications-science-symbolic" },
+  { "operator",    "system-run-symbolic" },
+  { "integration", "network-workgroup-symbolic" },
+  { "dashboard",   "view-grid-symbolic" },
+  { "addon",       "application-x-addon-symbolic" },
+};
+
+/* The states a person reads, in words. */
+static const char * const state_labels[KARI_STATE_LAST] = {
+  [KARI_STATE_DISCOVERED] = N_("Found"),
+  [KARI_STATE_VALIDATED]  = N_("Missing dependencies"),
+  [KARI_STATE_RESOLVED]   = N_("Ready to install"),
+  [KARI_STATE_INSTALLED]  = N_("Installed"),
+  [KARI_STATE_ENABLED]    = N_("Enabled"),
+  [KARI_STATE_STARTING]   = N_("Starting"),
+  [KARI_STATE_RUNNING]    = N_("Running"),
+  [KARI_STATE_STOPPING]   = N_("Stopping"),
+  [KARI_STATE_STOPPED]    = N_("Stopped"),
+  [KARI_STATE_FAILED]     = N_("Failed"),
+  [KARI_STATE_CRASHED]    = N_("Crashed"),
+  [KARI_STATE_DISABLED]   = N_("Disabled"),
+  [KARI_STATE_UPDATING]   = N_("Updating"),
+};
+
+const char *
+kari_app_state_to_label (KariState state)
+{
+  if ((guint) state >= KARI_STATE_LAST)
+    return _("Unknown");
+  return _(state_labels[state]);
+}
+
+static void
+kari_app_page_free (KariAppPage *page)
+{
+  g_free (page->title);
+  g_free (page->path);
+  g_free (page->icon);
+  g_strfreev (page->roles);
+  g_free (page);
+}
+
+static const char *
+member_string (JsonObject *object,
+               const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static GStrv
+read_roles (JsonObject *page)
+{
+  /* `roles`, or `permissions` as the original specification names them. */
+  const char *members[] = { "roles", "permissions" };
+
+  for (guint m = 0; m < G_N_ELEMENTS (members); m++)
+    {
+      JsonNode *node = json_object_get_member (page, members[m]);
+      g_autoptr(GStrvBuilder) builder = NULL;
+      JsonArray *array;
+
+      if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+        continue;
+      builder = g_strv_builder_new ();
+      array = json_node_get_array (node);
+      for (guint r = 0; r < json_array_get_length (array); r++)
+        {
+          JsonNode *role = json_array_get_element (array, r);
+          if (JSON_NODE_HOLDS_VALUE (role) && json_node_get_value_type (role) == G_TYPE_STRING)
+            g_strv_builder_add (builder, json_node_get_string (role));
+        }
+      return g_strv_builder_end (builder);
+    }
+  return NULL;
+}
+
+/* The manifest was validated, yet only strings are taken from it and
+ * anything of another shape is skipped. */
+static void
+read_pages (KariAppExtension *self)
+{
+  const char *lists[] = { "pages", "control_room_pages" };
+  JsonNode *root = kari_manifest_get_root (self->manifest);
+  JsonNode *ui_node;
+  JsonObject *ui;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+  ui_node = json_object_get_member (json_node_get_object (root), "ui");
+  if (ui_node == NULL || !JSON_NODE_HOLDS_OBJECT (ui_node))
+    return;
+  ui = json_node_get_object (ui_node);
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    {
+      JsonNode *list = json_object_get_member (ui, lists[l]);
+      JsonArray *pages;
+
+      if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
+        continue;
+      pages = json_node_get_array (list);
+      for (guint i = 0; i < json_array_get_length (pages); i++)
+        {
+          JsonNode *node = json_array_get_element (pages, i);
+          JsonObject *object;
+          KariAppPage *page;
+
+          if (!JSON_NODE_HOLDS_OBJECT (node))
+            continue;
+          object = json_node_get_object (node);
+          if (member_string (object, "name") == NULL || member_string (object, "path") == NULL)
+            continue;
+          page = g_new0 (KariAppPage, 1);
+          page->title = kari_permission_escape_for_display (member_string (object, "name"));
+          page->path = g_strdup (member_string (object, "path"));
+          page->icon = g_strdup (member_string (object, "icon"));
+          page->roles = read_roles (object);
+          g_ptr_array_add (self->pages, page);
+        }
+    }
+}
+
+KariAppExtension *
+kari_app_extension_new (KariManifest *manifest,
+                        KariState     state)
+{
+  KariAppExtension *self;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (KARI_IS_MANIFEST (manifest), NULL);
+
+  self = g_object_new (KARI_TYPE_APP_EXTENSION, NULL);
+  self->manifest = g_object_ref (manifest);
+  self->state = state;
+  read_pages (self);
+  text = g_strconcat (kari_app_extension_get_title (self), " ", kari_manifest_get_name (manifest), " ",
+                      kari_app_extension_get_description (self), NULL);
+  self->search_text = g_utf8_casefold (text, -1);
+  return self;
+}
+
+const char *
+kari_app_extension_get_name (KariAppExtension *self)
+{
+  return kari_manifest_get_name (self->manifest);
+}
+
+const char *
+kari_app_extension_get_title (KariAppExtension *self)
+{
+  const char *title = kari_manifest_get_display_name (self->manifest);
+
+  return title != NULL && *title != '\0' ? title : kari_manifest_get_name (self->manifest);
+}
+
+const char *
+kari_app_extension_get_description (KariAppExtension *self)
+{
+  const char *text = kari_manifest_get_description (self->manifest);
+
+  return text != NULL ? text : "";
+}
+
+const char *
+kari_app_extension_get_version (KariAppExtension *self)
+{
+  return kari_version_to_string (kari_manifest_get_version (self->manifest));
+}
+
+const char *
+kari_app_extension_get_icon_name (KariAppExtension *self)
+{
+  const char *type = kari_manifest_get_extension_type (self->manifest);
+
+  for (guint i = 0; type != NULL && i < G_N_ELEMENTS (type_icons); i++)
+    if (g_str_equal (type, type_icons[i].type))
+      return type_icons[i].icon;
+  return "application-x-addon-symbolic";
+}
+
+KariManifest *
+kari_app_extension_get_manifest (KariAppExtension *self)
+{
+  return self->manifest;
+}
+
+KariState
+kari_app_extension_get_state (KariAppExtension *self)
+{
+  return self->state;
+}
+
+static gboolean
+state_is_active (KariState state)
+{
+  return state == KARI_STATE_ENABLED || state == KARI_STATE_STARTING || state == KARI_STATE_RUNNING;
+}
+
+void
+kari_app_extension_set_state (KariAppExtension *self,
+                              KariState         state)
+{
+  gboolean was_active = state_is_active (self->state);
+
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  if (was_active != state_is_active (state))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
+}
+
+/**
+ * kari_app_extension_get_active:
+ *
+ * Returns: whether the extension is on: enabled, starting or running
+ */
+gboolean
+kari_app_extension_get_active (KariAppExtension *self)
+{
+  return state_is_active (self->state);
+}
+
+gboolean
+kari_app_extension_has_runtime (KariAppExtension *self)
+{
+  return kari_manifest_get_runtime (self->manifest) != NULL;
+}
+
+/**
+ * kari_app_extension_get_pages:
+ *
+ * Returns: (transfer none) (element-type KariAppPage): the pages the
+ *   manifest declares, in its order
+ */
+GPtrArray *
+kari_app_extension_get_pages (KariAppExtension *self)
+{
+  return self->pages;
+}
+
+/* Whether @search (already case-folded) is in the title, name or
+ * description. */
+gboolean
+kari_app_extension_matches (KariAppExtension *self,
+                            const char       *search)
+{
+  return search == NULL || *search == '\0' || strstr (self->search_text, search) != NULL;
+}
+
+KariSupervisor *
+kari_app_extension_get_supervisor (KariAppExtension *self)
+{
+  return self->supervisor;
+}
+
+void
+kari_app_extension_set_supervisor (KariAppExtension *self,
+                                   KariSupervisor   *supervisor)
+{
+  g_set_object (&self->supervisor, supervisor);
+}
+
+static void
+kari_app_extension_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  KariAppExtension *self = KARI_APP_EXTENSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_int (value, self->state);
+      break;
+    case PROP_ACTIVE:
+      g_value_set_boolean (value, kari_app_extension_get_active (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kari_app_extension_finalize (GObject *object)
+{
+  KariAppExtension *self = KARI_APP_EXTENSION (object);
+
+  g_clear_object (&self->manifest);
+  g_clear_object (&self->supervisor);
+  g_clear_pointer (&self->pages, g_ptr_array_unref);
+  g_clear_pointer (&self->search_text, g_free);
+  G_OBJECT_CLASS (kari_app_extension_parent_class)->finalize (object);
+}
+
+static void
+kari_app_extension_class_init (KariAppExtensionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = kari_app_extension_get_property;
+  object_class->finalize = kari_app_extension_finalize;
+
+  properties[PROP_STATE] =
+    g_param_spec_int ("state", NULL, NULL, 0, KARI_STATE_LAST - 1, KARI_STATE_INSTALLED,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ACTIVE] =
+    g_param_spec_boolean ("active", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+kari_app_extension_init (KariAppExtension *self)
+{
+  self->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) kari_app_page_free);
+}

@@ -1,0 +1,281 @@
+/* kari-installed-page.c — every extension found, with a switch, a search
+ * and an empty state that says where to put one
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kari-app-private.h"
+
+struct _KariInstalledPage
+{
+  AdwBin              parent_instance;
+
+  KariAppHost        *host;
+  GtkFilterListModel *filtered;
+  GtkCustomFilter    *filter;
+  char               *search;     /* case-folded */
+
+  GtkStack           *view_stack;
+  AdwStatusPage      *empty_status;
+  GtkSearchEntry     *search_entry;
+  GtkStack           *results_stack;
+  GtkListView        *list;
+};
+
+G_DEFINE_FINAL_TYPE (KariInstalledPage, kari_installed_page, ADW_TYPE_BIN)
+
+enum {
+  SIGNAL_SHOW_DETAILS,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+#define ROW_EXTENSION "kari-extension"
+
+static void
+update_row (GtkListItem *item)
+{
+  KariAppExtension *ext = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkSwitch *toggle = g_object_get_data (G_OBJECT (box), "kari-switch");
+  g_autofree char *subtitle = g_strdup_printf ("%s · %s", kari_app_extension_get_version (ext),
+                                               kari_app_state_to_label (kari_app_extension_get_state (ext)));
+
+  gtk_label_set_text (g_object_get_data (G_OBJECT (box), "kari-subtitle"), subtitle);
+  gtk_switch_set_state (toggle, kari_app_extension_get_active (ext));
+  gtk_switch_set_active (toggle, kari_app_extension_get_active (ext));
+}
+
+/* The switch shows what happened, not what was asked: its state follows
+ * the extension's. */
+static gboolean
+on_switch_state_set (GtkSwitch   *toggle,
+                     gboolean     state,
+                     GtkListItem *item)
+{
+  KariInstalledPage *self = KARI_INSTALLED_PAGE (gtk_widget_get_ancestor (GTK_WIDGET (toggle),
+                                                                           KARI_TYPE_INSTALLED_PAGE));
+  KariAppExtension *ext = gtk_list_item_get_item (item);
+
+  if (self != NULL && ext != NULL && state != kari_app_extension_get_active (ext))
+    kari_app_set_enabled (GTK_WIDGET (toggle), self->host, ext, state);
+  return TRUE;
+}
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *icon = gtk_image_new ();
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *subtitle = gtk_label_new (NULL);
+  GtkWidget *toggle = gtk_switch_new ();
+
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_image_set_icon_size (GTK_IMAGE (icon), GTK_ICON_SIZE_LARGE);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_widget_set_hexpand (labels, TRUE);
+  gtk_widget_set_valign (labels, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (labels), title);
+  gtk_box_append (GTK_BOX (labels), subtitle);
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (toggle, _("Switch the extension on or off"));
+  g_signal_connect (toggle, "state-set", G_CALLBACK (on_switch_state_set), item);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), labels);
+  gtk_box_append (GTK_BOX (box), toggle);
+  gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  g_object_set_data (G_OBJECT (box), "kari-icon", icon);
+  g_object_set_data (G_OBJECT (box), "kari-title", title);
+  g_object_set_data (G_OBJECT (box), "kari-subtitle", subtitle);
+  g_object_set_data (G_OBJECT (box), "kari-switch", toggle);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+on_item_state (KariAppExtension *ext,
+               GParamSpec       *pspec,
+               GtkListItem      *item)
+{
+  update_row (item);
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          gpointer                  user_data)
+{
+  KariAppExtension *ext = gtk_list_item_get_item (item);
+  GtkWidget *box = gtk_list_item_get_child (item);
+
+  /* Titles come from manifests: set as text, never markup. */
+  gtk_label_set_text (g_object_get_data (G_OBJECT (box), "kari-title"), kari_app_extension_get_title (ext));
+  gtk_image_set_from_icon_name (g_object_get_data (G_OBJECT (box), "kari-icon"),
+                                kari_app_extension_get_icon_name (ext));
+  gtk_widget_set_name (box, kari_app_extension_get_name (ext));
+  update_row (item);
+  g_signal_connect (ext, "notify::state", G_CALLBACK (on_item_state), item);
+}
+
+static void
+unbind_row (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  g_signal_handlers_disconnect_by_func (gtk_list_item_get_item (item), on_item_state, item);
+}
+
+static void
+update_view (KariInstalledPage *self)
+{
+  guint n_all = self->host != NULL ? g_list_model_get_n_items (kari_app_host_get_extensions (self->host)) : 0;
+  guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+
+  gtk_stack_set_visible_child_name (self->view_stack, n_all > 0 ? "list" : "empty");
+  gtk_stack_set_visible_child_name (self->results_stack, n_shown > 0 ? "results" : "no-results");
+}
+
+static gboolean
+filter_extension (gpointer item,
+                  gpointer user_data)
+{
+  KariInstalledPage *self = user_data;
+
+  return kari_app_extension_matches (item, self->search);
+}
+
+static void
+on_search_changed (KariInstalledPage *self)
+{
+  g_free (self->search);
+  self->search = g_utf8_casefold (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), -1);
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  update_view (self);
+}
+
+static void
+on_row_activated (KariInstalledPage *self,
+                  guint              position)
+{
+  g_autoptr(KariAppExtension) ext = g_list_model_get_item (G_LIST_MODEL (self->filtered), position);
+
+  if (ext == NULL)
+    return;
+  g_signal_emit (self, signals[SIGNAL_SHOW_DETAILS], 0, kari_app_extension_get_name (ext));
+}
+
+void
+kari_installed_page_set_host (KariInstalledPage *self,
+                              KariAppHost       *host)
+{
+  g_autofree char *folder = NULL;
+  g_autofree char *description = NULL;
+
+  g_set_object (&self->host, host);
+  gtk_filter_list_model_set_model (self->filtered, kari_app_host_get_extensions (host));
+
+  folder = kari_app_host_dup_user_extensions_dir (host);
+  description = g_strdup_printf (_("Put an extension’s folder, with its extension.json or "
+                                   "extension.toml, in %s, then choose Reload Extensions "
+                                   "in the main menu."), folder);
+  adw_status_page_set_description (self->empty_status, description);
+  update_view (self);
+}
+
+/* How many rows the search leaves. */
+guint
+kari_installed_page_get_n_shown (KariInstalledPage *self)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+}
+
+GtkEditable *
+kari_installed_page_get_search (KariInstalledPage *self)
+{
+  return GTK_EDITABLE (self->search_entry);
+}
+
+static void
+kari_installed_page_dispose (GObject *object)
+{
+  KariInstalledPage *self = KARI_INSTALLED_PAGE (object);
+
+  /* The template's root is the bin's child: unparented once, here. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), KARI_TYPE_INSTALLED_PAGE);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->filter);
+  g_clear_object (&self->host);
+  G_OBJECT_CLASS (kari_installed_page_parent_class)->dispose (object);
+}
+
+static void
+kari_installed_page_finalize (GObject *object)
+{
+  KariInstalledPage *self = KARI_INSTALLED_PAGE (object);
+
+  g_clear_pointer (&self->search, g_free);
+  G_OBJECT_CLASS (kari_installed_page_parent_class)->finalize (object);
+}
+
+static void
+kari_installed_page_class_init (KariInstalledPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kari_installed_page_dispose;
+  object_class->finalize = kari_installed_page_finalize;
+
+  /**
+   * KariInstalledPage::show-details:
+   * @name: the extension's name
+   */
+  signals[SIGNAL_SHOW_DETAILS] =
+    g_signal_new ("show-details", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/kari/ControlRoom/kari-installed-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, KariInstalledPage, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, KariInstalledPage, empty_status);
+  gtk_widget_class_bind_template_child (widget_class, KariInstalledPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, KariInstalledPage, results_stack);
+  gtk_widget_class_bind_template_child (widget_class, KariInstalledPage, list);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_activated);
+}
+
+static void
+kari_installed_page_init (KariInstalledPage *self)
+{
+  g_autoptr(GtkListItemFactory) factory = NULL;
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->filter = gtk_custom_filter_new (filter_extension, self, NULL);
+  self->filtered = gtk_filter_list_model_new (NULL, g_object_ref (GTK_FILTER (self->filter)));
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row), self);
+  gtk_list_view_set_factory (self->list, factory);
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
+  gtk_list_view_set_model (self->list, GTK_SELECTION_MODEL (selection));
+  g_signal_connect_object (self->filtered, "items-changed", G_CALLBACK (update_view), self, G_CONNECT_SWAPPED);
+}

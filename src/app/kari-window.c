@@ -1,0 +1,573 @@
+/* kari-window.c — the Control Room's main window
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A leaflet: the sidebar lists the pages enabled extensions declare,
+ * grouped by extension, then Manage (Installed, Permissions, Activity,
+ * Health); the content is a stack of those pages. Size, maximized and
+ * the last page are kept in GSettings.
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kari-app-private.h"
+#include "kari-app-resources.h"
+#include "kari-window.h"
+
+struct _KariWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  KariAppHost          *host;
+  GSettings            *settings;
+  guint                 rebuild_id;
+
+  AdwToastOverlay      *toast_overlay;
+  AdwLeaflet           *leaflet;
+  GtkListBox           *sidebar_list;
+  GtkWidget            *content;
+  GtkButton            *back_button;
+  AdwWindowTitle       *content_title;
+  GtkStack             *stack;
+  KariInstalledPage    *installed_page;
+  KariPermissionsPage  *permissions_page;
+  KariActivityPage     *activity_page;
+  KariHealthPage       *health_page;
+  KariDetailsPage      *details_page;
+};
+
+G_DEFINE_FINAL_TYPE (KariWindow, kari_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* The Manage pages, in sidebar order, and the details page. */
+static const struct {
+  const char *id;
+  const char *title;
+  const char *icon;
+} manage_pages[] = {
+  { "installed",   N_("Installed"),   "application-x-addon-symbolic" },
+  { "permissions", N_("Permissions"), "security-high-symbolic" },
+  { "activity",    N_("Activity"),    "document-open-recent-symbolic" },
+  { "health",      N_("Health"),      "power-profile-performance-symbolic" },
+};
+
+#define ROW_PAGE  "kari-page"
+#define ROW_GROUP "kari-group"
+
+static char *
+extension_page_id (KariAppExtension  *extension,
+                   const KariAppPage *page)
+{
+  return g_strconcat ("ext:", kari_app_extension_get_name (extension), ":", page->path, NULL);
+}
+
+/* An icon name from the theme, or the manifest's text (an emoji) as is. */
+static GtkWidget *
+page_icon_new (const char *icon)
+{
+  GtkWidget *label;
+
+  if (icon == NULL || *icon == '\0')
+    return gtk_image_new_from_icon_name ("view-grid-symbolic");
+  if (g_str_has_suffix (icon, "-symbolic"))
+    return gtk_image_new_from_icon_name (icon);
+  label = gtk_label_new (NULL);
+  {
+    g_autofree char *shown = kari_permission_escape_for_display_len (icon, 16);
+    gtk_label_set_text (GTK_LABEL (label), shown);
+  }
+  gtk_widget_set_size_request (label, 16, -1);
+  return label;
+}
+
+static GtkWidget *
+sidebar_row_new (const char *id,
+                 const char *group,
+                 const char *title,
+                 GtkWidget  *icon)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *label = gtk_label_new (title);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_widget_set_tooltip_text (row, title);
+  g_object_set_data_full (G_OBJECT (row), ROW_PAGE, g_strdup (id), g_free);
+  g_object_set_data_full (G_OBJECT (row), ROW_GROUP, g_strdup (group), g_free);
+  return row;
+}
+
+static void
+sidebar_header (GtkListBoxRow *row,
+                GtkListBoxRow *before,
+                gpointer       user_data)
+{
+  const char *group = g_object_get_data (G_OBJECT (row), ROW_GROUP);
+  GtkWidget *label;
+
+  if (before != NULL && g_strcmp0 (group, g_object_get_data (G_OBJECT (before), ROW_GROUP)) == 0)
+    {
+      gtk_list_box_row_set_header (row, NULL);
+      return;
+    }
+  label = gtk_label_new (group);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_top (label, before != NULL ? 12 : 6);
+  gtk_widget_set_margin_bottom (label, 6);
+  gtk_list_box_row_set_header (row, label);
+}
+
+static void
+select_current_row (KariWindow *self)
+{
+  const char *current = gtk_stack_get_visible_child_name (self->stack);
+  GtkWidget *child;
+
+  if (g_strcmp0 (current, "details") == 0)
+    current = "installed";
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->sidebar_list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_BOX_ROW (child)
+        && g_strcmp0 (g_object_get_data (G_OBJECT (child), ROW_PAGE), current) == 0)
+      {
+        gtk_list_box_select_row (self->sidebar_list, GTK_LIST_BOX_ROW (child));
+        return;
+      }
+}
+
+static void
+rebuild_sidebar (KariWindow *self)
+{
+  GListModel *extensions = kari_app_host_get_extensions (self->host);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->sidebar_list))) != NULL)
+    gtk_list_box_remove (self->sidebar_list, child);
+
+  for (guint i = 0; i < g_list_model_get_n_items (extensions); i++)
+    {
+      g_autoptr(KariAppExtension) ext = g_list_model_get_item (extensions, i);
+      GPtrArray *pages = kari_app_extension_get_pages (ext);
+
+      if (!kari_app_extension_get_active (ext))
+        continue;
+      for (guint p = 0; p < pages->len; p++)
+        {
+          const KariAppPage *page = g_ptr_array_index (pages, p);
+          g_autofree char *id = NULL;
+
+          if (!kari_app_host_may_see_page (self->host, page))
+            continue;
+          id = extension_page_id (ext, page);
+          gtk_list_box_append (self->sidebar_list,
+                               sidebar_row_new (id, kari_app_extension_get_title (ext), page->title,
+                                                page_icon_new (page->icon)));
+        }
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (manage_pages); i++)
+    gtk_list_box_append (self->sidebar_list,
+                         sidebar_row_new (manage_pages[i].id, _("Manage"), _(manage_pages[i].title),
+                                          gtk_image_new_from_icon_name (manage_pages[i].icon)));
+  select_current_row (self);
+}
+
+static gboolean
+rebuild_sidebar_idle (gpointer user_data)
+{
+  KariWindow *self = user_data;
+
+  self->rebuild_id = 0;
+  rebuild_sidebar (self);
+  /* An extension page whose extension was switched off goes away. */
+  if (g_str_has_prefix (kari_window_get_page (self), "ext:"))
+    kari_window_show_page (self, kari_window_get_page (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_rebuild (KariWindow *self)
+{
+  if (self->rebuild_id == 0)
+    self->rebuild_id = g_idle_add (rebuild_sidebar_idle, self);
+}
+
+static void
+on_extension_active (KariAppExtension *extension,
+                     GParamSpec       *pspec,
+                     KariWindow       *self)
+{
+  queue_rebuild (self);
+}
+
+static void
+watch_extensions (KariWindow *self,
+                  guint       position,
+                  guint       n)
+{
+  GListModel *extensions = kari_app_host_get_extensions (self->host);
+
+  for (guint i = position; i < position + n; i++)
+    {
+      g_autoptr(KariAppExtension) ext = g_list_model_get_item (extensions, i);
+      g_signal_connect_object (ext, "notify::active", G_CALLBACK (on_extension_active), self, 0);
+    }
+}
+
+static void
+on_extensions_changed (GListModel *model,
+                       guint       position,
+                       guint       removed,
+                       guint       added,
+                       KariWindow *self)
+{
+  watch_extensions (self, position, added);
+  queue_rebuild (self);
+}
+
+static GtkWidget *
+find_extension_page (KariWindow *self,
+                     const char *id)
+{
+  GListModel *extensions = kari_app_host_get_extensions (self->host);
+
+  for (guint i = 0; i < g_list_model_get_n_items (extensions); i++)
+    {
+      g_autoptr(KariAppExtension) ext = g_list_model_get_item (extensions, i);
+      GPtrArray *pages = kari_app_extension_get_pages (ext);
+
+      if (!kari_app_extension_get_active (ext))
+        continue;
+      for (guint p = 0; p < pages->len; p++)
+        {
+          const KariAppPage *page = g_ptr_array_index (pages, p);
+          g_autofree char *page_id = extension_page_id (ext, page);
+
+          if (g_str_equal (page_id, id) && kari_app_host_may_see_page (self->host, page))
+            {
+              GtkStackPage *stack_page = gtk_stack_add_titled (self->stack,
+                                                               kari_extension_page_new (self->host, ext, page),
+                                                               id, page->title);
+              return gtk_stack_page_get_child (stack_page);
+            }
+        }
+    }
+  return NULL;
+}
+
+static void on_show_details (KariWindow *self,
+                             const char *extension);
+
+/* Makes the page @name the first time it is wanted. */
+static GtkWidget *
+ensure_page (KariWindow *self,
+             const char *name)
+{
+  GtkWidget *child = gtk_stack_get_child_by_name (self->stack, name);
+  const char *title = NULL;
+
+  if (child != NULL || g_str_has_prefix (name, "ext:"))
+    return child;
+  for (guint i = 0; i < G_N_ELEMENTS (manage_pages); i++)
+    if (g_str_equal (name, manage_pages[i].id))
+      title = _(manage_pages[i].title);
+
+  if (g_str_equal (name, "installed"))
+    {
+      self->installed_page = g_object_new (KARI_TYPE_INSTALLED_PAGE, NULL);
+      kari_installed_page_set_host (self->installed_page, self->host);
+      g_signal_connect_object (self->installed_page, "show-details", G_CALLBACK (on_show_details), self,
+                               G_CONNECT_SWAPPED);
+      child = GTK_WIDGET (self->installed_page);
+    }
+  else if (g_str_equal (name, "permissions"))
+    {
+      self->permissions_page = g_object_new (KARI_TYPE_PERMISSIONS_PAGE, NULL);
+      kari_permissions_page_set_host (self->permissions_page, self->host);
+      child = GTK_WIDGET (self->permissions_page);
+    }
+  else if (g_str_equal (name, "activity"))
+    {
+      self->activity_page = g_object_new (KARI_TYPE_ACTIVITY_PAGE, NULL);
+      kari_activity_page_set_host (self->activity_page, self->host);
+      child = GTK_WIDGET (self->activity_page);
+    }
+  else if (g_str_equal (name, "health"))
+    {
+      self->health_page = g_object_new (KARI_TYPE_HEALTH_PAGE, NULL);
+      kari_health_page_set_host (self->health_page, self->host);
+      g_signal_connect_object (self->health_page, "show-details", G_CALLBACK (on_show_details), self,
+                               G_CONNECT_SWAPPED);
+      child = GTK_WIDGET (self->health_page);
+    }
+  else if (g_str_equal (name, "details"))
+    {
+      self->details_page = g_object_new (KARI_TYPE_DETAILS_PAGE, NULL);
+      kari_details_page_set_host (self->details_page, self->host);
+      child = GTK_WIDGET (self->details_page);
+    }
+  else
+    return NULL;
+  gtk_stack_add_titled (self->stack, child, name, title);
+  return child;
+}
+
+/**
+ * kari_window_show_page:
+ * @page: `installed`, `permissions`, `activity`, `health`, `details`
+ *   or `ext:NAME:PATH`
+ *
+ * Shows @page; one that is not there (any more) shows Installed.
+ */
+void
+kari_window_show_page (KariWindow *self,
+                       const char *page)
+{
+  GtkWidget *child = ensure_page (self, page);
+
+  if (g_str_has_prefix (page, "ext:"))
+    {
+      /* Pages of extensions switched off or hidden are dropped. */
+      if (child != NULL)
+        gtk_stack_remove (self->stack, child);
+      child = find_extension_page (self, page);
+    }
+  if (child == NULL)
+    child = ensure_page (self, "installed");
+  gtk_stack_set_visible_child (self->stack, child);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+const char *
+kari_window_get_page (KariWindow *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->stack);
+
+  return name != NULL ? name : "installed";
+}
+
+GtkWidget *
+kari_window_get_page_widget (KariWindow *self,
+                             const char *page)
+{
+  return ensure_page (self, page);
+}
+
+guint
+kari_window_get_n_sidebar_rows (KariWindow *self)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->sidebar_list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += GTK_IS_LIST_BOX_ROW (child);
+  return n;
+}
+
+void
+kari_window_show_details (KariWindow *self,
+                          const char *extension)
+{
+  KariAppExtension *ext = kari_app_host_lookup (self->host, extension);
+
+  if (ext == NULL)
+    return;
+  ensure_page (self, "details");
+  kari_details_page_set_extension (self->details_page, ext);
+  gtk_stack_set_visible_child_name (self->stack, "details");
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+void
+kari_window_add_toast (KariWindow *self,
+                       const char *message)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static void
+on_sidebar_row_activated (KariWindow    *self,
+                          GtkListBoxRow *row)
+{
+  kari_window_show_page (self, g_object_get_data (G_OBJECT (row), ROW_PAGE));
+}
+
+static void
+on_show_details (KariWindow *self,
+                 const char *extension)
+{
+  kari_window_show_details (self, extension);
+}
+
+static void
+on_back_clicked (KariWindow *self)
+{
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "details") == 0)
+    kari_window_show_page (self, "installed");
+  else
+    adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+update_header (KariWindow *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->stack);
+  GtkWidget *child = gtk_stack_get_visible_child (self->stack);
+  gboolean details = g_strcmp0 (name, "details") == 0;
+  const char *title;
+
+  if (details && self->details_page != NULL && kari_details_page_get_extension (self->details_page) != NULL)
+    title = kari_app_extension_get_title (kari_details_page_get_extension (self->details_page));
+  else
+    title = child != NULL ? gtk_stack_page_get_title (gtk_stack_get_page (self->stack, child)) : NULL;
+  adw_window_title_set_title (self->content_title, title != NULL ? title : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), details || adw_leaflet_get_folded (self->leaflet));
+}
+
+static void
+on_visible_child (KariWindow *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->stack);
+
+  /* The permission and activity pages read what changed since. */
+  if (g_strcmp0 (name, "permissions") == 0 && self->permissions_page != NULL)
+    kari_permissions_page_reload (self->permissions_page);
+  else if (g_strcmp0 (name, "activity") == 0 && self->activity_page != NULL)
+    kari_activity_page_reload (self->activity_page);
+  select_current_row (self);
+  update_header (self);
+}
+
+static void
+on_alert (KariAppHost      *host,
+          KariAppExtension *extension,
+          const char       *reason,
+          KariWindow       *self)
+{
+  g_autofree char *message = g_strdup_printf (_("%s was switched off after crashing repeatedly; "
+                                                "see its logs in Installed before switching it on again"),
+                                              kari_app_extension_get_title (extension));
+  kari_window_add_toast (self, message);
+}
+
+static gboolean
+kari_window_close_request (GtkWindow *window)
+{
+  KariWindow *self = KARI_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_delay (self->settings);
+  if (!gtk_window_is_maximized (window))
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_set_string (self->settings, "last-page",
+                         g_strcmp0 (kari_window_get_page (self), "details") == 0
+                         ? "installed" : kari_window_get_page (self));
+  g_settings_apply (self->settings);
+  return GTK_WINDOW_CLASS (kari_window_parent_class)->close_request (window);
+}
+
+static void
+kari_window_dispose (GObject *object)
+{
+  KariWindow *self = KARI_WINDOW (object);
+
+  g_clear_handle_id (&self->rebuild_id, g_source_remove);
+  if (self->host != NULL)
+    g_signal_handlers_disconnect_by_data (kari_app_host_get_extensions (self->host), self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), KARI_TYPE_WINDOW);
+  G_OBJECT_CLASS (kari_window_parent_class)->dispose (object);
+}
+
+static void
+kari_window_finalize (GObject *object)
+{
+  KariWindow *self = KARI_WINDOW (object);
+
+  g_clear_object (&self->host);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (kari_window_parent_class)->finalize (object);
+}
+
+static void
+kari_window_class_init (KariWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kari_window_dispose;
+  object_class->finalize = kari_window_finalize;
+  GTK_WINDOW_CLASS (klass)->close_request = kari_window_close_request;
+
+  /* Linked from a static library, the resource must be referenced to be
+   * kept (it registers itself when loaded). */
+  (void) kari_app_get_resource ();
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/kari/ControlRoom/kari-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, KariWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, KariWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, KariWindow, sidebar_list);
+  gtk_widget_class_bind_template_child (widget_class, KariWindow, content);
+  gtk_widget_class_bind_template_child (widget_class, KariWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, KariWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, KariWindow, stack);
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
+}
+
+static void
+kari_window_init (KariWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_list_box_set_header_func (self->sidebar_list, sidebar_header, NULL, NULL);
+  g_signal_connect_object (self->stack, "notify::visible-child", G_CALLBACK (on_visible_child),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (update_header),
+                           self, G_CONNECT_SWAPPED);
+}
+
+/**
+ * kari_window_new:
+ * @application: the application
+ * @host: what the window shows
+ * @settings: the application's settings: size, maximized, last page
+ *
+ * Returns: (transfer full): a new window, sized and on the page it was
+ *   closed on
+ */
+KariWindow *
+kari_window_new (AdwApplication *application,
+                 KariAppHost    *host,
+                 GSettings      *settings)
+{
+  KariWindow *self = g_object_new (KARI_TYPE_WINDOW, "application", application, NULL);
+  g_autofree char *last_page = g_settings_get_string (settings, "last-page");
+  GListModel *extensions = kari_app_host_get_extensions (host);
+
+  self->host = g_object_ref (host);
+  self->settings = g_object_ref (settings);
+  gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+
+
+  watch_extensions (self, 0, g_list_model_get_n_items (extensions));
+  g_signal_connect (extensions, "items-changed", G_CALLBACK (on_extensions_changed), self);
+  g_signal_connect_object (host, "alert", G_CALLBACK (on_alert), self, 0);
+  rebuild_sidebar (self);
+  kari_window_show_page (self, last_page);
+  update_header (self);
+  return self;
+}
