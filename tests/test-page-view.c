@@ -888,6 +888,74 @@ test_random_trees (Fixture       *f,
     }
 }
 
+static gboolean
+label_is (GtkWidget  *label,
+          const char *text)
+{
+  return g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), text) == 0;
+}
+
+/* A page declared as a file of the extension: shown, shown again patched
+ * in place when the file changes, kept when a change does not parse, and
+ * refused when the file is a link out of the folder. */
+static void
+test_declared_file (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("kari-page-XXXXXX", &error);
+  g_autofree char *path = kari_page_file_for_route ("/dash", &error);
+  g_autofree char *file = NULL;
+  g_autofree char *evil = NULL;
+  GtkWidget *title;
+  gint64 end;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (path, ==, "pages/dash.json");
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GError) refused = NULL;
+      g_autofree char *none = kari_page_file_for_route ((const char *[]) { "/../etc/x", "/", "/a:b" }[i], &refused);
+
+      g_assert_null (none);
+      g_assert_error (refused, KARI_PAGE_TREE_ERROR, KARI_PAGE_TREE_ERROR_UNSAFE_PATH);
+    }
+
+  file = kari_test_write (dir, path, "{\"id\": \"p\", \"type\": \"box\", \"children\": [" L ("title", "Before") "]}");
+  g_assert_true (kari_page_view_load_file (f->view, dir, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (kari_page_view_get_base_dir (f->view), ==, dir);
+  title = find (f, "title");
+  g_assert_true (label_is (title, "Before"));
+
+  g_assert_true (g_file_set_contents (file, "{\"id\": \"p\", \"type\": \"box\", \"children\": [" L ("title", "After") "]}", -1, NULL));
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!label_is (title, "After") && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (label_is (title, "After"));
+  g_assert_true (find (f, "title") == title);
+  g_assert_null (kari_page_view_get_load_error (f->view));
+
+  g_assert_true (g_file_set_contents (file, "{\"id\": \"p\", \"type\": \"box\", \"spacing\": \"wide\"}", -1, NULL));
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (kari_page_view_get_load_error (f->view) == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (kari_page_view_get_load_error (f->view));
+  g_assert_nonnull (strstr (kari_page_view_get_load_error (f->view), "pages/dash.json"));
+  g_assert_nonnull (strstr (kari_page_view_get_load_error (f->view), "spacing"));
+  g_assert_true (find (f, "title") == title && label_is (title, "After"));
+
+  evil = g_build_filename (dir, "pages", "evil.json", NULL);
+  g_assert_cmpint (symlink (file, evil), ==, 0);
+  g_assert_false (kari_page_view_load_file (f->view, dir, "pages/evil.json", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (kari_page_view_load_file (f->view, dir, "../x.json", &error));
+  g_assert_error (error, KARI_PAGE_TREE_ERROR, KARI_PAGE_TREE_ERROR_UNSAFE_PATH);
+  g_assert_cmpuint (f->events->len, ==, 0);
+  kari_test_rm_rf (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -907,6 +975,7 @@ main (int   argc,
   ADD ("/page-view/patch/random-trees", test_random_trees);
   ADD ("/page-view/events/emitted-not-echoed", test_events);
   ADD ("/page-view/image/extension-files-only", test_images);
+  ADD ("/page-view/file/declared-page-live", test_declared_file);
 
   return g_test_run ();
 }

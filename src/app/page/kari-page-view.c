@@ -18,6 +18,9 @@ struct _KariPageView
   KariPageEntry *root;
   GHashTable    *entries;    /* id → KariPageEntry, owned */
   char          *base_dir;
+  char          *file;       /* the page's file in base_dir, when loaded from one */
+  GFileMonitor  *monitor;
+  char          *load_error;
   guint          applying;   /* > 0 while the view changes widgets itself */
 };
 
@@ -26,6 +29,7 @@ G_DEFINE_FINAL_TYPE (KariPageView, kari_page_view, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_BASE_DIR,
+  PROP_LOAD_ERROR,
   N_PROPS
 };
 
@@ -563,6 +567,49 @@ kari_page_view_get_base_dir (KariPageView *self)
   return self->base_dir;
 }
 
+const char *
+_kari_page_view_get_file (KariPageView *self)
+{
+  return self->file;
+}
+
+void
+_kari_page_view_set_file (KariPageView *self,
+                          const char   *path,
+                          GFileMonitor *monitor)
+{
+  if (self->monitor != NULL)
+    g_file_monitor_cancel (self->monitor);
+  g_set_object (&self->monitor, monitor);
+  g_free (self->file);
+  self->file = g_strdup (path);
+}
+
+void
+_kari_page_view_set_load_error (KariPageView *self,
+                                const char   *message)
+{
+  if (g_strcmp0 (self->load_error, message) == 0)
+    return;
+  g_free (self->load_error);
+  self->load_error = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOAD_ERROR]);
+}
+
+/**
+ * kari_page_view_get_load_error:
+ * @self: a page view
+ *
+ * Returns: (nullable): why the page's file could not be shown again after
+ *   it changed, or %NULL
+ */
+const char *
+kari_page_view_get_load_error (KariPageView *self)
+{
+  g_return_val_if_fail (KARI_IS_PAGE_VIEW (self), NULL);
+  return self->load_error;
+}
+
 /**
  * kari_page_view_new:
  *
@@ -579,6 +626,9 @@ kari_page_view_dispose (GObject *object)
 {
   KariPageView *self = KARI_PAGE_VIEW (object);
 
+  if (self->monitor != NULL)
+    g_file_monitor_cancel (self->monitor);
+  g_clear_object (&self->monitor);
   if (self->entries != NULL)
     clear (self);
   g_clear_pointer (&self->scrolled, gtk_widget_unparent);
@@ -594,6 +644,8 @@ kari_page_view_finalize (GObject *object)
   g_clear_pointer (&self->entries, g_hash_table_unref);
   g_clear_object (&self->tree);
   g_free (self->base_dir);
+  g_free (self->file);
+  g_free (self->load_error);
 
   G_OBJECT_CLASS (kari_page_view_parent_class)->finalize (object);
 }
@@ -610,6 +662,9 @@ kari_page_view_get_property (GObject    *object,
     {
     case PROP_BASE_DIR:
       g_value_set_string (value, self->base_dir);
+      break;
+    case PROP_LOAD_ERROR:
+      g_value_set_string (value, self->load_error);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -653,6 +708,15 @@ kari_page_view_class_init (KariPageViewClass *klass)
   properties[PROP_BASE_DIR] =
     g_param_spec_string ("base-dir", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * KariPageView:load-error:
+   *
+   * Why the page's file could not be shown again after it changed, or
+   * %NULL (see kari_page_view_load_file()).
+   */
+  properties[PROP_LOAD_ERROR] =
+    g_param_spec_string ("load-error", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
