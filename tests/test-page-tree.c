@@ -471,6 +471,39 @@ test_patch_json (void)
                    "{\"id\":\"b\",\"type\":\"label\",\"text\":\"b\"}}]");
 }
 
+/* Every page the examples ship parses. */
+static void
+test_example_pages (void)
+{
+  g_autofree char *root = g_build_filename (KARI_SOURCE_DIR, "examples", "extensions", NULL);
+  g_autoptr(GDir) extensions = g_dir_open (root, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (extensions);
+  while ((name = g_dir_read_name (extensions)) != NULL)
+    {
+      g_autofree char *pages = g_build_filename (root, name, "pages", NULL);
+      g_autoptr(GDir) dir = g_dir_open (pages, 0, NULL);
+      const char *page;
+
+      while (dir != NULL && (page = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (pages, page, NULL);
+          g_autofree char *text = NULL;
+          g_autoptr(GError) error = NULL;
+          g_autoptr(KariPageTree) tree = NULL;
+
+          g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+          tree = kari_page_tree_new_from_data (text, -1, &error);
+          if (tree == NULL)
+            g_error ("%s: %s", path, error->message);
+          n++;
+        }
+    }
+  g_assert_cmpuint (n, >, 0);
+}
+
 /* The published schema and the checks in C name the same properties. */
 static void
 test_schema_matches (void)
@@ -516,6 +549,7 @@ main (int   argc,
   g_test_add_func ("/page-tree/apply/refused-leaves-tree", test_apply_refused);
   g_test_add_func ("/page-tree/patch/json", test_patch_json);
   g_test_add_func ("/page-tree/schema/matches-table", test_schema_matches);
+  g_test_add_func ("/page-tree/examples/parse", test_example_pages);
 
   return g_test_run ();
 }

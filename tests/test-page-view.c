@@ -956,6 +956,51 @@ test_declared_file (Fixture       *f,
   kari_test_rm_rf (dir);
 }
 
+/* Saves what @widget shows as a PNG in the build folder's screenshots/. */
+static void
+screenshot (Fixture    *f,
+            GtkWidget  *widget,
+            const char *name)
+{
+  const char *builddir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+  g_autofree char *dir = g_build_filename (builddir, "screenshots", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (f->window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+/* The example extension's dashboard, as a person sees it. */
+static void
+test_example_page (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (KARI_SOURCE_DIR, "examples", "extensions", "advanced-analytics", NULL);
+  g_autofree char *path = kari_page_file_for_route ("/analytics", &error);
+
+  g_assert_no_error (error);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 900, 1000);
+  g_assert_true (kari_page_view_load_file (f->view, dir, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (KARI_IS_PAGE_CHART (find (f, "traffic")));
+  g_assert_cmpuint (kari_page_chart_get_n_series (KARI_PAGE_CHART (find (f, "traffic"))), ==, 2);
+  kari_test_gtk_wait_frame (f->window);
+  kari_test_gtk_wait_frame (f->window);
+  screenshot (f, GTK_WIDGET (f->view), "page-analytics.png");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -976,6 +1021,7 @@ main (int   argc,
   ADD ("/page-view/events/emitted-not-echoed", test_events);
   ADD ("/page-view/image/extension-files-only", test_images);
   ADD ("/page-view/file/declared-page-live", test_declared_file);
+  ADD ("/page-view/file/example-dashboard", test_example_page);
 
   return g_test_run ();
 }

@@ -14,6 +14,7 @@ struct _KariPageView
 {
   GtkWidget      parent_instance;
   GtkWidget     *scrolled;
+  GtkWidget     *clamp;      /* the page's width and margins, as GNOME pages have */
   KariPageTree  *tree;
   KariPageEntry *root;
   GHashTable    *entries;    /* id → KariPageEntry, owned */
@@ -294,7 +295,7 @@ set_root (KariPageView  *self,
           KariPageEntry *root)
 {
   self->root = root;
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), root != NULL ? root->outer : NULL);
+  adw_clamp_set_child (ADW_CLAMP (self->clamp), root != NULL ? root->outer : NULL);
 }
 
 static void
@@ -745,5 +746,13 @@ kari_page_view_init (KariPageView *self)
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) entry_free);
   self->scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  self->clamp = adw_clamp_new ();
+  adw_clamp_set_maximum_size (ADW_CLAMP (self->clamp), 1000);
+  adw_clamp_set_tightening_threshold (ADW_CLAMP (self->clamp), 800);
+  gtk_widget_set_margin_top (self->clamp, 24);
+  gtk_widget_set_margin_bottom (self->clamp, 24);
+  gtk_widget_set_margin_start (self->clamp, 12);
+  gtk_widget_set_margin_end (self->clamp, 12);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), self->clamp);
   gtk_widget_set_parent (self->scrolled, GTK_WIDGET (self));
 }
