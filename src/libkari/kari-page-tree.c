@@ -378,8 +378,9 @@ kari_page_tree_new_from_data (const char  *text,
  * @root: the top node of a page tree, as JSON
  * @error: return location for a #KARI_PAGE_TREE_ERROR
  *
- * Like kari_page_tree_new_from_data() for a tree already parsed. @root is
- * not modified; the tree keeps references to its values.
+ * Like kari_page_tree_new_from_data() for a tree already parsed. The tree
+ * keeps references to @root's values, so @root is sealed (made
+ * immutable, see json_node_seal()): what was checked cannot change after.
  *
  * Returns: (transfer full): the tree, or %NULL
  */
@@ -388,6 +389,7 @@ kari_page_tree_new_from_json (JsonNode  *root,
                               GError   **error)
 {
   g_return_val_if_fail (root != NULL, NULL);
+  json_node_seal (root);
   return parse_tree (root, NULL, error);
 }
 
