@@ -393,6 +393,65 @@ kari_page_tree_new_from_json (JsonNode  *root,
   return parse_tree (root, NULL, error);
 }
 
+static void
+parse_in_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  GBytes *bytes = task_data;
+  GError *error = NULL;
+  gsize size;
+  const char *text = g_bytes_get_data (bytes, &size);
+  KariPageTree *tree = kari_page_tree_new_from_data (text != NULL ? text : "", size, &error);
+
+  if (tree == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, tree, g_object_unref);
+}
+
+/**
+ * kari_page_tree_new_from_bytes_async:
+ * @bytes: a page tree written as JSON
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called on the caller's main context when done
+ * @user_data: closure for @callback
+ *
+ * Parses and checks a page tree in a worker thread, so that a large
+ * page never holds the main loop; a tree is not tied to a thread.
+ */
+void
+kari_page_tree_new_from_bytes_async (GBytes              *bytes,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (bytes != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kari_page_tree_new_from_bytes_async);
+  g_task_set_task_data (task, g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (task, parse_in_thread);
+}
+
+/**
+ * kari_page_tree_new_from_bytes_finish:
+ * @result: the result given to the callback
+ * @error: return location for a #KARI_PAGE_TREE_ERROR
+ *
+ * Returns: (transfer full): the tree, or %NULL
+ */
+KariPageTree *
+kari_page_tree_new_from_bytes_finish (GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /**
  * kari_page_tree_copy:
  * @self: a tree

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -146,6 +147,12 @@ KariPageTree     *kari_page_tree_new_from_data      (const char       *text,
                                                      gssize            length,
                                                      GError          **error);
 KariPageTree     *kari_page_tree_new_from_json      (JsonNode         *root,
+                                                     GError          **error);
+void              kari_page_tree_new_from_bytes_async (GBytes         *bytes,
+                                                     GCancellable     *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer          user_data);
+KariPageTree     *kari_page_tree_new_from_bytes_finish (GAsyncResult  *result,
                                                      GError          **error);
 KariPageTree     *kari_page_tree_copy               (KariPageTree     *self);
 KariPageNode     *kari_page_tree_get_root           (KariPageTree     *self);

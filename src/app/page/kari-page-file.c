@@ -156,21 +156,75 @@ kari_page_tree_load_beneath (const char  *extension_dir,
   return tree;
 }
 
-static void
-reload (KariPageView *self)
+typedef struct
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KariPageTree) tree = NULL;
-  const char *dir = kari_page_view_get_base_dir (self);
-  const char *path = _kari_page_view_get_file (self);
+  char  *dir;
+  char  *path;
+  guint  reload;
+} Reload;
 
-  if (dir == NULL || path == NULL)
+static void
+reload_free (Reload *r)
+{
+  g_free (r->dir);
+  g_free (r->path);
+  g_free (r);
+}
+
+static void
+reload_in_thread (GTask        *task,
+                  gpointer      source,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  Reload *r = task_data;
+  GError *error = NULL;
+  KariPageTree *tree = kari_page_tree_load_beneath (r->dir, r->path, &error);
+
+  if (tree == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, tree, g_object_unref);
+}
+
+static void
+on_reloaded (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  KariPageView *self = KARI_PAGE_VIEW (source);
+  Reload *r = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariPageTree) tree = g_task_propagate_pointer (G_TASK (result), &error);
+
+  /* The view went, or a newer change of the file is being read. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      || !_kari_page_view_is_latest_reload (self, r->reload))
     return;
-  tree = kari_page_tree_load_beneath (dir, path, &error);
   /* A bad edit keeps the last good page on screen and says what is wrong. */
   _kari_page_view_set_load_error (self, error != NULL ? error->message : NULL);
   if (tree != NULL)
     kari_page_view_set_tree (self, tree);
+}
+
+/* Reads and parses the file again in a worker thread: a big page never
+ * holds the main loop. */
+static void
+reload (KariPageView *self)
+{
+  g_autoptr(GTask) task = NULL;
+  Reload *r;
+
+  if (kari_page_view_get_base_dir (self) == NULL || _kari_page_view_get_file (self) == NULL)
+    return;
+  r = g_new0 (Reload, 1);
+  r->dir = g_strdup (kari_page_view_get_base_dir (self));
+  r->path = g_strdup (_kari_page_view_get_file (self));
+  r->reload = _kari_page_view_start_reload (self);
+  task = g_task_new (self, _kari_page_view_get_cancellable (self), on_reloaded, NULL);
+  g_task_set_source_tag (task, reload);
+  g_task_set_task_data (task, r, (GDestroyNotify) reload_free);
+  g_task_run_in_thread (task, reload_in_thread);
 }
 
 static void

@@ -56,6 +56,10 @@ GBytes                 *_kari_page_read_beneath   (const char       *base_dir,
                                                    gsize             max_size,
                                                    GError          **error);
 const char             *_kari_page_view_get_file  (KariPageView     *self);
+GCancellable           *_kari_page_view_get_cancellable (KariPageView *self);
+guint                   _kari_page_view_start_reload (KariPageView  *self);
+gboolean                _kari_page_view_is_latest_reload (KariPageView *self,
+                                                   guint             reload);
 void                    _kari_page_view_set_file  (KariPageView     *self,
                                                    const char       *path,
                                                    GFileMonitor     *monitor);

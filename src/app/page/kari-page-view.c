@@ -22,6 +22,8 @@ struct _KariPageView
   char          *file;       /* the page's file in base_dir, when loaded from one */
   GFileMonitor  *monitor;
   char          *load_error;
+  GCancellable  *cancellable;   /* cancelled when the view goes */
+  guint          reloads;       /* how many file reloads were started */
   guint          applying;   /* > 0 while the view changes widgets itself */
 };
 
@@ -574,6 +576,26 @@ _kari_page_view_get_file (KariPageView *self)
   return self->file;
 }
 
+GCancellable *
+_kari_page_view_get_cancellable (KariPageView *self)
+{
+  return self->cancellable;
+}
+
+/* Starts a reload: returns its number, so that only the latest applies. */
+guint
+_kari_page_view_start_reload (KariPageView *self)
+{
+  return ++self->reloads;
+}
+
+gboolean
+_kari_page_view_is_latest_reload (KariPageView *self,
+                                  guint         reload)
+{
+  return reload == self->reloads;
+}
+
 void
 _kari_page_view_set_file (KariPageView *self,
                           const char   *path,
@@ -627,6 +649,7 @@ kari_page_view_dispose (GObject *object)
 {
   KariPageView *self = KARI_PAGE_VIEW (object);
 
+  g_cancellable_cancel (self->cancellable);
   if (self->monitor != NULL)
     g_file_monitor_cancel (self->monitor);
   g_clear_object (&self->monitor);
@@ -647,6 +670,7 @@ kari_page_view_finalize (GObject *object)
   g_free (self->base_dir);
   g_free (self->file);
   g_free (self->load_error);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (kari_page_view_parent_class)->finalize (object);
 }
@@ -744,6 +768,7 @@ static void
 kari_page_view_init (KariPageView *self)
 {
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) entry_free);
+  self->cancellable = g_cancellable_new ();
   self->scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   self->clamp = adw_clamp_new ();
