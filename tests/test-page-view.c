@@ -111,6 +111,10 @@ last_event (Fixture *f)
   return g_ptr_array_index (f->events, f->events->len - 1);
 }
 
+static void screenshot (Fixture    *f,
+                        GtkWidget  *widget,
+                        const char *name);
+
 static void
 test_every_type (Fixture       *f,
                  gconstpointer  data)
@@ -179,6 +183,7 @@ test_every_type (Fixture       *f,
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (w)), ==, "Nothing yet");
   g_assert_true (gtk_widget_is_ancestor (find (f, "status-button"), w));
   g_assert_true (GTK_IS_WIDGET (find (f, "a-form")));
+  screenshot (f, GTK_WIDGET (f->view), "page-every-node.png");
 }
 
 /* The form: rows from the schema, the value and the defaults shown,

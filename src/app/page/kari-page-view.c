@@ -115,6 +115,8 @@ wrap_for (KariPageEntry *parent,
                                         parent->type == KARI_PAGE_NODE_LIST
                                         && g_object_get_data (G_OBJECT (parent->container), "kari-activatable"));
     }
+  if (!ADW_IS_ACTION_ROW (row))
+    gtk_widget_add_css_class (row, "kari-row");
   g_object_set_data_full (G_OBJECT (row), "kari-page-id", g_strdup (child->id), g_free);
   return g_object_ref_sink (row);
 }
@@ -764,9 +766,25 @@ kari_page_view_class_init (KariPageViewClass *klass)
   gtk_widget_class_set_css_name (widget_class, "kari-page");
 }
 
+/* Plain rows get the padding libadwaita gives its own rows. */
+static void
+install_css (GdkDisplay *display)
+{
+  g_autoptr(GtkCssProvider) provider = NULL;
+
+  if (display == NULL || g_object_get_data (G_OBJECT (display), "kari-page-css") != NULL)
+    return;
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_data (provider, "kari-page row.kari-row { padding: 8px 12px; min-height: 34px; }", -1);
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_object_set_data (G_OBJECT (display), "kari-page-css", GINT_TO_POINTER (TRUE));
+}
+
 static void
 kari_page_view_init (KariPageView *self)
 {
+  install_css (gdk_display_get_default ());
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) entry_free);
   self->cancellable = g_cancellable_new ();
   self->scrolled = gtk_scrolled_window_new ();
