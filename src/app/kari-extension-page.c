@@ -13,9 +13,8 @@
 
 #include "kari-app-private.h"
 
-#if __has_include ("kari-page-view.h")
+#ifdef KARI_HAVE_PAGE_VIEW
 #include "kari-page-view.h"
-#define HAVE_PAGE_VIEW 1
 #endif
 
 static GtkWidget *
@@ -54,7 +53,7 @@ kari_extension_page_new (KariAppHost       *host,
                          KariAppExtension  *extension,
                          const KariAppPage *page)
 {
-#ifdef HAVE_PAGE_VIEW
+#ifdef KARI_HAVE_PAGE_VIEW
   /* A page declared as a file of the extension (pages/<path>.json), drawn
    * natively and redrawn in place when the file changes. */
   KariManifest *manifest = kari_app_extension_get_manifest (extension);
