@@ -38,6 +38,7 @@ static const KariExtCommand commands[] = {
   { "disable",  N_("NAME"),  N_("Disable an extension in a tenant, or in every tenant"), kari_ext_disable },
   { "config",   N_("get|set|reset NAME [KEY] [VALUE]"), N_("Show or change an extension’s settings in a tenant"), kari_ext_config },
   { "remove",   N_("NAME"),  N_("Remove an extension with its data, config, secrets, grants and logs"), kari_ext_remove },
+  { "page",     N_("check FILE…|diff OLD NEW"), N_("Check page trees, or show the steps from one to another"), kari_ext_page },
 };
 
 const KariExtCommand *
