@@ -113,6 +113,17 @@ on_enabled (GObject      *source,
   *(gboolean *) user_data = TRUE;
 }
 
+static void
+on_checked (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_auto(KariCheckResult) check_result = { 0 };
+
+  kari_permission_engine_check_finish (KARI_PERMISSION_ENGINE (source), result, &check_result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -173,6 +184,38 @@ main (int    argc,
   shoot (window, "activity", dir, "activity");
   shoot (window, "health", dir, "health");
   shoot (window, "ext:quick-notes:/notes", dir, "extension-page");
+
+  /* A permission prompt over the window, as the broker's check raises
+   * it; answered with Deny once drawn. */
+  {
+    g_autoptr(KariPromptAgent) agent = kari_dialog_agent_new (GTK_APPLICATION (app));
+    KariPermissionEngine *engine = kari_app_host_get_engine (host);
+    KariCheck check = { "default", NULL, "text-assistant", "model:inference:summarise-small" };
+    gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    AdwMessageDialog *dialog;
+    gboolean answered = FALSE;
+
+    kari_window_show_page (window, "installed");
+    kari_permission_engine_set_prompt_agent (engine, agent);
+    kari_permission_engine_check_async (engine, &check, NULL, on_checked, &answered);
+    while ((dialog = kari_dialog_agent_get_dialog (KARI_DIALOG_AGENT (agent))) == NULL)
+      {
+        if (g_get_monotonic_time () > deadline)
+          g_error ("the engine never asked");
+        if (!g_main_context_iteration (NULL, FALSE))
+          g_usleep (1000);
+      }
+    for (int i = 0; i < 30; i++)
+      {
+        kari_test_ui_settle ();
+        g_usleep (10000);
+      }
+    g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (dialog)));
+    save_png (GTK_WIDGET (dialog), GTK_NATIVE (dialog), dir, "prompt");
+    adw_message_dialog_response (dialog, "deny");
+    kari_test_wait_for (&answered, 10);
+    kari_permission_engine_set_prompt_agent (engine, NULL);
+  }
 
   /* The narrow, folded layout. */
   gtk_window_set_default_size (GTK_WINDOW (window), 400, 720);

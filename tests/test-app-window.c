@@ -211,6 +211,14 @@ set_enabled (Ui         *ui,
 }
 
 static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static void
 test_extension_pages (void)
 {
   Ui ui = { 0 };
@@ -236,6 +244,23 @@ test_extension_pages (void)
   history = kari_registry_get_history (kari_app_host_get_registry (ui.host), "test-pages", NULL);
   g_assert_nonnull (history);
   g_assert_cmpint (((KariTransition *) g_ptr_array_index (history, history->len - 1))->to, ==, KARI_STATE_ENABLED);
+
+  /* One whose dependencies are missing cannot be switched on, and the
+   * error says what to do. */
+  {
+    KariAppExtension *missing = kari_app_host_lookup (ui.host, "advanced-analytics");
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpint (kari_app_extension_get_state (missing), ==, KARI_STATE_VALIDATED);
+    kari_app_host_set_enabled_async (ui.host, missing, TRUE, NULL, store_result, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (kari_app_host_set_enabled_finish (ui.host, result, &error));
+    g_assert_nonnull (error);
+    g_assert_nonnull (strstr (error->message, "Reload Extensions"));
+    g_assert_false (kari_app_extension_get_active (missing));
+  }
 
   /* Switched off, the page goes, and a window showing it falls back. */
   show (&ui, "ext:test-pages:/overview");
@@ -422,6 +447,201 @@ test_prompt_closed_is_deny (void)
   ui_close (&ui);
 }
 
+static gboolean
+switch_of_row_with (GtkWidget     *widget,
+                    gconstpointer  text)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (widget, ADW_TYPE_ACTION_ROW);
+  const char *subtitle = row != NULL ? adw_action_row_get_subtitle (ADW_ACTION_ROW (row)) : NULL;
+
+  return subtitle != NULL && strstr (subtitle, text) != NULL;
+}
+
+static guint
+n_grants (KariAppHost *host,
+          const char  *extension)
+{
+  g_autoptr(GPtrArray) grants = kari_grant_store_list (kari_permission_engine_get_grants (kari_app_host_get_engine (host)),
+                                                       extension, "default");
+  return grants->len;
+}
+
+static void
+test_manage_permissions (void)
+{
+  Ui ui = { 0 };
+  GtkWidget *details, *toggle, *permissions, *revoke, *policy_row;
+  KariPermissionEngine *engine;
+  KariCheck check = { "default", NULL, "test-pages", "network:http:api.example.com" };
+  g_auto(KariCheckResult) result = { 0 };
+
+  install_examples ();
+  ui_open (&ui);
+  engine = kari_app_host_get_engine (ui.host);
+  g_assert_true (kari_permission_engine_revoke (engine, kari_app_host_get_user (ui.host), "default",
+                                                "test-pages", NULL, NULL, NULL, NULL));
+
+  /* The switch of a declared permission grants it, always. */
+  kari_window_show_details (ui.window, "test-pages");
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (ui.window)));
+  details = kari_window_get_page_widget (ui.window, "details");
+  toggle = kari_test_ui_find (details, GTK_TYPE_SWITCH, switch_of_row_with, "network:http:*.example.com");
+  g_assert_nonnull (toggle);
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (toggle)));
+  gtk_switch_set_active (GTK_SWITCH (toggle), TRUE);
+  g_assert_cmpuint (n_grants (ui.host, "test-pages"), ==, 1);
+  g_assert_cmpint (kari_permission_engine_check (engine, &check, &result), ==, KARI_VERDICT_ALLOW);
+  kari_check_result_clear (&result);
+
+  /* The Permissions page lists it and revokes it: the next check no
+   * longer finds a grant. */
+  show (&ui, "permissions");
+  permissions = kari_window_get_page_widget (ui.window, "permissions");
+  revoke = kari_test_ui_find (permissions, GTK_TYPE_BUTTON, button_label_is, "_Revoke");
+  g_assert_nonnull (revoke);
+  g_signal_emit_by_name (revoke, "clicked");
+  g_assert_cmpuint (n_grants (ui.host, "test-pages"), ==, 0);
+  g_assert_cmpint (kari_permission_engine_check (engine, &check, &result), ==, KARI_VERDICT_ASK);
+  kari_check_result_clear (&result);
+  kari_test_ui_settle ();
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (ui.window)));
+  g_assert_true (kari_test_ui_status_shown (GTK_WIDGET (ui.window), "No Permissions Granted"));
+
+  /* The policy row puts another built-in policy in force. */
+  policy_row = kari_test_ui_find (permissions, ADW_TYPE_COMBO_ROW, NULL, NULL);
+  g_assert_cmpstr (kari_policy_get_name (kari_permission_engine_get_policy (engine)), ==, "balanced");
+  for (guint i = 0; kari_policy_builtin_names ()[i] != NULL; i++)
+    if (g_str_equal (kari_policy_builtin_names ()[i], "strict"))
+      adw_combo_row_set_selected (ADW_COMBO_ROW (policy_row), i);
+  g_assert_cmpstr (kari_policy_get_name (kari_permission_engine_get_policy (engine)), ==, "strict");
+  for (guint i = 0; kari_policy_builtin_names ()[i] != NULL; i++)
+    if (g_str_equal (kari_policy_builtin_names ()[i], "balanced"))
+      adw_combo_row_set_selected (ADW_COMBO_ROW (policy_row), i);
+  g_assert_cmpstr (kari_policy_get_name (kari_permission_engine_get_policy (engine)), ==, "balanced");
+  ui_close (&ui);
+}
+
+static void
+test_activity_export (void)
+{
+  Ui ui = { 0 };
+  KariActivityPage *activity;
+  g_autofree char *csv_path = g_build_filename (test_root, "activity.csv", NULL);
+  g_autofree char *json_path = g_build_filename (test_root, "activity.jsonl", NULL);
+  g_autoptr(GFile) csv = g_file_new_for_path (csv_path);
+  g_autoptr(GFile) json = g_file_new_for_path (json_path);
+  g_autoptr(GFile) nowhere = g_file_new_for_path ("/proc/kari-no-such-dir/activity.csv");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  GtkEditable *filter;
+
+  install_examples ();
+  ui_open (&ui);
+  show (&ui, "activity");
+  activity = KARI_ACTIVITY_PAGE (kari_window_get_page_widget (ui.window, "activity"));
+  g_assert_cmpuint (kari_activity_page_get_n_shown (activity), >, 0);
+
+  /* Filtered to an extension with no activity: the empty state says
+   * how to widen the filters. */
+  filter = GTK_EDITABLE (kari_test_ui_find (GTK_WIDGET (activity), GTK_TYPE_SEARCH_ENTRY, NULL, NULL));
+  gtk_editable_set_text (filter, "quick-notes");
+  kari_activity_page_reload (activity);
+  g_assert_cmpuint (kari_activity_page_get_n_shown (activity), ==, 0);
+  gtk_editable_set_text (filter, "test-pages");
+  kari_activity_page_reload (activity);
+  g_assert_cmpuint (kari_activity_page_get_n_shown (activity), >, 0);
+
+  /* The export writes what the filters select. */
+  g_assert_true (kari_activity_page_export_to (activity, csv, KARI_AUDIT_FORMAT_CSV, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (csv_path, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, "id,time,kind,extension"));
+  g_assert_nonnull (strstr (contents, "test-pages"));
+  g_assert_null (strstr (contents, "quick-notes"));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (kari_activity_page_export_to (activity, json, KARI_AUDIT_FORMAT_JSON_LINES, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (json_path, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, "{"));
+
+  /* A folder that cannot be written is an error saying so. */
+  g_assert_false (kari_activity_page_export_to (activity, nowhere, KARI_AUDIT_FORMAT_CSV, &error));
+  g_assert_nonnull (error);
+  ui_close (&ui);
+}
+
+static void
+test_prompt_timeout (void)
+{
+  Ui ui = { 0 };
+  g_autoptr(KariPromptAgent) agent = NULL;
+  KariPermissionEngine *engine;
+  KariCheck check = { "default", NULL, "test-pages", "network:http:slow.example.com" };
+  Checked checked = { FALSE, KARI_VERDICT_ALLOW };
+  gint64 deadline;
+
+  install_examples ();
+  ui_open (&ui);
+  agent = kari_dialog_agent_new (GTK_APPLICATION (ui.app));
+  engine = kari_app_host_get_engine (ui.host);
+  g_assert_true (kari_permission_engine_revoke (engine, kari_app_host_get_user (ui.host), "default",
+                                                "test-pages", NULL, NULL, NULL, NULL));
+  kari_permission_engine_set_prompt_agent (engine, agent);
+  kari_permission_engine_set_prompt_timeout (engine, 300);
+
+  /* Nobody answers: the engine gives up, the answer is a refusal and
+   * the dialog goes away by itself. */
+  kari_permission_engine_check_async (engine, &check, NULL, on_checked, &checked);
+  g_assert_true (kari_test_wait_for (&checked.done, 20));
+  g_assert_cmpint (checked.verdict, ==, KARI_VERDICT_DENY);
+  g_assert_cmpuint (kari_dialog_agent_get_n_prompts (KARI_DIALOG_AGENT (agent)), ==, 1);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (kari_dialog_agent_get_dialog (KARI_DIALOG_AGENT (agent)) != NULL && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_assert_null (kari_dialog_agent_get_dialog (KARI_DIALOG_AGENT (agent)));
+
+  kari_permission_engine_set_prompt_agent (engine, NULL);
+  ui_close (&ui);
+}
+
+static void
+test_reload (void)
+{
+  Ui ui = { 0 };
+  g_autofree char *folder = g_build_filename (g_get_user_data_dir (), "kari", "extensions", NULL);
+  g_autofree char *late = NULL;
+  g_autoptr(GError) error = NULL;
+  KariInstalledPage *page;
+  KariAppExtension *kept;
+
+  install_examples ();
+  ui_open (&ui);
+  page = KARI_INSTALLED_PAGE (kari_window_get_page_widget (ui.window, "installed"));
+  show (&ui, "installed");
+  kept = kari_app_host_lookup (ui.host, "test-pages");
+  g_assert_cmpuint (kari_installed_page_get_n_shown (page), ==, n_examples);
+
+  /* A folder put there while the window is open shows after a reload;
+   * the objects of those already there are kept. */
+  late = kari_test_write_extension (folder, "late-comer", "late-comer", "0.1.0", "\"display_name\": \"Late Comer\"");
+  g_assert_true (kari_app_host_reload (ui.host, &error));
+  g_assert_no_error (error);
+  kari_test_ui_settle ();
+  g_assert_cmpuint (kari_installed_page_get_n_shown (page), ==, n_examples + 1);
+  g_assert_nonnull (kari_app_host_lookup (ui.host, "late-comer"));
+  g_assert_true (kari_app_host_lookup (ui.host, "test-pages") == kept);
+
+  /* Its folder deleted, it goes at the next reload. */
+  kari_test_rm_rf (late);
+  g_assert_true (kari_app_host_reload (ui.host, &error));
+  g_assert_no_error (error);
+  kari_test_ui_settle ();
+  g_assert_cmpuint (kari_installed_page_get_n_shown (page), ==, n_examples);
+  g_assert_null (kari_app_host_lookup (ui.host, "late-comer"));
+  ui_close (&ui);
+}
+
 static void
 test_settings (void)
 {
@@ -480,6 +700,10 @@ main (int    argc,
   g_test_add_func ("/app/window/details", test_details);
   g_test_add_func ("/app/prompt/answered", test_prompt);
   g_test_add_func ("/app/prompt/closed-is-deny", test_prompt_closed_is_deny);
+  g_test_add_func ("/app/prompt/timeout", test_prompt_timeout);
+  g_test_add_func ("/app/window/manage-permissions", test_manage_permissions);
+  g_test_add_func ("/app/window/activity-export", test_activity_export);
+  g_test_add_func ("/app/window/reload", test_reload);
   g_test_add_func ("/app/window/settings", test_settings);
   status = g_test_run ();
 

@@ -384,9 +384,10 @@ test_other_user (Fixture       *f,
   g_assert_cmpint (status, ==, 3);
   g_assert_nonnull (strstr (out, "connect-error="));
   g_assert_cmpuint (f->connected, ==, 0);
-  /* GDBusServer's same-user flag refuses it before the broker's own
-   * observer is asked, so nothing is counted. */
+  /* The broker reads the peer's uid from the kernel at accept and closes
+   * the socket before any authentication; the refusal is counted. */
   g_assert_false (kari_broker_is_connected (f->a));
+  g_assert_cmpuint (kari_broker_get_n_refused (f->a), ==, 1);
 
   /* The owner can still connect after the refusal. */
   g_free (out);

@@ -172,6 +172,19 @@ assert_serves_then_exits (Fixture     *f,
   g_assert_no_error (call.error);
   kari_test_call_clear (&call);
 
+  /* The host's notices reach on_notice, which the example logs. */
+  kari_test_call_extension (f->broker, "Notify", g_variant_new ("(ss)", "disk-quota-warning", "90 % used"), &call);
+  g_assert_no_error (call.error);
+  kari_test_call_clear (&call);
+  {
+    gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+    while (strstr (f->logs->str, "info: notice disk-quota-warning: 90 % used\n") == NULL
+           && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_nonnull (strstr (f->logs->str, "info: notice disk-quota-warning: 90 % used\n"));
+  }
+
   kari_test_call_extension (f->broker, "HandleRequest", g_variant_new ("(ss)", "/hello", "{}"), &call);
   g_assert_no_error (call.error);
   g_variant_get (call.reply, "(&s)", &response);

@@ -192,6 +192,8 @@ kari_app_host_new (const char  *tenant,
 {
   g_autoptr(KariAppHost) self = g_object_new (KARI_TYPE_APP_HOST, NULL);
   g_autofree char *path = kari_registry_default_path ();
+  g_autoptr(GError) local_error = NULL;
+  guint n_finished = 0;
 
   g_return_val_if_fail (tenant != NULL, NULL);
 
@@ -202,6 +204,12 @@ kari_app_host_new (const char  *tenant,
   self->registry = kari_registry_open (path, rebuild_registry, self->discovery, error);
   if (self->registry == NULL)
     return NULL;
+  /* A removal that was interrupted is finished before anything looks at
+   * what is installed; one that cannot finish yet (no keyring) waits. */
+  if (!kari_removal_resume (self->registry, &n_finished, &local_error))
+    g_warning ("%s", local_error->message);
+  else if (n_finished > 0)
+    kari_discovery_scan (self->discovery);
   if (!kari_catalog_sync (self->registry, self->discovery, NULL, error))
     return NULL;
   self->audit = kari_audit_log_open (kari_registry_get_path (self->registry), error);
@@ -361,6 +369,15 @@ move_registry_state (KariAppHost       *self,
 
   if (from == to)
     return TRUE;
+  /* Not taken in, or failed: its dependencies are what to fix. */
+  if (to == KARI_STATE_ENABLED && (from == KARI_STATE_VALIDATED || from == KARI_STATE_FAILED))
+    {
+      g_set_error (error, KARI_LIFECYCLE_ERROR, KARI_LIFECYCLE_ERROR_INVALID_TRANSITION,
+                   _("%s cannot be switched on: what it depends on is missing or failed. Install its "
+                     "dependencies, then choose Reload Extensions in the main menu."),
+                   kari_app_extension_get_title (extension));
+      return FALSE;
+    }
   if (!kari_lifecycle_check (from, to, &local_error)
       || !kari_registry_set_state (self->registry, kari_app_extension_get_name (extension), to,
                                    to == KARI_STATE_ENABLED ? _("Switched on in the Control Room")
@@ -460,6 +477,9 @@ kari_app_host_set_enabled_async (KariAppHost         *self,
       g_autoptr(KariSupervisor) fresh = kari_supervisor_new (m, kari_manifest_get_dir (m), self->tenant,
                                                              self->engine, self->registry);
 
+      /* A sample a second, five minutes of them: what the details
+       * page's graphs show. */
+      kari_supervisor_set_metrics (fresh, 1000, 300);
       g_signal_connect_object (fresh, "state-changed", G_CALLBACK (on_state_changed), extension, 0);
       g_signal_connect_object (fresh, "crash-loop", G_CALLBACK (on_crash_loop), self, 0);
       kari_app_extension_set_supervisor (extension, fresh);

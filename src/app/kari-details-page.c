@@ -17,6 +17,7 @@ struct _KariDetailsPage
   KariAppExtension     *extension;
   KariSupervisor       *watched;      /* whose log lines are followed */
   guint                 refresh_id;
+  guint                 refill_id;
   GPtrArray            *rows;         /* rows added to the groups below */
 
   GtkImage             *icon;
@@ -95,6 +96,17 @@ clear_rows (KariDetailsPage *self)
 static void fill_permissions (KariDetailsPage *self);
 
 static gboolean
+refill_permissions (gpointer user_data)
+{
+  KariDetailsPage *self = user_data;
+
+  self->refill_id = 0;
+  if (self->extension != NULL && self->host != NULL)
+    fill_permissions (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 on_permission_state_set (GtkSwitch       *toggle,
                          gboolean         state,
                          KariDetailsPage *self)
@@ -122,8 +134,12 @@ on_permission_state_set (GtkSwitch       *toggle,
       g_autofree char *message = g_strdup_printf (_("Could not change “%s”: %s"), permission, error->message);
       kari_app_toast (GTK_WIDGET (self), message);
     }
-  /* Rebuilt from the grant store: the switches show what is in force. */
-  fill_permissions (self);
+  /* Rebuilt from the grant store, so the switches show what is in force;
+   * after this handler, as the rebuild replaces this very switch. */
+  gtk_switch_set_state (toggle, ok ? state : !state);
+  if (self->refill_id == 0)
+    self->refill_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, refill_permissions, g_object_ref (self),
+                                       g_object_unref);
   return TRUE;
 }
 
@@ -457,6 +473,7 @@ kari_details_page_dispose (GObject *object)
   KariDetailsPage *self = KARI_DETAILS_PAGE (object);
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_handle_id (&self->refill_id, g_source_remove);
   if (self->watched != NULL)
     g_signal_handlers_disconnect_by_data (self->watched, self);
   g_clear_object (&self->watched);

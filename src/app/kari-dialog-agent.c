@@ -48,42 +48,77 @@ typedef struct
 
 typedef struct
 {
-  GTask  *task;
-  gulong  cancelled_id;
+  GTask        *task;           /* until answered */
+  GCancellable *cancellable;
+  gulong        cancelled_id;
 } Prompt;
 
+/* Answers once: the first of a response and the dialog's end wins. */
 static void
-on_response (AdwMessageDialog *dialog,
-             const char       *response,
-             gpointer          user_data)
+prompt_answer (Prompt     *prompt,
+               const char *response)
 {
-  Prompt *prompt = user_data;
-  GCancellable *cancellable = g_task_get_cancellable (prompt->task);
-  Answer *answer = g_new0 (Answer, 1);
+  Answer *answer;
 
+  if (prompt->task == NULL)
+    return;
+  answer = g_new0 (Answer, 1);
   /* Closing the dialog, or anything unknown, is a refusal. */
   answer->answer = KARI_PROMPT_DENY;
-  for (guint i = 0; i < G_N_ELEMENTS (responses); i++)
-    if (g_strcmp0 (response, responses[i].id) == 0)
+  for (guint i = 0; response != NULL && i < G_N_ELEMENTS (responses); i++)
+    if (g_str_equal (response, responses[i].id))
       {
         answer->answer = responses[i].answer;
         if (responses[i].duration > 0)
           answer->until_usec = g_get_real_time () + responses[i].duration;
       }
-  if (cancellable != NULL && prompt->cancelled_id != 0)
-    g_cancellable_disconnect (cancellable, prompt->cancelled_id);
   g_task_return_pointer (prompt->task, answer, g_free);
-  g_object_unref (prompt->task);
+  g_clear_object (&prompt->task);
+}
+
+static void
+prompt_free (Prompt *prompt)
+{
+  /* Never from inside the cancellable's own handler: the dialog is
+   * closed from an idle (see on_cancelled). */
+  if (prompt->cancellable != NULL)
+    g_cancellable_disconnect (prompt->cancellable, prompt->cancelled_id);
+  g_clear_object (&prompt->cancellable);
+  g_clear_object (&prompt->task);
   g_free (prompt);
 }
 
+static void
+on_response (AdwMessageDialog *dialog,
+             const char       *response,
+             Prompt           *prompt)
+{
+  prompt_answer (prompt, response);
+}
+
+/* A dialog destroyed unanswered (its window went) is a refusal. */
+static void
+on_destroy (GtkWidget *dialog,
+            Prompt    *prompt)
+{
+  prompt_answer (prompt, NULL);
+}
+
+static gboolean
+close_dialog (gpointer user_data)
+{
+  gtk_window_close (GTK_WINDOW (user_data));
+  return G_SOURCE_REMOVE;
+}
+
 /* The engine gave up waiting (or the host is stopping): the dialog goes
- * and the answer is a cancellation, never a guess. */
+ * and the answer is a cancellation, never a guess. Closed from an idle,
+ * as this runs inside the cancellation. */
 static void
 on_cancelled (GCancellable     *cancellable,
               AdwMessageDialog *dialog)
 {
-  gtk_window_close (GTK_WINDOW (dialog));
+  g_idle_add_full (G_PRIORITY_DEFAULT, close_dialog, g_object_ref (dialog), g_object_unref);
 }
 
 static void
@@ -103,6 +138,7 @@ kari_dialog_agent_prompt_async (KariPromptAgent         *agent,
   GtkWidget *dialog;
 
   prompt->task = g_task_new (self, cancellable, callback, user_data);
+  prompt->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
   g_task_set_source_tag (prompt->task, kari_dialog_agent_prompt_async);
   self->n_prompts++;
 
@@ -122,7 +158,9 @@ kari_dialog_agent_prompt_async (KariPromptAgent         *agent,
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "deny");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "deny");
   gtk_window_set_modal (GTK_WINDOW (dialog), parent != NULL);
+  g_object_set_data_full (G_OBJECT (dialog), "kari-prompt", prompt, (GDestroyNotify) prompt_free);
   g_signal_connect (dialog, "response", G_CALLBACK (on_response), prompt);
+  g_signal_connect (dialog, "destroy", G_CALLBACK (on_destroy), prompt);
   if (cancellable != NULL)
     prompt->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), dialog, NULL);
 

@@ -18,6 +18,7 @@ struct _KariPermissionsPage
   KariAppHost    *host;
   char           *search;          /* case-folded */
   gboolean        setting_policy;  /* the combo is being filled, not chosen */
+  guint           reload_id;
 
   AdwComboRow    *policy_row;
   GtkSearchEntry *search_entry;
@@ -48,6 +49,16 @@ scope_words (const KariGrant *grant)
     }
 }
 
+static gboolean
+reload_idle (gpointer user_data)
+{
+  KariPermissionsPage *self = user_data;
+
+  self->reload_id = 0;
+  kari_permissions_page_reload (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_revoke_clicked (GtkButton           *button,
                    KariPermissionsPage *self)
@@ -63,7 +74,10 @@ on_revoke_clicked (GtkButton           *button,
                                                   error->message);
       kari_app_toast (GTK_WIDGET (self), message);
     }
-  kari_permissions_page_reload (self);
+  /* After the click: the reload replaces this very button. */
+  gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
+  if (self->reload_id == 0)
+    self->reload_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, reload_idle, g_object_ref (self), g_object_unref);
 }
 
 static GtkWidget *
@@ -218,6 +232,7 @@ kari_permissions_page_dispose (GObject *object)
 
   /* The template's root is the bin's child: unparented once, here. */
   adw_bin_set_child (ADW_BIN (self), NULL);
+  g_clear_handle_id (&self->reload_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), KARI_TYPE_PERMISSIONS_PAGE);
   g_clear_object (&self->host);
   g_clear_pointer (&self->search, g_free);

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "kari-config.h"
 #include "kari-permission-engine.h"
 
 G_BEGIN_DECLS
@@ -70,8 +71,26 @@ G_BEGIN_DECLS
  * KARI_BROKER_MAX_MESSAGE_SIZE:
  *
  * The largest message body, in bytes, the host accepts from an extension.
+ * A message declaring more closes the connection before any of it is
+ * read past its 16-byte header.
  */
 #define KARI_BROKER_MAX_MESSAGE_SIZE (1024 * 1024)
+
+/**
+ * KARI_BROKER_DEFAULT_READ_BYTES_PER_SECOND:
+ *
+ * How many bytes a second the host reads from one extension by default;
+ * see kari_broker_set_read_limit().
+ */
+#define KARI_BROKER_DEFAULT_READ_BYTES_PER_SECOND (32 * 1024 * 1024)
+
+/**
+ * KARI_BROKER_DEFAULT_READ_MESSAGES_PER_SECOND:
+ *
+ * How many messages a second the host reads from one extension by
+ * default; see kari_broker_set_read_limit().
+ */
+#define KARI_BROKER_DEFAULT_READ_MESSAGES_PER_SECOND 10000
 
 #define KARI_BROKER_ERROR (kari_broker_error_quark ())
 
@@ -165,6 +184,9 @@ const char * const *kari_broker_get_offered   (KariBroker           *self,
 void             kari_broker_set_rate_limit   (KariBroker           *self,
                                                guint                 calls_per_second,
                                                guint                 burst);
+void             kari_broker_set_read_limit   (KariBroker           *self,
+                                               guint64               bytes_per_second,
+                                               guint                 messages_per_second);
 void             kari_broker_set_max_in_flight (KariBroker          *self,
                                                guint                 max_in_flight);
 guint64          kari_broker_get_n_refused    (KariBroker           *self);
@@ -198,5 +220,15 @@ void             kari_broker_ping_async       (KariBroker           *self,
 gboolean         kari_broker_ping_finish      (KariBroker           *self,
                                                GAsyncResult         *result,
                                                GError              **error);
+/* kari-broker-config.c: io.github.kari.Config1 */
+void             kari_broker_set_config       (KariBroker           *self,
+                                               KariConfig           *config);
+void             kari_broker_notify_config_changed (KariBroker      *self);
+
+void             kari_broker_set_store_options (KariBroker          *self,
+                                               const char           *stores_dir,
+                                               const char           *migrations_dir);
+void             kari_broker_set_store_quota  (KariBroker           *self,
+                                               guint64               max_bytes);
 
 G_END_DECLS

@@ -22,6 +22,8 @@ G_BEGIN_DECLS
  *   current state (already running, or the registry refuses the move)
  * @KARI_SUPERVISOR_ERROR_FOLDER: a data, log or socket folder cannot be made
  * @KARI_SUPERVISOR_ERROR_QUOTA: the data folder is over its disk quota
+ *   (no longer raised by kari_supervisor_start(): such an extension
+ *   starts with /data read-only)
  *
  * Error codes in %KARI_SUPERVISOR_ERROR.
  */
@@ -108,5 +110,6 @@ void            kari_supervisor_set_disk_check     (KariSupervisor       *self,
                                                     guint                 interval_msec);
 guint64         kari_supervisor_get_disk_usage     (KariSupervisor       *self);
 gboolean        kari_supervisor_get_over_quota     (KariSupervisor       *self);
+gboolean        kari_supervisor_get_data_read_only (KariSupervisor       *self);
 
 G_END_DECLS

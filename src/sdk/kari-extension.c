@@ -24,6 +24,12 @@ static const GDBusErrorEntry error_entries[] = {
   { KARI_EXTENSION_ERROR_FAILED, "io.github.kari.Error.Failed" },
   { KARI_EXTENSION_ERROR_NOT_RUNNING, "io.github.kari.Error.NotRunning" },
   { KARI_EXTENSION_ERROR_TIMED_OUT, "io.github.kari.Error.TimedOut" },
+  { KARI_EXTENSION_ERROR_NOT_FOUND, "io.github.kari.Error.NotFound" },
+  { KARI_EXTENSION_ERROR_CONFLICT, "io.github.kari.Error.Conflict" },
+  { KARI_EXTENSION_ERROR_REFUSED, "io.github.kari.Error.Refused" },
+  { KARI_EXTENSION_ERROR_QUOTA_EXCEEDED, "io.github.kari.Error.QuotaExceeded" },
+  { KARI_EXTENSION_ERROR_SQL_FAILED, "io.github.kari.Error.SqlFailed" },
+  { KARI_EXTENSION_ERROR_MIGRATION_FAILED, "io.github.kari.Error.MigrationFailed" },
 };
 
 /**
@@ -78,6 +84,8 @@ G_DEFINE_FINAL_TYPE (KariExtension, kari_extension, G_TYPE_OBJECT)
 enum {
   SIGNAL_SHUTDOWN,
   SIGNAL_CLOSED,
+  SIGNAL_NOTICE,
+  SIGNAL_CONFIG_CHANGED,
   N_SIGNALS
 };
 
@@ -131,6 +139,29 @@ kari_extension_class_init (KariExtensionClass *klass)
   signals[SIGNAL_CLOSED] =
     g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * KariExtension::notice:
+   * @kind: what it is about: "disk-quota-warning" (/data at 90 % of the
+   *   quota), "disk-quota-exceeded" (over it: /data is read-only until
+   *   space is freed), "disk-quota-ok" (writable again); ignore kinds you
+   *   do not know
+   * @message: the same for a person, with the figures
+   *
+   * The host told the extension something it should act on.
+   */
+  signals[SIGNAL_NOTICE] =
+    g_signal_new ("notice", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /**
+   * KariExtension::config-changed:
+   * @tenant: the tenant whose settings changed
+   *
+   * The extension's settings were changed (by itself, `kari-ext config`
+   * or the app); kari_extension_get_config_async() reads them again.
+   */
+  signals[SIGNAL_CONFIG_CHANGED] =
+    g_signal_new ("config-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -285,6 +316,29 @@ on_shutdown (KariExtDBusExtension1 *skeleton,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static gboolean
+on_notify (KariExtDBusExtension1 *skeleton,
+           GDBusMethodInvocation *invocation,
+           const char            *kind,
+           const char            *message,
+           gpointer               user_data)
+{
+  kari_ext_dbus_extension1_complete_notify (skeleton, invocation);
+  g_signal_emit (user_data, signals[SIGNAL_NOTICE], 0, kind, message);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_config_changed (KariExtDBusExtension1 *skeleton,
+                   GDBusMethodInvocation *invocation,
+                   const char            *tenant,
+                   gpointer               user_data)
+{
+  kari_ext_dbus_extension1_complete_config_changed (skeleton, invocation);
+  g_signal_emit (user_data, signals[SIGNAL_CONFIG_CHANGED], 0, tenant);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 /* ------------------------------------------------------------------ */
 /* Calling the host                                                    */
 
@@ -407,6 +461,8 @@ on_connected (GObject      *source,
   g_signal_connect_object (self->skeleton, "handle-ping", G_CALLBACK (on_ping), self, 0);
   g_signal_connect_object (self->skeleton, "handle-handle-request", G_CALLBACK (on_handle_request), self, 0);
   g_signal_connect_object (self->skeleton, "handle-shutdown", G_CALLBACK (on_shutdown), self, 0);
+  g_signal_connect_object (self->skeleton, "handle-notify", G_CALLBACK (on_notify), self, 0);
+  g_signal_connect_object (self->skeleton, "handle-config-changed", G_CALLBACK (on_config_changed), self, 0);
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skeleton), connection,
                                          EXTENSION_PATH, &error))
     {

@@ -43,6 +43,10 @@ def main() -> int:
     """Run until the host shuts the extension down."""
     extension = Extension()
     extension.add_endpoint("/hello", handle_hello)
+    # What the host says (the disk quota: "disk-quota-warning", …) goes
+    # to the extension's log; a real one would also stop writing.
+    extension.on_notice = lambda kind, message: extension.log(
+        "info", "notice %s: %s" % (kind, message))
     return extension.run(on_ready)
 
 
