@@ -205,7 +205,7 @@ test_bounds (void)
   refused = kari_page_tree_new_from_data (wide->str, -1, &error);
   g_assert_null (refused);
   g_assert_error (error, KARI_PAGE_TREE_ERROR, KARI_PAGE_TREE_ERROR_TOO_LARGE);
-  g_assert_nonnull (strstr (error->message, "more than 10000 nodes"));
+  g_assert_nonnull (strstr (error->message, "more than 4000 nodes"));
   g_clear_error (&error);
 
   for (guint i = 0; i <= KARI_PAGE_TREE_MAX_ROWS; i++)
@@ -471,6 +471,80 @@ test_patch_json (void)
                    "{\"id\":\"b\",\"type\":\"label\",\"text\":\"b\"}}]");
 }
 
+/* Every page the examples ship parses. */
+static void
+test_example_pages (void)
+{
+  g_autofree char *root = g_build_filename (KARI_SOURCE_DIR, "examples", "extensions", NULL);
+  g_autoptr(GDir) extensions = g_dir_open (root, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (extensions);
+  while ((name = g_dir_read_name (extensions)) != NULL)
+    {
+      g_autofree char *pages = g_build_filename (root, name, "pages", NULL);
+      g_autoptr(GDir) dir = g_dir_open (pages, 0, NULL);
+      const char *page;
+
+      while (dir != NULL && (page = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (pages, page, NULL);
+          g_autofree char *text = NULL;
+          g_autoptr(GError) error = NULL;
+          g_autoptr(KariPageTree) tree = NULL;
+
+          g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+          tree = kari_page_tree_new_from_data (text, -1, &error);
+          if (tree == NULL)
+            g_error ("%s: %s", path, error->message);
+          n++;
+        }
+    }
+  g_assert_cmpuint (n, >, 0);
+}
+
+static void
+on_parsed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Parsed in a worker thread: a tree, or the same error as in the caller's. */
+static void
+test_parse_async (void)
+{
+  const char *texts[] = { PAGE (ROW ("a") "," ROW ("b")), "{\"id\": \"p\", \"type\": \"box\", \"spacing\": -1}" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new_static (texts[i], strlen (texts[i]));
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(KariPageTree) tree = NULL;
+
+      kari_page_tree_new_from_bytes_async (bytes, NULL, on_parsed, &result);
+      while (result == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      tree = kari_page_tree_new_from_bytes_finish (result, &error);
+      if (i == 0)
+        {
+          g_assert_no_error (error);
+          g_assert_cmpuint (kari_page_tree_get_n_nodes (tree), ==, 3);
+        }
+      else
+        {
+          g_assert_null (tree);
+          g_assert_error (error, KARI_PAGE_TREE_ERROR, KARI_PAGE_TREE_ERROR_INVALID);
+          g_assert_nonnull (strstr (error->message, "line 1, column"));
+        }
+    }
+}
+
 /* The published schema and the checks in C name the same properties. */
 static void
 test_schema_matches (void)
@@ -516,6 +590,8 @@ main (int   argc,
   g_test_add_func ("/page-tree/apply/refused-leaves-tree", test_apply_refused);
   g_test_add_func ("/page-tree/patch/json", test_patch_json);
   g_test_add_func ("/page-tree/schema/matches-table", test_schema_matches);
+  g_test_add_func ("/page-tree/examples/parse", test_example_pages);
+  g_test_add_func ("/page-tree/parse/async", test_parse_async);
 
   return g_test_run ();
 }

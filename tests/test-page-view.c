@@ -14,6 +14,7 @@
 #include "kari-page-view.h"
 #include "kari-test-gtk.h"
 #include "kari-test-util.h"
+#include "page-tree-random.h"
 
 typedef struct
 {
@@ -110,6 +111,10 @@ last_event (Fixture *f)
   return g_ptr_array_index (f->events, f->events->len - 1);
 }
 
+static void screenshot (Fixture    *f,
+                        GtkWidget  *widget,
+                        const char *name);
+
 static void
 test_every_type (Fixture       *f,
                  gconstpointer  data)
@@ -178,6 +183,7 @@ test_every_type (Fixture       *f,
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (w)), ==, "Nothing yet");
   g_assert_true (gtk_widget_is_ancestor (find (f, "status-button"), w));
   g_assert_true (GTK_IS_WIDGET (find (f, "a-form")));
+  screenshot (f, GTK_WIDGET (f->view), "page-every-node.png");
 }
 
 /* The form: rows from the schema, the value and the defaults shown,
@@ -249,6 +255,95 @@ test_form (Fixture       *f,
   g_assert_false (json_object_get_boolean_member (json_node_get_object (e->value), "tls"));
   sent = json_to_string (e->value, FALSE);
   g_assert_null (strstr (sent, "mode"));   /* nothing chosen, nothing sent */
+}
+
+static void
+collect_rows (GtkWidget *w,
+              GPtrArray *rows)
+{
+  if (ADW_IS_PREFERENCES_ROW (w))
+    {
+      g_ptr_array_add (rows, w);
+      return;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_rows (c, rows);
+}
+
+static GtkWidget *
+descendant_of_type (GtkWidget *w,
+                    GType      type)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (w), type))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = descendant_of_type (c, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Every kind of field: a secret in a password row, choices with titles,
+ * a nested object's member with its default, an array written as JSON. */
+static void
+test_form_fields (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GtkWidget *submit, *port;
+  JsonObject *sent;
+  Event *e;
+
+  show (f, "{\"id\": \"f\", \"type\": \"form\", \"schema\": {\"type\": \"object\", \"properties\": {"
+           "\"name\": {\"type\": \"string\", \"title\": \"Name\"},"
+           "\"token\": {\"type\": \"string\", \"writeOnly\": true, \"title\": \"Token\"},"
+           "\"level\": {\"title\": \"Level\", \"oneOf\": [{\"const\": \"low\", \"title\": \"Low\"}, {\"const\": \"high\", \"title\": \"High\"}]},"
+           "\"proxy\": {\"type\": \"object\", \"title\": \"Proxy\", \"properties\": {"
+           "  \"port\": {\"type\": \"integer\", \"minimum\": 1, \"maximum\": 65535, \"default\": 8080}}},"
+           "\"tags\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}}}}}");
+  collect_rows (find (f, "f"), rows);
+  g_assert_cmpuint (rows->len, ==, 6);   /* name, token, level, proxy, port, tags */
+  g_assert_true (ADW_IS_ENTRY_ROW (rows->pdata[0]) && !ADW_IS_PASSWORD_ENTRY_ROW (rows->pdata[0]));
+  g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (rows->pdata[1]));
+  g_assert_true (ADW_IS_COMBO_ROW (rows->pdata[2]));
+  g_assert_cmpuint (adw_combo_row_get_selected (rows->pdata[2]), ==, GTK_INVALID_LIST_POSITION);
+  {
+    g_autoptr(GtkStringObject) high = g_list_model_get_item (adw_combo_row_get_model (rows->pdata[2]), 1);
+    g_assert_cmpstr (gtk_string_object_get_string (high), ==, "High");
+  }
+  g_assert_cmpstr (adw_preferences_row_get_title (rows->pdata[3]), ==, "Proxy");
+  port = descendant_of_type (rows->pdata[4], GTK_TYPE_SPIN_BUTTON);
+  g_assert_nonnull (port);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (port)), ==, 8080);
+  g_assert_true (ADW_IS_ENTRY_ROW (rows->pdata[5]));
+  /* The form is its group, the problems, then the submit button. */
+  submit = gtk_widget_get_last_child (find (f, "f"));
+  g_assert_true (GTK_IS_BUTTON (submit));
+  g_assert_true (gtk_widget_has_css_class (submit, "suggested-action"));
+
+  /* An array that is not one is refused with the field named. */
+  gtk_editable_set_text (GTK_EDITABLE (rows->pdata[5]), "[1,");
+  g_signal_emit_by_name (submit, "clicked");
+
+  g_assert_cmpuint (f->events->len, ==, 0);
+  g_assert_true (gtk_widget_has_css_class (rows->pdata[5], "error"));
+
+  gtk_editable_set_text (GTK_EDITABLE (rows->pdata[0]), "Ada");
+  gtk_editable_set_text (GTK_EDITABLE (rows->pdata[1]), "s3cret");
+  adw_combo_row_set_selected (rows->pdata[2], 1);
+  gtk_editable_set_text (GTK_EDITABLE (rows->pdata[5]), "[\"a\", \"b\"]");
+  g_signal_emit_by_name (submit, "clicked");
+  g_assert_cmpuint (f->events->len, ==, 1);
+  g_assert_false (gtk_widget_has_css_class (rows->pdata[5], "error"));
+  e = last_event (f);
+  sent = json_node_get_object (e->value);
+  g_assert_cmpstr (json_object_get_string_member (sent, "name"), ==, "Ada");
+  g_assert_cmpstr (json_object_get_string_member (sent, "token"), ==, "s3cret");
+  g_assert_cmpstr (json_object_get_string_member (sent, "level"), ==, "high");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (sent, "proxy"), "port"), ==, 8080);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (sent, "tags")), ==, 2);
 }
 
 #define L(id, text) "{\"id\": \"" id "\", \"type\": \"label\", \"text\": \"" text "\"}"
@@ -612,8 +707,303 @@ test_images (Fixture       *f,
     }
   g_assert_nonnull (strstr (g_object_get_data (G_OBJECT (find (f, "fake")), "kari-page-error"), "not a PNG or JPEG"));
 
+  /* Another folder (an update of the extension): the images come from it. */
+  {
+    g_autofree char *dir2 = g_dir_make_tmp ("kari-page-XXXXXX", &error);
+    g_autofree char *icons2 = g_build_filename (dir2, "icons", NULL);
+    g_autofree char *p = g_build_filename (icons2, "logo.png", NULL);
+    g_autoptr(GBytes) raw = g_bytes_new (pixels, sizeof pixels);
+    g_autoptr(GdkTexture) wide = gdk_memory_texture_new (8, 2, GDK_MEMORY_R8G8B8A8, raw, 32);
+    g_autoptr(GBytes) wide_png = gdk_texture_save_to_png_bytes (wide);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (g_mkdir_with_parents (icons2, 0700), ==, 0);
+    g_assert_true (g_file_set_contents (p, g_bytes_get_data (wide_png, NULL), g_bytes_get_size (wide_png), NULL));
+    kari_page_view_set_base_dir (f->view, dir2);
+    wait_image (f, "ok");
+    shown = gtk_picture_get_paintable (GTK_PICTURE (find (f, "ok")));
+    g_assert_nonnull (shown);
+    g_assert_cmpint (gdk_paintable_get_intrinsic_width (shown), ==, 8);
+    kari_test_rm_rf (dir2);
+  }
+
   kari_test_rm_rf (dir);
   kari_test_rm_rf (outside);
+}
+
+static void
+number_widgets (GtkWidget  *w,
+                GHashTable *order)
+{
+  g_hash_table_insert (order, w, GUINT_TO_POINTER (g_hash_table_size (order) + 1));
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    number_widgets (c, order);
+}
+
+static gboolean
+expect_visible (RNode *n)
+{
+  JsonNode *v = json_object_get_member (n->props, "visible");
+
+  return v == NULL || json_node_get_boolean (v);
+}
+
+/* The widgets stand as the tree says: one per node, inside its parent's,
+ * in order, with the node's values, shown or hidden as the node and its
+ * ancestors are. */
+static void
+check_view (Fixture    *f,
+            RNode      *n,
+            RNode      *parent,
+            gboolean    parent_visible,
+            GHashTable *order,
+            guint32     seed)
+{
+  GtkWidget *w = kari_page_view_lookup (f->view, n->id);
+  JsonNode *v;
+  gboolean visible = parent_visible && expect_visible (n);
+  const char *tooltip;
+
+  if (w == NULL)
+    g_error ("seed %u: no widget for “%s”", seed, n->id);
+  if (parent != NULL && !gtk_widget_is_ancestor (w, kari_page_view_lookup (f->view, parent->id)))
+    g_error ("seed %u: “%s” is not inside “%s”", seed, n->id, parent->id);
+  if (gtk_widget_is_visible (w) != visible)
+    g_error ("seed %u: “%s” should be %s", seed, n->id, visible ? "visible" : "hidden");
+  v = json_object_get_member (n->props, "tooltip");
+  tooltip = gtk_widget_get_tooltip_text (w);
+  g_assert_cmpstr (tooltip, ==, v != NULL ? json_node_get_string (v) : NULL);
+  if (g_str_equal (n->type, "label"))
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (w)), ==,
+                     (v = json_object_get_member (n->props, "text")) ? json_node_get_string (v) : "");
+  else if (g_str_equal (n->type, "switch"))
+    g_assert_true (gtk_switch_get_active (GTK_SWITCH (w))
+                   == ((v = json_object_get_member (n->props, "active")) && json_node_get_boolean (v)));
+  else if (g_str_equal (n->type, "spin"))
+    g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (w)), ==,
+                       (v = json_object_get_member (n->props, "value")) ? json_node_get_double (v) : 0);
+  else if (g_str_equal (n->type, "progress"))
+    g_assert_cmpfloat (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (w)), ==,
+                       (v = json_object_get_member (n->props, "fraction")) ? json_node_get_double (v) : 0);
+  else if (g_str_equal (n->type, "box"))
+    g_assert_cmpint (gtk_box_get_spacing (GTK_BOX (w)), ==,
+                     (v = json_object_get_member (n->props, "spacing")) ? json_node_get_int (v) : 6);
+  for (guint i = 0; n->children != NULL && i < n->children->len; i++)
+    {
+      RNode *c = g_ptr_array_index (n->children, i);
+
+      check_view (f, c, n, visible, order, seed);
+      if (i > 0)
+        {
+          RNode *before = g_ptr_array_index (n->children, i - 1);
+          guint a = GPOINTER_TO_UINT (g_hash_table_lookup (order, kari_page_view_lookup (f->view, before->id)));
+          guint b = GPOINTER_TO_UINT (g_hash_table_lookup (order, kari_page_view_lookup (f->view, c->id)));
+
+          if (a == 0 || b == 0 || a >= b)
+            g_error ("seed %u: “%s” should come before “%s”", seed, before->id, c->id);
+        }
+    }
+}
+
+/* Ids the diff keeps: in both trees with the same type, under a kept parent. */
+static void
+collect_kept (RNode      *b,
+              GHashTable *a_types,
+              GHashTable *kept)
+{
+  g_hash_table_add (kept, b->id);
+  for (guint i = 0; b->children != NULL && i < b->children->len; i++)
+    {
+      RNode *c = g_ptr_array_index (b->children, i);
+
+      if (g_strcmp0 (g_hash_table_lookup (a_types, c->id), c->type) == 0)
+        collect_kept (c, a_types, kept);
+    }
+}
+
+static void
+collect_types (RNode      *n,
+               GHashTable *types)
+{
+  g_hash_table_insert (types, n->id, (gpointer) n->type);
+  for (guint i = 0; n->children != NULL && i < n->children->len; i++)
+    collect_types (g_ptr_array_index (n->children, i), types);
+}
+
+/* Random trees edited at random: after every patch the widgets match the
+ * tree, and every kept node kept its widget. */
+static void
+test_random_trees (Fixture       *f,
+                   gconstpointer  data)
+{
+  guint n_seeds = g_test_slow () ? 400 : 60;
+
+  for (guint32 seed = 1; seed <= n_seeds; seed++)
+    {
+      RGen g;
+      RNode *tree;
+
+      rgen_init (&g, seed);
+      tree = rgen_tree (&g, g_rand_int_range (g.rand, 1, 40));
+      {
+        g_autoptr(KariPageTree) first = rnode_to_tree (tree);
+        kari_page_view_set_tree (f->view, first);
+      }
+      for (guint round = 0; round < 4; round++)
+        {
+          g_autoptr(GHashTable) widgets = g_hash_table_new (g_str_hash, g_str_equal);
+          g_autoptr(GHashTable) a_types = g_hash_table_new (g_str_hash, g_str_equal);
+          g_autoptr(GHashTable) kept = g_hash_table_new (g_str_hash, g_str_equal);
+          g_autoptr(GHashTable) order = g_hash_table_new (NULL, NULL);
+          g_autoptr(KariPageTree) next = NULL;
+          RNode *edited = rnode_copy (tree);
+          GHashTableIter iter;
+          gpointer id;
+
+          collect_types (tree, a_types);
+          g_hash_table_iter_init (&iter, a_types);
+          while (g_hash_table_iter_next (&iter, &id, NULL))
+            g_hash_table_insert (widgets, id, kari_page_view_lookup (f->view, id));
+          for (guint i = g_rand_int_range (g.rand, 1, 6); i > 0; i--)
+            rgen_edit (&g, edited);
+          next = rnode_to_tree (edited);
+          kari_page_view_set_tree (f->view, next);
+
+          number_widgets (GTK_WIDGET (f->view), order);
+          check_view (f, edited, NULL, TRUE, order, seed);
+          collect_kept (edited, a_types, kept);
+          g_hash_table_iter_init (&iter, kept);
+          while (g_hash_table_iter_next (&iter, &id, NULL))
+            if (kari_page_view_lookup (f->view, id) != g_hash_table_lookup (widgets, id))
+              g_error ("seed %u: “%s” was kept but got a new widget", seed, (char *) id);
+          g_hash_table_iter_init (&iter, widgets);
+          while (g_hash_table_iter_next (&iter, &id, NULL))
+            if (kari_page_tree_lookup (next, id) == NULL && kari_page_view_lookup (f->view, id) != NULL)
+              g_error ("seed %u: “%s” left the tree but has a widget", seed, (char *) id);
+
+          /* The widgets of gone ids were dropped (the table above held ids
+           * of the old tree, freed with it). */
+          g_hash_table_remove_all (widgets);
+          rnode_free (tree);
+          tree = edited;
+        }
+      rnode_free (tree);
+      rgen_clear (&g);
+      g_assert_cmpuint (f->events->len, ==, 0);
+    }
+}
+
+static gboolean
+label_is (GtkWidget  *label,
+          const char *text)
+{
+  return g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), text) == 0;
+}
+
+/* A page declared as a file of the extension: shown, shown again patched
+ * in place when the file changes, kept when a change does not parse, and
+ * refused when the file is a link out of the folder. */
+static void
+test_declared_file (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("kari-page-XXXXXX", &error);
+  g_autofree char *path = kari_page_file_for_route ("/dash", &error);
+  g_autofree char *file = NULL;
+  g_autofree char *evil = NULL;
+  GtkWidget *title;
+  gint64 end;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (path, ==, "pages/dash.json");
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GError) refused = NULL;
+      g_autofree char *none = kari_page_file_for_route ((const char *[]) { "/../etc/x", "/", "/a:b" }[i], &refused);
+
+      g_assert_null (none);
+      g_assert_error (refused, KARI_PAGE_TREE_ERROR, KARI_PAGE_TREE_ERROR_UNSAFE_PATH);
+    }
+
+  file = kari_test_write (dir, path, "{\"id\": \"p\", \"type\": \"box\", \"children\": [" L ("title", "Before") "]}");
+  g_assert_true (kari_page_view_load_file (f->view, dir, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (kari_page_view_get_base_dir (f->view), ==, dir);
+  title = find (f, "title");
+  g_assert_true (label_is (title, "Before"));
+
+  g_assert_true (g_file_set_contents (file, "{\"id\": \"p\", \"type\": \"box\", \"children\": [" L ("title", "After") "]}", -1, NULL));
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!label_is (title, "After") && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (label_is (title, "After"));
+  g_assert_true (find (f, "title") == title);
+  g_assert_null (kari_page_view_get_load_error (f->view));
+
+  g_assert_true (g_file_set_contents (file, "{\"id\": \"p\", \"type\": \"box\", \"spacing\": \"wide\"}", -1, NULL));
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (kari_page_view_get_load_error (f->view) == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (kari_page_view_get_load_error (f->view));
+  g_assert_nonnull (strstr (kari_page_view_get_load_error (f->view), "pages/dash.json"));
+  g_assert_nonnull (strstr (kari_page_view_get_load_error (f->view), "spacing"));
+  g_assert_true (find (f, "title") == title && label_is (title, "After"));
+
+  evil = g_build_filename (dir, "pages", "evil.json", NULL);
+  g_assert_cmpint (symlink (file, evil), ==, 0);
+  g_assert_false (kari_page_view_load_file (f->view, dir, "pages/evil.json", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (kari_page_view_load_file (f->view, dir, "../x.json", &error));
+  g_assert_error (error, KARI_PAGE_TREE_ERROR, KARI_PAGE_TREE_ERROR_UNSAFE_PATH);
+  g_assert_cmpuint (f->events->len, ==, 0);
+  kari_test_rm_rf (dir);
+}
+
+/* Saves what @widget shows as a PNG in the build folder's screenshots/. */
+static void
+screenshot (Fixture    *f,
+            GtkWidget  *widget,
+            const char *name)
+{
+  const char *builddir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+  g_autofree char *dir = g_build_filename (builddir, "screenshots", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (f->window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+/* The example extension's dashboard, as a person sees it. */
+static void
+test_example_page (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (KARI_SOURCE_DIR, "examples", "extensions", "advanced-analytics", NULL);
+  g_autofree char *path = kari_page_file_for_route ("/analytics", &error);
+
+  g_assert_no_error (error);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 900, 1000);
+  g_assert_true (kari_page_view_load_file (f->view, dir, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (KARI_IS_PAGE_CHART (find (f, "traffic")));
+  g_assert_cmpuint (kari_page_chart_get_n_series (KARI_PAGE_CHART (find (f, "traffic"))), ==, 2);
+  kari_test_gtk_wait_frame (f->window);
+  kari_test_gtk_wait_frame (f->window);
+  screenshot (f, GTK_WIDGET (f->view), "page-analytics.png");
 }
 
 int
@@ -627,12 +1017,16 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/page-view/render/every-type", test_every_type);
   ADD ("/page-view/render/form", test_form);
+  ADD ("/page-view/render/form-fields", test_form_fields);
   ADD ("/page-view/patch/identity-kept", test_identity);
   ADD ("/page-view/patch/focus-selection-scroll-kept", test_focus_selection_scroll);
   ADD ("/page-view/patch/card-rows", test_card_rows);
   ADD ("/page-view/render/text-not-markup", test_no_markup);
+  ADD ("/page-view/patch/random-trees", test_random_trees);
   ADD ("/page-view/events/emitted-not-echoed", test_events);
   ADD ("/page-view/image/extension-files-only", test_images);
+  ADD ("/page-view/file/declared-page-live", test_declared_file);
+  ADD ("/page-view/file/example-dashboard", test_example_page);
 
   return g_test_run ();
 }

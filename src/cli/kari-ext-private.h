@@ -25,6 +25,7 @@ int            kari_ext_validate       (int argc, char **argv);
 int            kari_ext_list           (int argc, char **argv);
 int            kari_ext_info           (int argc, char **argv);
 int            kari_ext_resolve        (int argc, char **argv);
+int            kari_ext_page           (int argc, char **argv);
 
 int            _kari_ext_parse_options (const KariExtCommand *command,
                                         GOptionEntry         *entries,

@@ -39,6 +39,7 @@ static const KariExtCommand commands[] = {
   { "config",   N_("ACTION NAME [KEY]"), N_("Settings of an extension in a tenant: get, set KEY VALUE, reset"), kari_ext_config },
   { "remove",   N_("NAME"),  N_("Remove an extension with its data, config, secrets, grants and logs"), kari_ext_remove },
   { "data",     N_("export|import NAME FILE"), N_("Back up or restore an extension’s data in a tenant"), kari_ext_data },
+  { "page",     N_("check FILE…|diff OLD NEW"), N_("Check page trees, or show the steps from one to another"), kari_ext_page },
 };
 
 const KariExtCommand *

@@ -35,7 +35,8 @@ typedef struct
 {
   GHashTable    *a_index;
   GHashTable    *a_parents;
-  GHashTable    *kept;       /* id set */
+  GHashTable    *kept;       /* id set, filled only when the shape changed */
+  guint          n_kept;
   GHashTable    *replaced;   /* id → the new node */
   gboolean       reshaped;   /* some kept node's children changed */
   GHashTable    *shadows;    /* id → Shadow of the tree as the steps leave it */
@@ -160,7 +161,7 @@ mark (Diff         *d,
   KariPageNode *a = g_hash_table_lookup (d->a_index, b->id);
   guint n = b->children != NULL ? b->children->len : 0;
 
-  g_hash_table_add (d->kept, b->id);
+  d->n_kept++;
   diff_props (d, a, b);
   if (n != (a->children != NULL ? a->children->len : 0))
     d->reshaped = TRUE;
@@ -169,7 +170,8 @@ mark (Diff         *d,
       KariPageNode *c = g_ptr_array_index (b->children, i);
       KariPageNode *old = g_hash_table_lookup (d->a_index, c->id);
 
-      if (!d->reshaped && strcmp (c->id, ((KariPageNode *) g_ptr_array_index (a->children, i))->id) != 0)
+      /* The same child at the same place is the same node of the old tree. */
+      if (!d->reshaped && old != g_ptr_array_index (a->children, i))
         d->reshaped = TRUE;
       if (old != NULL && old->type == c->type)
         mark (d, c);
@@ -178,6 +180,22 @@ mark (Diff         *d,
           g_hash_table_insert (d->replaced, c->id, c);
           d->reshaped = TRUE;
         }
+    }
+}
+
+/* The kept set, for when the shape changed: same walk as mark (). */
+static void
+mark_kept (Diff         *d,
+           KariPageNode *b)
+{
+  g_hash_table_add (d->kept, b->id);
+  for (guint i = 0; b->children != NULL && i < b->children->len; i++)
+    {
+      KariPageNode *c = g_ptr_array_index (b->children, i);
+      KariPageNode *old = g_hash_table_lookup (d->a_index, c->id);
+
+      if (old != NULL && old->type == c->type)
+        mark_kept (d, c);
     }
 }
 
@@ -431,8 +449,9 @@ kari_page_diff (KariPageTree *old_tree,
   d.kept = g_hash_table_new (g_str_hash, g_str_equal);
   d.replaced = g_hash_table_new (g_str_hash, g_str_equal);
   mark (&d, b_root);
-  if (d.reshaped || g_hash_table_size (d.kept) != g_hash_table_size (d.a_index))
+  if (d.reshaped || d.n_kept != g_hash_table_size (d.a_index))
     {
+      mark_kept (&d, b_root);
       d.shadows = g_hash_table_new (g_str_hash, g_str_equal);
       d.owned = g_ptr_array_new_with_free_func ((GDestroyNotify) shadow_free);
       shadow_build (&d, a_root, NULL);

@@ -17,6 +17,18 @@ struct _KariPageNode
   GPtrArray        *children;   /* KariPageNode, NULL for types without children */
 };
 
+/* Bounds of property values, beside those in kari-page-tree.h. */
+#define PAGE_MAX_TEXT (4 * KARI_PAGE_TREE_MAX_STRING)
+#define PAGE_MAX_OPTIONS 1000
+#define PAGE_MAX_COLUMNS 64
+#define PAGE_MAX_CELL 4096
+#define PAGE_MAX_SERIES 16
+#define PAGE_MAX_POINTS 10000
+#define PAGE_MAX_JSON_VALUES 10000
+#define PAGE_MAX_JSON_DEPTH 32
+#define PAGE_MAX_PATH 1024
+#define PAGE_BIG 1e15
+
 typedef enum
 {
   PAGE_PROP_BOOL,

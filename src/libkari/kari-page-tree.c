@@ -101,17 +101,20 @@ describe_node (const char *path,
   return id != NULL ? g_strdup_printf ("%s (“%s”)", where, id) : g_strdup (where);
 }
 
+/* Fails at the node at @path, or at its @member when not NULL (which
+ * gives the line and column when the text's locations are known). */
 static gboolean G_GNUC_PRINTF (6, 7)
 fail (Parse      *p,
       const char *path,
       const char *id,
-      const char *located_at,
+      const char *member,
       int         code,
       const char *format,
       ...)
 {
   g_autofree char *what = NULL;
   g_autofree char *where = describe_node (path, id);
+  g_autofree char *located_at = member != NULL ? kari_path_append_member (path, member) : g_strdup (path);
   KariPosition pos = { 0, 0 };
   va_list args;
 
@@ -151,11 +154,11 @@ parse_children (Parse        *p,
   JsonArray *array;
 
   if (node->children == NULL)
-    return fail (p, path, node->id, children_path, KARI_PAGE_TREE_ERROR_INVALID,
+    return fail (p, path, node->id, "children", KARI_PAGE_TREE_ERROR_INVALID,
                  _("a %s has no children; only box, list, card and status nodes do"),
                  kari_page_node_type_to_string (node->type));
   if (!JSON_NODE_HOLDS_ARRAY (value))
-    return fail (p, path, node->id, children_path, KARI_PAGE_TREE_ERROR_INVALID,
+    return fail (p, path, node->id, "children", KARI_PAGE_TREE_ERROR_INVALID,
                  _("“children” must be an array of nodes, found %s"), _kari_page_json_kind (value));
   array = json_node_get_array (value);
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -185,7 +188,6 @@ parse_props (Parse        *p,
   json_object_iter_init (&iter, object);
   while (json_object_iter_next (&iter, &name, &value))
     {
-      g_autofree char *member_path = NULL;
       g_autofree char *problem = NULL;
       const PagePropSpec *spec;
       int code;
@@ -198,27 +200,26 @@ parse_props (Parse        *p,
             return FALSE;
           continue;
         }
-      member_path = kari_path_append_member (path, name);
       spec = _kari_page_prop_lookup (node->type, name);
       if (spec == NULL)
         {
           g_autofree char *known = _kari_page_prop_list (node->type);
-          return fail (p, path, node->id, member_path, KARI_PAGE_TREE_ERROR_INVALID,
+          return fail (p, path, node->id, name, KARI_PAGE_TREE_ERROR_INVALID,
                        _("unknown property “%s” for a %s; expected one of %s"), name,
                        kari_page_node_type_to_string (node->type), known);
         }
       problem = _kari_page_prop_check (spec, value, &p->budget, &code);
       if (problem != NULL)
-        return fail (p, path, node->id, member_path, code, _("property “%s”: %s"), name, problem);
+        return fail (p, path, node->id, name, code, _("property “%s”: %s"), name, problem);
       json_object_set_member (node->props, name, json_node_ref (value));
     }
   for (guint i = 0; (required = _kari_page_prop_required (node->type, i)) != NULL; i++)
     if (!json_object_has_member (object, required->name))
-      return fail (p, path, node->id, path, KARI_PAGE_TREE_ERROR_INVALID,
+      return fail (p, path, node->id, NULL, KARI_PAGE_TREE_ERROR_INVALID,
                    _("property “%s” is required for a %s"), required->name,
                    kari_page_node_type_to_string (node->type));
   if (p->budget.bytes > KARI_PAGE_TREE_MAX_BYTES)
-    return fail (p, path, node->id, path, KARI_PAGE_TREE_ERROR_TOO_LARGE,
+    return fail (p, path, node->id, NULL, KARI_PAGE_TREE_ERROR_TOO_LARGE,
                  _("the tree holds more than %d bytes of text"), KARI_PAGE_TREE_MAX_BYTES);
   return TRUE;
 }
@@ -237,50 +238,49 @@ parse_node (Parse       *p,
   KariPageNodeType type;
 
   if (depth > KARI_PAGE_TREE_MAX_DEPTH)
-    return fail (p, path, NULL, path, KARI_PAGE_TREE_ERROR_TOO_LARGE,
+    return fail (p, path, NULL, NULL, KARI_PAGE_TREE_ERROR_TOO_LARGE,
                  _("nodes nest deeper than %d levels"), KARI_PAGE_TREE_MAX_DEPTH);
   if (++p->n_nodes > KARI_PAGE_TREE_MAX_NODES)
-    return fail (p, path, NULL, path, KARI_PAGE_TREE_ERROR_TOO_LARGE,
+    return fail (p, path, NULL, NULL, KARI_PAGE_TREE_ERROR_TOO_LARGE,
                  _("the tree has more than %d nodes"), KARI_PAGE_TREE_MAX_NODES);
   if (!JSON_NODE_HOLDS_OBJECT (json))
-    return fail (p, path, NULL, path, KARI_PAGE_TREE_ERROR_INVALID,
+    return fail (p, path, NULL, NULL, KARI_PAGE_TREE_ERROR_INVALID,
                  _("expected a node (an object with “id” and “type”), found %s"),
                  _kari_page_json_kind (json));
   object = json_node_get_object (json);
 
   id_node = json_object_get_member (object, "id");
   if (id_node == NULL)
-    return fail (p, path, NULL, path, KARI_PAGE_TREE_ERROR_INVALID,
+    return fail (p, path, NULL, NULL, KARI_PAGE_TREE_ERROR_INVALID,
                  _("“id” is missing; every node needs an id that stays the same between updates"));
   if (!JSON_NODE_HOLDS_VALUE (id_node) || json_node_get_value_type (id_node) != G_TYPE_STRING)
-    return fail (p, path, NULL, path, KARI_PAGE_TREE_ERROR_INVALID,
+    return fail (p, path, NULL, NULL, KARI_PAGE_TREE_ERROR_INVALID,
                  _("“id” must be a string, found %s"), _kari_page_json_kind (id_node));
   id = json_node_get_string (id_node);
   if (!_kari_page_id_is_valid (id))
     {
       g_autofree char *shown = g_utf8_make_valid (id, MIN (strlen (id), 80));
-      return fail (p, path, NULL, path, KARI_PAGE_TREE_ERROR_INVALID,
+      return fail (p, path, NULL, NULL, KARI_PAGE_TREE_ERROR_INVALID,
                    _("id “%s” is not valid: expected 1 to %d ASCII letters, digits, “_”, “-”, "
                      "“.” or “:”"), shown, KARI_PAGE_TREE_MAX_ID);
     }
   if ((other = g_hash_table_lookup (p->paths, id)) != NULL)
     {
       g_autofree char *first = describe_node (other, NULL);
-      return fail (p, path, id, path, KARI_PAGE_TREE_ERROR_DUPLICATE_ID,
+      return fail (p, path, id, NULL, KARI_PAGE_TREE_ERROR_DUPLICATE_ID,
                    _("id “%s” is already used by the node at %s; ids must be unique in a page"),
                    id, first);
     }
-  g_hash_table_insert (p->paths, g_strdup (id), g_strdup (path));
+  g_hash_table_insert (p->paths, (gpointer) id, g_strdup (path));   /* @id lives in the JSON */
 
   type_node = json_object_get_member (object, "type");
   if (type_node == NULL)
-    return fail (p, path, id, path, KARI_PAGE_TREE_ERROR_INVALID, _("“type” is missing"));
+    return fail (p, path, id, NULL, KARI_PAGE_TREE_ERROR_INVALID, _("“type” is missing"));
   if (!JSON_NODE_HOLDS_VALUE (type_node) || json_node_get_value_type (type_node) != G_TYPE_STRING
       || !kari_page_node_type_from_string (json_node_get_string (type_node), &type))
     {
       g_autofree char *names = type_names ();
-      g_autofree char *member_path = kari_path_append_member (path, "type");
-      return fail (p, path, id, member_path, KARI_PAGE_TREE_ERROR_INVALID,
+      return fail (p, path, id, "type", KARI_PAGE_TREE_ERROR_INVALID,
                    _("unknown type %s; expected one of %s"),
                    JSON_NODE_HOLDS_VALUE (type_node) && json_node_get_value_type (type_node) == G_TYPE_STRING
                      ? json_node_get_string (type_node) : _kari_page_json_kind (type_node),
@@ -304,7 +304,7 @@ parse_tree (JsonNode       *json,
   KariPageNode *root = NULL;
 
   p.locations = locations;
-  p.paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  p.paths = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   if (!parse_node (&p, json, "", 1, &root))
     {
       g_hash_table_unref (p.paths);
@@ -334,14 +334,15 @@ kari_page_tree_new_from_data (const char  *text,
                               gssize       length,
                               GError     **error)
 {
-  g_autoptr(KariLocations) locations = kari_locations_new ();
+  g_autoptr(KariLocations) locations = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonNode) json = NULL;
+  KariPageTree *tree;
   KariPosition pos = { 0, 0 };
 
   g_return_val_if_fail (text != NULL, NULL);
 
-  json = kari_json_parse (text, length, locations, &pos, &local_error);
+  json = kari_json_parse (text, length, NULL, &pos, &local_error);
   if (json == NULL)
     {
       int code = g_error_matches (local_error, KARI_JSON_ERROR, KARI_JSON_ERROR_TOO_LARGE)
@@ -355,7 +356,21 @@ kari_page_tree_new_from_data (const char  *text,
         g_set_error_literal (error, KARI_PAGE_TREE_ERROR, code, local_error->message);
       return NULL;
     }
-  return parse_tree (json, locations, error);
+  /* Where every member was written is worth recording only to say where
+   * a tree went wrong: parsed again then. */
+  if ((tree = parse_tree (json, NULL, &local_error)) != NULL)
+    return tree;
+  g_clear_pointer (&json, json_node_unref);
+  locations = kari_locations_new ();
+  json = kari_json_parse (text, length, locations, &pos, NULL);
+  if (json == NULL || (tree = parse_tree (json, locations, error)) == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  /* Cannot happen: the same text gave an error the first time. */
+  return tree;
 }
 
 /**
@@ -363,8 +378,9 @@ kari_page_tree_new_from_data (const char  *text,
  * @root: the top node of a page tree, as JSON
  * @error: return location for a #KARI_PAGE_TREE_ERROR
  *
- * Like kari_page_tree_new_from_data() for a tree already parsed. @root is
- * not modified; the tree keeps references to its values.
+ * Like kari_page_tree_new_from_data() for a tree already parsed. The tree
+ * keeps references to @root's values, so @root is sealed (made
+ * immutable, see json_node_seal()): what was checked cannot change after.
  *
  * Returns: (transfer full): the tree, or %NULL
  */
@@ -373,7 +389,67 @@ kari_page_tree_new_from_json (JsonNode  *root,
                               GError   **error)
 {
   g_return_val_if_fail (root != NULL, NULL);
+  json_node_seal (root);
   return parse_tree (root, NULL, error);
+}
+
+static void
+parse_in_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  GBytes *bytes = task_data;
+  GError *error = NULL;
+  gsize size;
+  const char *text = g_bytes_get_data (bytes, &size);
+  KariPageTree *tree = kari_page_tree_new_from_data (text != NULL ? text : "", size, &error);
+
+  if (tree == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, tree, g_object_unref);
+}
+
+/**
+ * kari_page_tree_new_from_bytes_async:
+ * @bytes: a page tree written as JSON
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called on the caller's main context when done
+ * @user_data: closure for @callback
+ *
+ * Parses and checks a page tree in a worker thread, so that a large
+ * page never holds the main loop; a tree is not tied to a thread.
+ */
+void
+kari_page_tree_new_from_bytes_async (GBytes              *bytes,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (bytes != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kari_page_tree_new_from_bytes_async);
+  g_task_set_task_data (task, g_bytes_ref (bytes), (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (task, parse_in_thread);
+}
+
+/**
+ * kari_page_tree_new_from_bytes_finish:
+ * @result: the result given to the callback
+ * @error: return location for a #KARI_PAGE_TREE_ERROR
+ *
+ * Returns: (transfer full): the tree, or %NULL
+ */
+KariPageTree *
+kari_page_tree_new_from_bytes_finish (GAsyncResult  *result,
+                                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /**

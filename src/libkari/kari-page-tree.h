@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -35,8 +36,9 @@ typedef enum
   KARI_PAGE_TREE_ERROR_PATCH,
 } KariPageTreeError;
 
-/** KARI_PAGE_TREE_MAX_NODES: most nodes a tree may hold */
-#define KARI_PAGE_TREE_MAX_NODES 10000
+/** KARI_PAGE_TREE_MAX_NODES: most nodes a tree may hold (building that many
+ * widgets takes the main loop about a second) */
+#define KARI_PAGE_TREE_MAX_NODES 4000
 /** KARI_PAGE_TREE_MAX_DEPTH: deepest nesting of nodes (the root is depth 1) */
 #define KARI_PAGE_TREE_MAX_DEPTH 24
 /** KARI_PAGE_TREE_MAX_ID: longest node id, in bytes */
@@ -145,6 +147,12 @@ KariPageTree     *kari_page_tree_new_from_data      (const char       *text,
                                                      gssize            length,
                                                      GError          **error);
 KariPageTree     *kari_page_tree_new_from_json      (JsonNode         *root,
+                                                     GError          **error);
+void              kari_page_tree_new_from_bytes_async (GBytes         *bytes,
+                                                     GCancellable     *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer          user_data);
+KariPageTree     *kari_page_tree_new_from_bytes_finish (GAsyncResult  *result,
                                                      GError          **error);
 KariPageTree     *kari_page_tree_copy               (KariPageTree     *self);
 KariPageNode     *kari_page_tree_get_root           (KariPageTree     *self);

@@ -87,9 +87,11 @@ draw_text (GtkWidget   *widget,
   GdkRGBA color;
   int width, height;
 
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+#if GTK_CHECK_VERSION (4, 10, 0)
+  gtk_widget_get_color (widget, &color);
+#else
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &color);
-  G_GNUC_END_IGNORE_DEPRECATIONS
+#endif
   color.alpha *= 0.6f;
   pango_layout_get_pixel_size (layout, &width, &height);
   gtk_snapshot_save (snapshot);
@@ -105,7 +107,8 @@ kari_page_chart_snapshot (GtkWidget   *widget,
 {
   KariPageChart *self = KARI_PAGE_CHART (widget);
   double width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  double plot_w = width - PAD_LEFT - PAD, plot_h = height - PAD_BOTTOM - PAD;
+  double plot_w = width - PAD_LEFT - PAD, top = kari_page_chart_get_n_series (self) > 1 ? PAD + 20 : PAD;
+  double plot_h = height - PAD_BOTTOM - top;
   double lo, hi;
   guint points, n_series = kari_page_chart_get_n_series (self);
   char text[32];
@@ -116,9 +119,9 @@ kari_page_chart_snapshot (GtkWidget   *widget,
   range (self, &lo, &hi, &points);
 
   g_snprintf (text, sizeof text, "%g", hi);
-  draw_text (widget, snapshot, text, PAD_LEFT - 4, PAD, TRUE);
+  draw_text (widget, snapshot, text, PAD_LEFT - 4, top, TRUE);
   g_snprintf (text, sizeof text, "%g", lo);
-  draw_text (widget, snapshot, text, PAD_LEFT - 4, PAD + plot_h, TRUE);
+  draw_text (widget, snapshot, text, PAD_LEFT - 4, top + plot_h, TRUE);
   if (self->labels != NULL && json_array_get_length (json_node_get_array (self->labels)) > 0)
     {
       JsonArray *labels = json_node_get_array (self->labels);
@@ -131,12 +134,33 @@ kari_page_chart_snapshot (GtkWidget   *widget,
                    height - PAD_BOTTOM / 2, TRUE);
     }
 
+  /* A legend at the top right when there is more than one series. */
+  if (n_series > 1)
+    {
+      double x = width - PAD;
+
+      for (guint i = n_series; i-- > 0; )
+        {
+          JsonObject *one = json_array_get_object_element (json_node_get_array (self->series), i);
+          const char *name = json_object_has_member (one, "name") ? json_object_get_string_member (one, "name") : "";
+          g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, name);
+          int text_w, text_h;
+
+          pango_layout_get_pixel_size (layout, &text_w, &text_h);
+          draw_text (widget, snapshot, name, x, PAD + 6, TRUE);
+          x -= text_w + 14;
+          gtk_snapshot_append_color (snapshot, &palette[i % G_N_ELEMENTS (palette)],
+                                     &GRAPHENE_RECT_INIT ((float) x + 2, (float) PAD + 1, 10, 10));
+          x -= 12;
+        }
+    }
+
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, (float) width, (float) height));
   cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, 0.4);
   cairo_set_line_width (cr, 1);
-  cairo_move_to (cr, PAD_LEFT + 0.5, PAD);
-  cairo_line_to (cr, PAD_LEFT + 0.5, PAD + plot_h + 0.5);
-  cairo_line_to (cr, PAD_LEFT + plot_w, PAD + plot_h + 0.5);
+  cairo_move_to (cr, PAD_LEFT + 0.5, top);
+  cairo_line_to (cr, PAD_LEFT + 0.5, top + plot_h + 0.5);
+  cairo_line_to (cr, PAD_LEFT + plot_w, top + plot_h + 0.5);
   cairo_stroke (cr);
 
   for (guint i = 0; points > 0 && i < n_series; i++)
@@ -157,11 +181,11 @@ kari_page_chart_snapshot (GtkWidget   *widget,
               pen_down = FALSE;   /* a gap */
               continue;
             }
-          y = PAD + plot_h * (1 - (CLAMP (json_node_get_double (v), lo, hi) - lo) / (hi - lo));
+          y = top + plot_h * (1 - (CLAMP (json_node_get_double (v), lo, hi) - lo) / (hi - lo));
           if (self->bars)
             {
               double slot = plot_w / points, bar = slot * 0.8 / n_series;
-              double zero = PAD + plot_h * (1 - (CLAMP (0, lo, hi) - lo) / (hi - lo));
+              double zero = top + plot_h * (1 - (CLAMP (0, lo, hi) - lo) / (hi - lo));
 
               x = PAD_LEFT + slot * j + slot * 0.1 + bar * i;
               cairo_rectangle (cr, x, MIN (y, zero), MAX (bar - 1, 1), MAX (fabs (zero - y), 1));
@@ -272,6 +296,20 @@ kari_page_chart_set_data (KariPageChart *self,
   g_clear_pointer (&self->series, json_node_unref);
   self->labels = labels != NULL ? json_node_ref (labels) : NULL;
   self->series = series != NULL ? json_node_ref (series) : NULL;
+  {
+    /* What a screen reader says: the series' names. */
+    g_autoptr(GString) names = g_string_new (NULL);
+
+    for (guint i = 0; i < kari_page_chart_get_n_series (self); i++)
+      {
+        JsonObject *one = json_array_get_object_element (json_node_get_array (self->series), i);
+
+        if (json_object_has_member (one, "name"))
+          g_string_append_printf (names, "%s%s", names->len ? ", " : "",
+                                  json_object_get_string_member (one, "name"));
+      }
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, names->str, -1);
+  }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

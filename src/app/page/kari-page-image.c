@@ -1,23 +1,17 @@
 /* kari-page-image.c: pictures from the extension's own folder only.
  *
  * The path was checked by the page tree (relative, no `..`, no URL); the
- * host still opens it one component at a time without following symbolic
- * links, so a link planted in the folder cannot lead outside it, takes
- * only regular files up to a size, and decodes only PNG and JPEG (no SVG,
- * whose loaders may fetch other files).
+ * host still reads it with _kari_page_read_beneath() (no symbolic link
+ * followed, regular files up to a size), and decodes only PNG and JPEG
+ * (no SVG, whose loaders may fetch other files).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "kari-page-view-private.h"
 
@@ -35,70 +29,6 @@ load_free (Load *load)
   g_free (load->base_dir);
   g_free (load->src);
   g_free (load);
-}
-
-static gboolean
-fail_errno (GError    **error,
-            const char *src,
-            const char *what)
-{
-  int saved = errno;
-
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-               _("Could not open the image “%s”: %s: %s"), src, what, g_strerror (saved));
-  return FALSE;
-}
-
-static GBytes *
-read_beneath (const char  *base_dir,
-              const char  *src,
-              GError     **error)
-{
-  g_auto(GStrv) parts = NULL;
-  g_autofree char *data = NULL;
-  int dir, fd;
-  struct stat st;
-  gsize done = 0;
-
-  if (!kari_page_path_is_safe (src, error))
-    return NULL;
-  if ((dir = open (base_dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-    return fail_errno (error, src, _("the extension’s folder")), NULL;
-  parts = g_strsplit (src, "/", -1);
-  for (guint i = 0; parts[i + 1] != NULL; i++)
-    {
-      /* O_NOFOLLOW with O_PATH opens a link itself, which O_DIRECTORY refuses. */
-      int next = openat (dir, parts[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-      close (dir);
-      if (next < 0)
-        return fail_errno (error, src, parts[i]), NULL;
-      dir = next;
-    }
-  fd = openat (dir, parts[g_strv_length (parts) - 1], O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-  close (dir);
-  if (fd < 0)
-    return fail_errno (error, src, _("the file")), NULL;
-  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode) || st.st_size > MAX_IMAGE_SIZE)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("The image “%s” is not a regular file of at most 16 MiB"), src);
-      close (fd);
-      return NULL;
-    }
-  data = g_malloc (st.st_size + 1);
-  while (done < (gsize) st.st_size)
-    {
-      gssize n = read (fd, data + done, st.st_size - done);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        break;
-      done += n;
-    }
-  close (fd);
-  return g_bytes_new_take (g_steal_pointer (&data), done);
 }
 
 static gboolean
@@ -122,7 +52,7 @@ load_in_thread (GTask        *task,
   GError *error = NULL;
   GdkTexture *texture;
 
-  if ((bytes = read_beneath (load->base_dir, load->src, &error)) == NULL)
+  if ((bytes = _kari_page_read_beneath (load->base_dir, load->src, MAX_IMAGE_SIZE, &error)) == NULL)
     {
       g_task_return_error (task, error);
       return;

@@ -230,4 +230,9 @@ _kari_page_table_sync (KariPageEntry *e,
     }
   g_clear_pointer (&e->synced, json_node_unref);
   e->synced = rows_node != NULL ? json_node_ref (rows_node) : NULL;
+
+  /* A list view's natural height is not its rows': ask for room for
+   * them (about 24 px each, under a header), up to the scrolled window's
+   * maximum. */
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (e->widget), MIN (40 + 24 * (int) n_new, 400));
 }

@@ -51,6 +51,20 @@ void                    _kari_page_image_load     (KariPageEntry    *e,
 GtkWidget              *_kari_page_table_new      (KariPageEntry    *e);
 void                    _kari_page_table_sync     (KariPageEntry    *e,
                                                    KariPageNode     *node);
+GBytes                 *_kari_page_read_beneath   (const char       *base_dir,
+                                                   const char       *path,
+                                                   gsize             max_size,
+                                                   GError          **error);
+const char             *_kari_page_view_get_file  (KariPageView     *self);
+GCancellable           *_kari_page_view_get_cancellable (KariPageView *self);
+guint                   _kari_page_view_start_reload (KariPageView  *self);
+gboolean                _kari_page_view_is_latest_reload (KariPageView *self,
+                                                   guint             reload);
+void                    _kari_page_view_set_file  (KariPageView     *self,
+                                                   const char       *path,
+                                                   GFileMonitor     *monitor);
+void                    _kari_page_view_set_load_error (KariPageView *self,
+                                                   const char       *message);
 GtkWidget              *_kari_page_form_new       (KariPageEntry    *e);
 void                    _kari_page_form_sync      (KariPageEntry    *e,
                                                    KariPageNode     *node);

@@ -14,10 +14,16 @@ struct _KariPageView
 {
   GtkWidget      parent_instance;
   GtkWidget     *scrolled;
+  GtkWidget     *clamp;      /* the page's width and margins, as GNOME pages have */
   KariPageTree  *tree;
   KariPageEntry *root;
   GHashTable    *entries;    /* id → KariPageEntry, owned */
   char          *base_dir;
+  char          *file;       /* the page's file in base_dir, when loaded from one */
+  GFileMonitor  *monitor;
+  char          *load_error;
+  GCancellable  *cancellable;   /* cancelled when the view goes */
+  guint          reloads;       /* how many file reloads were started */
   guint          applying;   /* > 0 while the view changes widgets itself */
 };
 
@@ -26,6 +32,7 @@ G_DEFINE_FINAL_TYPE (KariPageView, kari_page_view, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_BASE_DIR,
+  PROP_LOAD_ERROR,
   N_PROPS
 };
 
@@ -108,6 +115,8 @@ wrap_for (KariPageEntry *parent,
                                         parent->type == KARI_PAGE_NODE_LIST
                                         && g_object_get_data (G_OBJECT (parent->container), "kari-activatable"));
     }
+  if (!ADW_IS_ACTION_ROW (row))
+    gtk_widget_add_css_class (row, "kari-row");
   g_object_set_data_full (G_OBJECT (row), "kari-page-id", g_strdup (child->id), g_free);
   return g_object_ref_sink (row);
 }
@@ -192,13 +201,24 @@ index_in_parent (KariPageEntry *child)
   return index;
 }
 
+/* A hidden node in a row hides the row; the widget inside stays visible,
+ * so it shows again wherever it moves. */
+static void
+sync_visible (KariPageEntry *e,
+              KariPageNode  *node)
+{
+  if (e->outer != e->widget)
+    gtk_widget_set_visible (e->widget, TRUE);
+  gtk_widget_set_visible (e->outer, kari_page_node_get_boolean (node, "visible"));
+}
+
 static void
 sync_common (KariPageEntry *e,
              KariPageNode  *node)
 {
   const char *tooltip = kari_page_node_get_string (node, "tooltip");
 
-  gtk_widget_set_visible (e->outer, kari_page_node_get_boolean (node, "visible"));
+  sync_visible (e, node);
   gtk_widget_set_sensitive (e->widget, kari_page_node_get_boolean (node, "sensitive"));
   if (g_strcmp0 (gtk_widget_get_tooltip_text (e->widget), *tooltip ? tooltip : NULL) != 0)
     gtk_widget_set_tooltip_text (e->widget, *tooltip ? tooltip : NULL);
@@ -221,7 +241,7 @@ sync_common (KariPageEntry *e,
           unwrap (e);
           g_clear_object (&e->outer);
           e->outer = wrap_for (parent, e, node);
-          gtk_widget_set_visible (e->outer, kari_page_node_get_boolean (node, "visible"));
+          sync_visible (e, node);
           place (parent, e, index);
         }
     }
@@ -279,7 +299,7 @@ set_root (KariPageView  *self,
           KariPageEntry *root)
 {
   self->root = root;
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), root != NULL ? root->outer : NULL);
+  adw_clamp_set_child (ADW_CLAMP (self->clamp), root != NULL ? root->outer : NULL);
 }
 
 static void
@@ -337,10 +357,13 @@ apply_op (KariPageView     *self,
         unplace (e);   /* same kind of parent: the wrapper row moves along */
       else
         {
+          KariPageNode *node = kari_page_tree_lookup (new_tree, e->id);
+
           unplace (e);
           unwrap (e);
           g_clear_object (&e->outer);
-          e->outer = wrap_for (parent, e, kari_page_tree_lookup (new_tree, e->id));
+          e->outer = wrap_for (parent, e, node);
+          sync_visible (e, node);
         }
       place (parent, e, MIN (op->index, parent->children->len));
       break;
@@ -515,6 +538,24 @@ kari_page_view_set_base_dir (KariPageView *self,
     return;
   g_free (self->base_dir);
   self->base_dir = g_strdup (dir);
+
+  /* Images shown come again from the new folder. */
+  if (self->tree != NULL)
+    {
+      GHashTableIter iter;
+      KariPageEntry *e;
+
+      g_hash_table_iter_init (&iter, self->entries);
+      while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &e))
+        if (e->type == KARI_PAGE_NODE_IMAGE)
+          {
+            KariPageNode *node = kari_page_tree_lookup (self->tree, e->id);
+
+            g_clear_pointer (&e->image_src, g_free);
+            if (node != NULL)
+              _kari_page_image_load (e, kari_page_node_get_string (node, "src"));
+          }
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_DIR]);
 }
 
@@ -529,6 +570,69 @@ kari_page_view_get_base_dir (KariPageView *self)
 {
   g_return_val_if_fail (KARI_IS_PAGE_VIEW (self), NULL);
   return self->base_dir;
+}
+
+const char *
+_kari_page_view_get_file (KariPageView *self)
+{
+  return self->file;
+}
+
+GCancellable *
+_kari_page_view_get_cancellable (KariPageView *self)
+{
+  return self->cancellable;
+}
+
+/* Starts a reload: returns its number, so that only the latest applies. */
+guint
+_kari_page_view_start_reload (KariPageView *self)
+{
+  return ++self->reloads;
+}
+
+gboolean
+_kari_page_view_is_latest_reload (KariPageView *self,
+                                  guint         reload)
+{
+  return reload == self->reloads;
+}
+
+void
+_kari_page_view_set_file (KariPageView *self,
+                          const char   *path,
+                          GFileMonitor *monitor)
+{
+  if (self->monitor != NULL)
+    g_file_monitor_cancel (self->monitor);
+  g_set_object (&self->monitor, monitor);
+  g_free (self->file);
+  self->file = g_strdup (path);
+}
+
+void
+_kari_page_view_set_load_error (KariPageView *self,
+                                const char   *message)
+{
+  if (g_strcmp0 (self->load_error, message) == 0)
+    return;
+  g_free (self->load_error);
+  self->load_error = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOAD_ERROR]);
+}
+
+/**
+ * kari_page_view_get_load_error:
+ * @self: a page view
+ *
+ * Returns: (nullable): why the page's file could not be shown again after
+ *   it changed, or %NULL
+ */
+const char *
+kari_page_view_get_load_error (KariPageView *self)
+{
+  g_return_val_if_fail (KARI_IS_PAGE_VIEW (self), NULL);
+  return self->load_error;
 }
 
 /**
@@ -547,6 +651,10 @@ kari_page_view_dispose (GObject *object)
 {
   KariPageView *self = KARI_PAGE_VIEW (object);
 
+  g_cancellable_cancel (self->cancellable);
+  if (self->monitor != NULL)
+    g_file_monitor_cancel (self->monitor);
+  g_clear_object (&self->monitor);
   if (self->entries != NULL)
     clear (self);
   g_clear_pointer (&self->scrolled, gtk_widget_unparent);
@@ -562,6 +670,9 @@ kari_page_view_finalize (GObject *object)
   g_clear_pointer (&self->entries, g_hash_table_unref);
   g_clear_object (&self->tree);
   g_free (self->base_dir);
+  g_free (self->file);
+  g_free (self->load_error);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (kari_page_view_parent_class)->finalize (object);
 }
@@ -578,6 +689,9 @@ kari_page_view_get_property (GObject    *object,
     {
     case PROP_BASE_DIR:
       g_value_set_string (value, self->base_dir);
+      break;
+    case PROP_LOAD_ERROR:
+      g_value_set_string (value, self->load_error);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -621,6 +735,15 @@ kari_page_view_class_init (KariPageViewClass *klass)
   properties[PROP_BASE_DIR] =
     g_param_spec_string ("base-dir", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * KariPageView:load-error:
+   *
+   * Why the page's file could not be shown again after it changed, or
+   * %NULL (see kari_page_view_load_file()).
+   */
+  properties[PROP_LOAD_ERROR] =
+    g_param_spec_string ("load-error", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -643,11 +766,36 @@ kari_page_view_class_init (KariPageViewClass *klass)
   gtk_widget_class_set_css_name (widget_class, "kari-page");
 }
 
+/* Plain rows get the padding libadwaita gives its own rows. */
+static void
+install_css (GdkDisplay *display)
+{
+  g_autoptr(GtkCssProvider) provider = NULL;
+
+  if (display == NULL || g_object_get_data (G_OBJECT (display), "kari-page-css") != NULL)
+    return;
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_data (provider, "kari-page row.kari-row { padding: 8px 12px; min-height: 34px; }", -1);
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_object_set_data (G_OBJECT (display), "kari-page-css", GINT_TO_POINTER (TRUE));
+}
+
 static void
 kari_page_view_init (KariPageView *self)
 {
+  install_css (gdk_display_get_default ());
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) entry_free);
+  self->cancellable = g_cancellable_new ();
   self->scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  self->clamp = adw_clamp_new ();
+  adw_clamp_set_maximum_size (ADW_CLAMP (self->clamp), 1000);
+  adw_clamp_set_tightening_threshold (ADW_CLAMP (self->clamp), 800);
+  gtk_widget_set_margin_top (self->clamp, 24);
+  gtk_widget_set_margin_bottom (self->clamp, 24);
+  gtk_widget_set_margin_start (self->clamp, 12);
+  gtk_widget_set_margin_end (self->clamp, 12);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scrolled), self->clamp);
   gtk_widget_set_parent (self->scrolled, GTK_WIDGET (self));
 }

@@ -27,5 +27,16 @@ KariPageTree *kari_page_view_get_tree     (KariPageView  *self);
 GtkWidget    *kari_page_view_lookup       (KariPageView  *self,
                                            const char    *id);
 GtkWidget    *kari_page_view_get_scrolled (KariPageView  *self);
+gboolean      kari_page_view_load_file    (KariPageView  *self,
+                                           const char    *extension_dir,
+                                           const char    *path,
+                                           GError       **error);
+const char   *kari_page_view_get_load_error (KariPageView *self);
+
+char         *kari_page_file_for_route    (const char    *route,
+                                           GError       **error);
+KariPageTree *kari_page_tree_load_beneath (const char    *extension_dir,
+                                           const char    *path,
+                                           GError       **error);
 
 G_END_DECLS

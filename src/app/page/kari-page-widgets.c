@@ -121,6 +121,7 @@ button_create (KariPageEntry *e)
 {
   GtkWidget *button = gtk_button_new ();
 
+  gtk_widget_set_halign (button, GTK_ALIGN_START);
   g_signal_connect (button, "clicked", G_CALLBACK (on_button_clicked), e);
   return button;
 }
