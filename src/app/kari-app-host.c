@@ -553,6 +553,32 @@ kari_app_host_set_enabled_finish (KariAppHost   *self,
 }
 
 /**
+ * kari_app_host_restart:
+ * @extension: an extension of this host with a runtime
+ *
+ * Starts @extension again at once under its supervisor (made if it has
+ * none), as a page's restart button asks: a crashed one does not wait
+ * for its back-off.
+ *
+ * Returns: %TRUE when it was started; %FALSE with @error when it runs
+ *   already or cannot be started
+ */
+gboolean
+kari_app_host_restart (KariAppHost       *self,
+                       KariAppExtension  *extension,
+                       GError           **error)
+{
+  KariSupervisor *supervisor = ensure_supervisor (self, extension);
+
+  if (!kari_supervisor_start (supervisor, error))
+    {
+      refresh_state (self, extension);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
  * kari_app_host_can_remove:
  * @why_not: (out) (optional): when it cannot, why, for a person
  *

@@ -54,6 +54,9 @@ void                  kari_app_host_set_enabled_async  (KariAppHost          *se
 gboolean              kari_app_host_set_enabled_finish (KariAppHost          *self,
                                                         GAsyncResult         *result,
                                                         GError              **error);
+gboolean              kari_app_host_restart            (KariAppHost          *self,
+                                                        KariAppExtension     *extension,
+                                                        GError              **error);
 GPtrArray            *kari_app_host_get_alerts         (KariAppHost          *self);
 gboolean              kari_app_host_can_remove         (KariAppHost          *self,
                                                         KariAppExtension     *extension,

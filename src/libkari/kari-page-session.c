@@ -9,7 +9,7 @@
  * extension is asynchronous and has a deadline.
  *
  * A page without a runtime (declarative) is a JSON tree in the
- * extension's folder, named by the `file` of its ui.pages entry.
+ * extension's folder: kari_page_file_for_page() says which.
  *
  * Answers come back in any order and from runs that may have ended: each
  * call carries the run it was made for, and an answer from an older run
@@ -362,36 +362,6 @@ on_state_changed (KariSupervisor  *supervisor,
 /* ------------------------------------------------------------------ */
 /* Declarative pages                                                   */
 
-/* The `file` of the ui.pages (or ui.control_room_pages) entry of @page. */
-static const char *
-page_file (KariManifest *manifest,
-           const char   *page)
-{
-  static const char * const lists[] = { "pages", "control_room_pages" };
-  JsonNode *root = kari_manifest_get_root (manifest);
-  JsonObject *ui;
-
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)
-      || (ui = json_object_get_object_member (json_node_get_object (root), "ui")) == NULL)
-    return NULL;
-  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
-    {
-      JsonNode *node = json_object_get_member (ui, lists[i]);
-      JsonArray *entries = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-
-      for (guint j = 0; entries != NULL && j < json_array_get_length (entries); j++)
-        {
-          JsonNode *entry = json_array_get_element (entries, j);
-          JsonObject *object = JSON_NODE_HOLDS_OBJECT (entry) ? json_node_get_object (entry) : NULL;
-
-          if (object != NULL && g_strcmp0 (json_object_get_string_member_with_default (object, "path", NULL),
-                                           page) == 0)
-            return json_object_get_string_member_with_default (object, "file", NULL);
-        }
-    }
-  return NULL;
-}
-
 /* Reads @file of the extension's folder, a regular file of at most
  * %KARI_BROKER_MAX_PAGE_SIZE bytes (a link is refused: it could lead out
  * of the folder), in a thread. */
@@ -477,17 +447,16 @@ on_file_changed (GFileMonitor      *monitor,
 static void
 start_declarative (KariPageSession *self)
 {
-  const char *file = page_file (self->manifest, self->page);
   g_autoptr(GError) error = NULL;
+  g_autofree char *file = kari_page_file_for_page (self->manifest, self->page, &error);
   g_autofree char *path = NULL;
   g_autoptr(GFile) gfile = NULL;
 
-  if (file == NULL || !kari_page_path_is_safe (file, &error))
+  if (file == NULL)
     {
       show_error (self, g_error_new (KARI_PAGE_SESSION_ERROR, KARI_PAGE_SESSION_ERROR_FILE,
                                      _("The page %s of %s has no tree file: %s"), self->page,
-                                     kari_manifest_get_name (self->manifest),
-                                     error != NULL ? error->message : _("its ui.pages entry has no “file”")));
+                                     kari_manifest_get_name (self->manifest), error->message));
       return;
     }
   self->file = g_strdup (file);
@@ -535,11 +504,12 @@ kari_page_session_new (KariSupervisor *supervisor,
  * kari_page_session_new_declarative:
  * @manifest: the extension's manifest
  * @app_dir: the extension's folder
- * @page: the page's path, as @manifest's ui.pages declares it, with a
- *   `file`
+ * @page: the page's path, as @manifest's ui.pages declares it
  *
  * Makes a session for a page shipped as a JSON tree in the extension's
- * folder, for extensions without a runtime. The page follows the file:
+ * folder, for extensions without a runtime: the `file` of its ui.pages
+ * entry, else `pages/<route>.json` (kari_page_file_for_page()). The
+ * page follows the file:
  * when it is written again (by a plugin or a store filling it with
  * data), the page is updated by the diff.
  *

@@ -73,4 +73,10 @@ const GError    *kari_page_session_get_error       (KariPageSession *self);
 KariPageTree    *kari_page_session_new_error_tree  (const GError    *error,
                                                     gboolean         can_restart);
 
+char            *kari_page_file_for_route          (const char      *route,
+                                                    GError         **error);
+char            *kari_page_file_for_page           (KariManifest    *manifest,
+                                                    const char      *page,
+                                                    GError         **error);
+
 G_END_DECLS

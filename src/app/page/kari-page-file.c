@@ -87,37 +87,8 @@ _kari_page_read_beneath (const char  *base_dir,
   return g_bytes_new_take (g_steal_pointer (&data), done);
 }
 
-/**
- * kari_page_file_for_route:
- * @route: a page's path in the manifest, such as `/analytics`
- * @error: return location for %KARI_PAGE_TREE_ERROR_UNSAFE_PATH
- *
- * Where a declared page's tree is found in the extension's folder:
- * `pages/analytics.json` for `/analytics`.
- *
- * Returns: (transfer full): the relative path, or %NULL if @route does not
- *   make a safe one
- */
-char *
-kari_page_file_for_route (const char  *route,
-                          GError     **error)
-{
-  g_autofree char *path = NULL;
-
-  g_return_val_if_fail (route != NULL, NULL);
-
-  while (*route == '/')
-    route++;
-  path = g_strconcat ("pages/", route, ".json", NULL);
-  if (*route == '\0' || !kari_page_path_is_safe (path, error))
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error (error, KARI_PAGE_TREE_ERROR, KARI_PAGE_TREE_ERROR_UNSAFE_PATH,
-                     _("the page path “%s” names no file"), route);
-      return NULL;
-    }
-  return g_steal_pointer (&path);
-}
+/* Which file a declared page is: kari_page_file_for_page() and
+ * kari_page_file_for_route() of libkari (kari-page-route.c). */
 
 /**
  * kari_page_tree_load_beneath:

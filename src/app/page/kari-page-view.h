@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "kari-page-tree.h"
+#include "kari-page-session.h"
 
 G_BEGIN_DECLS
 
@@ -33,8 +34,6 @@ gboolean      kari_page_view_load_file    (KariPageView  *self,
                                            GError       **error);
 const char   *kari_page_view_get_load_error (KariPageView *self);
 
-char         *kari_page_file_for_route    (const char    *route,
-                                           GError       **error);
 KariPageTree *kari_page_tree_load_beneath (const char    *extension_dir,
                                            const char    *path,
                                            GError       **error);
