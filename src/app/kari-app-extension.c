@@ -238,7 +238,10 @@ kari_app_extension_get_state (KariAppExtension *self)
 static gboolean
 state_is_active (KariState state)
 {
-  return state == KARI_STATE_ENABLED || state == KARI_STATE_STARTING || state == KARI_STATE_RUNNING;
+  /* A crashed one is still switched on: its supervisor restarts it after
+   * its back-off, and its pages stay (in their error state) meanwhile. */
+  return state == KARI_STATE_ENABLED || state == KARI_STATE_STARTING || state == KARI_STATE_RUNNING
+         || state == KARI_STATE_CRASHED;
 }
 
 void
@@ -258,7 +261,8 @@ kari_app_extension_set_state (KariAppExtension *self,
 /**
  * kari_app_extension_get_active:
  *
- * Returns: whether the extension is on: enabled, starting or running
+ * Returns: whether the extension is on: enabled, starting, running or
+ *   crashed (waiting to be restarted)
  */
 gboolean
 kari_app_extension_get_active (KariAppExtension *self)

@@ -1,0 +1,288 @@
+/* test-app-pages.c — extension pages in the real Control Room window,
+ * under Xvfb
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * supervisor-ext renders "/main" in a real bwrap sandbox under the app
+ * host's supervisor: the page offers to start it, draws its tree, sends
+ * a click and patches the answer in place; killed, the page shows the
+ * error state, and its restart button brings the page back. quick-notes
+ * (no runtime) draws its tree file.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include "kari-app-private.h"
+#include "kari-page-view.h"
+#include "kari-test-sandbox.h"
+#include "kari-test-ui.h"
+#include "kari-window.h"
+
+static GTestDBus *bus;
+static AdwApplication *app;
+
+/* Runs the main loop until @view has a node @id (a label reading @text
+ * when @text is not %NULL). */
+static GtkWidget *
+wait_node (KariPageView *view,
+           const char   *id,
+           const char   *text)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      GtkWidget *w = kari_page_view_lookup (view, id);
+
+      if (w != NULL && (text == NULL || (GTK_IS_LABEL (w)
+                                         && g_strcmp0 (gtk_label_get_label (GTK_LABEL (w)), text) == 0)))
+        return w;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+  return NULL;
+}
+
+static KariPageView *
+open_page (KariWindow *window,
+           const char *id)
+{
+  GtkWidget *page;
+
+  kari_window_show_page (window, id);
+  g_assert_cmpstr (kari_window_get_page (window), ==, id);
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (window)));
+  page = kari_window_get_page_widget (window, id);
+  g_assert_nonnull (page);
+  return KARI_PAGE_VIEW (kari_test_ui_find (page, KARI_TYPE_PAGE_VIEW, NULL, NULL));
+}
+
+static void
+test_runtime_page (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariAppHost) host = kari_app_host_new ("default", &error);
+  g_autoptr(GSettings) settings = g_settings_new (KARI_APP_ID);
+  KariAppExtension *ext;
+  KariSupervisor *supervisor;
+  KariWindow *window;
+  KariPageView *view;
+  GtkWidget *button, *label, *restart;
+  GPid pid;
+
+  g_assert_no_error (error);
+  ext = kari_app_host_lookup (host, "sup-page");
+  g_assert_nonnull (ext);
+  /* Switched on elsewhere (kari-ext enable), not started: its page is in
+   * the sidebar, its process is not. */
+  g_assert_true (kari_registry_set_state (kari_app_host_get_registry (host), "sup-page", KARI_STATE_ENABLED,
+                                          "test", &error));
+  g_assert_no_error (error);
+  g_assert_true (kari_app_host_reload (host, &error));
+  g_assert_no_error (error);
+  g_assert_true (kari_app_extension_get_active (ext));
+  g_assert_null (kari_app_extension_get_supervisor (ext));
+
+  window = kari_window_new (app, host, settings);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (window)));
+  view = open_page (window, "ext:sup-page:/main");
+  g_assert_nonnull (view);
+
+  /* Not running: a Start button, which starts it through the host. */
+  g_assert_true (kari_test_ui_status_shown (GTK_WIDGET (window), "Not Running"));
+  button = wait_node (view, "kari-page-start", NULL);
+  g_assert_true (GTK_IS_BUTTON (button));
+  gtk_widget_activate (button);
+  label = wait_node (view, "count", "count: 0");
+  g_assert_nonnull (label);
+  supervisor = kari_app_extension_get_supervisor (ext);
+  g_assert_nonnull (supervisor);
+  g_assert_cmpint (kari_supervisor_get_state (supervisor), ==, KARI_STATE_RUNNING);
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (window)));
+
+  /* A click goes to the extension; its answer is patched in place. */
+  button = kari_page_view_lookup (view, "inc");
+  g_assert_true (GTK_IS_BUTTON (button));
+  gtk_widget_activate (button);
+  g_assert_true (wait_node (view, "count", "count: 1") == label);
+  g_assert_true (kari_page_view_lookup (view, "inc") == button);
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (window)));
+
+  /* Killed: the page shows the error state. The back-off is long, so
+   * only the restart button brings it back. */
+  kari_supervisor_set_backoff (supervisor, 600000, 600000);
+  pid = kari_supervisor_get_pid (supervisor);
+  g_assert_cmpint (pid, >, 0);
+  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+  restart = wait_node (view, KARI_PAGE_SESSION_RESTART_ID, NULL);
+  g_assert_true (GTK_IS_BUTTON (restart));
+  g_assert_null (kari_page_view_lookup (view, "count"));
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (window)));
+  g_assert_true (kari_test_ui_status_shown (GTK_WIDGET (window), "This page cannot be shown"));
+
+  gtk_widget_activate (restart);
+  g_assert_nonnull (wait_node (view, "count", "count: 0"));
+  g_assert_null (kari_page_view_lookup (view, KARI_PAGE_SESSION_RESTART_ID));
+  g_assert_cmpint (kari_supervisor_get_pid (kari_app_extension_get_supervisor (ext)), !=, pid);
+
+  /* And it answers again. */
+  gtk_widget_activate (kari_page_view_lookup (view, "inc"));
+  g_assert_nonnull (wait_node (view, "count", "count: 1"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  kari_test_ui_settle ();
+  kari_app_host_stop_all (host);
+}
+
+static void
+on_enabled (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kari_app_host_set_enabled_finish (KARI_APP_HOST (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+test_declarative_page (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariAppHost) host = kari_app_host_new ("default", &error);
+  g_autoptr(GSettings) settings = g_settings_new (KARI_APP_ID);
+  KariAppExtension *ext;
+  KariWindow *window;
+  KariPageView *view;
+  GtkWidget *title;
+  gboolean enabled = FALSE;
+
+  g_assert_no_error (error);
+  ext = kari_app_host_lookup (host, "quick-notes");
+  g_assert_nonnull (ext);
+  g_assert_false (kari_app_extension_has_runtime (ext));
+  kari_app_host_set_enabled_async (host, ext, TRUE, NULL, on_enabled, &enabled);
+  g_assert_true (kari_test_wait_for (&enabled, 30));
+
+  window = kari_window_new (app, host, settings);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (window)));
+  view = open_page (window, "ext:quick-notes:/notes");
+  g_assert_nonnull (view);
+
+  /* Its ui.pages entry names file = "pages/notes.json". */
+  title = wait_node (view, "title", NULL);
+  g_assert_nonnull (title);
+  g_assert_nonnull (kari_page_view_lookup (view, "note-welcome"));
+  g_assert_null (kari_page_view_lookup (view, KARI_PAGE_SESSION_RESTART_ID));
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (window)));
+  g_assert_true (gtk_widget_get_mapped (title));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  kari_test_ui_settle ();
+}
+
+/* The one rule for a declarative page's file, as the manifest says it. */
+static void
+test_file_rule (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariManifest) manifest = NULL;
+  g_autofree char *explicit_file = NULL;
+  g_autofree char *by_route = NULL;
+  g_autofree char *unsafe = NULL;
+  const char *json =
+    "{\"name\": \"rule\", \"version\": \"1.0.0\", \"type\": \"addon\", \"description\": \"Pages\","
+    " \"ui\": {\"pages\": [{\"name\": \"A\", \"path\": \"/a\", \"file\": \"trees/a.json\"},"
+    "                      {\"name\": \"B\", \"path\": \"/b\"}]}}";
+
+  manifest = kari_manifest_load_data (json, strlen (json), KARI_MANIFEST_FORMAT_JSON, "extension.json", NULL, &error);
+  g_assert_no_error (error);
+  explicit_file = kari_page_file_for_page (manifest, "/a", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (explicit_file, ==, "trees/a.json");
+  by_route = kari_page_file_for_page (manifest, "/b", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (by_route, ==, "pages/b.json");
+  /* A route that makes no file inside the folder is refused. */
+  unsafe = kari_page_file_for_route ("/../etc/passwd", &error);
+  g_assert_null (unsafe);
+  g_assert_error (error, KARI_PAGE_TREE_ERROR, KARI_PAGE_TREE_ERROR_UNSAFE_PATH);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = NULL;
+  g_autofree char *runtime = NULL;
+  g_autofree char *extensions = NULL;
+  g_autofree char *notes = NULL;
+  g_autofree char *notes_from = NULL;
+  g_autofree char *notes_pages = NULL;
+  int status;
+
+  kari_test_ui_ensure_display (argc, argv);
+  root = g_dir_make_tmp ("kari-app-pages-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (root, 0755), ==, 0);
+  kari_test_ui_setup_env (root);
+  runtime = g_build_filename (root, "run", NULL);
+  g_assert_cmpint (g_mkdir (runtime, 0700), ==, 0);
+  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+
+  /* supervisor-ext, rendering "/main", in its folder open to the sandbox. */
+  extensions = g_build_filename (g_get_user_data_dir (), "kari", "extensions", NULL);
+  g_free (kari_test_write_supervised_extension (extensions, "sup-page", "sup-page",
+                                                "\"display_name\": \"Supervised Page\",\n"
+                                                "  \"runtime\": {\"command\": [\"supervisor-ext\", \"hello\"]},\n"
+                                                "  \"resources\": {\"max_memory_mb\": 256},\n"
+                                                "  \"capabilities\": [\"ui.page\"],\n"
+                                                "  \"ui\": {\"pages\": [{\"name\": \"Main\", \"path\": \"/main\"}]}"));
+
+  /* quick-notes as it ships. */
+  notes = g_build_filename (extensions, "quick-notes", NULL);
+  notes_pages = g_build_filename (notes, "pages", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (notes_pages, 0755), ==, 0);
+  notes_from = g_build_filename (g_getenv ("KARI_SOURCE_DIR"), "examples", "extensions", "quick-notes", NULL);
+  {
+    const char *files[] = { "extension.toml", "pages/notes.json" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+      {
+        g_autofree char *from = g_build_filename (notes_from, files[i], NULL);
+        g_autofree char *to = g_build_filename (notes, files[i], NULL);
+        g_autofree char *contents = NULL;
+        gsize length;
+
+        g_assert_true (g_file_get_contents (from, &contents, &length, &error));
+        g_assert_no_error (error);
+        g_assert_true (g_file_set_contents (to, contents, length, &error));
+        g_assert_no_error (error);
+      }
+  }
+
+  g_test_init (&argc, &argv, NULL);
+  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  kari_test_ui_dbus_up (bus);
+  gtk_init ();
+  adw_init ();
+  app = adw_application_new (KARI_APP_ID, G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/app/pages/runtime-page", test_runtime_page);
+  g_test_add_func ("/app/pages/declarative-page", test_declarative_page);
+  g_test_add_func ("/app/pages/file-rule", test_file_rule);
+  status = g_test_run ();
+
+  g_clear_object (&app);
+  g_test_dbus_stop (bus);
+  kari_test_rm_rf (root);
+  return status;
+}
