@@ -474,6 +474,40 @@ test_declarative_refused (Fixture       *f,
   g_assert_error (f->error, KARI_PAGE_SESSION_ERROR, KARI_PAGE_SESSION_ERROR_FILE);
 }
 
+/* No `file`: the page is pages/<route>.json (kari_page_file_for_page()),
+ * read without following links, a folder's included. */
+static void
+test_declarative_by_route (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *pages = NULL;
+  g_autofree char *outside = NULL;
+  g_autofree char *link = NULL;
+
+  write_declarative (f, "");
+  pages = g_build_filename (f->app, "pages", NULL);
+  g_free (kari_test_write (pages, "board.json", "{\"id\": \"t\", \"type\": \"label\", \"text\": \"By route\"}"));
+  open_declarative (f);
+  g_assert_true (wait_until (f, &f->n_trees, 1));
+  g_assert_cmpstr (text_of (f, "t"), ==, "By route");
+  g_clear_object (&f->session);
+  kari_test_rm_rf (f->app);
+  g_clear_pointer (&f->app, g_free);
+
+  /* pages/ a link to a folder outside the extension's. */
+  write_declarative (f, "");
+  outside = g_build_filename (root, "outside-pages", NULL);
+  g_free (kari_test_write (outside, "board.json", "{\"id\": \"t\", \"type\": \"label\", \"text\": \"secret\"}"));
+  link = g_build_filename (f->app, "pages", NULL);
+  g_assert_cmpint (symlink (outside, link), ==, 0);
+  open_declarative (f);
+  g_assert_true (wait_until (f, &f->n_failed, 1));
+  g_assert_error (f->error, KARI_PAGE_SESSION_ERROR, KARI_PAGE_SESSION_ERROR_FILE);
+  g_assert_nonnull (strstr (f->error->message, "pages/board.json"));
+  g_assert_cmpuint (f->n_trees, ==, 1);
+  kari_test_rm_rf (outside);
+}
+
 /* The example without a runtime: examples/extensions/quick-notes. */
 static void
 test_declarative_example (Fixture       *f,
@@ -549,6 +583,7 @@ main (int    argc,
   ADD ("/page-session/declarative", test_declarative);
   ADD ("/page-session/declarative-refused", test_declarative_refused);
   ADD ("/page-session/declarative-example", test_declarative_example);
+  ADD ("/page-session/declarative-by-route", test_declarative_by_route);
 #undef ADD
   g_test_add_func ("/page-session/error-tree", test_error_tree);
   if (geteuid () == 0 && g_getenv ("KARI_PAGE_SESSION_UNPRIVILEGED") == NULL)

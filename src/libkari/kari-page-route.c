@@ -1,12 +1,17 @@
 /* kari-page-route.c — where a declarative page's tree is in its
  * extension's folder: the one rule the renderer, the page sessions and
- * the app share
+ * the app share, and reading it without leaving the folder
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "kari-page-session.h"
 
@@ -119,4 +124,86 @@ kari_page_file_for_page (KariManifest  *manifest,
       return NULL;
     }
   return g_strdup (file);
+}
+
+static gboolean
+fail_errno (GError    **error,
+            const char *path,
+            const char *what)
+{
+  int saved = errno;
+
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+               _("Could not open “%s” of the extension: %s: %s"), path, what, g_strerror (saved));
+  return FALSE;
+}
+
+/**
+ * kari_page_file_read:
+ * @base_dir: the extension's folder
+ * @path: a file in it, relative, as kari_page_path_is_safe() allows
+ * @max_size: the largest file accepted, in bytes
+ * @error: return location for a #GIOError or a #KARI_PAGE_TREE_ERROR
+ *
+ * Reads @path one component at a time without following symbolic links,
+ * so a link planted in the folder cannot lead outside it; only a regular
+ * file of at most @max_size bytes. Safe to call from a thread.
+ *
+ * Returns: (transfer full): the file's bytes (NUL-terminated past the
+ *   end), or %NULL
+ */
+GBytes *
+kari_page_file_read (const char  *base_dir,
+                     const char  *path,
+                     gsize        max_size,
+                     GError     **error)
+{
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *data = NULL;
+  int dir, fd;
+  struct stat st;
+  gsize done = 0;
+
+  if (!kari_page_path_is_safe (path, error))
+    return NULL;
+  if ((dir = open (base_dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+    return fail_errno (error, path, _("the extension’s folder")), NULL;
+  parts = g_strsplit (path, "/", -1);
+  for (guint i = 0; parts[i + 1] != NULL; i++)
+    {
+      /* O_NOFOLLOW with O_PATH opens a link itself, which O_DIRECTORY refuses. */
+      int next = openat (dir, parts[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+      close (dir);
+      if (next < 0)
+        return fail_errno (error, path, parts[i]), NULL;
+      dir = next;
+    }
+  /* O_NONBLOCK: a FIFO planted there must not hang the open. */
+  fd = openat (dir, parts[g_strv_length (parts) - 1], O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  close (dir);
+  if (fd < 0)
+    return fail_errno (error, path, _("the file")), NULL;
+  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode) || (gsize) st.st_size > max_size)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("“%s” of the extension is not a regular file of at most %" G_GSIZE_FORMAT " bytes"),
+                   path, max_size);
+      close (fd);
+      return NULL;
+    }
+  data = g_malloc (st.st_size + 1);
+  while (done < (gsize) st.st_size)
+    {
+      gssize n = read (fd, data + done, st.st_size - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      done += n;
+    }
+  close (fd);
+  data[done] = '\0';
+  return g_bytes_new_take (g_steal_pointer (&data), done);
 }

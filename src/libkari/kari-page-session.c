@@ -362,39 +362,49 @@ on_state_changed (KariSupervisor  *supervisor,
 /* ------------------------------------------------------------------ */
 /* Declarative pages                                                   */
 
-/* Reads @file of the extension's folder, a regular file of at most
- * %KARI_BROKER_MAX_PAGE_SIZE bytes (a link is refused: it could lead out
- * of the folder), in a thread. */
+/* What the loading thread reads: a file of the extension's folder. */
+typedef struct
+{
+  char *app_dir;
+  char *file;
+} FileLoad;
+
+static void
+file_load_free (FileLoad *load)
+{
+  g_free (load->app_dir);
+  g_free (load->file);
+  g_free (load);
+}
+
+/* Reads the page's file, a regular file of at most
+ * %KARI_BROKER_MAX_PAGE_SIZE bytes reached without following a link (a
+ * link could lead out of the folder), in a thread. */
 static void
 load_file_thread (GTask        *task,
                   gpointer      source,
                   gpointer      task_data,
                   GCancellable *cancellable)
 {
-  const char *path = task_data;
-  g_autoptr(GFile) gfile = g_file_new_for_path (path);
-  g_autoptr(GFileInfo) info = NULL;
+  FileLoad *load = task_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  gsize length = 0;
+  g_autoptr(GBytes) bytes = NULL;
   KariPageTree *tree;
+  gsize length = 0;
+  const char *text;
 
-  info = g_file_query_info (gfile, G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
-                            G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, cancellable, &error);
-  if (info == NULL || g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR
-      || g_file_info_get_size (info) > KARI_BROKER_MAX_PAGE_SIZE
-      || !g_file_load_contents (gfile, cancellable, &text, &length, NULL, &error))
+  bytes = kari_page_file_read (load->app_dir, load->file, KARI_BROKER_MAX_PAGE_SIZE, &error);
+  if (bytes == NULL)
     {
       g_task_return_new_error (task, KARI_PAGE_SESSION_ERROR, KARI_PAGE_SESSION_ERROR_FILE,
-                               _("The page file %s cannot be read: %s"), path,
-                               error != NULL ? error->message
-                                             : _("it must be a regular file of at most 768 KiB"));
+                               _("The page file %s cannot be read: %s"), load->file, error->message);
       return;
     }
-  tree = kari_page_tree_new_from_data (text, (gssize) length, &error);
+  text = g_bytes_get_data (bytes, &length);
+  tree = kari_page_tree_new_from_data (text != NULL ? text : "", (gssize) length, &error);
   if (tree == NULL)
     g_task_return_new_error (task, KARI_PAGE_SESSION_ERROR, KARI_PAGE_SESSION_ERROR_INVALID_TREE,
-                             _("The page file %s is not valid: %s"), path, error->message);
+                             _("The page file %s is not valid: %s"), load->file, error->message);
   else
     g_task_return_pointer (task, tree, g_object_unref);
 }
@@ -421,12 +431,16 @@ static void
 load_declarative (KariPageSession *self)
 {
   g_autoptr(GTask) task = NULL;
+  FileLoad *load;
 
   /* Not the task's source: a session dropped by its owner must go at
    * once, not when the thread is done. The newest read wins. */
   self->run++;
   task = g_task_new (NULL, self->cancellable, on_file_loaded, call_new (self));
-  g_task_set_task_data (task, g_build_filename (self->app_dir, self->file, NULL), g_free);
+  load = g_new0 (FileLoad, 1);
+  load->app_dir = g_strdup (self->app_dir);
+  load->file = g_strdup (self->file);
+  g_task_set_task_data (task, load, (GDestroyNotify) file_load_free);
   g_task_run_in_thread (task, load_file_thread);
 }
 

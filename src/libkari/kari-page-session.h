@@ -78,5 +78,9 @@ char            *kari_page_file_for_route          (const char      *route,
 char            *kari_page_file_for_page           (KariManifest    *manifest,
                                                     const char      *page,
                                                     GError         **error);
+GBytes          *kari_page_file_read               (const char      *base_dir,
+                                                    const char      *path,
+                                                    gsize            max_size,
+                                                    GError         **error);
 
 G_END_DECLS
