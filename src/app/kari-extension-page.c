@@ -98,8 +98,14 @@ static void
 show_own_tree (Glue         *glue,
                KariPageTree *tree)
 {
+  const char *buttons[] = { START_ID, KARI_PAGE_SESSION_RESTART_ID };
+
   glue->own_tree = TRUE;
   kari_page_view_set_tree (glue->view, tree);
+  /* A button clicked before may have been kept by the view: usable again. */
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    if (kari_page_view_lookup (glue->view, buttons[i]) != NULL)
+      gtk_widget_set_sensitive (kari_page_view_lookup (glue->view, buttons[i]), TRUE);
 }
 
 /* The state of a page whose extension is not running: a Start button. */
@@ -259,13 +265,21 @@ on_view_event (KariPageView *view,
                Glue         *glue)
 {
   GtkWidget *page = gtk_widget_get_parent (GTK_WIDGET (view));
+  gboolean ours = glue->own_tree && (g_str_equal (node_id, START_ID)
+                                     || g_str_equal (node_id, KARI_PAGE_SESSION_RESTART_ID));
 
-  if (glue->own_tree && g_str_equal (node_id, START_ID))
+  if (!ours)
+    {
+      if (!glue->own_tree && glue->session != NULL)
+        kari_page_session_send_event (glue->session, node_id, kind, value);
+      return;
+    }
+  /* One click is enough: the page changes when the extension is up. */
+  gtk_widget_set_sensitive (kari_page_view_lookup (view, node_id), FALSE);
+  if (g_str_equal (node_id, START_ID))
     kari_app_host_set_enabled_async (glue->host, glue->extension, TRUE, NULL, on_started, g_object_ref (page));
-  else if (glue->own_tree && g_str_equal (node_id, KARI_PAGE_SESSION_RESTART_ID))
+  else if (kari_app_extension_has_runtime (glue->extension))
     restart (glue);
-  else if (!glue->own_tree && glue->session != NULL)
-    kari_page_session_send_event (glue->session, node_id, kind, value);
 }
 
 static void
