@@ -42,6 +42,7 @@ G_DEFINE_FINAL_TYPE (KariAppHost, kari_app_host, G_TYPE_OBJECT)
 
 enum {
   SIGNAL_ALERT,
+  SIGNAL_TENANT_CHANGED,
   N_SIGNALS
 };
 
@@ -100,14 +101,18 @@ load_extensions (KariAppHost *self)
       KariState state = stored != NULL ? GPOINTER_TO_INT (stored) - 1 : KARI_STATE_VALIDATED;
       KariAppExtension *ext = g_hash_table_lookup (self->by_name, kari_manifest_get_name (m));
 
+      gboolean here = kari_registry_is_enabled (self->registry, kari_manifest_get_name (m), self->tenant, NULL);
+
       g_hash_table_add (found, (gpointer) kari_manifest_get_name (m));
       if (ext != NULL)
         {
           if (kari_app_extension_get_supervisor (ext) == NULL)
             kari_app_extension_set_state (ext, state);
+          kari_app_extension_set_tenant_enabled (ext, here);
           continue;
         }
       ext = kari_app_extension_new (m, state);
+      kari_app_extension_set_tenant_enabled (ext, here);
       g_hash_table_insert (self->by_name, (gpointer) kari_app_extension_get_name (ext), ext);
       g_ptr_array_add (added, ext);
     }
@@ -195,13 +200,17 @@ kari_app_host_new (const char  *tenant,
 
   g_return_val_if_fail (tenant != NULL, NULL);
 
-  self->tenant = g_strdup (tenant);
   self->user = g_strdup (g_get_user_name ());
   self->discovery = kari_discovery_new ();
   kari_discovery_scan (self->discovery);
   self->registry = kari_registry_open (path, rebuild_registry, self->discovery, error);
   if (self->registry == NULL)
     return NULL;
+  /* A tenant deleted since (by kari-ext) is the default one. */
+  {
+    g_autoptr(KariTenant) known = kari_registry_lookup_tenant (self->registry, tenant, NULL);
+    self->tenant = g_strdup (known != NULL ? tenant : KARI_TENANT_DEFAULT);
+  }
   if (!kari_catalog_sync (self->registry, self->discovery, NULL, error))
     return NULL;
   self->audit = kari_audit_log_open (kari_registry_get_path (self->registry), error);
@@ -387,6 +396,31 @@ move_registry_state (KariAppHost       *self,
   return TRUE;
 }
 
+/* Disabled is the state of an extension no tenant has on; one switched
+ * off in this tenant only stays enabled for the others. */
+static gboolean
+enabled_anywhere (KariAppHost *self,
+                  const char  *name)
+{
+  g_autoptr(GPtrArray) tenants = kari_registry_list_tenants (self->registry, NULL);
+
+  for (guint i = 0; tenants != NULL && i < tenants->len; i++)
+    {
+      KariTenant *tenant = g_ptr_array_index (tenants, i);
+      if (kari_registry_is_enabled (self->registry, name, tenant->id, NULL))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static KariState
+state_when_off (KariAppHost      *self,
+                KariAppExtension *extension)
+{
+  return enabled_anywhere (self, kari_app_extension_get_name (extension)) ? KARI_STATE_ENABLED
+                                                                          : KARI_STATE_DISABLED;
+}
+
 static void
 on_stopped (GObject      *source,
             GAsyncResult *result,
@@ -409,7 +443,7 @@ on_stopped (GObject      *source,
   g_signal_handlers_disconnect_by_data (supervisor, self);
   kari_app_extension_set_supervisor (extension, NULL);
   refresh_state (self, extension);
-  if (!move_registry_state (self, extension, KARI_STATE_DISABLED, &error))
+  if (!move_registry_state (self, extension, state_when_off (self, extension), &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
@@ -420,10 +454,7 @@ on_stopped (GObject      *source,
  * @extension: an extension of this host
  * @enabled: on or off
  *
- * The one place the app switches an extension on or off: an extension
- * with a process is started (or stopped) under a supervisor the host
- * holds; a declarative one is marked enabled (or disabled) in the
- * registry. The extension's "state" follows.
+ * kari_app_host_set_enabled_full_async() in the host's tenant only.
  */
 void
 kari_app_host_set_enabled_async (KariAppHost         *self,
@@ -433,13 +464,57 @@ kari_app_host_set_enabled_async (KariAppHost         *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
+  kari_app_host_set_enabled_full_async (self, extension, enabled, FALSE, cancellable, callback, user_data);
+}
+
+/**
+ * kari_app_host_set_enabled_full_async:
+ * @extension: an extension of this host
+ * @enabled: on or off
+ * @every_tenant: for every tenant (kari_registry_set_enabled() with no
+ *   tenant), rather than the host's
+ *
+ * The one place the app switches an extension on or off: the choice is
+ * recorded for the tenant (or all of them); an extension with a process
+ * is started (or stopped) under a supervisor the host holds; a
+ * declarative one is marked enabled in the registry, and disabled once
+ * no tenant has it on. The extension's "state" and "active" follow.
+ * Finish with kari_app_host_set_enabled_finish().
+ */
+void
+kari_app_host_set_enabled_full_async (KariAppHost         *self,
+                                      KariAppExtension    *extension,
+                                      gboolean             enabled,
+                                      gboolean             every_tenant,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   KariSupervisor *supervisor = kari_app_extension_get_supervisor (extension);
   KariManifest *m = kari_app_extension_get_manifest (extension);
+  KariState from = kari_app_extension_get_state (extension);
   GError *error = NULL;
 
   g_task_set_source_tag (task, kari_app_host_set_enabled_async);
   g_task_set_task_data (task, g_object_ref (extension), g_object_unref);
+
+  /* Missing dependencies are said before anything is recorded. */
+  if (enabled && (from == KARI_STATE_VALIDATED || from == KARI_STATE_FAILED))
+    {
+      if (!move_registry_state (self, extension, KARI_STATE_ENABLED, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+  if (!kari_registry_set_enabled (self->registry, kari_app_extension_get_name (extension),
+                                  every_tenant ? NULL : self->tenant, enabled, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  kari_app_extension_set_tenant_enabled (extension, enabled);
 
   if (!enabled)
     {
@@ -448,7 +523,9 @@ kari_app_host_set_enabled_async (KariAppHost         *self,
           kari_supervisor_stop_async (supervisor, cancellable, on_stopped, g_steal_pointer (&task));
           return;
         }
-      if (!move_registry_state (self, extension, KARI_STATE_DISABLED, &error))
+      /* Still on in another tenant: its state stays as it is. */
+      if (state_when_off (self, extension) == KARI_STATE_DISABLED
+          && !move_registry_state (self, extension, KARI_STATE_DISABLED, &error))
         g_task_return_error (task, error);
       else
         g_task_return_boolean (task, TRUE);
@@ -490,6 +567,138 @@ gboolean
 kari_app_host_set_enabled_finish (KariAppHost   *self,
                                   GAsyncResult  *result,
                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+typedef struct
+{
+  char      *tenant;
+  GPtrArray *was_running;   /* KariAppExtension */
+  guint      n_stopping;
+} SwitchData;
+
+static void
+switch_data_free (SwitchData *data)
+{
+  g_free (data->tenant);
+  g_ptr_array_unref (data->was_running);
+  g_free (data);
+}
+
+static void
+on_restarted (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!kari_app_host_set_enabled_finish (KARI_APP_HOST (source), result, &error))
+    g_warning ("An extension did not start again in the new tenant: %s", error->message);
+}
+
+static void
+finish_switch (GTask *task)
+{
+  KariAppHost *self = g_task_get_source_object (task);
+  SwitchData *data = g_task_get_task_data (task);
+
+  g_free (self->tenant);
+  self->tenant = g_strdup (data->tenant);
+  load_extensions (self);
+  g_signal_emit (self, signals[SIGNAL_TENANT_CHANGED], 0, self->tenant);
+  /* What ran before runs on in the new tenant when it is on there. */
+  for (guint i = 0; i < data->was_running->len; i++)
+    {
+      KariAppExtension *ext = g_ptr_array_index (data->was_running, i);
+
+      if (kari_app_extension_get_active (ext))
+        kari_app_host_set_enabled_async (self, ext, TRUE, NULL, on_restarted, NULL);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_switch_stopped (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  KariAppHost *self = g_task_get_source_object (task);
+  SwitchData *data = g_task_get_task_data (task);
+  KariSupervisor *supervisor = KARI_SUPERVISOR (source);
+  KariAppExtension *extension = kari_app_host_lookup (self, kari_supervisor_get_name (supervisor));
+  g_autoptr(GError) error = NULL;
+
+  if (!kari_supervisor_stop_finish (supervisor, result, &error))
+    g_warning ("%s: %s", kari_supervisor_get_name (supervisor), error->message);
+  if (extension != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (supervisor, extension);
+      g_signal_handlers_disconnect_by_data (supervisor, self);
+      kari_app_extension_set_supervisor (extension, NULL);
+      refresh_state (self, extension);
+      if (kari_app_extension_get_state (extension) == KARI_STATE_STOPPED
+          && !move_registry_state (self, extension, state_when_off (self, extension), &error))
+        g_warning ("%s", error->message);
+    }
+  if (--data->n_stopping == 0)
+    finish_switch (task);
+}
+
+/**
+ * kari_app_host_set_tenant_async:
+ * @tenant: an existing tenant
+ *
+ * Works in @tenant from now on: the extensions running are stopped (they
+ * run in the old tenant's data), which extensions are on is read for
+ * @tenant, "tenant-changed" is emitted, and those that ran and are on in
+ * @tenant start again. Finish with kari_app_host_set_tenant_finish().
+ */
+void
+kari_app_host_set_tenant_async (KariAppHost         *self,
+                                const char          *tenant,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(KariTenant) known = NULL;
+  GError *error = NULL;
+  SwitchData *data;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->extensions));
+
+  g_task_set_source_tag (task, kari_app_host_set_tenant_async);
+  known = kari_registry_lookup_tenant (self->registry, tenant, &error);
+  if (known == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  data = g_new0 (SwitchData, 1);
+  data->tenant = g_strdup (tenant);
+  data->was_running = g_ptr_array_new_with_free_func (g_object_unref);
+  g_task_set_task_data (task, data, (GDestroyNotify) switch_data_free);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(KariAppExtension) ext = g_list_model_get_item (G_LIST_MODEL (self->extensions), i);
+      KariSupervisor *supervisor = kari_app_extension_get_supervisor (ext);
+
+      if (supervisor == NULL)
+        continue;
+      g_ptr_array_add (data->was_running, g_object_ref (ext));
+      data->n_stopping++;
+      kari_supervisor_stop_async (supervisor, NULL, on_switch_stopped, g_object_ref (task));
+    }
+  if (data->n_stopping == 0)
+    finish_switch (task);
+}
+
+gboolean
+kari_app_host_set_tenant_finish (KariAppHost   *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
@@ -601,6 +810,17 @@ kari_app_host_class_init (KariAppHostClass *klass)
   signals[SIGNAL_ALERT] =
     g_signal_new ("alert", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, KARI_TYPE_APP_EXTENSION, G_TYPE_STRING);
+
+  /**
+   * KariAppHost::tenant-changed:
+   * @tenant: the tenant the host works in now
+   *
+   * After kari_app_host_set_tenant_async(): pages, grants and activity
+   * are the new tenant's.
+   */
+  signals[SIGNAL_TENANT_CHANGED] =
+    g_signal_new ("tenant-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

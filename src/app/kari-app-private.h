@@ -68,6 +68,13 @@ KariPromptAgent *kari_dialog_agent_new      (GtkApplication      *application);
 AdwMessageDialog *kari_dialog_agent_get_dialog (KariDialogAgent  *self);
 guint       kari_dialog_agent_get_n_prompts (KariDialogAgent     *self);
 
+/* kari-tenants-dialog.c: Manage Tenants. */
+char       *kari_tenant_id_from_name        (const char          *name);
+GtkWidget  *kari_tenants_dialog_new         (GtkWindow           *parent,
+                                             KariAppHost         *host);
+AdwMessageDialog *kari_tenants_dialog_confirm_delete (GtkWidget  *dialog,
+                                             const char          *tenant);
+
 /* kari-extension-page.c: what a sidebar page of an extension shows. */
 GtkWidget  *kari_extension_page_new         (KariAppHost         *host,
                                              KariAppExtension    *extension,
