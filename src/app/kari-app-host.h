@@ -72,6 +72,15 @@ GPtrArray            *kari_app_host_get_alerts         (KariAppHost          *se
 gboolean              kari_app_host_can_remove         (KariAppHost          *self,
                                                         KariAppExtension     *extension,
                                                         char                **why_not);
+void                  kari_app_host_remove_async       (KariAppHost          *self,
+                                                        KariAppExtension     *extension,
+                                                        gboolean              keep_data,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+gboolean              kari_app_host_remove_finish      (KariAppHost          *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
 void                  kari_app_host_stop_all           (KariAppHost          *self);
 gboolean              kari_app_host_close              (KariAppHost          *self,
                                                         GError              **error);

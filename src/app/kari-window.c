@@ -266,6 +266,12 @@ find_extension_page (KariWindow *self,
 static void on_show_details (KariWindow *self,
                              const char *extension);
 
+static void
+on_extension_removed (KariWindow *self)
+{
+  kari_window_show_page (self, "installed");
+}
+
 /* Makes the page @name the first time it is wanted. */
 static GtkWidget *
 ensure_page (KariWindow *self,
@@ -312,6 +318,8 @@ ensure_page (KariWindow *self,
     {
       self->details_page = g_object_new (KARI_TYPE_DETAILS_PAGE, NULL);
       kari_details_page_set_host (self->details_page, self->host);
+      g_signal_connect_object (self->details_page, "removed", G_CALLBACK (on_extension_removed), self,
+                               G_CONNECT_SWAPPED);
       child = GTK_WIDGET (self->details_page);
     }
   else
