@@ -34,6 +34,7 @@ struct _KariDetailsPage
   AdwPreferencesGroup  *history_group;
   AdwPreferencesGroup  *versions_group;
   GtkButton            *remove_button;
+  AdwActionRow         *preferences_row;
 };
 
 G_DEFINE_FINAL_TYPE (KariDetailsPage, kari_details_page, ADW_TYPE_BIN)
@@ -467,6 +468,66 @@ kari_details_page_confirm_remove (KariDetailsPage *self)
   return ADW_MESSAGE_DIALOG (dialog);
 }
 
+/**
+ * kari_details_page_open_preferences:
+ *
+ * Opens the extension's generated preferences in a window over the
+ * app's.
+ *
+ * Returns: (transfer none) (nullable): the window, or %NULL (with a
+ *   toast saying why) when the extension has no preferences
+ */
+GtkWidget *
+kari_details_page_open_preferences (KariDetailsPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *page, *window;
+  g_autofree char *title = NULL;
+
+  if (self->extension == NULL)
+    return NULL;
+  page = kari_config_page_new (self->host, self->extension, &error);
+  if (page == NULL)
+    {
+      kari_app_toast (GTK_WIDGET (self), error->message);
+      return NULL;
+    }
+  window = adw_preferences_window_new ();
+  title = g_strdup_printf (_("%s Preferences"), kari_app_extension_get_title (self->extension));
+  gtk_window_set_title (GTK_WINDOW (window), title);
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  adw_preferences_window_set_search_enabled (ADW_PREFERENCES_WINDOW (window), FALSE);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+on_preferences_activated (KariDetailsPage *self)
+{
+  kari_details_page_open_preferences (self);
+}
+
+static void
+update_preferences_row (KariDetailsPage *self)
+{
+  JsonNode *root = kari_manifest_get_root (kari_app_extension_get_manifest (self->extension));
+  JsonObject *config = NULL;
+  gboolean has;
+
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root)
+      && json_object_has_member (json_node_get_object (root), "config")
+      && JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (root), "config")))
+    config = json_object_get_object_member (json_node_get_object (root), "config");
+  has = config != NULL && json_object_has_member (config, "schema");
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->preferences_row), has);
+  adw_action_row_set_subtitle (self->preferences_row,
+                               has ? _("Settings and secrets of this extension in this tenant")
+                                   : _("This extension has no settings"));
+}
+
 static void
 on_remove_clicked (KariDetailsPage *self)
 {
@@ -538,6 +599,7 @@ kari_details_page_set_extension (KariDetailsPage  *self,
   gtk_label_set_text (self->description, kari_app_extension_get_description (extension));
   g_signal_connect_swapped (extension, "notify::state", G_CALLBACK (on_extension_state), self);
   update_remove_button (self);
+  update_preferences_row (self);
   on_extension_state (self);
   update_graphs (self);
 }
@@ -618,6 +680,8 @@ kari_details_page_class_init (KariDetailsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KariDetailsPage, history_group);
   gtk_widget_class_bind_template_child (widget_class, KariDetailsPage, versions_group);
   gtk_widget_class_bind_template_child (widget_class, KariDetailsPage, remove_button);
+  gtk_widget_class_bind_template_child (widget_class, KariDetailsPage, preferences_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_preferences_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_switch_state_set);
   gtk_widget_class_bind_template_callback (widget_class, on_remove_clicked);
 }

@@ -17,6 +17,7 @@ gboolean  _kari_config_put            (JsonNode            *root,
                                        GError             **error);
 gboolean  _kari_config_remove         (JsonNode            *root,
                                        const char * const  *segments);
+JsonNode *_kari_config_copy           (JsonNode            *node);
 void      _kari_config_merge          (JsonObject          *into,
                                        JsonObject          *from);
 

@@ -108,7 +108,7 @@ kari_config_new (KariRegistry  *registry,
   schema = member_of (config, "schema");
   defaults = member_of (config, "defaults");
   self->defaults = defaults != NULL && JSON_NODE_HOLDS_OBJECT (defaults)
-                   ? json_node_copy (defaults) : json_node_init_object (json_node_alloc (), json_object_new ());
+                   ? _kari_config_copy (defaults) : json_node_init_object (json_node_alloc (), json_object_new ());
 
   if (schema != NULL)
     {
@@ -290,7 +290,7 @@ effective (KariConfig  *self,
            JsonNode    *stored,
            GError     **error)
 {
-  g_autoptr(JsonNode) merged = json_node_copy (self->defaults);
+  g_autoptr(JsonNode) merged = _kari_config_copy (self->defaults);
 
   _kari_config_merge (json_node_get_object (merged), json_node_get_object (stored));
   if (self->schema == NULL)
@@ -646,7 +646,7 @@ kari_config_set (KariConfig  *self,
   stored = load_stored (self, error);
   if (stored == NULL)
     return FALSE;
-  candidate = json_node_copy (stored);
+  candidate = _kari_config_copy (stored);
   if (!_kari_config_put (candidate, (const char * const *) segments, value, error))
     {
       g_prefix_error (error, "%s: ", pointer);
