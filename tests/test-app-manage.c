@@ -266,11 +266,25 @@ test_switch_tenant (void)
     g_object_unref (tenants);
   }
 
-  /* A new host opens in the tenant kept in the settings. */
   kept = g_settings_get_string (ui.settings, "tenant");
   g_assert_cmpstr (kept, ==, "default");
+
+  /* A host opens in the tenant it is given; one deleted since (by
+   * kari-ext) is the default tenant. */
+  {
+    g_autoptr(KariAppHost) in_acme = kari_app_host_new ("acme", &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (kari_app_host_get_tenant (in_acme), ==, "acme");
+    /* Switched on for every tenant above. */
+    g_assert_true (kari_app_extension_get_active (kari_app_host_lookup (in_acme, "crm")));
+  }
   g_assert_true (kari_removal_delete_tenant (registry, "acme", NULL, &error));
   g_assert_no_error (error);
+  {
+    g_autoptr(KariAppHost) gone = kari_app_host_new ("acme", &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (kari_app_host_get_tenant (gone), ==, "default");
+  }
   ui_close (&ui);
 }
 
