@@ -174,6 +174,13 @@ switch_of_row_with (GtkWidget     *widget,
 }
 
 static gboolean
+menu_button_label_is (GtkWidget     *widget,
+                      gconstpointer  label)
+{
+  return g_strcmp0 (gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)), label) == 0;
+}
+
+static gboolean
 network_granted_shown (Ui *ui)
 {
   GtkWidget *details;
@@ -223,6 +230,13 @@ test_switch_tenant (void)
     g_assert_cmpstr (saved, ==, "acme");
   }
   g_assert_false (network_granted_shown (&ui));
+  /* The header bar names the tenant; Permissions lists acme's grants:
+   * none. */
+  g_assert_nonnull (find (GTK_WIDGET (ui.window), GTK_TYPE_MENU_BUTTON, menu_button_label_is, "Acme Corp"));
+  kari_window_show_page (ui.window, "permissions");
+  kari_test_ui_settle ();
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (ui.window)));
+  g_assert_true (kari_test_ui_status_shown (GTK_WIDGET (ui.window), "No Permissions Granted"));
   kari_window_show_page (ui.window, "installed");
   set_enabled (&ui, "crm", FALSE);
   g_assert_false (kari_app_extension_get_active (crm));
@@ -239,6 +253,11 @@ test_switch_tenant (void)
   g_assert_true (installed_switch_on (&ui, "crm"));
   g_assert_cmpuint (kari_window_get_n_sidebar_rows (ui.window), ==, 5);
   g_assert_true (network_granted_shown (&ui));
+  g_assert_nonnull (find (GTK_WIDGET (ui.window), GTK_TYPE_MENU_BUTTON, menu_button_label_is, "Default"));
+  kari_window_show_page (ui.window, "permissions");
+  kari_test_ui_settle ();
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (ui.window)));
+  g_assert_false (kari_test_ui_status_shown (GTK_WIDGET (ui.window), "No Permissions Granted"));
 
   /* The details page's menu switches it on for every tenant. */
   g_assert_true (gtk_widget_activate_action (kari_window_get_page_widget (ui.window, "details"),
