@@ -11,7 +11,7 @@
 
 #include <glib/gi18n.h>
 
-#include "kari-app-host.h"
+#include "kari-app-host-private.h"
 
 struct _KariAppHost
 {
@@ -437,16 +437,44 @@ on_stopped (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  /* A stopped supervisor is dropped: the next start makes a fresh one
-   * from the registry's state. */
-  g_signal_handlers_disconnect_by_data (supervisor, extension);
-  g_signal_handlers_disconnect_by_data (supervisor, self);
-  kari_app_extension_set_supervisor (extension, NULL);
-  refresh_state (self, extension);
-  if (!move_registry_state (self, extension, state_when_off (self, extension), &error))
+  if (!_kari_app_host_drop_supervisor (self, extension, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
+}
+
+/* A stopped supervisor is dropped: the next start makes a fresh one
+ * from the registry's state, which becomes enabled (still on in a
+ * tenant) or disabled (on in none). */
+gboolean
+_kari_app_host_drop_supervisor (KariAppHost       *self,
+                                KariAppExtension  *extension,
+                                GError           **error)
+{
+  KariSupervisor *supervisor = kari_app_extension_get_supervisor (extension);
+  KariState to = state_when_off (self, extension);
+
+  if (supervisor != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (supervisor, extension);
+      g_signal_handlers_disconnect_by_data (supervisor, self);
+      kari_app_extension_set_supervisor (extension, NULL);
+    }
+  refresh_state (self, extension);
+  if (to == KARI_STATE_ENABLED && kari_app_extension_get_state (extension) != KARI_STATE_STOPPED)
+    return TRUE;
+  return move_registry_state (self, extension, to, error);
+}
+
+/* Works in @tenant from now on; see kari_app_host_set_tenant_async(). */
+void
+_kari_app_host_use_tenant (KariAppHost *self,
+                           const char  *tenant)
+{
+  g_free (self->tenant);
+  self->tenant = g_strdup (tenant);
+  load_extensions (self);
+  g_signal_emit (self, signals[SIGNAL_TENANT_CHANGED], 0, self->tenant);
 }
 
 /**
@@ -567,138 +595,6 @@ gboolean
 kari_app_host_set_enabled_finish (KariAppHost   *self,
                                   GAsyncResult  *result,
                                   GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-typedef struct
-{
-  char      *tenant;
-  GPtrArray *was_running;   /* KariAppExtension */
-  guint      n_stopping;
-} SwitchData;
-
-static void
-switch_data_free (SwitchData *data)
-{
-  g_free (data->tenant);
-  g_ptr_array_unref (data->was_running);
-  g_free (data);
-}
-
-static void
-on_restarted (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!kari_app_host_set_enabled_finish (KARI_APP_HOST (source), result, &error))
-    g_warning ("An extension did not start again in the new tenant: %s", error->message);
-}
-
-static void
-finish_switch (GTask *task)
-{
-  KariAppHost *self = g_task_get_source_object (task);
-  SwitchData *data = g_task_get_task_data (task);
-
-  g_free (self->tenant);
-  self->tenant = g_strdup (data->tenant);
-  load_extensions (self);
-  g_signal_emit (self, signals[SIGNAL_TENANT_CHANGED], 0, self->tenant);
-  /* What ran before runs on in the new tenant when it is on there. */
-  for (guint i = 0; i < data->was_running->len; i++)
-    {
-      KariAppExtension *ext = g_ptr_array_index (data->was_running, i);
-
-      if (kari_app_extension_get_active (ext))
-        kari_app_host_set_enabled_async (self, ext, TRUE, NULL, on_restarted, NULL);
-    }
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-on_switch_stopped (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  KariAppHost *self = g_task_get_source_object (task);
-  SwitchData *data = g_task_get_task_data (task);
-  KariSupervisor *supervisor = KARI_SUPERVISOR (source);
-  KariAppExtension *extension = kari_app_host_lookup (self, kari_supervisor_get_name (supervisor));
-  g_autoptr(GError) error = NULL;
-
-  if (!kari_supervisor_stop_finish (supervisor, result, &error))
-    g_warning ("%s: %s", kari_supervisor_get_name (supervisor), error->message);
-  if (extension != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (supervisor, extension);
-      g_signal_handlers_disconnect_by_data (supervisor, self);
-      kari_app_extension_set_supervisor (extension, NULL);
-      refresh_state (self, extension);
-      if (kari_app_extension_get_state (extension) == KARI_STATE_STOPPED
-          && !move_registry_state (self, extension, state_when_off (self, extension), &error))
-        g_warning ("%s", error->message);
-    }
-  if (--data->n_stopping == 0)
-    finish_switch (task);
-}
-
-/**
- * kari_app_host_set_tenant_async:
- * @tenant: an existing tenant
- *
- * Works in @tenant from now on: the extensions running are stopped (they
- * run in the old tenant's data), which extensions are on is read for
- * @tenant, "tenant-changed" is emitted, and those that ran and are on in
- * @tenant start again. Finish with kari_app_host_set_tenant_finish().
- */
-void
-kari_app_host_set_tenant_async (KariAppHost         *self,
-                                const char          *tenant,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(KariTenant) known = NULL;
-  GError *error = NULL;
-  SwitchData *data;
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->extensions));
-
-  g_task_set_source_tag (task, kari_app_host_set_tenant_async);
-  known = kari_registry_lookup_tenant (self->registry, tenant, &error);
-  if (known == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  data = g_new0 (SwitchData, 1);
-  data->tenant = g_strdup (tenant);
-  data->was_running = g_ptr_array_new_with_free_func (g_object_unref);
-  g_task_set_task_data (task, data, (GDestroyNotify) switch_data_free);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(KariAppExtension) ext = g_list_model_get_item (G_LIST_MODEL (self->extensions), i);
-      KariSupervisor *supervisor = kari_app_extension_get_supervisor (ext);
-
-      if (supervisor == NULL)
-        continue;
-      g_ptr_array_add (data->was_running, g_object_ref (ext));
-      data->n_stopping++;
-      kari_supervisor_stop_async (supervisor, NULL, on_switch_stopped, g_object_ref (task));
-    }
-  if (data->n_stopping == 0)
-    finish_switch (task);
-}
-
-gboolean
-kari_app_host_set_tenant_finish (KariAppHost   *self,
-                                 GAsyncResult  *result,
-                                 GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
