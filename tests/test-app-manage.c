@@ -608,6 +608,21 @@ test_preferences_secret (void)
   ui_close (&ui);
 }
 
+static gboolean
+button_label_is (GtkWidget     *widget,
+                 gconstpointer  label)
+{
+  return g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static void
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
 static void
 remove_through_dialog (Ui         *ui,
                        const char *name,
@@ -640,10 +655,12 @@ test_remove (void)
   g_autofree char *doomed_data = g_build_filename (g_get_user_data_dir (), "kari", "data", "default", "doomed", NULL);
   g_autofree char *kept_data = g_build_filename (g_get_user_data_dir (), "kari", "data", "default", "kept", NULL);
   g_autofree char *body = NULL;
+  g_autofree char *system_dir = g_build_filename (test_root, "share", "kari", "extensions", NULL);
   KariDetailsPage *details;
   AdwMessageDialog *confirm;
   g_autoptr(GError) error = NULL;
 
+  g_free (kari_test_write_extension (system_dir, "system-wide", "system-wide", "1.0.0", NULL));
   install ("doomed", "\"display_name\": \"Doomed\"");
   install ("kept", "\"display_name\": \"Kept\"");
   g_free (kari_test_write (doomed_data, "notes.txt", "doomed"));
@@ -682,6 +699,34 @@ test_remove (void)
   remove_through_dialog (&ui, "kept", "keep-data");
   g_assert_false (g_file_test (kept_dir, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (kept_data, G_FILE_TEST_IS_DIR));
+
+  /* One installed by the system is not the person's to remove: the
+   * button says why, and asking anyway is refused with nothing gone. */
+  {
+    KariAppExtension *system = kari_app_host_lookup (ui.host, "system-wide");
+    g_autoptr(GAsyncResult) result = NULL;
+    GtkWidget *remove;
+
+    g_assert_nonnull (system);
+    kari_window_show_details (ui.window, "system-wide");
+    kari_test_ui_settle ();
+    details = KARI_DETAILS_PAGE (kari_window_get_page_widget (ui.window, "details"));
+    remove = find (GTK_WIDGET (details), GTK_TYPE_BUTTON, button_label_is, "_Remove…");
+    g_assert_nonnull (remove);
+    g_assert_false (gtk_widget_get_sensitive (remove));
+    g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (remove), system_dir));
+    kari_app_host_remove_async (ui.host, system, FALSE, NULL, store_result, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (kari_app_host_remove_finish (ui.host, result, &error));
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+    {
+      g_autofree char *manifest = g_build_filename (system_dir, "system-wide", "extension.json", NULL);
+      g_assert_true (g_file_test (manifest, G_FILE_TEST_IS_REGULAR));
+    }
+    g_assert_nonnull (kari_app_host_lookup (ui.host, "system-wide"));
+  }
   ui_close (&ui);
 }
 
