@@ -487,6 +487,9 @@ test_preferences (void)
   g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), ==, 4096);
   g_assert_cmpfloat (gtk_spin_button_get_value (spin), ==, 512);
   g_assert_true (ADW_IS_COMBO_ROW (kari_config_page_get_row (page, "/colour")));
+  /* Not set and without a default: no choice shown as made. */
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (kari_config_page_get_row (page, "/colour"))), ==,
+                    GTK_INVALID_LIST_POSITION);
   g_assert_true (ADW_IS_ENTRY_ROW (kari_config_page_get_row (page, "/model")));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (kari_config_page_get_row (page, "/model"))), ==, "distilgpt2");
   g_assert_true (ADW_IS_PASSWORD_ENTRY_ROW (kari_config_page_get_row (page, "/api_key")));

@@ -230,9 +230,15 @@ load_row (KariConfigPage *self,
         gtk_spin_button_set_value (g_object_get_data (G_OBJECT (row), "kari-spin"), json_node_get_double (value));
       break;
     case KARI_JSON_SCHEMA_FIELD_ENUM:
-      for (guint i = 0; value != NULL && i < json_array_get_length (field->choices); i++)
-        if (json_node_equal (value, json_array_get_element (field->choices, i)))
-          adw_combo_row_set_selected (ADW_COMBO_ROW (row), i);
+      {
+        guint selected = GTK_INVALID_LIST_POSITION;
+
+        /* Not set and no default: no choice is shown as made. */
+        for (guint i = 0; value != NULL && i < json_array_get_length (field->choices); i++)
+          if (json_node_equal (value, json_array_get_element (field->choices, i)))
+            selected = i;
+        adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
+      }
       break;
     case KARI_JSON_SCHEMA_FIELD_STRING:
       gtk_editable_set_text (GTK_EDITABLE (row),
