@@ -301,8 +301,17 @@ test_switch_tenant (void)
   g_assert_no_error (error);
   {
     g_autoptr(KariAppHost) gone = kari_app_host_new ("acme", &error);
+    KariWindow *window;
+    g_autofree char *saved = NULL;
+
     g_assert_no_error (error);
     g_assert_cmpstr (kari_app_host_get_tenant (gone), ==, "default");
+    /* A window on it keeps the tenant it really works in. */
+    g_settings_set_string (ui.settings, "tenant", "acme");
+    window = kari_window_new (app, gone, ui.settings);
+    saved = g_settings_get_string (ui.settings, "tenant");
+    g_assert_cmpstr (saved, ==, "default");
+    gtk_window_destroy (GTK_WINDOW (window));
   }
   ui_close (&ui);
 }

@@ -732,6 +732,12 @@ kari_window_new (AdwApplication *application,
   g_signal_connect (extensions, "items-changed", G_CALLBACK (on_extensions_changed), self);
   g_signal_connect_object (host, "alert", G_CALLBACK (on_alert), self, 0);
   g_signal_connect_object (host, "tenant-changed", G_CALLBACK (on_tenant_changed), self, 0);
+  /* A tenant deleted since it was kept opened the default one. */
+  {
+    g_autofree char *kept = g_settings_get_string (settings, "tenant");
+    if (g_strcmp0 (kept, kari_app_host_get_tenant (host)) != 0)
+      g_settings_set_string (settings, "tenant", kari_app_host_get_tenant (host));
+  }
   update_tenant_button (self);
   rebuild_sidebar (self);
   kari_window_show_page (self, last_page);
