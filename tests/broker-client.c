@@ -297,9 +297,77 @@ send_hostile (Client *c,
   g_main_loop_quit (c->loop);
 }
 
+static void
+on_config_changed (KariExtension *extension,
+                   const char    *tenant,
+                   Client        *c)
+{
+  printf ("changed=%s\n", tenant);
+  g_main_loop_quit (c->loop);
+}
+
+static void
+on_config (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Client *c = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config = kari_extension_get_config_finish (c->extension, result, &error);
+
+  if (config != NULL)
+    printf ("config=%s\n", config);
+  else
+    print_error ("config", error);
+  g_main_loop_quit (c->loop);
+}
+
+static void
+on_config_set (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Client *c = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (kari_extension_set_config_finish (c->extension, result, &error))
+    {
+      /* The host announces the change: wait for it. */
+      printf ("set=ok\n");
+      fflush (stdout);
+      return;
+    }
+  print_error ("set", error);
+  g_main_loop_quit (c->loop);
+}
+
+static gboolean
+run_config_mode (Client *c)
+{
+  if (g_str_equal (c->mode, "config-get") || g_str_equal (c->mode, "config-secrets"))
+    kari_extension_get_config_async (c->extension, g_str_equal (c->mode, "config-secrets"), NULL, on_config, c);
+  else if (g_str_equal (c->mode, "config-set"))
+    {
+      g_auto(GStrv) parts = g_strsplit (c->arg, "=", 2);
+
+      kari_extension_set_config_async (c->extension, parts[0], parts[1] != NULL ? parts[1] : "",
+                                       NULL, on_config_set, c);
+    }
+  else if (g_str_equal (c->mode, "config-wait"))
+    {
+      printf ("waiting\n");
+      fflush (stdout);
+    }
+  else
+    return FALSE;
+  return TRUE;
+}
+
 static gboolean
 run_services_mode (Client *c)
 {
+  if (run_config_mode (c))
+    return TRUE;
   if (g_str_equal (c->mode, "open"))
     kari_extension_open_file_async (c->extension, c->arg, "r", NULL, on_opened, c);
   else if (g_str_equal (c->mode, "call"))
@@ -472,6 +540,16 @@ on_connected (GObject      *source,
     }
 }
 
+static char *
+render_main (KariExtension  *extension,
+             const char     *page,
+             const char     *context,
+             gpointer        user_data,
+             GError        **error)
+{
+  return g_strdup ("{\"type\": \"label\", \"id\": \"main\", \"text\": \"Main\"}");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -495,8 +573,12 @@ main (int   argc,
   c = (Client) { loop, extension, argv[1], argc > 2 ? argv[2] : "", 0, 0, 0, 0, 0 };
   kari_extension_add_endpoint (extension, "echo", handle_echo, NULL, NULL);
   kari_extension_add_endpoint (extension, "hang", handle_hang, NULL, NULL);
-  kari_extension_add_page (extension, "Main");
+  kari_extension_add_page (extension, "Main", render_main, NULL, NULL, NULL);
   g_signal_connect_swapped (extension, "shutdown", G_CALLBACK (g_main_loop_quit), loop);
+  /* Before connecting: the host may announce a change right after the
+   * handshake, before the connect callback runs. */
+  if (g_str_equal (c.mode, "config-set") || g_str_equal (c.mode, "config-wait"))
+    g_signal_connect (extension, "config-changed", G_CALLBACK (on_config_changed), &c);
   kari_extension_connect_async (extension, NULL, NULL, on_connected, &c);
   g_main_loop_run (loop);
   fflush (stdout);

@@ -198,7 +198,9 @@ static inline char *
 write_sup_extension (Fixture *f)
 {
   char *app = kari_test_write_supervised_extension (f->root, "sup", "sup",
-                                                    "\"runtime\": {\"command\": [\"supervisor-ext\", \"hello\"]}");
+                                                    "\"runtime\": {\"command\": [\"supervisor-ext\", \"hello\"]},\n"
+                                                    "  \"config\": {\"schema\": {\"type\": \"object\", "
+                                                    "\"properties\": {\"colour\": {\"type\": \"string\"}}}}");
 
   g_assert_cmpint (g_chmod (f->root, 0755), ==, 0);
   return app;

@@ -324,6 +324,57 @@ test_extension_side (Fixture       *f,
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
 }
 
+static void
+on_dashboard_rendered (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  KariPageTree **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = kari_broker_render_page_finish (KARI_BROKER (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+on_dashboard_pushed (KariBroker    *broker,
+                     const char    *page,
+                     KariPageTree  *tree,
+                     const GError  *error,
+                     KariPageTree **out)
+{
+  g_assert_no_error (error);
+  g_assert_cmpstr (page, ==, "/dashboard");
+  g_set_object (out, tree);
+}
+
+/* hello-c's live dashboard: rendered on demand, then pushed every second
+ * with the chart and the table changed. */
+static void
+assert_dashboard (Fixture *f)
+{
+  g_autoptr(KariPageTree) rendered = NULL;
+  g_autoptr(KariPageTree) pushed = NULL;
+  g_autoptr(KariPagePatch) patch = NULL;
+  gulong id = g_signal_connect (f->a, "page-pushed", G_CALLBACK (on_dashboard_pushed), &pushed);
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  kari_broker_render_page_async (f->a, "/dashboard", "{}", -1, NULL, on_dashboard_rendered, &rendered);
+  while ((rendered == NULL || pushed == NULL) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (f->a, id);
+  g_assert_nonnull (rendered);
+  g_assert_nonnull (pushed);
+  g_assert_cmpint (kari_page_node_get_node_type (kari_page_tree_lookup (pushed, "load-chart")), ==,
+                   KARI_PAGE_NODE_CHART);
+  g_assert_cmpint (kari_page_node_get_node_type (kari_page_tree_lookup (pushed, "load-table")), ==,
+                   KARI_PAGE_NODE_TABLE);
+  patch = kari_page_diff (rendered, pushed);
+  g_assert_cmpuint (kari_page_patch_get_n_ops (patch), >, 0);
+  for (guint i = 0; i < kari_page_patch_get_n_ops (patch); i++)
+    g_assert_cmpint (kari_page_patch_get_op (patch, i)->kind, ==, KARI_PAGE_OP_SET);
+}
+
 /* The example in examples/extensions/hello-c, run as the host will. */
 static void
 test_hello_c (Fixture       *f,
@@ -350,6 +401,7 @@ test_hello_c (Fixture       *f,
   g_variant_get (call.reply, "(&s)", &response);
   g_assert_cmpstr (response, ==, "{\"greeting\": \"Hello from C\"}");
   kari_test_call_clear (&call);
+  assert_dashboard (f);
 
   kari_test_call_extension (f->a, "Shutdown", NULL, &call);
   g_assert_no_error (call.error);
@@ -384,9 +436,10 @@ test_other_user (Fixture       *f,
   g_assert_cmpint (status, ==, 3);
   g_assert_nonnull (strstr (out, "connect-error="));
   g_assert_cmpuint (f->connected, ==, 0);
-  /* GDBusServer's same-user flag refuses it before the broker's own
-   * observer is asked, so nothing is counted. */
+  /* The broker reads the peer's uid from the kernel at accept and closes
+   * the socket before any authentication; the refusal is counted. */
   g_assert_false (kari_broker_is_connected (f->a));
+  g_assert_cmpuint (kari_broker_get_n_refused (f->a), ==, 1);
 
   /* The owner can still connect after the refusal. */
   g_free (out);

@@ -29,7 +29,6 @@ static const char manifest_extra[] =
   "  \"config\": {\n"
   "    \"schema\": {\n"
   "      \"type\": \"object\",\n"
-  "      \"required\": [\"api_key\"],\n"
   "      \"properties\": {\n"
   "        \"model\": { \"type\": \"string\", \"default\": \"distilgpt2\" },\n"
   "        \"max_tokens\": { \"type\": \"integer\", \"minimum\": 16, \"maximum\": 4096 },\n"
@@ -125,6 +124,17 @@ test_get_set_reset (Fixture       *f,
     g_assert_false (json_object_has_member (config, "api_key"));
     g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "secrets"), "/api_key"),
                      ==, "unset");
+  }
+
+  /* An extension without config.schema has no settings to change. */
+  {
+    g_autofree char *own = g_build_filename (f->data_home, "kari", "extensions", NULL);
+    g_auto(Result) r = { 0 };
+
+    g_free (kari_test_write_extension (own, "plain", "plain", "1.0.0", NULL));
+    r = run (f, "config", "set", "plain", "colour", "red");
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "declares no config.schema"));
   }
 
   /* Values that break a rule are refused with where and which rule. */

@@ -188,25 +188,107 @@ on_stopped (GObject      *source,
   f->stopped = TRUE;
 }
 
-static gboolean
-wait_state (Fixture   *f,
-            KariState  state)
+static void
+on_state_changed (KariSupervisor *supervisor,
+                  KariState       state,
+                  const char     *reason,
+                  GPtrArray      *changes)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (kari_supervisor_get_state (f->supervisor) != state && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  return kari_supervisor_get_state (f->supervisor) == state;
+  g_ptr_array_add (changes, g_strdup_printf ("%s: %s", kari_state_to_string (state), reason ? reason : ""));
 }
 
+static void
+on_answered (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Calls @endpoint of the running extension with @request. */
+static char *
+call (Fixture    *f,
+      const char *endpoint,
+      const char *request)
+{
+  KariBroker *broker = kari_supervisor_get_broker (f->supervisor);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *answer;
+
+  g_assert_nonnull (broker);
+  kari_broker_call_handle_request_async (broker, endpoint, request, 20000, NULL, on_answered, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  answer = kari_broker_call_handle_request_finish (broker, result, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s %s → %s", endpoint, request, answer);
+  return answer;
+}
+
+/* Waits until the extension has heard a notice of @kind. */
+static void
+wait_notice (Fixture    *f,
+             const char *kind)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  g_autofree char *line = g_strdup_printf ("%s\n", kind);
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_autofree char *notices = call (f, "notices", "");
+
+      if (strstr (notices, line) != NULL)
+        return;
+      g_usleep (50 * 1000);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+  g_error ("The extension was never told %s", kind);
+}
+
+/* Waits until run @n is running. */
+static void
+wait_run (Fixture *f,
+          guint    n)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while ((kari_supervisor_get_n_starts (f->supervisor) < n
+          || kari_supervisor_get_state (f->supervisor) != KARI_STATE_RUNNING)
+         && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (kari_supervisor_get_n_starts (f->supervisor), ==, n);
+  g_assert_cmpint (kari_supervisor_get_state (f->supervisor), ==, KARI_STATE_RUNNING);
+}
+
+static gboolean
+changes_have (GPtrArray  *changes,
+              const char *prefix,
+              const char *needle)
+{
+  for (guint i = 0; i < changes->len; i++)
+    if (g_str_has_prefix (changes->pdata[i], prefix) && strstr (changes->pdata[i], needle) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* A 1 MiB quota in a real sandbox: no file grows past it, the extension
+ * is told at 90 %, runs with /data read-only past 100 % (reads work,
+ * nothing is lost), and gets it writable back once space is freed. The
+ * interval walk is 5 minutes: only the watches on /data make it prompt. */
 static void
 test_supervisor_quota (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KariManifest) manifest = NULL;
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *data = NULL;
-  g_autofree char *filler = NULL;
-  gint64 deadline;
+  g_autofree char *big = NULL;
+  g_autofree char *sub = NULL;
+  g_autofree char *answer = NULL;
   Fixture fx = { 0 }, *f = &fx;
 
   kari_test_tmp_db ("kari-disk-XXXXXX", "registry.db", &f->dir, &f->db);
@@ -221,44 +303,69 @@ test_supervisor_quota (void)
                                                  "\"runtime\": {\"command\": [\"supervisor-ext\", \"hello\"]},\n"
                                                  "  \"resources\": {\"max_disk_mb\": 1}");
   manifest = kari_test_install (f->registry, f->app);
+  data = g_build_filename (g_get_user_data_dir (), "kari", "data", "acme", "quota", NULL);
+  kari_test_rm_rf (data);
+  sub = g_build_filename (data, "sub", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0700), ==, 0);
 
   f->supervisor = kari_supervisor_new (manifest, f->app, "acme", f->engine, f->registry);
+  g_signal_connect (f->supervisor, "state-changed", G_CALLBACK (on_state_changed), changes);
   kari_supervisor_set_handshake_timeout (f->supervisor, 20000);
   kari_supervisor_set_ping (f->supervisor, 0, 1000);
   kari_supervisor_set_backoff (f->supervisor, 20, 200);
-  kari_supervisor_set_disk_check (f->supervisor, 50);
+  kari_supervisor_set_disk_check (f->supervisor, 300000);
   g_assert_true (kari_supervisor_start (f->supervisor, &error));
   g_assert_no_error (error);
-  g_assert_true (wait_state (f, KARI_STATE_RUNNING));
+  wait_run (f, 1);
 
-  /* Exactly the quota is allowed; one byte past it is not. */
-  data = g_build_filename (g_get_user_data_dir (), "kari", "data", "acme", "quota", NULL);
-  filler = write_bytes (data, "filler", 1 << 20);
-  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while (kari_supervisor_get_disk_usage (f->supervisor) != 1 << 20 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  /* RLIMIT_FSIZE: one file stops at the quota with EFBIG, the writer
+   * lives; exactly the quota is not over it, but past 90 %. */
+  answer = call (f, "write", "big 1100000");
+  g_assert_cmpstr (answer, ==, "error: File too large after 1048576");
+  g_clear_pointer (&answer, g_free);
+  wait_notice (f, "disk-quota-warning");
   g_assert_cmpuint (kari_supervisor_get_disk_usage (f->supervisor), ==, 1 << 20);
-  g_assert_cmpint (kari_supervisor_get_state (f->supervisor), ==, KARI_STATE_RUNNING);
   g_assert_false (kari_supervisor_get_over_quota (f->supervisor));
-  g_free (write_bytes (data, "one-more", 1));
-  g_assert_true (wait_state (f, KARI_STATE_FAILED));
-  g_assert_nonnull (strstr (kari_supervisor_get_reason (f->supervisor), "Disk quota exceeded"));
-  g_assert_cmpuint (kari_supervisor_get_disk_usage (f->supervisor), ==, (1 << 20) + 1);
+  g_assert_cmpuint (kari_supervisor_get_n_starts (f->supervisor), ==, 1);
+
+  /* One more file, in a folder, goes past: told, then restarted with
+   * /data read-only. The folder is watched too. */
+  answer = call (f, "write", "sub/small 100");
+  g_assert_cmpstr (answer, ==, "ok 100");
+  g_clear_pointer (&answer, g_free);
+  wait_run (f, 2);
   g_assert_true (kari_supervisor_get_over_quota (f->supervisor));
+  g_assert_true (kari_supervisor_get_data_read_only (f->supervisor));
+  g_assert_true (changes_have (changes, "stopping: ", "Disk quota exceeded"));
+  g_assert_true (changes_have (changes, "starting: ", "Restarting with /data read-only"));
+  g_assert_false (changes_have (changes, "crashed", ""));
+  wait_notice (f, "disk-quota-exceeded");
 
-  g_assert_false (kari_supervisor_start (f->supervisor, &error));
-  g_assert_error (error, KARI_SUPERVISOR_ERROR, KARI_SUPERVISOR_ERROR_QUOTA);
-  g_clear_error (&error);
+  /* Writes fail, reads work, nothing written is lost. */
+  answer = call (f, "write", "more 10");
+  g_assert_cmpstr (answer, ==, "error: Read-only file system after 0");
+  g_clear_pointer (&answer, g_free);
+  answer = call (f, "read", "big");
+  g_assert_cmpstr (answer, ==, "size 1048576");
+  g_clear_pointer (&answer, g_free);
+  answer = call (f, "read", "sub/small");
+  g_assert_cmpstr (answer, ==, "size 100");
+  g_clear_pointer (&answer, g_free);
 
-  /* Back under: the walk goes on while stopped, and a start works. */
-  g_assert_cmpint (g_unlink (filler), ==, 0);
-  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while (kari_supervisor_get_over_quota (f->supervisor) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  /* The person frees space: writable again, and told so. */
+  big = g_build_filename (data, "big", NULL);
+  g_assert_cmpint (g_unlink (big), ==, 0);
+  wait_run (f, 3);
   g_assert_false (kari_supervisor_get_over_quota (f->supervisor));
-  g_assert_true (kari_supervisor_start (f->supervisor, &error));
-  g_assert_no_error (error);
-  g_assert_true (wait_state (f, KARI_STATE_RUNNING));
+  g_assert_false (kari_supervisor_get_data_read_only (f->supervisor));
+  g_assert_true (changes_have (changes, "starting: ", "Restarting with /data writable"));
+  wait_notice (f, "disk-quota-ok");
+  answer = call (f, "write", "more 10");
+  g_assert_cmpstr (answer, ==, "ok 10");
+  g_clear_pointer (&answer, g_free);
+  answer = call (f, "read", "sub/small");
+  g_assert_cmpstr (answer, ==, "size 100");
+  g_clear_pointer (&answer, g_free);
 
   kari_supervisor_stop_async (f->supervisor, NULL, on_stopped, f);
   g_assert_true (kari_test_wait_for (&f->stopped, 30));

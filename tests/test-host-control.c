@@ -261,6 +261,26 @@ test_control (Fixture       *f,
     g_assert_nonnull (strstr (r.err, "not JSON"));
   }
   {
+    /* A change made with kari-ext config reaches the running extension
+     * (Manager1.ConfigChanged → Extension1.ConfigChanged). */
+    g_auto(Result) r = run_with_paths (f, f->root, f->plugins, "config", "set", "sup", "colour", "red", NULL);
+
+    g_assert_cmpint (r.status, ==, 0);
+    w.needle = "config changed in default";
+    w.seen = FALSE;
+    g_assert_true (kari_test_wait_for (&w.seen, 60));
+  }
+  {
+    /* Not Kari's folder: refused, and the extension is left running. */
+    g_auto(Result) r = run_with_paths (f, f->root, f->plugins, "remove", "sup", "--yes", NULL);
+    g_autofree char *state = NULL;
+
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "outside your own extensions folder"));
+    state = status_state (f, "sup");
+    g_assert_cmpstr (state, ==, "running");
+  }
+  {
     g_auto(Result) r = run (f, "metrics", "--json", "sup");
     g_autoptr(JsonNode) node = NULL;
     g_assert_cmpint (r.status, ==, 0);
@@ -468,6 +488,61 @@ test_viewer_role (Fixture       *f,
   g_test_dbus_down (bus_daemon);
 }
 
+/* Removing an extension the host runs stops it through the host first. */
+static void
+test_remove_running (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GTestDBus) bus_daemon = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_autoptr(GSubprocess) host = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *kari = g_build_filename (f->data_home, "kari", NULL);
+  g_autofree char *own = g_build_filename (kari, "extensions", NULL);
+  g_autofree char *data_dir = g_build_filename (kari, "data", "default", "sup2", NULL);
+  g_autofree char *app = NULL;
+  HostWatch w = { text, "stdout: ready on stdout", FALSE, FALSE };
+
+  g_test_dbus_up (bus_daemon);
+  app = kari_test_write_supervised_extension (own, "sup2", "sup2",
+                                              "\"runtime\": {\"command\": [\"supervisor-ext\", \"hello\"]}");
+  g_assert_cmpint (g_chmod (f->root, 0755), ==, 0);
+  g_assert_cmpint (g_chmod (f->data_home, 0755), ==, 0);
+  g_assert_cmpint (g_chmod (kari, 0755), ==, 0);
+  g_assert_cmpint (g_chmod (own, 0755), ==, 0);
+
+  /* By name: found in the user's own extensions folder. */
+  host = spawn_host (f, "sup2", &error);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (host));
+  g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, host_watch_on_line, &w);
+  g_assert_true (kari_test_wait_for (&w.seen, 60));
+  wait_running (f, "sup2");
+  g_assert_true (g_file_test (data_dir, G_FILE_TEST_IS_DIR));
+
+  {
+    g_auto(Result) r = run (f, "remove", "sup2", "--yes");
+
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_nonnull (strstr (r.out, "Stopping sup2 in the running host"));
+  }
+  {
+    g_autofree char *state = status_state (f, "sup2");
+    g_assert_cmpstr (state, ==, "stopped");
+  }
+  g_assert_false (g_file_test (app, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (data_dir, G_FILE_TEST_EXISTS));
+
+  g_subprocess_send_signal (host, SIGINT);
+  g_assert_true (kari_test_wait_for (&w.eof, 60));
+  g_subprocess_wait (host, NULL, &error);
+  g_assert_no_error (error);
+  if (g_test_verbose ())
+    g_printerr ("%s", text->str);
+  g_test_dbus_down (bus_daemon);
+}
+
 /* As root, the same again as nobody. */
 static void
 test_unprivileged (void)
@@ -475,13 +550,15 @@ test_unprivileged (void)
   gboolean successful = FALSE;
   g_autofree char *out = kari_test_rerun_as_nobody ("KARI_HOST_CONTROL_UNPRIVILEGED", TRUE, &successful,
                                                      "-p", "/host-control/commands",
-                                                     "-p", "/host-control/viewer-role", NULL);
+                                                     "-p", "/host-control/viewer-role",
+                                                     "-p", "/host-control/remove-running", NULL);
 
   if (!successful)
     g_printerr ("as nobody:\n%s\n", out);
   g_assert_true (successful);
   g_assert_nonnull (strstr (out, "ok 1 /host-control/commands"));
   g_assert_nonnull (strstr (out, "ok 2 /host-control/viewer-role"));
+  g_assert_nonnull (strstr (out, "ok 3 /host-control/remove-running"));
 }
 
 int
@@ -490,6 +567,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/host-control/commands", Fixture, NULL, fixture_setup, test_control, fixture_teardown);
   g_test_add ("/host-control/viewer-role", Fixture, NULL, fixture_setup, test_viewer_role, fixture_teardown);
+  g_test_add ("/host-control/remove-running", Fixture, NULL, fixture_setup, test_remove_running, fixture_teardown);
   if (geteuid () == 0 && g_getenv ("KARI_HOST_CONTROL_UNPRIVILEGED") == NULL)
     g_test_add_func ("/host-control/unprivileged", test_unprivileged);
   return g_test_run ();

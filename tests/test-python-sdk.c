@@ -141,7 +141,105 @@ assert_offered (Fixture *f)
 
   g_assert_nonnull (endpoints);
   g_assert_cmpstrv (endpoints, ((const char * const []) { "/hello", NULL }));
-  g_assert_cmpuint (g_strv_length ((GStrv) kari_broker_get_offered (f->broker, "pages")), ==, 0);
+  g_assert_cmpstrv (kari_broker_get_offered (f->broker, "pages"), ((const char * const []) { "/form", NULL }));
+}
+
+/* Renders the form page, then submits it: the answer is a new tree. */
+static void
+on_page_tree (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  KariPageTree **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = kari_broker_handle_page_event_finish (KARI_BROKER (source), result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (*out);
+}
+
+static void
+on_page_rendered (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  KariPageTree **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = kari_broker_render_page_finish (KARI_BROKER (source), result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (*out);
+}
+
+static void
+on_page_no_change (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (kari_broker_handle_page_event_finish (KARI_BROKER (source), result, &error));
+  g_assert_no_error (error);
+}
+
+static void
+on_form_pushed (KariBroker    *broker,
+                const char    *page,
+                KariPageTree  *tree,
+                const GError  *error,
+                KariPageTree **out)
+{
+  g_assert_no_error (error);
+  g_assert_cmpstr (page, ==, "/form");
+  g_set_object (out, tree);
+}
+
+static gboolean
+wait_tree (KariPageTree **tree)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (*tree == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  return *tree != NULL;
+}
+
+static void
+assert_form_page (Fixture *f)
+{
+  g_autoptr(KariPageTree) first = NULL;
+  g_autoptr(KariPageTree) answered = NULL;
+  g_autoptr(KariPagePatch) patch = NULL;
+  g_autoptr(JsonNode) value = json_from_string ("{\"name\": \"Ada\", \"times\": 2}", NULL);
+  KariPageNode *greeting;
+
+  kari_broker_render_page_async (f->broker, "/form", "{\"tenant\": \"default\", \"locale\": \"C\"}", -1, NULL,
+                                 on_page_rendered, &first);
+  g_assert_true (wait_tree (&first));
+  g_assert_cmpint (kari_page_node_get_node_type (kari_page_tree_lookup (first, "form")), ==, KARI_PAGE_NODE_FORM);
+
+  kari_broker_handle_page_event_async (f->broker, "/form", "form", "submit", value, -1, NULL,
+                                       on_page_tree, &answered);
+  g_assert_true (wait_tree (&answered));
+  greeting = kari_page_tree_lookup (answered, "greeting");
+  g_assert_cmpstr (kari_page_node_get_string (greeting, "text"), ==, "Hello, Ada! Hello, Ada!");
+
+  /* Only the greeting and the form's value changed. */
+  patch = kari_page_diff (first, answered);
+  g_assert_cmpuint (kari_page_patch_get_n_ops (patch), ==, 2);
+
+  /* "Start over" is answered by a push of the first tree. */
+  {
+    g_autoptr(KariPageTree) none = NULL;
+    g_autoptr(KariPageTree) pushed = NULL;
+    gulong id = g_signal_connect (f->broker, "page-pushed", G_CALLBACK (on_form_pushed), &pushed);
+
+    kari_broker_handle_page_event_async (f->broker, "/form", "clear", "click", NULL, -1, NULL,
+                                         on_page_no_change, &none);
+    g_assert_true (wait_tree (&pushed));
+    g_signal_handler_disconnect (f->broker, id);
+    g_assert_true (kari_page_tree_equal (pushed, first));
+  }
 }
 
 /* Ping, /hello, an unknown endpoint, then Shutdown: the process exits 0. */
@@ -155,6 +253,8 @@ assert_serves_then_exits (Fixture     *f,
   const char *response = NULL;
   JsonObject *object;
   KariTestCall call;
+
+  assert_form_page (f);
 
   /* A bad request fails the call, with the handler's exception, and
    * the extension keeps answering. */
@@ -171,6 +271,19 @@ assert_serves_then_exits (Fixture     *f,
   kari_test_call_extension (f->broker, "Ping", NULL, &call);
   g_assert_no_error (call.error);
   kari_test_call_clear (&call);
+
+  /* The host's notices reach on_notice, which the example logs. */
+  kari_test_call_extension (f->broker, "Notify", g_variant_new ("(ss)", "disk-quota-warning", "90 % used"), &call);
+  g_assert_no_error (call.error);
+  kari_test_call_clear (&call);
+  {
+    gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+    while (strstr (f->logs->str, "info: notice disk-quota-warning: 90 % used\n") == NULL
+           && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_nonnull (strstr (f->logs->str, "info: notice disk-quota-warning: 90 % used\n"));
+  }
 
   kari_test_call_extension (f->broker, "HandleRequest", g_variant_new ("(ss)", "/hello", "{}"), &call);
   g_assert_no_error (call.error);

@@ -343,6 +343,40 @@ test_remove_keep_data (Fixture       *f,
   assert_untouched (f, "notes");
 }
 
+/* An extension whose folder was deleted by hand is forgotten by the
+ * catalog, but what it left is still removed by name. */
+static void
+test_remove_leftovers (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *folder = kari_path (f, "extensions", "crm", NULL);
+
+  setup_two (f);
+  kari_test_rm_rf (folder);
+  {
+    g_auto(Result) r = run (f, "list", "--json");
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_null (strstr (r.out, "\"crm\""));
+  }
+  {
+    g_auto(Result) r = run (f, "remove", "crm", "--yes");
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  assert_gone (f, "crm", FALSE);
+  assert_untouched (f, "notes");
+  {
+    /* Nothing left: now it is unknown. */
+    g_auto(Result) r = run (f, "remove", "crm", "--yes");
+    g_assert_cmpint (r.status, ==, 1);
+  }
+  {
+    g_auto(Result) r = run (f, "remove", "../notes", "--yes");
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "not an extension name"));
+  }
+  assert_untouched (f, "notes");
+}
+
 static void
 test_remove_refused (Fixture       *f,
                      gconstpointer  data)
@@ -488,8 +522,35 @@ test_tenant_delete (Fixture       *f,
     g_assert_cmpint (r.status, ==, 0);
   }
   {
-    g_auto(Result) r = run (f, "tenant", "switch", "acme");
+    g_auto(Result) r = run (f, "tenant", "switch", "acme", "--json");
+    g_autoptr(JsonNode) root = NULL;
+
     g_assert_cmpint (r.status, ==, 0);
+    root = parse_json (r.out);
+    g_assert_true (json_object_get_boolean_member (json_node_get_object (root), "active"));
+  }
+  {
+    /* Every command that takes a tenant now acts in acme by default. */
+    g_auto(Result) r = run (f, "permissions", "crm", "--json");
+    g_autoptr(JsonNode) root = NULL;
+
+    g_assert_cmpint (r.status, ==, 0);
+    root = parse_json (r.out);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "tenant"), ==, "acme");
+  }
+  {
+    g_auto(Result) r = run (f, "tenant", "switch", "nowhere");
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "nowhere"));
+  }
+  {
+    g_auto(Result) r = run (f, "tenant", "create", "Not/An/Id");
+    g_assert_cmpint (r.status, ==, 2);
+  }
+  {
+    g_auto(Result) r = run (f, "grant", "crm", "data:read", "--tenant", "nowhere");
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "nowhere"));
   }
   {
     g_auto(Result) r = run (f, "tenant", "delete", "acme", "--yes");
@@ -530,6 +591,7 @@ main (int    argc,
   ADD ("/removal/everything", test_remove_everything);
   ADD ("/removal/keep-data", test_remove_keep_data);
   ADD ("/removal/refused", test_remove_refused);
+  ADD ("/removal/leftovers", test_remove_leftovers);
   ADD ("/removal/killed-then-resumed", test_remove_killed_then_resumed);
   ADD ("/removal/tenant-delete", test_tenant_delete);
 #undef ADD

@@ -223,7 +223,8 @@ test_start_stop (Fixture       *f,
   g_autofree char *file = NULL;
 
   make_supervisor (f, "hello", "\"hello\"");
-  g_assert_true (kari_supervisor_start (f->supervisor, &error));
+  kari_supervisor_start (f->supervisor, &error);
+  g_assert_no_error (error);
   g_assert_no_error (error);
   g_assert_true (wait_state (f, KARI_STATE_RUNNING));
   g_assert_true (saw_state (f, KARI_STATE_ENABLED));
@@ -263,7 +264,8 @@ test_limits (Fixture       *f,
   const char *group;
 
   make_supervisor (f, "limited", "\"hello\"");
-  g_assert_true (kari_supervisor_start (f->supervisor, &error));
+  kari_supervisor_start (f->supervisor, &error);
+  g_assert_no_error (error);
   g_assert_no_error (error);
   g_assert_true (wait_state (f, KARI_STATE_RUNNING));
 
@@ -307,7 +309,8 @@ test_crash_restart (Fixture       *f,
 
   make_supervisor (f, "crasher", "\"crash\"");
   kari_supervisor_set_crash_loop (f->supervisor, 100, 60000);
-  g_assert_true (kari_supervisor_start (f->supervisor, &error));
+  kari_supervisor_start (f->supervisor, &error);
+  g_assert_no_error (error);
   g_assert_no_error (error);
   while (kari_supervisor_get_n_starts (f->supervisor) < 3)
     g_main_context_iteration (NULL, TRUE);
@@ -324,7 +327,8 @@ test_crash_loop (Fixture       *f,
 
   make_supervisor (f, "looper", "\"exit-early\", \"3\"");
   kari_supervisor_set_crash_loop (f->supervisor, 3, 60000);
-  g_assert_true (kari_supervisor_start (f->supervisor, &error));
+  kari_supervisor_start (f->supervisor, &error);
+  g_assert_no_error (error);
   g_assert_no_error (error);
   g_assert_true (wait_state (f, KARI_STATE_DISABLED));
   g_assert_cmpuint (kari_supervisor_get_n_starts (f->supervisor), ==, 3);
@@ -344,7 +348,8 @@ test_hang (Fixture       *f,
   make_supervisor (f, "hanger", "\"hang\"");
   kari_supervisor_set_ping (f->supervisor, 100, 300);
   kari_supervisor_set_crash_loop (f->supervisor, 100, 60000);
-  g_assert_true (kari_supervisor_start (f->supervisor, &error));
+  kari_supervisor_start (f->supervisor, &error);
+  g_assert_no_error (error);
   g_assert_no_error (error);
   while (kari_supervisor_get_n_starts (f->supervisor) < 2)
     g_main_context_iteration (NULL, TRUE);
@@ -374,7 +379,8 @@ test_flood (Fixture       *f,
   make_supervisor (f, "spammer", "\"spam\"");
   kari_supervisor_set_log_limits (f->supervisor, 100, 64 * 1024, 128 * 1024);
   kari_supervisor_set_grace_period (f->supervisor, 300);
-  g_assert_true (kari_supervisor_start (f->supervisor, &error));
+  kari_supervisor_start (f->supervisor, &error);
+  g_assert_no_error (error);
   g_assert_no_error (error);
   g_assert_true (wait_state (f, KARI_STATE_RUNNING));
   g_assert_true (wait_line (f, "bad utf-8"));
@@ -411,7 +417,8 @@ test_stubborn (Fixture       *f,
 
   make_supervisor (f, "stubborn", "\"stubborn\"");
   kari_supervisor_set_grace_period (f->supervisor, 300);
-  g_assert_true (kari_supervisor_start (f->supervisor, &error));
+  kari_supervisor_start (f->supervisor, &error);
+  g_assert_no_error (error);
   g_assert_no_error (error);
   g_assert_true (wait_state (f, KARI_STATE_RUNNING));
   stop (f);

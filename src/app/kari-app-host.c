@@ -197,6 +197,8 @@ kari_app_host_new (const char  *tenant,
 {
   g_autoptr(KariAppHost) self = g_object_new (KARI_TYPE_APP_HOST, NULL);
   g_autofree char *path = kari_registry_default_path ();
+  g_autoptr(GError) local_error = NULL;
+  guint n_finished = 0;
 
   g_return_val_if_fail (tenant != NULL, NULL);
 
@@ -211,6 +213,12 @@ kari_app_host_new (const char  *tenant,
     g_autoptr(KariTenant) known = kari_registry_lookup_tenant (self->registry, tenant, NULL);
     self->tenant = g_strdup (known != NULL ? tenant : KARI_TENANT_DEFAULT);
   }
+  /* A removal that was interrupted is finished before anything looks at
+   * what is installed; one that cannot finish yet (no keyring) waits. */
+  if (!kari_removal_resume (self->registry, &n_finished, &local_error))
+    g_warning ("%s", local_error->message);
+  else if (n_finished > 0)
+    kari_discovery_scan (self->discovery);
   if (!kari_catalog_sync (self->registry, self->discovery, NULL, error))
     return NULL;
   self->audit = kari_audit_log_open (kari_registry_get_path (self->registry), error);

@@ -32,6 +32,17 @@ _kari_ext_default_tenant (void)
   return active;
 }
 
+/* Fails, naming it, when @tenant was never created. */
+gboolean
+_kari_ext_tenant_exists (KariExtHost  *host,
+                         const char   *tenant,
+                         GError      **error)
+{
+  g_autoptr(KariTenant) found = kari_registry_lookup_tenant (host->registry, tenant, error);
+
+  return found != NULL;
+}
+
 gboolean
 _kari_ext_host_open (KariExtHost  *host,
                      GError      **error)

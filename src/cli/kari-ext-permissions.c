@@ -82,7 +82,7 @@ kari_ext_permissions (int    argc,
   if (tenant == NULL)
     tenant = g_strdup (_kari_ext_default_tenant ());
 
-  if (!_kari_ext_host_open (&host, &error))
+  if (!_kari_ext_host_open (&host, &error) || !_kari_ext_tenant_exists (&host, tenant, &error))
     return _kari_ext_fail (NULL, error);
   if ((m = _kari_ext_host_lookup (&host, argv[1])) == NULL)
     return KARI_EXIT_FAILURE;
@@ -176,7 +176,7 @@ kari_ext_grant (int    argc,
   if (tenant == NULL)
     tenant = g_strdup (_kari_ext_default_tenant ());
 
-  if (!_kari_ext_host_open (&host, &error))
+  if (!_kari_ext_host_open (&host, &error) || !_kari_ext_tenant_exists (&host, tenant, &error))
     return _kari_ext_fail (NULL, error);
   if (_kari_ext_host_lookup (&host, argv[1]) == NULL)
     return KARI_EXIT_FAILURE;
@@ -226,7 +226,7 @@ kari_ext_revoke (int    argc,
   if (tenant == NULL)
     tenant = g_strdup (_kari_ext_default_tenant ());
 
-  if (!_kari_ext_host_open (&host, &error))
+  if (!_kari_ext_host_open (&host, &error) || !_kari_ext_tenant_exists (&host, tenant, &error))
     return _kari_ext_fail (NULL, error);
   if (_kari_ext_host_lookup (&host, argv[1]) == NULL)
     return KARI_EXIT_FAILURE;
@@ -290,7 +290,7 @@ kari_ext_check (int    argc,
   if (tenant == NULL)
     tenant = g_strdup (_kari_ext_default_tenant ());
 
-  if (!_kari_ext_host_open (&host, &error))
+  if (!_kari_ext_host_open (&host, &error) || !_kari_ext_tenant_exists (&host, tenant, &error))
     return _kari_ext_fail (NULL, error);
   if (_kari_ext_host_lookup (&host, argv[1]) == NULL)
     return KARI_EXIT_FAILURE;

@@ -55,6 +55,9 @@ typedef struct
 } KariExtHost;
 
 const char    *_kari_ext_default_tenant (void);
+gboolean       _kari_ext_tenant_exists (KariExtHost          *host,
+                                        const char           *tenant,
+                                        GError              **error);
 gboolean       _kari_ext_host_open     (KariExtHost          *host,
                                         GError              **error);
 gboolean       _kari_ext_host_close    (KariExtHost          *host,
@@ -94,6 +97,7 @@ int            kari_ext_check          (int argc, char **argv);
 int            kari_ext_policy         (int argc, char **argv);
 int            kari_ext_audit          (int argc, char **argv);
 int            kari_ext_users          (int argc, char **argv);
+int            kari_ext_data           (int argc, char **argv);
 int            kari_ext_run            (int argc, char **argv);
 /* kari-ext-control.c: scripting the host kari-ext run started. */
 int            kari_ext_start          (int argc, char **argv);

@@ -108,7 +108,6 @@ kari_ext_remove (int    argc,
   };
   g_autoptr(KariDiscovery) discovery = NULL;
   g_autoptr(KariRegistry) registry = NULL;
-  g_autoptr(KariRegistryEntry) entry = NULL;
   g_autoptr(GError) error = NULL;
   KariRemovalFlags flags = KARI_REMOVAL_NOT_RUNNING;
   int status;
@@ -125,8 +124,8 @@ kari_ext_remove (int    argc,
   /* What is found is installed: one never synced before is known too. */
   if (!kari_catalog_sync (registry, discovery, NULL, &error))
     return _kari_ext_fail (NULL, error);
-  entry = kari_registry_lookup (registry, argv[1], &error);
-  if (entry == NULL)
+  /* Refused before anything is stopped or asked. */
+  if (!kari_removal_check (registry, argv[1], flags, &error))
     return _kari_ext_fail (NULL, error);
 
   if (!yes && !_kari_ext_confirm (keep_data ? _("Remove %s, its config, secrets, grants and logs, keeping its data?")

@@ -153,7 +153,7 @@ kari_ext_users (int    argc,
   if (tenant == NULL)
     tenant = g_strdup (_kari_ext_default_tenant ());
 
-  if (!_kari_ext_host_open (&host, &error))
+  if (!_kari_ext_host_open (&host, &error) || !_kari_ext_tenant_exists (&host, tenant, &error))
     return _kari_ext_fail (NULL, error);
   roles = kari_permission_engine_get_roles (host.engine);
 

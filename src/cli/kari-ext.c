@@ -36,8 +36,9 @@ static const KariExtCommand commands[] = {
   { "tenant",   N_("[ACTION] [ID]"), N_("List, create, rename, switch or delete tenants"), kari_ext_tenant },
   { "enable",   N_("NAME"),  N_("Enable an extension in a tenant, or in every tenant"), kari_ext_enable },
   { "disable",  N_("NAME"),  N_("Disable an extension in a tenant, or in every tenant"), kari_ext_disable },
-  { "config",   N_("get|set|reset NAME [KEY] [VALUE]"), N_("Show or change an extension’s settings in a tenant"), kari_ext_config },
+  { "config",   N_("ACTION NAME [KEY]"), N_("Settings of an extension in a tenant: get, set KEY VALUE, reset"), kari_ext_config },
   { "remove",   N_("NAME"),  N_("Remove an extension with its data, config, secrets, grants and logs"), kari_ext_remove },
+  { "data",     N_("export|import NAME FILE"), N_("Back up or restore an extension’s data in a tenant"), kari_ext_data },
 };
 
 const KariExtCommand *

@@ -16,6 +16,7 @@ static const char * const kind_names[] = {
   [KARI_AUDIT_ROLE]   = "role",
   [KARI_AUDIT_MANAGER] = "manager",
   [KARI_AUDIT_REMOVAL] = "removal",
+  [KARI_AUDIT_LIMIT]  = "limit",
 };
 
 G_DEFINE_QUARK (kari-audit-error-quark, kari_audit_error)
@@ -26,7 +27,8 @@ G_DEFINE_BOXED_TYPE (KariAuditEntry, kari_audit_entry, kari_audit_entry_copy, ka
  * @kind: a #KariAuditKind
  *
  * Returns: the name stored in the log and shown in exports (`check`,
- *   `grant`, `revoke`, `policy`, `role`, `manager`, `removal`), or %NULL for an unknown kind
+ *   `grant`, `revoke`, `policy`, `role`, `manager`, `removal`, `limit`), or %NULL for an
+ *   unknown kind
  */
 const char *
 kari_audit_kind_to_string (KariAuditKind kind)

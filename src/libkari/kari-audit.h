@@ -28,6 +28,9 @@ typedef enum
  * @KARI_AUDIT_MANAGER: another program called io.github.kari.Manager1
  * @KARI_AUDIT_REMOVAL: an extension was removed or a tenant deleted
  *   (kari-removal.h)
+ * @KARI_AUDIT_LIMIT: something an extension sent was refused by a limit
+ *   (a message over the size cap, a malformed stream, a connection from
+ *   another user) and its connection closed
  */
 typedef enum
 {
@@ -38,6 +41,7 @@ typedef enum
   KARI_AUDIT_ROLE,
   KARI_AUDIT_MANAGER,
   KARI_AUDIT_REMOVAL,
+  KARI_AUDIT_LIMIT,
 } KariAuditKind;
 
 #define KARI_TYPE_AUDIT_ENTRY (kari_audit_entry_get_type ())

@@ -77,6 +77,17 @@ call_extension (KariBroker         *self,
                           g_task_get_cancellable (task), on_extension_reply, task);
 }
 
+void
+_kari_broker_call_method (KariBroker         *self,
+                          GTask              *task,
+                          const char         *method,
+                          GVariant           *parameters,
+                          const GVariantType *reply_type,
+                          int                 timeout_ms)
+{
+  call_extension (self, task, method, parameters, reply_type, timeout_ms);
+}
+
 /**
  * kari_broker_call_handle_request_async:
  * @self: a broker

@@ -36,7 +36,8 @@ static const HostMethod host_methods[] = {
   { "Notify",          { 256, 4 * 1024 } },
   { "OpenFile",        { PATH_MAX, 8 } },
   { "CallExtension",   { 128, 128, 64 * 1024 } },
-  { "HttpRequest",     { 16, 8192 } },   /* the URL is checked per hop: kari-broker-http.c */
+  { "HttpRequest",     { 16, 8192 } },
+  { "PushPage",        { 256, KARI_BROKER_MAX_PAGE_SIZE } },   /* the URL is checked per hop: kari-broker-http.c */
 };
 
 static const char * const log_levels[] = {
@@ -381,6 +382,19 @@ on_call_extension (KariDBusHost1         *host,
   return TRUE;
 }
 
+static gboolean
+on_push_page (KariDBusHost1         *host,
+              GDBusMethodInvocation *invocation,
+              const char            *page,
+              const char            *tree,
+              gpointer               user_data)
+{
+  if (!admit (user_data, invocation))
+    return TRUE;
+  _kari_broker_push_page (user_data, invocation, page, tree);
+  return TRUE;
+}
+
 GDBusInterfaceSkeleton *
 _kari_broker_host_new (KariBroker *broker)
 {
@@ -393,5 +407,6 @@ _kari_broker_host_new (KariBroker *broker)
   g_signal_connect_object (host, "handle-open-file", G_CALLBACK (on_open_file), broker, 0);
   g_signal_connect_object (host, "handle-call-extension", G_CALLBACK (on_call_extension), broker, 0);
   g_signal_connect_object (host, "handle-http-request", G_CALLBACK (on_http_request), broker, 0);
+  g_signal_connect_object (host, "handle-push-page", G_CALLBACK (on_push_page), broker, 0);
   return G_DBUS_INTERFACE_SKELETON (host);
 }

@@ -21,7 +21,7 @@ const char *
 kari_broker_get_address (KariBroker *self)
 {
   g_return_val_if_fail (KARI_IS_BROKER (self), NULL);
-  return self->server != NULL ? self->address : NULL;
+  return self->service != NULL ? self->address : NULL;
 }
 
 /**
@@ -34,7 +34,7 @@ const char *
 kari_broker_get_socket_path (KariBroker *self)
 {
   g_return_val_if_fail (KARI_IS_BROKER (self), NULL);
-  return self->server != NULL ? self->socket_path : NULL;
+  return self->service != NULL ? self->socket_path : NULL;
 }
 
 /**

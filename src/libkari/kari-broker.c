@@ -2,26 +2,20 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Each running extension gets its own GDBusServer on a unix socket in a
- * private 0700 folder. The server accepts one connection, from our own
- * uid, authenticated with EXTERNAL; that connection is the extension's
- * identity: the broker was made for one extension, tenant and user, and
- * never reads them from what the extension sends. Every incoming message
- * is size-capped, every call rate-limited, bounded in flight, validated
- * and checked with the permission engine (kari-broker-host.c) before it
- * runs.
+ * Each running extension gets its own unix socket in a private 0700
+ * folder (kari-broker-accept.c). The broker accepts one connection, from
+ * our own uid, authenticated with EXTERNAL; that connection is the
+ * extension's identity: the broker was made for one extension, tenant
+ * and user, and never reads them from what the extension sends. Every
+ * byte passes the guard (kari-dbus-guard.c) before GDBus reads it, so a
+ * message over the size cap is refused at its header and reading follows
+ * a rate; every call is rate-limited, bounded in flight, validated and
+ * checked with the permission engine (kari-broker-host.c) before it runs.
  */
 
 #include "config.h"
 
-#include <errno.h>
-#include <glib/gstdio.h>
-#include <unistd.h>
-
 #include "kari-broker-private.h"
-
-/* A unix socket path is at most 108 bytes with its NUL. */
-#define SOCKET_PATH_MAX 107
 
 G_DEFINE_FINAL_TYPE (KariBroker, kari_broker, G_TYPE_OBJECT)
 
@@ -31,15 +25,13 @@ enum {
   SIGNAL_DISCONNECTED,
   SIGNAL_LOG,
   SIGNAL_NOTIFY,
+  SIGNAL_PAGE_PUSHED,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
 G_DEFINE_QUARK (kari-broker-error-quark, kari_broker_error)
-
-static void kari_broker_drop_connection (KariBroker *self,
-                                         const char *reason);
 
 static void
 kari_broker_dispose (GObject *object)
@@ -57,6 +49,7 @@ kari_broker_finalize (GObject *object)
   KariBroker *self = KARI_BROKER (object);
 
   g_clear_object (&self->engine);
+  g_clear_object (&self->config);
   g_clear_pointer (&self->extension, g_free);
   g_clear_pointer (&self->tenant, g_free);
   g_clear_pointer (&self->user, g_free);
@@ -66,7 +59,10 @@ kari_broker_finalize (GObject *object)
   g_clear_pointer (&self->endpoints, g_strfreev);
   g_clear_pointer (&self->pages, g_strfreev);
   g_clear_pointer (&self->tasks, g_strfreev);
+  g_clear_pointer (&self->verdict, g_atomic_rc_box_release);
+  g_clear_pointer (&self->declared_pages, g_strfreev);
   g_clear_pointer (&self->guard, g_atomic_rc_box_release);
+  g_clear_pointer (&self->guid, g_free);
   if (self->lookup_destroy != NULL)
     self->lookup_destroy (self->lookup_data);
 
@@ -126,6 +122,18 @@ kari_broker_class_init (KariBrokerClass *klass)
   signals[SIGNAL_NOTIFY] =
     g_signal_new ("notify-user", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /**
+   * KariBroker::page-pushed:
+   * @page: the page's path, one the manifest declares
+   * @tree: (nullable): the new tree, validated
+   * @error: (nullable): why the tree pushed was refused
+   *
+   * The extension pushed a page with Host1.PushPage; either @tree or
+   * @error is set.
+   */
+  signals[SIGNAL_PAGE_PUSHED] =
+    g_signal_new ("page-pushed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, KARI_TYPE_PAGE_TREE, G_TYPE_ERROR);
 }
 
 static void
@@ -135,9 +143,13 @@ kari_broker_init (KariBroker *self)
   self->burst = 400;
   self->tokens = self->burst;
   self->max_in_flight = 64;
+  self->verdict = g_atomic_rc_box_new0 (KariDBusGuardVerdict);
   self->guard = g_atomic_rc_box_new0 (Guard);
+  self->read_bytes_per_second = KARI_BROKER_DEFAULT_READ_BYTES_PER_SECOND;
+  self->read_messages_per_second = KARI_BROKER_DEFAULT_READ_MESSAGES_PER_SECOND;
   self->max_queued = 1024;
   self->call_timeout_ms = KARI_BROKER_DEFAULT_CALL_TIMEOUT_MS;
+  _kari_broker_pages_init (self);
 }
 
 /**
@@ -188,7 +200,9 @@ is_expected (GDBusMessage *message)
     {
     case G_DBUS_MESSAGE_TYPE_METHOD_CALL:
       return g_strcmp0 (g_dbus_message_get_path (message), KARI_BROKER_HOST_PATH) == 0
-             && g_strcmp0 (g_dbus_message_get_interface (message), "io.github.kari.Host1") == 0;
+             && (g_strcmp0 (g_dbus_message_get_interface (message), "io.github.kari.Host1") == 0
+                 || g_strcmp0 (g_dbus_message_get_interface (message), "io.github.kari.Storage1") == 0
+                 || g_strcmp0 (g_dbus_message_get_interface (message), "io.github.kari.Config1") == 0);
     case G_DBUS_MESSAGE_TYPE_METHOD_RETURN:
     case G_DBUS_MESSAGE_TYPE_ERROR:
       return TRUE;
@@ -199,28 +213,52 @@ is_expected (GDBusMessage *message)
     }
 }
 
-/* Runs in GDBus's worker thread for every incoming message. GDBus has
- * already read the whole message (up to its own 128 MiB limit), so the
- * caps (kari-broker-guard.c) bound what the host parses and keeps, not
- * what it reads. */
+/* Runs in GDBus's worker thread for every incoming message. The relay
+ * (kari-dbus-guard.c) already refused any message declaring more than
+ * the size cap before GDBus read it; this checks what only a parsed
+ * message shows: nesting and descriptors (kari-broker-guard.c). */
+typedef struct
+{
+  KariDBusGuardVerdict *verdict;
+  Guard                *guard;
+  KariDBusGuard        *relay;
+  gint                  moved;     /* atomic */
+} FilterData;
+
+static void
+filter_data_free (gpointer data)
+{
+  FilterData *filter = data;
+
+  g_atomic_rc_box_release (filter->verdict);
+  g_atomic_rc_box_release (filter->guard);
+  _kari_dbus_guard_unref (filter->relay);
+  g_free (filter);
+}
+
 static GDBusMessage *
 size_filter (GDBusConnection *connection,
              GDBusMessage    *message,
              gboolean         incoming,
              gpointer         user_data)
 {
-  Guard *guard = user_data;
+  FilterData *filter = user_data;
+  KariDBusGuardVerdict *verdict = filter->verdict;
   const char *problem;
 
+  /* The first message comes in GDBus's worker thread: the relay moves
+   * there (kari-dbus-guard.c). */
+  if (g_atomic_int_compare_and_exchange (&filter->moved, FALSE, TRUE))
+    _kari_dbus_guard_move_here (filter->relay);
   if (!incoming)
     {
-      _kari_broker_stats_see (&guard->stats, message, FALSE);
+      _kari_broker_stats_see (&filter->guard->stats, message, FALSE);
       return message;
     }
   problem = _kari_broker_message_problem (message);
   if (problem != NULL)
     {
-      g_atomic_pointer_set (&guard->problem, problem);
+      g_atomic_pointer_compare_and_exchange (&verdict->problem, NULL, problem);
       g_dbus_connection_close (connection, NULL, NULL, NULL);
       g_object_unref (message);
       return NULL;
@@ -230,7 +268,7 @@ size_filter (GDBusConnection *connection,
       g_object_unref (message);
       return NULL;
     }
-  _kari_broker_stats_see (&guard->stats, message, TRUE);
+  _kari_broker_stats_see (&filter->guard->stats, message, TRUE);
   return message;
 }
 
@@ -241,22 +279,27 @@ on_closed (GDBusConnection *connection,
            gpointer         user_data)
 {
   KariBroker *self = user_data;
-
-  const char *problem = g_atomic_pointer_get (&self->guard->problem);
+  const char *problem = g_atomic_pointer_get (&self->verdict->problem);
 
   if (problem != NULL)
-    kari_broker_drop_connection (self, problem);
+    {
+      _kari_broker_refuse (self, problem, self->verdict->declared);
+      _kari_broker_drop_connection (self, problem);
+    }
   else
-    kari_broker_drop_connection (self, remote_peer_vanished ? "the extension closed its connection"
-                                                            : "the connection closed");
+    _kari_broker_drop_connection (self, remote_peer_vanished ? "the extension closed its connection"
+                                                             : "the connection closed");
 }
 
-static void
-kari_broker_drop_connection (KariBroker *self,
-                             const char *reason)
+void
+_kari_broker_drop_connection (KariBroker *self,
+                              const char *reason)
 {
   g_autoptr(GDBusConnection) connection = g_steal_pointer (&self->connection);
+  g_autoptr(KariDBusGuard) relay = g_steal_pointer (&self->relay);
 
+  if (relay != NULL)
+    _kari_dbus_guard_close (relay);
   if (connection == NULL)
     return;
 
@@ -267,6 +310,12 @@ kari_broker_drop_connection (KariBroker *self,
   if (self->host != NULL)
     g_dbus_interface_skeleton_unexport_from_connection (self->host, connection);
   g_clear_object (&self->host);
+  if (self->storage != NULL)
+    g_dbus_interface_skeleton_unexport_from_connection (self->storage, connection);
+  g_clear_object (&self->storage);
+  if (self->config_iface != NULL)
+    g_dbus_interface_skeleton_unexport_from_connection (self->config_iface, connection);
+  g_clear_object (&self->config_iface);
   if (!g_dbus_connection_is_closed (connection))
     g_dbus_connection_close (connection, NULL, NULL, NULL);
   self->ready = FALSE;
@@ -275,186 +324,52 @@ kari_broker_drop_connection (KariBroker *self,
   g_signal_emit (self, signals[SIGNAL_DISCONNECTED], 0, reason);
 }
 
-static gboolean
-on_new_connection (GDBusServer     *server,
-                   GDBusConnection *connection,
-                   gpointer         user_data)
+/* Called by kari-broker-accept.c once @connection, behind @relay, made
+ * its authentication; message processing is still delayed. */
+void
+_kari_broker_take_connection (KariBroker           *self,
+                              GDBusConnection      *connection,
+                              KariDBusGuard        *relay,
+                              KariDBusGuardVerdict *verdict)
 {
-  KariBroker *self = user_data;
   g_autoptr(GError) error = NULL;
-
-  /* One connection per run: an extension cannot open a second, and a
-   * connection made after it cannot take its place. */
-  if (self->ever_connected)
-    {
-      g_atomic_int_inc (&self->n_refused);
-      g_dbus_connection_close (connection, NULL, NULL, NULL);
-      return TRUE;
-    }
+  FilterData *filter;
 
   self->ever_connected = TRUE;
   self->connection = g_object_ref (connection);
-  /* Filters may still run after their removal, so the flag they set is
-   * shared, not part of the broker. */
-  self->filter_id = g_dbus_connection_add_filter (connection, size_filter,
-                                                  g_atomic_rc_box_acquire (self->guard),
-                                                  (GDestroyNotify) g_atomic_rc_box_release);
+  self->relay = _kari_dbus_guard_ref (relay);
+  g_clear_pointer (&self->verdict, g_atomic_rc_box_release);
+  self->verdict = g_atomic_rc_box_acquire (verdict);
+  /* Filters may still run after their removal, so the verdict they set
+   * is shared, not part of the broker. */
+  filter = g_new0 (FilterData, 1);
+  filter->verdict = g_atomic_rc_box_acquire (verdict);
+  filter->guard = g_atomic_rc_box_acquire (self->guard);
+  filter->relay = _kari_dbus_guard_ref (relay);
+  self->filter_id = g_dbus_connection_add_filter (connection, size_filter, filter, filter_data_free);
   self->closed_id = g_signal_connect (connection, "closed", G_CALLBACK (on_closed), self);
   self->host = _kari_broker_host_new (self);
-  if (!g_dbus_interface_skeleton_export (self->host, connection, KARI_BROKER_HOST_PATH, &error))
+  self->storage = _kari_broker_storage_new (self);
+  if (!g_dbus_interface_skeleton_export (self->host, connection, KARI_BROKER_HOST_PATH, &error)
+      || !g_dbus_interface_skeleton_export (self->storage, connection, KARI_BROKER_HOST_PATH, &error))
     {
       g_warning ("Cannot export the host interface for %s: %s", self->extension, error->message);
-      kari_broker_drop_connection (self, error->message);
-      return TRUE;
+      _kari_broker_drop_connection (self, error->message);
+      return;
+    }
+  if (self->config != NULL)
+    {
+      self->config_iface = _kari_broker_config_new (self);
+      if (!g_dbus_interface_skeleton_export (self->config_iface, connection, KARI_BROKER_HOST_PATH, &error))
+        {
+          g_warning ("Cannot export the config interface for %s: %s", self->extension, error->message);
+          _kari_broker_drop_connection (self, error->message);
+          return;
+        }
     }
 
   g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
-  return TRUE;
-}
-
-/* Only EXTERNAL, which carries the peer's uid, and only our own uid. */
-static gboolean
-on_allow_mechanism (GDBusAuthObserver *observer,
-                    const char        *mechanism,
-                    gpointer           user_data)
-{
-  return g_strcmp0 (mechanism, "EXTERNAL") == 0;
-}
-
-static gboolean
-on_authorize_peer (GDBusAuthObserver *observer,
-                   GIOStream         *stream,
-                   GCredentials      *credentials,
-                   gpointer           user_data)
-{
-  KariBroker *self = user_data;
-  gboolean same = credentials != NULL && g_credentials_get_unix_user (credentials, NULL) == getuid ();
-
-  if (!same)
-    g_atomic_int_inc (&self->n_refused);
-  return same;
-}
-
-/* ------------------------------------------------------------------ */
-/* Listening                                                           */
-
-static char *
-default_socket_base (void)
-{
-  const char *runtime = g_getenv ("XDG_RUNTIME_DIR");
-
-  if (runtime != NULL && g_path_is_absolute (runtime) && g_file_test (runtime, G_FILE_TEST_IS_DIR))
-    {
-      g_autofree char *base = g_build_filename (runtime, "kari", NULL);
-
-      if (g_mkdir_with_parents (base, 0700) == 0)
-        return g_steal_pointer (&base);
-    }
-  return g_strdup (g_get_tmp_dir ());
-}
-
-/**
- * kari_broker_start:
- * @self: a broker
- * @socket_dir: (nullable): where to make the private socket folder;
- *   %NULL for `$XDG_RUNTIME_DIR/kari`, or the temporary folder
- * @error: return location for a #GError
- *
- * Makes a private 0700 folder in @socket_dir and listens on a unix socket
- * in it. The address to give the extension is kari_broker_get_address().
- *
- * Returns: %TRUE when listening
- */
-gboolean
-kari_broker_start (KariBroker  *self,
-                   const char  *socket_dir,
-                   GError     **error)
-{
-  g_autofree char *base = NULL;
-  g_autofree char *tmpl = NULL;
-  g_autofree char *guid = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  g_return_val_if_fail (KARI_IS_BROKER (self), FALSE);
-
-  if (self->server != NULL || self->ever_connected)
-    {
-      g_set_error (error, KARI_BROKER_ERROR, KARI_BROKER_ERROR_STARTED,
-                   "The broker of %s was already started", self->extension);
-      return FALSE;
-    }
-
-  base = socket_dir != NULL ? g_strdup (socket_dir) : default_socket_base ();
-  tmpl = g_build_filename (base, "kari-XXXXXX", NULL);
-  if (g_mkdtemp_full (tmpl, 0700) == NULL)
-    {
-      int saved = errno;
-      g_set_error (error, KARI_BROKER_ERROR, KARI_BROKER_ERROR_SOCKET,
-                   "Cannot make a socket folder in %s: %s", base, g_strerror (saved));
-      return FALSE;
-    }
-  self->folder = g_steal_pointer (&tmpl);
-  self->socket_path = g_build_filename (self->folder, "bus", NULL);
-  if (strlen (self->socket_path) > SOCKET_PATH_MAX)
-    {
-      g_set_error (error, KARI_BROKER_ERROR, KARI_BROKER_ERROR_SOCKET,
-                   "The socket path %s is longer than %d bytes", self->socket_path, SOCKET_PATH_MAX);
-      kari_broker_stop (self);
-      return FALSE;
-    }
-
-  {
-    g_autofree char *escaped = g_dbus_address_escape_value (self->socket_path);
-    self->address = g_strdup_printf ("unix:path=%s", escaped);
-  }
-
-  self->observer = g_dbus_auth_observer_new ();
-  g_signal_connect (self->observer, "allow-mechanism", G_CALLBACK (on_allow_mechanism), self);
-  g_signal_connect (self->observer, "authorize-authenticated-peer", G_CALLBACK (on_authorize_peer), self);
-
-  guid = g_dbus_generate_guid ();
-  self->server = g_dbus_server_new_sync (self->address,
-                                         G_DBUS_SERVER_FLAGS_AUTHENTICATION_REQUIRE_SAME_USER,
-                                         guid, self->observer, NULL, &local_error);
-  if (self->server == NULL)
-    {
-      g_set_error (error, KARI_BROKER_ERROR, KARI_BROKER_ERROR_SOCKET,
-                   "Cannot listen on %s: %s", self->socket_path, local_error->message);
-      kari_broker_stop (self);
-      return FALSE;
-    }
-  g_signal_connect (self->server, "new-connection", G_CALLBACK (on_new_connection), self);
-  g_dbus_server_start (self->server);
-  return TRUE;
-}
-
-/**
- * kari_broker_stop:
- * @self: a broker
- *
- * Closes the extension's connection, stops listening and removes the
- * socket folder. Safe to call more than once.
- */
-void
-kari_broker_stop (KariBroker *self)
-{
-  g_return_if_fail (KARI_IS_BROKER (self));
-
-  kari_broker_drop_connection (self, "the host stopped the extension");
-  if (self->server != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->server, self);
-      g_dbus_server_stop (self->server);
-      g_clear_object (&self->server);
-    }
-  if (self->observer != NULL)
-    g_signal_handlers_disconnect_by_data (self->observer, self);
-  g_clear_object (&self->observer);
-  if (self->socket_path != NULL)
-    g_unlink (self->socket_path);
-  if (self->folder != NULL)
-    g_rmdir (self->folder);
-  g_clear_pointer (&self->folder, g_free);
+  g_dbus_connection_start_message_processing (connection);
 }
 
 /* ------------------------------------------------------------------ */
@@ -513,7 +428,7 @@ outgoing_bounded (KariBroker *self)
       if (G_IS_SOCKET_CONNECTION (stream))
         g_socket_shutdown (g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream)), TRUE, TRUE, NULL);
       g_debug ("%s: %d replies unread, over %u", self->extension, waiting, self->max_queued);
-      kari_broker_drop_connection (self, "the extension does not read its replies");
+      _kari_broker_drop_connection (self, "the extension does not read its replies");
       return FALSE;
     }
   if (!self->flushing && waiting > 0)
@@ -557,7 +472,7 @@ _kari_broker_admit (KariBroker            *self,
                                                   rate ? "Too many calls: the limit is reached"
                                                        : "Too many calls in flight");
       if (++self->strikes > 4 * MAX (self->burst, 1))
-        kari_broker_drop_connection (self, "calls far past the rate limit");
+        _kari_broker_drop_connection (self, "calls far past the rate limit");
       return FALSE;
     }
 
@@ -741,4 +656,13 @@ _kari_broker_emit_notify (KariBroker *self,
                           const char *body)
 {
   g_signal_emit (self, signals[SIGNAL_NOTIFY], 0, title, body);
+}
+
+void
+_kari_broker_emit_page_pushed (KariBroker   *self,
+                               const char   *page,
+                               KariPageTree *tree,
+                               const GError *error)
+{
+  g_signal_emit (self, signals[SIGNAL_PAGE_PUSHED], 0, page, tree, error);
 }

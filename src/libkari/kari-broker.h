@@ -6,6 +6,8 @@
 
 #include <gio/gio.h>
 
+#include "kari-config.h"
+#include "kari-page-tree.h"
 #include "kari-permission-engine.h"
 
 G_BEGIN_DECLS
@@ -70,8 +72,41 @@ G_BEGIN_DECLS
  * KARI_BROKER_MAX_MESSAGE_SIZE:
  *
  * The largest message body, in bytes, the host accepts from an extension.
+ * A message declaring more closes the connection before any of it is
+ * read past its 16-byte header.
  */
 #define KARI_BROKER_MAX_MESSAGE_SIZE (1024 * 1024)
+
+/**
+ * KARI_BROKER_DEFAULT_READ_BYTES_PER_SECOND:
+ *
+ * How many bytes a second the host reads from one extension by default;
+ * see kari_broker_set_read_limit().
+ */
+#define KARI_BROKER_DEFAULT_READ_BYTES_PER_SECOND (32 * 1024 * 1024)
+
+/**
+ * KARI_BROKER_DEFAULT_READ_MESSAGES_PER_SECOND:
+ *
+ * How many messages a second the host reads from one extension by
+ * default; see kari_broker_set_read_limit().
+ */
+#define KARI_BROKER_DEFAULT_READ_MESSAGES_PER_SECOND 10000
+
+/**
+ * KARI_BROKER_MAX_PAGE_SIZE:
+ *
+ * The largest page tree, in bytes of JSON, the host takes from an
+ * extension (pushed, rendered or answered to an event).
+ */
+#define KARI_BROKER_MAX_PAGE_SIZE (768 * 1024)
+
+/**
+ * KARI_BROKER_PAGE_TIMEOUT_MS:
+ *
+ * How long RenderPage and HandlePageEvent wait for the extension by default.
+ */
+#define KARI_BROKER_PAGE_TIMEOUT_MS 5000
 
 #define KARI_BROKER_ERROR (kari_broker_error_quark ())
 
@@ -165,6 +200,9 @@ const char * const *kari_broker_get_offered   (KariBroker           *self,
 void             kari_broker_set_rate_limit   (KariBroker           *self,
                                                guint                 calls_per_second,
                                                guint                 burst);
+void             kari_broker_set_read_limit   (KariBroker           *self,
+                                               guint64               bytes_per_second,
+                                               guint                 messages_per_second);
 void             kari_broker_set_max_in_flight (KariBroker          *self,
                                                guint                 max_in_flight);
 guint64          kari_broker_get_n_refused    (KariBroker           *self);
@@ -196,6 +234,44 @@ void             kari_broker_ping_async       (KariBroker           *self,
                                                GAsyncReadyCallback   callback,
                                                gpointer              user_data);
 gboolean         kari_broker_ping_finish      (KariBroker           *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
+/* kari-broker-config.c: io.github.kari.Config1 */
+void             kari_broker_set_config       (KariBroker           *self,
+                                               KariConfig           *config);
+void             kari_broker_notify_config_changed (KariBroker      *self);
+
+void             kari_broker_set_store_options (KariBroker          *self,
+                                               const char           *stores_dir,
+                                               const char           *migrations_dir);
+void             kari_broker_set_store_quota  (KariBroker           *self,
+                                               guint64               max_bytes);
+
+void             kari_broker_set_declared_pages (KariBroker         *self,
+                                               const char * const   *pages);
+void             kari_broker_set_push_limit   (KariBroker           *self,
+                                               guint                 pushes_per_second,
+                                               guint                 burst);
+void             kari_broker_render_page_async (KariBroker          *self,
+                                               const char           *page,
+                                               const char           *context,
+                                               int                   timeout_ms,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+KariPageTree    *kari_broker_render_page_finish (KariBroker         *self,
+                                               GAsyncResult         *result,
+                                               GError              **error);
+void             kari_broker_handle_page_event_async (KariBroker    *self,
+                                               const char           *page,
+                                               const char           *node_id,
+                                               const char           *kind,
+                                               JsonNode             *value,
+                                               int                   timeout_ms,
+                                               GCancellable         *cancellable,
+                                               GAsyncReadyCallback   callback,
+                                               gpointer              user_data);
+KariPageTree    *kari_broker_handle_page_event_finish (KariBroker   *self,
                                                GAsyncResult         *result,
                                                GError              **error);
 

@@ -4,6 +4,9 @@
  */
 #include "config.h"
 
+#include <signal.h>
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <unistd.h>
 
@@ -28,6 +31,7 @@ struct _KariBwrap
   GPtrArray *command;   /* char *, the payload's argv */
   GArray    *fds;       /* int, owned until the spawn */
   GPtrArray *argv;      /* char *, built by kari_bwrap_get_argv() */
+  guint64    max_file_size; /* RLIMIT_FSIZE of the sandbox, 0 for none */
 };
 
 G_DEFINE_FINAL_TYPE (KariBwrap, kari_bwrap, G_TYPE_OBJECT)
@@ -264,6 +268,36 @@ kari_bwrap_get_argv (KariBwrap *self)
 }
 
 /**
+ * kari_bwrap_set_max_file_size:
+ * @self: a #KariBwrap
+ * @bytes: the largest file anything in the sandbox may write, 0 for no
+ *   limit
+ *
+ * Sets RLIMIT_FSIZE on bwrap, which every process of the sandbox
+ * inherits, with SIGXFSZ ignored: a write past @bytes fails with EFBIG
+ * instead of killing the writer.
+ */
+void
+kari_bwrap_set_max_file_size (KariBwrap *self,
+                              guint64    bytes)
+{
+  g_return_if_fail (KARI_IS_BWRAP (self));
+  self->max_file_size = bytes;
+}
+
+/* Between fork and exec: only async-signal-safe calls. An ignored signal
+ * stays ignored across exec, so the payload gets EFBIG, not SIGXFSZ. */
+static void
+limit_file_size (gpointer data)
+{
+  const guint64 *bytes = data;
+  struct rlimit limit = { (rlim_t) *bytes, (rlim_t) *bytes };
+
+  signal (SIGXFSZ, SIG_IGN);
+  setrlimit (RLIMIT_FSIZE, &limit);
+}
+
+/**
  * kari_bwrap_spawn:
  * @self: a #KariBwrap
  * @flags: flags for the subprocess (pipes for stdin, stdout, stderr)
@@ -303,6 +337,9 @@ kari_bwrap_spawn (KariBwrap         *self,
       g_subprocess_launcher_take_fd (launcher, fd, fd);
     }
   g_array_set_size (self->fds, 0);
+  if (self->max_file_size > 0)
+    g_subprocess_launcher_set_child_setup (launcher, limit_file_size,
+                                           g_memdup2 (&self->max_file_size, sizeof self->max_file_size), g_free);
 
   process = g_subprocess_launcher_spawnv (launcher, kari_bwrap_get_argv (self), error);
   if (process == NULL)

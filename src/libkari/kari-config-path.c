@@ -98,6 +98,12 @@ _kari_config_pointer_split (const char *pointer)
   if (pointer == NULL || *pointer == '\0')
     return g_strv_builder_end (builder);
 
+  /* g_strsplit() gives nothing for "", but "/" names the member "". */
+  if (pointer[1] == '\0')
+    {
+      g_strv_builder_add (builder, "");
+      return g_strv_builder_end (builder);
+    }
   raw = g_strsplit (pointer + 1, "/", -1);
   for (guint i = 0; raw[i] != NULL; i++)
     {
@@ -138,6 +144,35 @@ child_of (JsonNode   *node,
       return index < json_array_get_length (array) ? json_array_get_element (array, (guint) index) : NULL;
     }
   return NULL;
+}
+
+/* json_node_copy() shares the objects and arrays of the node it copies;
+ * a document that is changed afterwards needs its own. */
+JsonNode *
+_kari_config_deep_copy (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *copy = json_object_new ();
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, &name, &value))
+        json_object_set_member (copy, name, _kari_config_deep_copy (value));
+      return json_node_init_object (json_node_alloc (), copy);
+    }
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      JsonArray *copy = json_array_sized_new (json_array_get_length (array));
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        json_array_add_element (copy, _kari_config_deep_copy (json_array_get_element (array, i)));
+      return json_node_init_array (json_node_alloc (), copy);
+    }
+  return json_node_copy (node);
 }
 
 /* Returns the value at @segments (borrowed), or NULL when absent. */
@@ -182,7 +217,7 @@ _kari_config_put (JsonNode            *root,
         goto not_object;
       object = json_node_get_object (next);
     }
-  json_object_set_member (object, segments[n - 1], _kari_config_copy (value));
+  json_object_set_member (object, segments[n - 1], _kari_config_deep_copy (value));
   return TRUE;
 
 not_object:
@@ -223,41 +258,6 @@ _kari_config_remove (JsonNode            *root,
 
 /* Overlays @from on @into: objects are merged member by member, any
  * other value replaces. */
-/* json_node_copy() shares the objects and arrays it holds: a document
- * that is changed afterwards (merged into, put into) must be a copy all
- * the way down, or the manifest's defaults change with it. */
-JsonNode *
-_kari_config_copy (JsonNode *node)
-{
-  JsonNode *copy;
-
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    {
-      JsonObject *object = json_object_new ();
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *member;
-
-      json_object_iter_init (&iter, json_node_get_object (node));
-      while (json_object_iter_next (&iter, &name, &member))
-        json_object_set_member (object, name, _kari_config_copy (member));
-      copy = json_node_init_object (json_node_alloc (), object);
-      json_object_unref (object);
-      return copy;
-    }
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_array_new ();
-
-      for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
-        json_array_add_element (array, _kari_config_copy (json_array_get_element (json_node_get_array (node), i)));
-      copy = json_node_init_array (json_node_alloc (), array);
-      json_array_unref (array);
-      return copy;
-    }
-  return json_node_copy (node);
-}
-
 void
 _kari_config_merge (JsonObject *into,
                     JsonObject *from)
@@ -274,6 +274,6 @@ _kari_config_merge (JsonObject *into,
       if (existing != NULL && JSON_NODE_HOLDS_OBJECT (existing) && JSON_NODE_HOLDS_OBJECT (value))
         _kari_config_merge (json_node_get_object (existing), json_node_get_object (value));
       else
-        json_object_set_member (into, name, _kari_config_copy (value));
+        json_object_set_member (into, name, _kari_config_deep_copy (value));
     }
 }

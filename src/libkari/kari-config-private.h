@@ -9,6 +9,7 @@
 G_BEGIN_DECLS
 
 GStrv     _kari_config_pointer_split  (const char          *pointer);
+JsonNode *_kari_config_deep_copy      (JsonNode            *node);
 JsonNode *_kari_config_lookup         (JsonNode            *root,
                                        const char * const  *segments);
 gboolean  _kari_config_put            (JsonNode            *root,
@@ -17,7 +18,6 @@ gboolean  _kari_config_put            (JsonNode            *root,
                                        GError             **error);
 gboolean  _kari_config_remove         (JsonNode            *root,
                                        const char * const  *segments);
-JsonNode *_kari_config_copy           (JsonNode            *node);
 void      _kari_config_merge          (JsonObject          *into,
                                        JsonObject          *from);
 

@@ -18,8 +18,11 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <string.h>
+
 #include "kari-config-private.h"
 #include "kari-config.h"
+#include "kari-json.h"
 #include "kari-registry-private.h"
 #include "kari-secret-private.h"
 
@@ -108,7 +111,7 @@ kari_config_new (KariRegistry  *registry,
   schema = member_of (config, "schema");
   defaults = member_of (config, "defaults");
   self->defaults = defaults != NULL && JSON_NODE_HOLDS_OBJECT (defaults)
-                   ? _kari_config_copy (defaults) : json_node_init_object (json_node_alloc (), json_object_new ());
+                   ? _kari_config_deep_copy (defaults) : json_node_init_object (json_node_alloc (), json_object_new ());
 
   if (schema != NULL)
     {
@@ -252,7 +255,7 @@ load_stored (KariConfig  *self,
 
   if (text == NULL)
     return json_node_init_object (json_node_alloc (), json_object_new ());
-  node = json_from_string (text, &local_error);
+  node = kari_json_parse (text, -1, NULL, NULL, &local_error);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
       g_clear_pointer (&node, json_node_unref);
@@ -290,7 +293,7 @@ effective (KariConfig  *self,
            JsonNode    *stored,
            GError     **error)
 {
-  g_autoptr(JsonNode) merged = _kari_config_copy (self->defaults);
+  g_autoptr(JsonNode) merged = _kari_config_deep_copy (self->defaults);
 
   _kari_config_merge (json_node_get_object (merged), json_node_get_object (stored));
   if (self->schema == NULL)
@@ -313,7 +316,7 @@ secret_node (KariJsonSchemaField *field,
   JsonNode *node = NULL;
 
   if (field->kind != KARI_JSON_SCHEMA_FIELD_STRING)
-    node = json_from_string (text, NULL);
+    node = kari_json_parse (text, -1, NULL, NULL, NULL);
   if (node == NULL)
     node = json_node_init_string (json_node_alloc (), text);
   return node;
@@ -446,7 +449,7 @@ kari_config_get_value (KariConfig  *self,
     return NULL;
   segments = _kari_config_pointer_split (pointer);
   value = _kari_config_lookup (doc, (const char * const *) segments);
-  return value != NULL ? json_node_copy (value) : NULL;
+  return value != NULL ? _kari_config_deep_copy (value) : NULL;
 }
 
 /**
@@ -521,7 +524,8 @@ expects_string (KariConfig *self,
  * both set a string without quotes.
  *
  * Returns: (transfer full): the value, or %NULL with
- *   %KARI_CONFIG_ERROR_INVALID when @text is not JSON
+ *   %KARI_CONFIG_ERROR_INVALID when @text is not JSON, or
+ *   %KARI_CONFIG_ERROR_NO_SCHEMA when the extension has no settings
  */
 JsonNode *
 kari_config_parse_value (KariConfig  *self,
@@ -536,10 +540,16 @@ kari_config_parse_value (KariConfig  *self,
   g_return_val_if_fail (KARI_IS_CONFIG (self), NULL);
   g_return_val_if_fail (text != NULL, NULL);
 
+  if (self->schema == NULL)
+    {
+      g_set_error (error, KARI_CONFIG_ERROR, KARI_CONFIG_ERROR_NO_SCHEMA,
+                   _("%s declares no config.schema, so it has no settings to change"), self->extension);
+      return NULL;
+    }
   pointer = kari_config_key_to_pointer (key, error);
   if (pointer == NULL)
     return NULL;
-  node = json_from_string (text, &local_error);
+  node = kari_json_parse (text, -1, NULL, NULL, &local_error);
   if (expects_string (self, pointer)
       && (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING))
     {
@@ -646,7 +656,7 @@ kari_config_set (KariConfig  *self,
   stored = load_stored (self, error);
   if (stored == NULL)
     return FALSE;
-  candidate = _kari_config_copy (stored);
+  candidate = _kari_config_deep_copy (stored);
   if (!_kari_config_put (candidate, (const char * const *) segments, value, error))
     {
       g_prefix_error (error, "%s: ", pointer);
@@ -659,7 +669,19 @@ kari_config_set (KariConfig  *self,
     return FALSE;
 
   if (secret == NULL)
-    return save_stored (self, candidate, error);
+    {
+      g_autofree char *text = json_to_string (candidate, FALSE);
+
+      /* The registry, and a Config1.Get reply, stay small. */
+      if (strlen (text) > KARI_CONFIG_MAX_SIZE)
+        {
+          g_set_error (error, KARI_CONFIG_ERROR, KARI_CONFIG_ERROR_INVALID,
+                       _("%s: the settings of %s would take more than %d KiB"), pointer, self->extension,
+                       KARI_CONFIG_MAX_SIZE / 1024);
+          return FALSE;
+        }
+      return save_stored (self, candidate, error);
+    }
 
   {
     g_autofree char *text = secret_text (value);

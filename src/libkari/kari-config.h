@@ -15,6 +15,14 @@ G_BEGIN_DECLS
 #define KARI_CONFIG_ERROR (kari_config_error_quark ())
 
 /**
+ * KARI_CONFIG_MAX_SIZE:
+ *
+ * The most an extension's stored settings in one tenant may take, as
+ * compact JSON, in bytes; a change past it is refused.
+ */
+#define KARI_CONFIG_MAX_SIZE (256 * 1024)
+
+/**
  * KariConfigError:
  * @KARI_CONFIG_ERROR_NO_SCHEMA: the extension declares no `config.schema`,
  *   so it has no settings to change

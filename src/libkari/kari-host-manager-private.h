@@ -23,7 +23,7 @@ typedef struct
   KariManagerAction  action;
 } KariManagerHandler;
 
-#define KARI_MANAGER_N_METHODS 8
+#define KARI_MANAGER_N_METHODS 9
 
 struct _KariHostManager
 {

@@ -270,6 +270,22 @@ do_metrics (KariHostManager       *self,
   kari_dbus_manager1_complete_metrics (self->skeleton, invocation, g_variant_builder_end (&builder));
 }
 
+/* kari-ext config changed a setting: the extension hears of it when it
+ * runs here for that tenant. */
+static void
+do_config_changed (KariHostManager       *self,
+                   KariSupervisor        *s,
+                   GDBusMethodInvocation *invocation)
+{
+  KariBroker *broker = kari_supervisor_get_broker (s);
+  const char *tenant = NULL;
+
+  g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&s&s)", NULL, &tenant);
+  if (broker != NULL && g_strcmp0 (kari_broker_get_tenant (broker), tenant) == 0)
+    kari_broker_notify_config_changed (broker);
+  kari_dbus_manager1_complete_config_changed (self->skeleton, invocation);
+}
+
 /* Every method, and what runs once the call is allowed. */
 static const struct
 {
@@ -284,6 +300,7 @@ static const struct
   { "handle-logs",            do_logs },
   { "handle-metrics",         do_metrics },
   { "handle-call",            do_call },
+  { "handle-config-changed",  do_config_changed },
 };
 
 /* One handler for every method's signal, connected swapped so that

@@ -25,6 +25,10 @@ gboolean    _kari_http_grant_names_host (KariGrantStore *grants,
 gboolean    _kari_http_validate_headers (GHashTable     *headers,
                                          GHashTable     **out,
                                          GError         **error);
+char       *_kari_http_describe_certificate_errors (GTlsCertificateFlags flags);
+GSocketConnectable *_kari_http_pinned_address_new (const char   *host,
+                                         guint            port,
+                                         GInetAddress    *address);
 void        _kari_http_fetcher_fetch_full (KariHttpFetcher    *self,
                                          const char          *method,
                                          const char          *url,

@@ -7,9 +7,12 @@
  * checked (and audited) by the engine; the host resolves the name with
  * its own resolver and refuses special addresses (loopback, private,
  * link-local, …) unless the deciding grant names the host literally;
- * then it connects to the very address it checked, by writing that
- * address into the URL libsoup sees and sending the original Host
- * header, so no second lookup can move the connection elsewhere.
+ * then it connects to the very address it checked (or, when that one
+ * refuses the connection, the next it checked): each hop has its own
+ * session whose remote-connectable is that address under the URL's host
+ * name (kari-http-pinned.c), so no second lookup can move the
+ * connection, while TLS still sends the name as SNI and verifies the
+ * certificate for it, not for the address.
  * Redirects are never followed by libsoup: each Location starts a new
  * hop.
  */
@@ -26,6 +29,7 @@
 #define MAX_RESPONSE_HEADER_BYTES (64 * 1024)
 #define MAX_URL_LENGTH            8192
 #define READ_CHUNK                (64 * 1024)
+#define MAX_FALLBACK_ADDRESSES    4
 
 struct _KariHttpFetcher
 {
@@ -35,7 +39,7 @@ struct _KariHttpFetcher
   char                 *tenant;
   char                 *user;
   GResolver            *resolver;
-  SoupSession          *session;
+  GTlsDatabase         *tls_database; /* NULL: the system's */
   gsize                 max_response;
   guint                 timeout_ms;
 };
@@ -57,7 +61,9 @@ typedef struct
   char           *host;          /* its host, normalised */
   guint           port;
   gboolean        explicit_host; /* the deciding grant names the host literally */
+  GQueue         *next_addresses; /* checked addresses left to try, GInetAddress* */
   guint           hops;
+  SoupSession    *session;       /* this hop's, pinned to its address */
   SoupMessage    *message;
   GInputStream   *stream;
   GByteArray     *data;
@@ -91,7 +97,10 @@ fetch_free (Fetch *fetch)
   g_free (fetch->host);
   g_clear_object (&fetch->message);
   g_clear_object (&fetch->stream);
+  g_clear_object (&fetch->session);
   g_clear_pointer (&fetch->data, g_byte_array_unref);
+  if (fetch->next_addresses != NULL)
+    g_queue_free_full (fetch->next_addresses, g_object_unref);
   g_free (fetch);
 }
 
@@ -179,27 +188,6 @@ on_caller_cancelled (GCancellable *caller,
                      gpointer      data)
 {
   g_cancellable_cancel (data);
-}
-
-static gboolean
-on_accept_certificate (SoupMessage          *message,
-                       GTlsCertificate      *certificate,
-                       GTlsCertificateFlags  errors,
-                       gpointer              data)
-{
-  Fetch *fetch = data;
-  GTlsDatabase *database = g_tls_backend_get_default_database (g_tls_backend_get_default ());
-  g_autoptr(GSocketConnectable) identity = g_network_address_new (fetch->host, fetch->port);
-  GTlsCertificateFlags flags;
-
-  /* libsoup checked the certificate against the pinned address; what
-   * matters is the name the extension asked for. */
-  if (database == NULL)
-    return FALSE;
-  flags = g_tls_database_verify_chain (database, certificate, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
-                                       identity, NULL, G_TLS_DATABASE_VERIFY_NONE, NULL, NULL);
-  g_object_unref (database);
-  return flags == 0;
 }
 
 static void
@@ -320,9 +308,23 @@ follow_redirect (GTask      *task,
     }
   g_clear_object (&fetch->stream);
   g_clear_object (&fetch->message);
+  g_clear_object (&fetch->session);
   g_clear_pointer (&fetch->uri, g_uri_unref);
   fetch->uri = g_steal_pointer (&next);
   start_hop (task);
+}
+
+static void send_to (GTask        *task,
+                     GInetAddress *address);
+
+/* Failures before any byte of the request left: another address of the
+ * same name may answer (an IPv6 one first, a server on IPv4 only). */
+static gboolean
+is_connect_failure (GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED)
+         || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE)
+         || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE);
 }
 
 static void
@@ -336,9 +338,30 @@ on_sent (GObject      *source,
   const char *location;
 
   fetch->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (fetch->stream == NULL && is_connect_failure (error) && fetch->next_addresses != NULL
+      && !g_queue_is_empty (fetch->next_addresses))
+    {
+      g_autoptr(GInetAddress) next = g_queue_pop_head (fetch->next_addresses);
+
+      /* Nothing was sent: the next address the host checked. */
+      g_clear_object (&fetch->message);
+      g_clear_object (&fetch->session);
+      send_to (task, next);
+      return;
+    }
   if (fetch->stream == NULL)
     {
-      fail (task, KARI_HTTP_FETCH_ERROR_FAILED, "The request to %s failed: %s", fetch->host, error->message);
+      GTlsCertificateFlags flags = soup_message_get_tls_peer_certificate_errors (fetch->message);
+
+      if (flags != 0 || error->domain == G_TLS_ERROR)
+        {
+          g_autofree char *why = _kari_http_describe_certificate_errors (flags);
+
+          fail (task, KARI_HTTP_FETCH_ERROR_CERTIFICATE, "The TLS certificate of %s is not valid for it: %s",
+                fetch->host, flags != 0 ? why : error->message);
+        }
+      else
+        fail (task, KARI_HTTP_FETCH_ERROR_FAILED, "The request to %s failed: %s", fetch->host, error->message);
       return;
     }
   if (!response_headers_fit (fetch->message))
@@ -364,32 +387,34 @@ send_to (GTask        *task,
 {
   KariHttpFetcher *self = g_task_get_source_object (task);
   Fetch *fetch = g_task_get_task_data (task);
-  g_autofree char *literal = g_inet_address_to_string (address);
-  g_autoptr(GUri) pinned = NULL;
-  g_autofree char *host_header = NULL;
+  g_autoptr(GSocketConnectable) pinned = _kari_http_pinned_address_new (fetch->host, fetch->port, address);
+  g_autoptr(GUri) uri = NULL;
   SoupMessageHeaders *headers;
   GHashTableIter iter;
   gpointer key, value;
-  gboolean v6 = strchr (fetch->host, ':') != NULL;
-  guint default_port;
 
-  pinned = g_uri_build (G_URI_FLAGS_ENCODED, g_uri_get_scheme (fetch->uri), NULL, literal, fetch->port,
-                        g_uri_get_path (fetch->uri), g_uri_get_query (fetch->uri), NULL);
-  fetch->message = soup_message_new_from_uri (fetch->method, pinned);
+  /* No proxy from the environment either: the host connects where it
+   * checked. */
+  fetch->session = g_object_new (SOUP_TYPE_SESSION,
+                                 "proxy-resolver", NULL,
+                                 "remote-connectable", pinned,
+                                 "user-agent", "KariControlRoom/" PACKAGE_VERSION,
+                                 NULL);
+  if (self->tls_database != NULL)
+    soup_session_set_tls_database (fetch->session, self->tls_database);
+
+  /* The URL keeps its host name, for the Host header and TLS; user
+   * information and fragment never leave. */
+  uri = g_uri_build (G_URI_FLAGS_ENCODED, g_uri_get_scheme (fetch->uri), NULL, fetch->host, fetch->port,
+                     g_uri_get_path (fetch->uri), g_uri_get_query (fetch->uri), NULL);
+  fetch->message = soup_message_new_from_uri (fetch->method, uri);
   soup_message_add_flags (fetch->message, SOUP_MESSAGE_NO_REDIRECT);
-  g_signal_connect (fetch->message, "accept-certificate", G_CALLBACK (on_accept_certificate), fetch);
 
   headers = soup_message_get_request_headers (fetch->message);
   g_hash_table_iter_init (&iter, fetch->headers);
   while (g_hash_table_iter_next (&iter, &key, &value))
     if (!g_str_equal (key, "content-type"))
       soup_message_headers_append (headers, key, value);
-  default_port = g_ascii_strcasecmp (g_uri_get_scheme (fetch->uri), "https") == 0 ? 443 : 80;
-  if (fetch->port == default_port)
-    host_header = g_strdup_printf (v6 ? "[%s]" : "%s", fetch->host);
-  else
-    host_header = g_strdup_printf (v6 ? "[%s]:%u" : "%s:%u", fetch->host, fetch->port);
-  soup_message_headers_replace (headers, "Host", host_header);
   if (fetch->body != NULL)
     {
       const char *type = g_hash_table_lookup (fetch->headers, "content-type");
@@ -397,7 +422,7 @@ send_to (GTask        *task,
       soup_message_set_request_body_from_bytes (fetch->message, type ? type : "application/octet-stream",
                                                 fetch->body);
     }
-  soup_session_send_async (self->session, fetch->message, G_PRIORITY_DEFAULT, fetch->cancellable,
+  soup_session_send_async (fetch->session, fetch->message, G_PRIORITY_DEFAULT, fetch->cancellable,
                            on_sent, task);
 }
 
@@ -420,12 +445,19 @@ on_resolved (GObject      *source,
             error ? error->message : "no address");
       return;
     }
-  for (GList *l = addresses; l != NULL && chosen == NULL; l = l->next)
+  fetch->next_addresses = g_queue_new ();
+  for (GList *l = addresses; l != NULL; l = l->next)
     {
       const char *kind = _kari_http_address_kind (l->data);
 
       if (kind == NULL || fetch->explicit_host)
-        chosen = l->data;
+        {
+          /* Each one checked; a few are kept to fall back on. */
+          if (chosen == NULL)
+            chosen = l->data;
+          else if (g_queue_get_length (fetch->next_addresses) < MAX_FALLBACK_ADDRESSES)
+            g_queue_push_tail (fetch->next_addresses, g_object_ref (l->data));
+        }
       else if (refused == NULL)
         {
           refused = kind;
@@ -451,6 +483,9 @@ start_hop (GTask *task)
   const char *kind;
 
   g_clear_pointer (&fetch->host, g_free);
+  /* Fallbacks belong to the hop that resolved them. */
+  if (fetch->next_addresses != NULL)
+    g_queue_free_full (g_steal_pointer (&fetch->next_addresses), g_object_unref);
   if (!_kari_http_check_url (fetch->uri, &fetch->host, &fetch->port, &error))
     {
       fail (task, error->code, "%s", error->message);
@@ -485,7 +520,7 @@ kari_http_fetcher_finalize (GObject *object)
 
   g_clear_object (&self->engine);
   g_clear_object (&self->resolver);
-  g_clear_object (&self->session);
+  g_clear_object (&self->tls_database);
   g_free (self->extension);
   g_free (self->tenant);
   g_free (self->user);
@@ -504,12 +539,6 @@ kari_http_fetcher_init (KariHttpFetcher *self)
   self->max_response = KARI_HTTP_FETCH_MAX_RESPONSE_BODY;
   self->timeout_ms = KARI_HTTP_FETCH_TIMEOUT_MS;
   self->resolver = g_resolver_get_default ();
-  /* No proxy from the environment: the host connects where it checked. */
-  self->session = g_object_new (SOUP_TYPE_SESSION,
-                                "proxy-resolver", NULL,
-                                "user-agent", "KariControlRoom/" PACKAGE_VERSION,
-                                "max-conns-per-host", 4,
-                                NULL);
 }
 
 /**
@@ -541,6 +570,26 @@ kari_http_fetcher_new (KariPermissionEngine *engine,
   self->tenant = g_strdup (tenant != NULL ? tenant : "default");
   self->user = g_strdup (user);
   return self;
+}
+
+/**
+ * kari_http_fetcher_set_tls_database:
+ * @self: a #KariHttpFetcher
+ * @database: (nullable): the certificate authorities HTTPS servers are
+ *   verified with; %NULL for the system's
+ *
+ * Replaces the trust store (for tests, or a host with its own
+ * authorities). Certificates are always verified for the URL's host
+ * name, which is also sent as SNI, whatever address it resolved to.
+ */
+void
+kari_http_fetcher_set_tls_database (KariHttpFetcher *self,
+                                    GTlsDatabase    *database)
+{
+  g_return_if_fail (KARI_IS_HTTP_FETCHER (self));
+  g_return_if_fail (database == NULL || G_IS_TLS_DATABASE (database));
+
+  g_set_object (&self->tls_database, database);
 }
 
 /**

@@ -27,6 +27,9 @@ G_BEGIN_DECLS
  * @KARI_HTTP_FETCH_ERROR_TIMED_OUT: the request took longer than allowed
  * @KARI_HTTP_FETCH_ERROR_TOO_MANY_REDIRECTS: more redirects than allowed
  * @KARI_HTTP_FETCH_ERROR_FAILED: the connection or the exchange failed
+ * @KARI_HTTP_FETCH_ERROR_CERTIFICATE: the server's TLS certificate is not
+ *   valid for the URL's host name (another name, an unknown authority,
+ *   expired, …); the message says which
  */
 typedef enum
 {
@@ -39,6 +42,7 @@ typedef enum
   KARI_HTTP_FETCH_ERROR_TIMED_OUT,
   KARI_HTTP_FETCH_ERROR_TOO_MANY_REDIRECTS,
   KARI_HTTP_FETCH_ERROR_FAILED,
+  KARI_HTTP_FETCH_ERROR_CERTIFICATE,
 } KariHttpFetchError;
 
 /**
@@ -96,6 +100,8 @@ KariHttpFetcher  *kari_http_fetcher_new              (KariPermissionEngine *engi
                                                       const char           *user);
 void              kari_http_fetcher_set_resolver     (KariHttpFetcher      *self,
                                                       GResolver            *resolver);
+void              kari_http_fetcher_set_tls_database (KariHttpFetcher      *self,
+                                                      GTlsDatabase         *database);
 void              kari_http_fetcher_set_max_response_size (KariHttpFetcher *self,
                                                       gsize                 max_bytes);
 void              kari_http_fetcher_set_timeout      (KariHttpFetcher      *self,

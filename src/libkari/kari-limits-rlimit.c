@@ -10,6 +10,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include "kari-limits-private.h"
 
 /* Only what prlimit(2) can do on a running process: RLIMIT_AS is address
@@ -63,6 +65,35 @@ set_one (GPid         pid,
   return FALSE;
 }
 
+/* Threads and processes that @uid runs now, all of which RLIMIT_NPROC
+ * counts: the host's own, other extensions', other programs'. */
+static guint
+count_user_tasks (uid_t uid)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  if (proc == NULL)
+    return 0;
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *task = NULL;
+      g_autoptr(GDir) tasks = NULL;
+      struct stat st;
+
+      if (!g_ascii_isdigit (name[0]))
+        continue;
+      task = g_build_filename ("/proc", name, "task", NULL);
+      if (stat (task, &st) != 0 || st.st_uid != uid)
+        continue;
+      tasks = g_dir_open (task, 0, NULL);
+      while (tasks != NULL && g_dir_read_name (tasks) != NULL)
+        n++;
+    }
+  return n;
+}
+
 static gboolean
 rlimit_attach (gpointer   data,
                GPid       pid,
@@ -77,9 +108,28 @@ rlimit_attach (gpointer   data,
                    "Cannot attach process %d: no such process", (int) pid);
       return FALSE;
     }
-  if ((self->memory_bytes && !set_one (pid, RLIMIT_AS, "RLIMIT_AS", self->memory_bytes, error))
-      || (self->tasks_max && !set_one (pid, RLIMIT_NPROC, "RLIMIT_NPROC", self->tasks_max, error)))
+  if (self->memory_bytes && !set_one (pid, RLIMIT_AS, "RLIMIT_AS", self->memory_bytes, error))
     return FALSE;
+  if (self->tasks_max)
+    {
+      g_autofree char *dir = g_strdup_printf ("/proc/%d", (int) pid);
+      struct stat st;
+      struct rlimit now;
+      guint64 others = 0, value;
+
+      /* RLIMIT_NPROC counts every task of the user, so the limit is what
+       * the user runs now (the sandbox's first process included) plus
+       * the extension's share: otherwise the host's own threads, or a
+       * second extension, would eat into it. */
+      if (stat (dir, &st) == 0)
+        others = count_user_tasks (st.st_uid);
+      value = others + self->tasks_max;
+      /* an unprivileged host cannot raise the hard limit it has */
+      if (prlimit (pid, RLIMIT_NPROC, NULL, &now) == 0 && now.rlim_max != RLIM_INFINITY)
+        value = MIN (value, (guint64) now.rlim_max);
+      if (!set_one (pid, RLIMIT_NPROC, "RLIMIT_NPROC", value, error))
+        return FALSE;
+    }
   self->pid = pid;
   return TRUE;
 }

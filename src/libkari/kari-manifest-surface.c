@@ -102,6 +102,7 @@ check_web_page (Validator   *v,
 static const Field page_fields[] = {
   { "name",        KIND_STRING, F_REQUIRED, .min = 1, .max = 64 },
   { "path",        KIND_STRING, F_REQUIRED, .check = check_page_path },
+  { "file",        KIND_STRING, .check = _kari_manifest_check_relative_path },
   { "icon",        KIND_STRING, .min = 1, .max = 64 },
   { "description", KIND_STRING, .max = 1000 },
   { "permissions", KIND_ARRAY, F_UNIQUE, .item_kind = KIND_STRING, .check = check_role },

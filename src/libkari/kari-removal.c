@@ -21,16 +21,15 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "kari-manifest-validate-private.h"
 #include "kari-registry-private.h"
 #include "kari-removal.h"
+#include "kari-removal-private.h"
 #include "kari-secret-private.h"
 #include "kari-tenant.h"
 
@@ -56,11 +55,6 @@ job_free (Job *job)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Job, job_free)
 
-static char *
-kari_dir (const char *what)
-{
-  return g_build_filename (g_get_user_data_dir (), "kari", what, NULL);
-}
 
 /**
  * kari_removal_extensions_dir:
@@ -75,7 +69,7 @@ kari_dir (const char *what)
 char *
 kari_removal_extensions_dir (void)
 {
-  return kari_dir ("extensions");
+  return _kari_removal_dir ("extensions");
 }
 
 static void
@@ -85,107 +79,6 @@ maybe_kill_after (const char *step)
 
   if (hook != NULL && g_str_equal (hook, step))
     kill (getpid (), SIGKILL);
-}
-
-/* A macro, so that the format stays a literal the compiler checks. */
-#define IO_FAIL(error, saved_errno, format, path) \
-  (g_set_error ((error), G_IO_ERROR, g_io_error_from_errno (saved_errno), (format), (path), \
-                g_strerror (saved_errno)), FALSE)
-
-/* Removes @name beneath @dirfd and everything under it, never following
- * a symbolic link: one met is removed, not what it points to. Gone
- * already is success. */
-static gboolean
-remove_tree_at (int          parent_fd,
-                const char  *name,
-                const char  *shown,
-                GError     **error)
-{
-  struct stat st;
-  struct dirent *entry;
-  DIR *dir;
-  int fd;
-
-  if (fstatat (parent_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-    return errno == ENOENT ? TRUE : IO_FAIL (error, errno, _("Could not look at %s: %s"), shown);
-  if (!S_ISDIR (st.st_mode))
-    {
-      if (unlinkat (parent_fd, name, 0) != 0 && errno != ENOENT)
-        return IO_FAIL (error, errno, _("Could not remove %s: %s"), shown);
-      return TRUE;
-    }
-
-  /* A folder the extension made unreadable is still its own. */
-  if ((st.st_mode & S_IRWXU) != S_IRWXU)
-    fchmodat (parent_fd, name, (st.st_mode & 07777) | S_IRWXU, 0);
-
-  fd = openat (parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0)
-    return errno == ENOENT ? TRUE : IO_FAIL (error, errno, _("Could not open %s: %s"), shown);
-  dir = fdopendir (fd);
-  if (dir == NULL)
-    {
-      int saved_errno = errno;
-
-      close (fd);
-      return IO_FAIL (error, saved_errno, _("Could not read %s: %s"), shown);
-    }
-  while ((entry = readdir (dir)) != NULL)
-    {
-      g_autofree char *child = NULL;
-
-      if (g_str_equal (entry->d_name, ".") || g_str_equal (entry->d_name, ".."))
-        continue;
-      child = g_build_filename (shown, entry->d_name, NULL);
-      if (!remove_tree_at (dirfd (dir), entry->d_name, child, error))
-        {
-          closedir (dir);
-          return FALSE;
-        }
-    }
-  closedir (dir);
-
-  if (unlinkat (parent_fd, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
-    return IO_FAIL (error, errno, _("Could not remove %s: %s"), shown);
-  return TRUE;
-}
-
-static gboolean
-remove_tree (const char  *path,
-             GError     **error)
-{
-  return remove_tree_at (AT_FDCWD, path, path, error);
-}
-
-/* Calls @each for every folder directly under @root (a tenant's folder
- * of stores or data); a missing @root has none. */
-static gboolean
-for_each_tenant_dir (const char  *root,
-                     gboolean   (*each) (const char *tenant_dir, Job *job, GError **error),
-                     Job         *job,
-                     GError     **error)
-{
-  g_autoptr(GDir) dir = NULL;
-  g_autoptr(GError) local_error = NULL;
-  const char *name;
-
-  dir = g_dir_open (root, 0, &local_error);
-  if (dir == NULL)
-    {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        return TRUE;
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (root, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK)
-          && !each (path, job, error))
-        return FALSE;
-    }
-  return TRUE;
 }
 
 /* ------------------------------------------------------------------ */
@@ -225,9 +118,10 @@ step_secrets (KariRegistry  *self,
 
 static gboolean
 remove_store_files (const char  *tenant_dir,
-                    Job         *job,
+                    gpointer     data,
                     GError     **error)
 {
+  Job *job = data;
   static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
 
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
@@ -235,7 +129,7 @@ remove_store_files (const char  *tenant_dir,
       g_autofree char *file = g_strconcat (job->extension, ".sqlite", suffixes[i], NULL);
       g_autofree char *path = g_build_filename (tenant_dir, file, NULL);
 
-      if (!remove_tree (path, error))
+      if (!_kari_removal_remove_tree (path, error))
         return FALSE;
     }
   return TRUE;
@@ -243,30 +137,31 @@ remove_store_files (const char  *tenant_dir,
 
 static gboolean
 remove_data_dir (const char  *tenant_dir,
-                 Job         *job,
+                 gpointer     data,
                  GError     **error)
 {
+  Job *job = data;
   g_autofree char *path = g_build_filename (tenant_dir, job->extension, NULL);
 
-  return remove_tree (path, error);
+  return _kari_removal_remove_tree (path, error);
 }
 
 static gboolean
 remove_in_every_tenant (const char  *what,
-                        gboolean   (*each) (const char *, Job *, GError **),
+                        KariRemovalEach each,
                         Job         *job,
                         GError     **error)
 {
-  g_autofree char *root = kari_dir (what);
+  g_autofree char *root = _kari_removal_dir (what);
 
   if (job->tenant != NULL)
     {
       g_autofree char *path = g_build_filename (root, job->tenant, NULL);
-      return remove_tree (path, error);
+      return _kari_removal_remove_tree (path, error);
     }
   if (job->keep_data)
     return TRUE;
-  return for_each_tenant_dir (root, each, job, error);
+  return _kari_removal_for_each_tenant_dir (root, each, job, error);
 }
 
 static gboolean
@@ -291,7 +186,7 @@ step_logs (KariRegistry  *self,
            GError       **error)
 {
   static const char * const suffixes[] = { ".log", ".log.1" };
-  g_autofree char *root = kari_dir ("logs");
+  g_autofree char *root = _kari_removal_dir ("logs");
 
   if (job->extension == NULL)
     return TRUE;   /* logs are per extension */
@@ -300,7 +195,7 @@ step_logs (KariRegistry  *self,
       g_autofree char *file = g_strconcat (job->extension, suffixes[i], NULL);
       g_autofree char *path = g_build_filename (root, file, NULL);
 
-      if (!remove_tree (path, error))
+      if (!_kari_removal_remove_tree (path, error))
         return FALSE;
     }
   return TRUE;
@@ -327,8 +222,14 @@ step_folder (KariRegistry  *self,
   hidden_path = g_build_filename (parent, hidden, NULL);
 
   if (g_rename (job->folder, hidden_path) != 0 && errno != ENOENT)
-    return IO_FAIL (error, errno, _("Could not set %s aside to delete it: %s"), job->folder);
-  return remove_tree (hidden_path, error);
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not set %s aside to delete it: %s"), job->folder, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return _kari_removal_remove_tree (hidden_path, error);
 }
 
 static gboolean
@@ -525,6 +426,44 @@ journal_insert_locked (KariRegistry  *self,
   return sqlite3_last_insert_rowid (self->db);
 }
 
+/* What an extension no longer installed (its folder was deleted by
+ * hand, and the catalog forgot it) may have left: rows, data, logs. */
+static gboolean
+has_leftovers (KariRegistry  *self,
+               const char    *name,
+               gboolean      *found,
+               GError       **error)
+{
+  g_autoptr(GPtrArray) tables = NULL;
+  g_autofree char *log_name = g_strconcat (name, ".log", NULL);
+  g_autofree char *log = _kari_removal_dir ("logs");
+  g_autofree char *log_path = g_build_filename (log, log_name, NULL);
+
+  *found = g_file_test (log_path, G_FILE_TEST_EXISTS) || _kari_removal_in_any_tenant ("data", name, "")
+           || _kari_removal_in_any_tenant ("stores", name, ".sqlite");
+  g_mutex_lock (&self->lock);
+  tables = _kari_registry_tables_with_column (self, "extension", error);
+  for (guint i = 0; tables != NULL && !*found && i < tables->len; i++)
+    {
+      const char *table = g_ptr_array_index (tables, i);
+      g_autofree char *sql = NULL;
+      g_autoptr(KariSqlStmt) stmt = NULL;
+
+      if (g_str_equal (table, "audit_log") || g_str_equal (table, "removals"))
+        continue;
+      sql = g_strdup_printf ("SELECT 1 FROM \"%s\" WHERE extension = ?1 LIMIT 1", table);
+      stmt = _kari_registry_prepare (self, sql, error, 1, name);
+      if (stmt == NULL)
+        {
+          g_clear_pointer (&tables, g_ptr_array_unref);
+          break;
+        }
+      *found = sqlite3_step (stmt) == SQLITE_ROW;
+    }
+  g_mutex_unlock (&self->lock);
+  return tables != NULL;
+}
+
 /* Checks the extension may be removed, and says where its folder is. */
 static gboolean
 check_extension (KariRegistry      *self,
@@ -537,10 +476,34 @@ check_extension (KariRegistry      *self,
   g_autofree char *own = kari_removal_extensions_dir ();
   g_autofree char *parent = NULL;
   g_autoptr(GError) local_error = NULL;
+  gboolean leftovers = FALSE;
 
-  entry = kari_registry_lookup (self, name, error);
+  /* The name becomes part of paths below. */
+  if (!_kari_manifest_is_valid_name (name))
+    {
+      g_set_error (error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_INVALID,
+                   _("“%s” is not an extension name"), name);
+      return FALSE;
+    }
+
+  entry = kari_registry_lookup (self, name, &local_error);
   if (entry == NULL)
-    return FALSE;
+    {
+      if (!g_error_matches (local_error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (!has_leftovers (self, name, &leftovers, error))
+        return FALSE;
+      if (!leftovers)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      /* Not installed, but it left things behind: remove those. */
+      return TRUE;
+    }
 
   if (!(flags & KARI_REMOVAL_NOT_RUNNING) && !kari_lifecycle_check_removal (entry->state, &local_error))
     {
@@ -560,6 +523,33 @@ check_extension (KariRegistry      *self,
     }
   job->folder = g_strdup (entry->path);
   return TRUE;
+}
+
+/**
+ * kari_removal_check:
+ * @registry: a #KariRegistry
+ * @name: an installed extension
+ * @flags: #KariRemovalFlags, as for kari_removal_remove_extension()
+ * @error: return location for a #GError
+ *
+ * Says whether kari_removal_remove_extension() would start, without
+ * changing anything: so a caller can refuse before it stops the
+ * extension or asks the person.
+ *
+ * Returns: %TRUE when @name may be removed
+ */
+gboolean
+kari_removal_check (KariRegistry      *registry,
+                    const char        *name,
+                    KariRemovalFlags   flags,
+                    GError           **error)
+{
+  g_autoptr(Job) job = g_new0 (Job, 1);
+
+  g_return_val_if_fail (KARI_IS_REGISTRY (registry), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  return check_extension (registry, name, flags, job, error);
 }
 
 static gboolean

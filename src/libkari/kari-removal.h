@@ -30,6 +30,10 @@ typedef enum
 
 char     *kari_removal_extensions_dir     (void);
 
+gboolean  kari_removal_check              (KariRegistry      *registry,
+                                           const char        *name,
+                                           KariRemovalFlags   flags,
+                                           GError           **error);
 gboolean  kari_removal_remove_extension   (KariRegistry      *registry,
                                            const char        *name,
                                            KariRemovalFlags   flags,

@@ -45,6 +45,8 @@ struct _KariSandbox
   char         *host_socket;
   GSubprocess  *process;     /* while paused */
   int           release_fd;  /* write end of the --block-fd pipe, or -1 */
+  gboolean      data_read_only;
+  guint64       max_file_size;
 };
 
 G_DEFINE_FINAL_TYPE (KariSandbox, kari_sandbox, G_TYPE_OBJECT)
@@ -478,7 +480,7 @@ build (KariSandbox  *self,
   kari_bwrap_add_fd_arg (bwrap, "--ro-bind-fd", fd, "/app");
   if ((fd = open_folder (self->data_dir, "data folder", error)) < 0)
     return NULL;
-  kari_bwrap_add_fd_arg (bwrap, "--bind-fd", fd, "/data");
+  kari_bwrap_add_fd_arg (bwrap, self->data_read_only ? "--ro-bind-fd" : "--bind-fd", fd, "/data");
   if (self->host_socket != NULL)
     {
       fd = open (self->host_socket, O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -562,6 +564,39 @@ kari_sandbox_dup_argv (KariSandbox  *self,
 }
 
 /**
+ * kari_sandbox_set_data_read_only:
+ * @self: a #KariSandbox
+ * @read_only: whether /data is bound read-only
+ *
+ * An extension over its disk quota runs with its data read-only: reads
+ * work, writes fail with EROFS.
+ */
+void
+kari_sandbox_set_data_read_only (KariSandbox *self,
+                                 gboolean     read_only)
+{
+  g_return_if_fail (KARI_IS_SANDBOX (self));
+  self->data_read_only = read_only;
+}
+
+/**
+ * kari_sandbox_set_max_file_size:
+ * @self: a #KariSandbox
+ * @bytes: the largest file the extension may write (RLIMIT_FSIZE), 0 for
+ *   no limit
+ *
+ * A write past it fails with EFBIG, so no single file runs past the disk
+ * quota between two counts.
+ */
+void
+kari_sandbox_set_max_file_size (KariSandbox *self,
+                                guint64      bytes)
+{
+  g_return_if_fail (KARI_IS_SANDBOX (self));
+  self->max_file_size = bytes;
+}
+
+/**
  * kari_sandbox_spawn:
  * @self: a #KariSandbox
  * @flags: flags for the subprocess, such as %G_SUBPROCESS_FLAGS_STDOUT_PIPE
@@ -595,6 +630,7 @@ kari_sandbox_spawn (KariSandbox       *self,
   bwrap = build (self, &release_fd, error);
   if (bwrap == NULL)
     return NULL;
+  kari_bwrap_set_max_file_size (bwrap, self->max_file_size);
   process = kari_bwrap_spawn (bwrap, flags, error);
   if (process == NULL)
     {

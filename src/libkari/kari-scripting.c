@@ -35,6 +35,7 @@ static const struct
   { "Stop",           KARI_SCRIPTING_OPERATE },
   { "Restart",        KARI_SCRIPTING_OPERATE },
   { "Call",           KARI_SCRIPTING_OPERATE },
+  { "ConfigChanged",  KARI_SCRIPTING_OPERATE },
 };
 
 static const char * const read_roles[] = { "viewer", "user", "admin", NULL };

@@ -290,3 +290,29 @@ kari_supervisor_dup_samples (KariSupervisor *self)
   g_array_append_vals (copy, self->samples->data, self->samples->len);
   return copy;
 }
+
+/**
+ * kari_supervisor_get_manifest:
+ * @self: a #KariSupervisor
+ *
+ * Returns: (transfer none): the manifest of the extension supervised
+ */
+KariManifest *
+kari_supervisor_get_manifest (KariSupervisor *self)
+{
+  g_return_val_if_fail (KARI_IS_SUPERVISOR (self), NULL);
+  return self->manifest;
+}
+
+/**
+ * kari_supervisor_get_app_dir:
+ * @self: a #KariSupervisor
+ *
+ * Returns: the extension's folder
+ */
+const char *
+kari_supervisor_get_app_dir (KariSupervisor *self)
+{
+  g_return_val_if_fail (KARI_IS_SUPERVISOR (self), NULL);
+  return self->app_dir;
+}

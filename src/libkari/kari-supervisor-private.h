@@ -96,6 +96,16 @@ struct _KariSupervisor
   gboolean              disk_walking;
   gboolean              over_quota;
   guint64               disk_bytes;
+  gboolean              data_read_only; /* this run's /data, and the next's */
+  gboolean              quota_warned;   /* told of 90 % since usage was last under it */
+  gboolean              quota_recovered; /* to tell at the next handshake */
+  gboolean              restarting;     /* the run ends to start again at once */
+  char                 *start_reason;
+  GFileMonitor         *disk_monitor;
+  GPtrArray            *disk_sub_monitors; /* GFileMonitor of /data's folders, bounded */
+  gboolean              disk_listing;
+  guint                 disk_soon_id;   /* a walk soon, after a change */
+  gboolean              disk_again;     /* a change came during the walk */
   GCancellable         *cancellable;   /* output readers, until dispose */
   gint64                metrics_time;  /* the previous sample's, for CPU use */
   guint64               metrics_cpu_usec;
@@ -107,7 +117,19 @@ void         _kari_supervisor_add_line   (KariSupervisor *self,
                                           gssize          len);
 void         _kari_supervisor_kill       (KariSupervisor *self,
                                           const char     *reason);
+void         _kari_supervisor_set_state  (KariSupervisor *self,
+                                          KariState       state,
+                                          const char     *reason);
+void         _kari_supervisor_complete_stops (KariSupervisor *self);
 void         _kari_supervisor_disk_start (KariSupervisor *self);
+void         _kari_supervisor_disk_handshake (KariSupervisor *self);
+guint64      _kari_supervisor_quota_bytes (KariSupervisor *self);
+void         _kari_supervisor_restart    (KariSupervisor *self,
+                                          const char     *reason,
+                                          const char     *start_reason);
+Run         *_kari_supervisor_run_ref    (Run            *run);
+void         _kari_supervisor_run_unref  (Run            *run);
+guint64      _kari_supervisor_store_quota (KariSupervisor *self);
 void         _kari_supervisor_disk_stop  (KariSupervisor *self);
 void         _kari_supervisor_read_lines (KariSupervisor *self,
                                           GInputStream   *stream,

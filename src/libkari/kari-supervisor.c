@@ -80,6 +80,18 @@ run_unref (Run *run)
   g_rc_box_release_full (run, (GDestroyNotify) run_close);
 }
 
+Run *
+_kari_supervisor_run_ref (Run *run)
+{
+  return run_ref (run);
+}
+
+void
+_kari_supervisor_run_unref (Run *run)
+{
+  run_unref (run);
+}
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_unref)
 
 /* Ends the supervisor's hold on the run. */
@@ -103,8 +115,8 @@ _kari_supervisor_add_line (KariSupervisor *self,
 
 /* Moves to @state, through the registry when there is one. A refusal
  * there is logged, not fatal: the process's truth wins. */
-static void
-set_state (KariSupervisor *self,
+void
+_kari_supervisor_set_state (KariSupervisor *self,
            KariState       state,
            const char     *reason)
 {
@@ -229,9 +241,10 @@ on_handshake (KariBroker *broker,
   if (self == NULL || self->run != run || self->state != KARI_STATE_STARTING)
     return;
   g_clear_handle_id (&self->handshake_id, g_source_remove);
-  set_state (self, KARI_STATE_RUNNING, "The extension made its handshake");
+  _kari_supervisor_set_state (self, KARI_STATE_RUNNING, "The extension made its handshake");
   if (self->ping_msec > 0)
     self->ping_id = g_timeout_add (self->ping_msec, on_ping, self);
+  _kari_supervisor_disk_handshake (self);
 }
 
 static void
@@ -253,23 +266,13 @@ on_handshake_timeout (gpointer user_data)
   g_autofree char *why = g_strdup_printf ("No handshake within %u ms", self->handshake_msec);
 
   self->handshake_id = 0;
-  set_state (self, KARI_STATE_FAILED, why);
+  _kari_supervisor_set_state (self, KARI_STATE_FAILED, why);
   kill_run (self, why);
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-on_grace_over (gpointer user_data)
-{
-  KariSupervisor *self = user_data;
-
-  self->grace_id = 0;
-  kill_run (self, NULL);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-complete_stops (KariSupervisor *self)
+void
+_kari_supervisor_complete_stops (KariSupervisor *self)
 {
   GList *tasks = g_steal_pointer (&self->stop_tasks);
 
@@ -290,7 +293,7 @@ on_restart (gpointer user_data)
   if (self->state != KARI_STATE_CRASHED)
     return G_SOURCE_REMOVE;
   if (!start_run (self, &error))
-    set_state (self, KARI_STATE_FAILED, error->message);
+    _kari_supervisor_set_state (self, KARI_STATE_FAILED, error->message);
   return G_SOURCE_REMOVE;
 }
 
@@ -309,14 +312,14 @@ handle_crash (KariSupervisor *self,
     g_array_remove_index (self->crash_times, 0);
   g_array_append_val (self->crash_times, now);
 
-  set_state (self, KARI_STATE_CRASHED, why);
+  _kari_supervisor_set_state (self, KARI_STATE_CRASHED, why);
   if (self->crash_times->len >= self->crash_max)
     {
       g_autofree char *loop = g_strdup_printf ("Crashed %u times within %u s; disabled (last: %s)",
                                                self->crash_times->len,
                                                self->crash_window_msec / 1000, why);
       g_array_set_size (self->crash_times, 0);
-      set_state (self, KARI_STATE_DISABLED, loop);
+      _kari_supervisor_set_state (self, KARI_STATE_DISABLED, loop);
       g_signal_emit (self, signals[SIGNAL_CRASH_LOOP], 0, loop);
       return;
     }
@@ -359,21 +362,28 @@ on_exited (GObject      *source,
     }
 
   run_end (self);
-  /* Restarting would only fill the folder further. */
-  if (self->over_quota && (self->state == KARI_STATE_STARTING || self->state == KARI_STATE_RUNNING))
-    set_state (self, KARI_STATE_FAILED, why);
   switch (self->state)
     {
     case KARI_STATE_STOPPING:
-      set_state (self, KARI_STATE_STOPPED, why);
-      complete_stops (self);
+      _kari_supervisor_set_state (self, KARI_STATE_STOPPED, why);
+      if (self->restarting)
+        {
+          g_autoptr(GError) start_error = NULL;
+
+          /* A restart the host asked for (the disk quota): no crash. */
+          self->restarting = FALSE;
+          if (!start_run (self, &start_error))
+            _kari_supervisor_set_state (self, KARI_STATE_FAILED, start_error->message);
+        }
+      else
+        _kari_supervisor_complete_stops (self);
       break;
     case KARI_STATE_STARTING:
     case KARI_STATE_RUNNING:
       if (g_subprocess_get_successful (process) && run->kill_reason == NULL)
         {
-          set_state (self, KARI_STATE_STOPPING, "The extension exited by itself");
-          set_state (self, KARI_STATE_STOPPED, why);
+          _kari_supervisor_set_state (self, KARI_STATE_STOPPING, "The extension exited by itself");
+          _kari_supervisor_set_state (self, KARI_STATE_STOPPED, why);
         }
       else
         handle_crash (self, why);
@@ -420,7 +430,19 @@ start_run (KariSupervisor  *self,
   gint64 cpu = kari_manifest_get_max_cpu_percent (self->manifest);
   GPid pid;
 
-  set_state (self, KARI_STATE_STARTING, self->n_starts == 0 ? "Starting" : "Restarting after a crash");
+  /* Over the quota, it runs with its data read-only. */
+  if (self->over_quota)
+    self->data_read_only = TRUE;
+  if (self->start_reason != NULL)
+    {
+      g_autofree char *reason = g_steal_pointer (&self->start_reason);
+
+      _kari_supervisor_set_state (self, KARI_STATE_STARTING, reason);
+    }
+  else
+    _kari_supervisor_set_state (self, KARI_STATE_STARTING,
+               self->data_read_only ? "Starting with /data read-only: over the disk quota"
+               : self->n_starts == 0 ? "Starting" : "Restarting after a crash");
   self->n_starts++;
   run->self = self;
   run->cancellable = g_cancellable_new ();
@@ -429,10 +451,30 @@ start_run (KariSupervisor  *self,
   if (!make_private_dir (self->data_dir, error) || !make_private_dir (self->socket_dir, error))
     goto fail;
   run->broker = kari_broker_new (self->engine, self->name, self->tenant, g_get_user_name ());
+  /* Its settings in its tenant, over io.github.kari.Config1. */
+  if (self->registry != NULL)
+    {
+      g_autoptr(GError) config_error = NULL;
+      g_autoptr(KariConfig) config = kari_config_new (self->registry, self->manifest, self->tenant,
+                                                      &config_error);
+
+      if (config == NULL)
+        g_warning ("%s gets no config service: %s", self->name, config_error->message);
+      kari_broker_set_config (run->broker, config);
+    }
+  kari_broker_set_declared_pages (run->broker, kari_manifest_get_page_paths (self->manifest));
   if (!kari_broker_start (run->broker, self->socket_dir, error))
     goto fail;
   g_signal_connect (run->broker, "handshake", G_CALLBACK (on_handshake), run);
   g_signal_connect (run->broker, "log", G_CALLBACK (on_broker_log), run);
+  {
+    /* Storage1: the store in $XDG_DATA_HOME/kari/stores, the migrations
+     * the extension ships, the quota /data leaves. */
+    g_autofree char *migrations = g_build_filename (self->app_dir, "migrations", NULL);
+
+    kari_broker_set_store_options (run->broker, NULL, migrations);
+    kari_broker_set_store_quota (run->broker, _kari_supervisor_store_quota (self));
+  }
 
   run->limits = kari_limits_new (self->name, memory_mb > 0 ? (guint64) memory_mb << 20 : 0,
                                  cpu > 0 ? (guint) cpu : 0, DEFAULT_TASKS_MAX, error);
@@ -445,6 +487,8 @@ start_run (KariSupervisor  *self,
 
   run->sandbox = kari_sandbox_new (self->manifest, self->app_dir, self->data_dir, self->tenant);
   kari_sandbox_set_host_socket (run->sandbox, kari_broker_get_socket_path (run->broker));
+  kari_sandbox_set_data_read_only (run->sandbox, self->data_read_only);
+  kari_sandbox_set_max_file_size (run->sandbox, _kari_supervisor_quota_bytes (self));
   run->process = kari_sandbox_spawn (run->sandbox, G_SUBPROCESS_FLAGS_STDOUT_PIPE
                                      | G_SUBPROCESS_FLAGS_STDERR_PIPE, error);
   if (run->process == NULL)
@@ -502,105 +546,18 @@ kari_supervisor_start (KariSupervisor  *self,
                    "%s is already %s", self->name, kari_state_to_string (self->state));
       return FALSE;
     }
-  if (self->over_quota)
-    {
-      g_set_error (error, KARI_SUPERVISOR_ERROR, KARI_SUPERVISOR_ERROR_QUOTA,
-                   "%s is over its disk quota (%" G_GUINT64_FORMAT " bytes in %s)",
-                   self->name, self->disk_bytes, self->data_dir);
-      return FALSE;
-    }
   g_clear_handle_id (&self->restart_id, g_source_remove);
   g_array_set_size (self->crash_times, 0);
   if (self->state == KARI_STATE_INSTALLED || self->state == KARI_STATE_DISABLED)
-    set_state (self, KARI_STATE_ENABLED, "Enabled to start");
+    _kari_supervisor_set_state (self, KARI_STATE_ENABLED, "Enabled to start");
   self->n_starts = 0;
   if (!start_run (self, &local_error))
     {
-      set_state (self, KARI_STATE_FAILED, local_error->message);
+      _kari_supervisor_set_state (self, KARI_STATE_FAILED, local_error->message);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
   return TRUE;
-}
-
-static void
-on_shutdown_reply (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(Run) run = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-
-  if (reply == NULL && run->self != NULL && run->process != NULL
-      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_subprocess_send_signal (run->process, SIGTERM);
-}
-
-/**
- * kari_supervisor_stop_async:
- * @self: a #KariSupervisor
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when the extension is stopped
- * @user_data: data for @callback
- *
- * Asks the extension to stop (its Shutdown method, or SIGTERM to its
- * sandbox), then kills its whole group once the grace period is over.
- * A pending restart is dropped.
- */
-void
-kari_supervisor_stop_async (KariSupervisor      *self,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  GDBusConnection *connection;
-
-  g_return_if_fail (KARI_IS_SUPERVISOR (self));
-  g_task_set_source_tag (task, kari_supervisor_stop_async);
-
-  g_clear_handle_id (&self->restart_id, g_source_remove);
-  if (self->run == NULL)
-    {
-      if (self->state == KARI_STATE_CRASHED)
-        set_state (self, KARI_STATE_STOPPED, "Stopped while waiting to restart");
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-
-  self->stop_tasks = g_list_prepend (self->stop_tasks, g_steal_pointer (&task));
-  if (self->state == KARI_STATE_STOPPING)
-    return;
-  set_state (self, KARI_STATE_STOPPING, "Asked to stop");
-  g_clear_handle_id (&self->handshake_id, g_source_remove);
-  g_clear_handle_id (&self->ping_id, g_source_remove);
-  connection = kari_broker_get_connection (self->run->broker);
-  if (connection != NULL && kari_broker_is_connected (self->run->broker))
-    g_dbus_connection_call (connection, NULL, KARI_BROKER_EXTENSION_PATH,
-                            "io.github.kari.Extension1", "Shutdown", NULL, NULL,
-                            G_DBUS_CALL_FLAGS_NONE, self->grace_msec, self->run->cancellable,
-                            on_shutdown_reply, run_ref (self->run));
-  else
-    g_subprocess_send_signal (self->run->process, SIGTERM);
-  self->grace_id = g_timeout_add (self->grace_msec, on_grace_over, self);
-}
-
-/**
- * kari_supervisor_stop_finish:
- * @self: a #KariSupervisor
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Returns: %TRUE when the extension is stopped
- */
-gboolean
-kari_supervisor_stop_finish (KariSupervisor  *self,
-                             GAsyncResult    *result,
-                             GError         **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**
@@ -674,7 +631,7 @@ kari_supervisor_dispose (GObject *object)
       run_end (self);
       run_free (run);
     }
-  complete_stops (self);
+  _kari_supervisor_complete_stops (self);
   G_OBJECT_CLASS (kari_supervisor_parent_class)->dispose (object);
 }
 
@@ -694,6 +651,7 @@ kari_supervisor_finalize (GObject *object)
   g_free (self->log_path);
   g_free (self->socket_dir);
   g_free (self->reason);
+  g_free (self->start_reason);
   g_free (self->backend);
   g_free (self->group);
   g_array_unref (self->crash_times);

@@ -22,6 +22,8 @@ G_BEGIN_DECLS
  *   current state (already running, or the registry refuses the move)
  * @KARI_SUPERVISOR_ERROR_FOLDER: a data, log or socket folder cannot be made
  * @KARI_SUPERVISOR_ERROR_QUOTA: the data folder is over its disk quota
+ *   (no longer raised by kari_supervisor_start(): such an extension
+ *   starts with /data read-only)
  *
  * Error codes in %KARI_SUPERVISOR_ERROR.
  */
@@ -99,6 +101,8 @@ guint           kari_supervisor_get_n_starts       (KariSupervisor       *self);
 const char     *kari_supervisor_get_limits_backend (KariSupervisor       *self);
 const char     *kari_supervisor_get_limits_group   (KariSupervisor       *self);
 KariBroker     *kari_supervisor_get_broker         (KariSupervisor       *self);
+KariManifest   *kari_supervisor_get_manifest       (KariSupervisor       *self);
+const char     *kari_supervisor_get_app_dir        (KariSupervisor       *self);
 const char     *kari_supervisor_get_log_path       (KariSupervisor       *self);
 char          **kari_supervisor_dup_log            (KariSupervisor       *self);
 gsize           kari_supervisor_get_log_size       (KariSupervisor       *self);
@@ -108,5 +112,6 @@ void            kari_supervisor_set_disk_check     (KariSupervisor       *self,
                                                     guint                 interval_msec);
 guint64         kari_supervisor_get_disk_usage     (KariSupervisor       *self);
 gboolean        kari_supervisor_get_over_quota     (KariSupervisor       *self);
+gboolean        kari_supervisor_get_data_read_only (KariSupervisor       *self);
 
 G_END_DECLS

@@ -41,3 +41,5 @@
 #include "kari-removal.h"
 #include "kari-config.h"
 #include "kari-page-tree.h"
+#include "kari-store.h"
+#include "kari-page-session.h"

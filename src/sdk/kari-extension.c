@@ -11,6 +11,7 @@
 
 #include "kari-extension.h"
 #include "kari-ext-dbus-generated.h"
+#include "kari-extension-private.h"
 
 #define HOST_PATH       "/io/github/kari/Host"
 #define HOST_INTERFACE  "io.github.kari.Host1"
@@ -24,6 +25,12 @@ static const GDBusErrorEntry error_entries[] = {
   { KARI_EXTENSION_ERROR_FAILED, "io.github.kari.Error.Failed" },
   { KARI_EXTENSION_ERROR_NOT_RUNNING, "io.github.kari.Error.NotRunning" },
   { KARI_EXTENSION_ERROR_TIMED_OUT, "io.github.kari.Error.TimedOut" },
+  { KARI_EXTENSION_ERROR_NOT_FOUND, "io.github.kari.Error.NotFound" },
+  { KARI_EXTENSION_ERROR_CONFLICT, "io.github.kari.Error.Conflict" },
+  { KARI_EXTENSION_ERROR_REFUSED, "io.github.kari.Error.Refused" },
+  { KARI_EXTENSION_ERROR_QUOTA_EXCEEDED, "io.github.kari.Error.QuotaExceeded" },
+  { KARI_EXTENSION_ERROR_SQL_FAILED, "io.github.kari.Error.SqlFailed" },
+  { KARI_EXTENSION_ERROR_MIGRATION_FAILED, "io.github.kari.Error.MigrationFailed" },
 };
 
 /**
@@ -64,7 +71,7 @@ struct _KariExtension
   GObject                   parent_instance;
 
   GHashTable               *endpoints;   /* name → Endpoint */
-  GPtrArray                *pages;
+  GHashTable               *pages;       /* path → KariExtensionPage */
   GPtrArray                *tasks;
 
   GDBusConnection          *connection;
@@ -78,6 +85,8 @@ G_DEFINE_FINAL_TYPE (KariExtension, kari_extension, G_TYPE_OBJECT)
 enum {
   SIGNAL_SHUTDOWN,
   SIGNAL_CLOSED,
+  SIGNAL_NOTICE,
+  SIGNAL_CONFIG_CHANGED,
   N_SIGNALS
 };
 
@@ -97,7 +106,7 @@ kari_extension_finalize (GObject *object)
   KariExtension *self = KARI_EXTENSION (object);
 
   g_clear_pointer (&self->endpoints, g_hash_table_unref);
-  g_clear_pointer (&self->pages, g_ptr_array_unref);
+  g_clear_pointer (&self->pages, g_hash_table_unref);
   g_clear_pointer (&self->tasks, g_ptr_array_unref);
   g_clear_pointer (&self->host_info, g_variant_unref);
 
@@ -131,13 +140,36 @@ kari_extension_class_init (KariExtensionClass *klass)
   signals[SIGNAL_CLOSED] =
     g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * KariExtension::notice:
+   * @kind: what it is about: "disk-quota-warning" (/data at 90 % of the
+   *   quota), "disk-quota-exceeded" (over it: /data is read-only until
+   *   space is freed), "disk-quota-ok" (writable again); ignore kinds you
+   *   do not know
+   * @message: the same for a person, with the figures
+   *
+   * The host told the extension something it should act on.
+   */
+  signals[SIGNAL_NOTICE] =
+    g_signal_new ("notice", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /**
+   * KariExtension::config-changed:
+   * @tenant: the tenant whose settings changed
+   *
+   * The extension's settings were changed (by itself, `kari-ext config`
+   * or the app); kari_extension_get_config_async() reads them again.
+   */
+  signals[SIGNAL_CONFIG_CHANGED] =
+    g_signal_new ("config-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
 kari_extension_init (KariExtension *self)
 {
   self->endpoints = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, endpoint_free);
-  self->pages = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+  self->pages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, _kari_extension_page_free);
   self->tasks = g_ptr_array_new_null_terminated (0, g_free, TRUE);
 }
 
@@ -184,23 +216,6 @@ kari_extension_add_endpoint (KariExtension      *self,
   entry->user_data = user_data;
   entry->destroy = destroy;
   g_hash_table_replace (self->endpoints, g_strdup (endpoint), entry);
-}
-
-/**
- * kari_extension_add_page:
- * @self: an extension
- * @page: the page's name, as in the manifest
- *
- * Offers a page the extension renders. Call it before connecting.
- */
-void
-kari_extension_add_page (KariExtension *self,
-                         const char    *page)
-{
-  g_return_if_fail (KARI_IS_EXTENSION (self));
-  g_return_if_fail (page != NULL);
-
-  g_ptr_array_add (self->pages, g_strdup (page));
 }
 
 /**
@@ -285,6 +300,29 @@ on_shutdown (KariExtDBusExtension1 *skeleton,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static gboolean
+on_notify (KariExtDBusExtension1 *skeleton,
+           GDBusMethodInvocation *invocation,
+           const char            *kind,
+           const char            *message,
+           gpointer               user_data)
+{
+  kari_ext_dbus_extension1_complete_notify (skeleton, invocation);
+  g_signal_emit (user_data, signals[SIGNAL_NOTICE], 0, kind, message);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_config_changed (KariExtDBusExtension1 *skeleton,
+                   GDBusMethodInvocation *invocation,
+                   const char            *tenant,
+                   gpointer               user_data)
+{
+  kari_ext_dbus_extension1_complete_config_changed (skeleton, invocation);
+  g_signal_emit (user_data, signals[SIGNAL_CONFIG_CHANGED], 0, tenant);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 /* ------------------------------------------------------------------ */
 /* Calling the host                                                    */
 
@@ -356,11 +394,12 @@ static GVariant *
 offered_new (KariExtension *self)
 {
   g_autofree const char **endpoints = (const char **) g_hash_table_get_keys_as_array (self->endpoints, NULL);
+  g_autofree const char **pages = (const char **) g_hash_table_get_keys_as_array (self->pages, NULL);
   GVariantDict dict;
 
   g_variant_dict_init (&dict, NULL);
   g_variant_dict_insert_value (&dict, "endpoints", g_variant_new_strv (endpoints, -1));
-  g_variant_dict_insert_value (&dict, "pages", strv_variant_new (self->pages));
+  g_variant_dict_insert_value (&dict, "pages", g_variant_new_strv (pages, -1));
   g_variant_dict_insert_value (&dict, "tasks", strv_variant_new (self->tasks));
   return g_variant_dict_end (&dict);
 }
@@ -407,6 +446,12 @@ on_connected (GObject      *source,
   g_signal_connect_object (self->skeleton, "handle-ping", G_CALLBACK (on_ping), self, 0);
   g_signal_connect_object (self->skeleton, "handle-handle-request", G_CALLBACK (on_handle_request), self, 0);
   g_signal_connect_object (self->skeleton, "handle-shutdown", G_CALLBACK (on_shutdown), self, 0);
+  g_signal_connect_object (self->skeleton, "handle-notify", G_CALLBACK (on_notify), self, 0);
+  g_signal_connect_object (self->skeleton, "handle-config-changed", G_CALLBACK (on_config_changed), self, 0);
+  g_signal_connect_object (self->skeleton, "handle-render-page", G_CALLBACK (_kari_extension_on_render_page),
+                           self, 0);
+  g_signal_connect_object (self->skeleton, "handle-handle-page-event",
+                           G_CALLBACK (_kari_extension_on_handle_page_event), self, 0);
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skeleton), connection,
                                          EXTENSION_PATH, &error))
     {
@@ -543,6 +588,12 @@ kari_extension_get_name (KariExtension *self)
   if (self->host_info != NULL)
     g_variant_lookup (self->host_info, "extension", "&s", &name);
   return name;
+}
+
+GHashTable *
+_kari_extension_get_pages (KariExtension *self)
+{
+  return self->pages;
 }
 
 /* ------------------------------------------------------------------ */

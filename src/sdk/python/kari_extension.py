@@ -5,9 +5,10 @@
 
 The host starts the extension with its private D-Bus address in
 ``KARI_HOST_ADDRESS``.  :class:`Extension` connects to it, exports
-``io.github.kari.Extension1`` (Ping, HandleRequest, Shutdown), makes the
-handshake with the endpoints, pages and tasks added before, and calls the
-host's ``Log``, ``CheckPermission`` and ``Notify``.  Everything runs on
+``io.github.kari.Extension1`` (Ping, HandleRequest, Notify, ConfigChanged,
+RenderPage, HandlePageEvent, Shutdown), makes the handshake with the
+endpoints, pages and tasks added before, and calls the host's ``Log``,
+``CheckPermission``, ``Notify`` and ``PushPage``.  Everything runs on
 the GLib main loop; only PyGObject (``gi``) is needed.
 
 Asynchronous calls take a callback that receives a *finish* function:
@@ -32,11 +33,14 @@ from gi.repository import Gio, GLib
 __all__ = [
     "ADDRESS_VARIABLE", "Extension", "Failed", "Finish", "KariError", "LimitExceeded",
     "NoAddress", "NotReady", "PermissionDenied",
+    "Conflict", "MigrationFailed", "NotFound", "QuotaExceeded", "Refused", "SqlFailed",
 ]
 
 ADDRESS_VARIABLE = "KARI_HOST_ADDRESS"
 HOST_PATH = "/io/github/kari/Host"
 HOST_INTERFACE = "io.github.kari.Host1"
+STORAGE_INTERFACE = "io.github.kari.Storage1"
+CONFIG_INTERFACE = "io.github.kari.Config1"
 EXTENSION_PATH = "/io/github/kari/Extension"
 EXTENSION_INTERFACE = "io.github.kari.Extension1"
 CALL_TIMEOUT_MS = 30000
@@ -80,11 +84,50 @@ class NoAddress(KariError):
     """``KARI_HOST_ADDRESS`` is not set."""
 
 
-_ERRORS = {cls.dbus_name: cls for cls in (PermissionDenied, LimitExceeded, NotReady, Failed)}
+class NotFound(KariError):
+    """No such document in the extension's store."""
+
+    dbus_name = "io.github.kari.Error.NotFound"
+
+
+class Conflict(KariError):
+    """The stored version is not the one expected; the message names both."""
+
+    dbus_name = "io.github.kari.Error.Conflict"
+
+
+class Refused(KariError):
+    """The SQL reaches outside the extension's store or into the host's tables."""
+
+    dbus_name = "io.github.kari.Error.Refused"
+
+
+class QuotaExceeded(KariError):
+    """The store is full; nothing was written."""
+
+    dbus_name = "io.github.kari.Error.QuotaExceeded"
+
+
+class SqlFailed(KariError):
+    """SQLite refused the statement; the message gives line and column."""
+
+    dbus_name = "io.github.kari.Error.SqlFailed"
+
+
+class MigrationFailed(KariError):
+    """A migration the extension ships failed and was rolled back."""
+
+    dbus_name = "io.github.kari.Error.MigrationFailed"
+
+
+_ERRORS = {cls.dbus_name: cls for cls in (PermissionDenied, LimitExceeded, NotReady, Failed, NotFound,
+                                          Conflict, Refused, QuotaExceeded, SqlFailed, MigrationFailed)}
 
 Finish = Callable[[], Any]
 Callback = Callable[[Finish], None]
 Handler = Callable[[str, str], Any]
+PageRender = Callable[[str, Dict[str, Any]], Any]
+PageEvent = Callable[[str, str, str, Any], Any]
 
 
 def _load_interface() -> Gio.DBusInterfaceInfo:
@@ -125,19 +168,28 @@ class Extension:
 
     Add endpoints, pages and tasks, then call :meth:`connect` (or
     :meth:`run`).  Set ``on_shutdown`` and ``on_closed`` to be told when
-    the host asks the extension to exit or the connection ends.
+    the host asks the extension to exit or the connection ends, and
+    ``on_notice(kind, message)`` to hear what the host tells it (the disk
+    quota).
     """
 
     def __init__(self) -> None:
         """Make an extension that is not connected yet."""
         self._endpoints: Dict[str, Handler] = {}
-        self._pages: List[str] = []
+        self._pages: Dict[str, "tuple[PageRender, Optional[PageEvent]]"] = {}
         self._tasks: List[str] = []
         self._connection: Optional[Gio.DBusConnection] = None
         self._registration = 0
         self.host_info: Dict[str, Any] = {}
         self.on_shutdown: Optional[Callable[[], None]] = None
         self.on_closed: Optional[Callable[[], None]] = None
+        # on_notice(kind, message): "disk-quota-warning" (/data at 90 % of
+        # the quota), "disk-quota-exceeded" (read-only until space is
+        # freed), "disk-quota-ok"; unknown kinds are to be ignored.
+        self.on_notice: Optional[Callable[[str, str], None]] = None
+        #: ``on_config_changed(tenant)``: the extension's settings changed;
+        #: read them again with :meth:`get_config`.
+        self.on_config_changed: Optional[Callable[[str], None]] = None
 
     # Registration --------------------------------------------------
 
@@ -152,9 +204,21 @@ class Extension:
             raise ValueError("an endpoint needs a name")
         self._endpoints[endpoint] = handler
 
-    def add_page(self, page: str) -> None:
-        """Offer a page the extension renders."""
-        self._pages.append(page)
+    def add_page(self, page: str, render: PageRender,
+                 event: Optional[PageEvent] = None) -> None:
+        """Offer *page* (its path in the manifest's ui.pages, such as "/form").
+
+        ``render(page, context)`` returns the page tree, a dict (encoded as
+        JSON) or JSON text; *context* holds "tenant" and "locale".
+        ``event(page, node_id, kind, value)`` answers a person's action
+        ("click", "change", "submit", "activate"; *value* decoded from
+        JSON) with the page's new tree, or None when nothing changes.  The
+        host validates every tree and shows an error state instead of one
+        that is not valid; a handler that raises fails the call.
+        """
+        if not page:
+            raise ValueError("a page needs a path")
+        self._pages[page] = (render, event)
 
     def add_task(self, task: str) -> None:
         """Offer a task the extension runs."""
@@ -208,7 +272,7 @@ class Extension:
             connection.connect("closed", self._on_closed)
             offered = GLib.Variant("(a{sv})", ({
                 "endpoints": GLib.Variant("as", list(self._endpoints)),
-                "pages": GLib.Variant("as", self._pages),
+                "pages": GLib.Variant("as", list(self._pages)),
                 "tasks": GLib.Variant("as", self._tasks),
             },))
             self._call("Handshake", offered, "(a{sv})", callback, self._on_handshake)
@@ -272,10 +336,20 @@ class Extension:
             invocation.return_value(None)
         elif method == "HandleRequest":
             self._handle_request(invocation, *parameters.unpack())
+        elif method == "ConfigChanged":
+            invocation.return_value(None)
+            if self.on_config_changed is not None:
+                self.on_config_changed(*parameters.unpack())
+        elif method in ("RenderPage", "HandlePageEvent"):
+            self._handle_page(invocation, method, *parameters.unpack())
         elif method == "Shutdown":
             invocation.return_value(None)
             # Flushed first, so an extension that exits at once still answers.
             connection.flush(None, lambda *_: self.on_shutdown and self.on_shutdown())
+        elif method == "Notify":
+            invocation.return_value(None)
+            if self.on_notice is not None:
+                self.on_notice(*parameters.unpack())
         else:
             invocation.return_dbus_error("org.freedesktop.DBus.Error.UnknownMethod",
                                          "No method “%s”" % method)
@@ -296,12 +370,38 @@ class Extension:
             return
         invocation.return_value(GLib.Variant("(s)", (response,)))
 
+    def _handle_page(self, invocation: Gio.DBusMethodInvocation, method: str,
+                     page: str, *args: str) -> None:
+        entry = self._pages.get(page)
+        if entry is None:
+            invocation.return_dbus_error("org.freedesktop.DBus.Error.UnknownMethod",
+                                         "No page “%s”" % page)
+            return
+        render, event = entry
+        try:
+            if method == "RenderPage":
+                tree = render(page, json.loads(args[0]))
+            else:
+                node_id, kind, value = args
+                tree = event(page, node_id, kind, json.loads(value)) if event else None
+            if tree is None and method == "RenderPage":
+                raise ValueError("the page's render function returned None")
+            if tree is None:
+                tree = ""
+            elif not isinstance(tree, str):
+                tree = json.dumps(tree)
+        except Exception as error:  # a handler's bug must not end the extension
+            invocation.return_dbus_error(Failed.dbus_name, str(error) or type(error).__name__)
+            return
+        invocation.return_value(GLib.Variant("(s)", (tree,)))
+
     # Calling the host ------------------------------------------------
 
     def _call(self, method: str, parameters: Optional[GLib.Variant], reply_type: str,
               callback: Optional[Callback],
-              convert: Callable[[GLib.Variant], Any] = lambda reply: None) -> None:
-        """Call *method* of Host1; *callback* gets a finish function."""
+              convert: Callable[[GLib.Variant], Any] = lambda reply: None,
+              interface: str = HOST_INTERFACE) -> None:
+        """Call *method* of Host1 (or *interface*); *callback* gets a finish function."""
         def deliver(finish: Finish) -> None:
             if callback is not None:
                 callback(finish)
@@ -319,7 +419,7 @@ class Extension:
                 return
             deliver(lambda: value)
 
-        self._connection.call(None, HOST_PATH, HOST_INTERFACE, method, parameters,
+        self._connection.call(None, HOST_PATH, interface, method, parameters,
                               GLib.VariantType(reply_type), Gio.DBusCallFlags.NONE,
                               CALL_TIMEOUT_MS, None, on_reply)
 
@@ -339,6 +439,25 @@ class Extension:
         self._call("CheckPermission", GLib.Variant("(s)", (permission,)), "(bs)", callback,
                    lambda reply: tuple(reply.unpack()))
 
+    def get_config(self, callback: Callback, with_secrets: bool = False) -> None:
+        """Read the extension's settings in its tenant, defaults applied.
+
+        The finish function returns a dict. *with_secrets* also reads the
+        secret settings, which needs ``secrets:read:config``.
+        """
+        self._call("Get", GLib.Variant("(b)", (with_secrets,)), "(s)", callback,
+                   lambda reply: json.loads(reply.unpack()[0]), CONFIG_INTERFACE)
+
+    def set_config(self, key: str, value: Any, callback: Optional[Callback] = None) -> None:
+        """Change one setting (*key* as "/proxy/port" or "proxy.port").
+
+        Needs ``data:write`` (``secrets:write:config`` for a secret setting); a value
+        that breaks the manifest's config.schema raises :class:`KariError`
+        from the finish function, naming the path and the rule.
+        """
+        self._call("Set", GLib.Variant("(ss)", (key, json.dumps(value))), "()", callback,
+                   interface=CONFIG_INTERFACE)
+
     def notify(self, title: str, body: str, callback: Optional[Callback] = None) -> None:
         """Ask the host to show a notification.
 
@@ -346,3 +465,76 @@ class Extension:
         raises :class:`PermissionDenied`.
         """
         self._call("Notify", GLib.Variant("(ss)", (title, body)), "()", callback)
+
+    # The extension's store (io.github.kari.Storage1) ------------------
+    #
+    # The store is the extension's own in its tenant; reads need
+    # ``data:read``, writes ``data:write``.  Documents are dicts stored
+    # as JSON objects; finish functions raise NotFound, Conflict,
+    # Refused, QuotaExceeded, SqlFailed, ... as the host answers.
+
+    def _storage(self, method: str, parameters: GLib.Variant, reply_type: str,
+                 callback: Optional[Callback],
+                 convert: Callable[[GLib.Variant], Any] = lambda reply: None) -> None:
+        self._call(method, parameters, reply_type, callback, convert, STORAGE_INTERFACE)
+
+    def storage_sql(self, sql: str, params: Optional[List[Any]] = None,
+                    callback: Optional[Callback] = None) -> None:
+        """Run one SQL statement with ``?`` parameters from *params*.
+
+        The finish function returns ``{"columns", "rows", "changes"}``.
+        """
+        self._storage("Sql", GLib.Variant("(ss)", (sql, json.dumps(params or []))), "(s)", callback,
+                      lambda reply: json.loads(reply.unpack()[0]))
+
+    def storage_put(self, collection: str, doc_id: str, document: Dict[str, Any],
+                    expected_version: int = -1, callback: Optional[Callback] = None) -> None:
+        """Store *document*; 0 as *expected_version* for a new one.
+
+        The finish function returns the new version.
+        """
+        self._storage("Put", GLib.Variant("(sssx)", (collection, doc_id, json.dumps(document),
+                                                     expected_version)),
+                      "(x)", callback, lambda reply: reply.unpack()[0])
+
+    def storage_get(self, collection: str, doc_id: str, callback: Callback) -> None:
+        """Read a document; the finish function returns ``(document, version)``."""
+        self._storage("Get", GLib.Variant("(ss)", (collection, doc_id)), "(sx)", callback,
+                      lambda reply: (json.loads(reply.unpack()[0]), reply.unpack()[1]))
+
+    def storage_delete(self, collection: str, doc_id: str, expected_version: int = -1,
+                       callback: Optional[Callback] = None) -> None:
+        """Delete a document."""
+        self._storage("Delete", GLib.Variant("(ssx)", (collection, doc_id, expected_version)), "()",
+                      callback)
+
+    def storage_query(self, collection: str, query: Optional[Dict[str, Any]] = None,
+                      callback: Optional[Callback] = None) -> None:
+        """Find documents: *query* has "where", "order_by", "limit", "offset".
+
+        The finish function returns ``{"documents", "next_offset"}``.
+        """
+        self._storage("Query", GLib.Variant("(ss)", (collection, json.dumps(query or {}))), "(s)",
+                      callback, lambda reply: json.loads(reply.unpack()[0]))
+
+    def storage_create_index(self, collection: str, field: str,
+                             callback: Optional[Callback] = None) -> None:
+        """Index *field* (a path such as "address.city") for queries."""
+        self._storage("CreateIndex", GLib.Variant("(ss)", (collection, field)), "()", callback)
+
+    def storage_declare_per_user(self, kind: str, name: str,
+                                 callback: Optional[Callback] = None) -> None:
+        """Make a "collection" or an empty SQL "table" per-user."""
+        self._storage("DeclarePerUser", GLib.Variant("(ss)", (kind, name)), "()", callback)
+
+    def push_page(self, page: str, tree: Any, callback: Optional[Callback] = None) -> None:
+        """Replace what *page* shows with *tree* (a dict or JSON text).
+
+        The page must be declared in the manifest's ui.pages, else the
+        finish function raises :class:`PermissionDenied`; the host takes
+        up to 30 pushes a second (:class:`LimitExceeded` beyond) and
+        refuses a tree that is not valid, naming the node.
+        """
+        if not isinstance(tree, str):
+            tree = json.dumps(tree)
+        self._call("PushPage", GLib.Variant("(ss)", (page, tree)), "()", callback)
