@@ -33,7 +33,9 @@ jobs=$(nproc 2>/dev/null || echo 2)
 # Tests must not see the caller's extensions, registry or session.
 export XDG_DATA_HOME=$(mktemp -d /tmp/kari-test-data.XXXXXX)
 export XDG_CONFIG_HOME=$(mktemp -d /tmp/kari-test-config.XXXXXX)
-export XDG_DATA_DIRS=/nonexistent-kari-test
+# The system's shared data only (GTK needs its MIME database, icons and
+# schemas); tests that care about extension folders set their own.
+export XDG_DATA_DIRS=/usr/local/share:/usr/share
 unset KARI_EXTENSIONS_PATH KARI_PLUGINS_PATH
 trap 'rm -rf "$XDG_DATA_HOME" "$XDG_CONFIG_HOME"; [ -n "${xvfb_pid:-}" ] && kill "$xvfb_pid" 2>/dev/null; true' EXIT
 

@@ -217,6 +217,57 @@ main (int    argc,
     kari_permission_engine_set_prompt_agent (engine, NULL);
   }
 
+  /* An extension's preferences, generated from its config.schema. */
+  {
+    GtkWidget *preferences;
+
+    /* One setting of each kind; added for this view only. */
+    g_free (kari_test_write_extension (folder, "support-desk", "support-desk", "1.2.0",
+      "\"display_name\": \"Support Desk\", \"type\": \"integration\",\n"
+      "  \"config\": { \"schema\": { \"type\": \"object\", \"properties\": {\n"
+      "    \"mailbox\": { \"type\": \"string\", \"title\": \"Mailbox\", \"format\": \"email\", \"default\": \"help@example.com\" },\n"
+      "    \"api_token\": { \"type\": \"string\", \"title\": \"API Token\", \"writeOnly\": true },\n"
+      "    \"auto_reply\": { \"type\": \"boolean\", \"title\": \"Automatic Replies\", \"description\": \"Acknowledge each new ticket\", \"default\": true },\n"
+      "    \"priority\": { \"title\": \"Default Priority\", \"oneOf\": [ { \"const\": \"low\", \"title\": \"Low\" }, { \"const\": \"normal\", \"title\": \"Normal\" }, { \"const\": \"urgent\", \"title\": \"Urgent\" } ], \"default\": \"normal\" },\n"
+      "    \"sla\": { \"type\": \"object\", \"title\": \"Service Level\", \"description\": \"When tickets escalate\", \"properties\": {\n"
+      "      \"first_response_hours\": { \"type\": \"integer\", \"title\": \"First Response (hours)\", \"minimum\": 1, \"maximum\": 72, \"default\": 4 },\n"
+      "      \"escalate\": { \"type\": \"boolean\", \"title\": \"Escalate When Late\", \"default\": false } } } } } }"));
+    g_assert_true (kari_app_host_reload (host, &error));
+    kari_window_show_details (window, "support-desk");
+    kari_test_ui_settle ();
+    preferences = kari_details_page_open_preferences (KARI_DETAILS_PAGE (kari_window_get_page_widget (window, "details")));
+    g_assert_nonnull (preferences);
+    gtk_window_set_default_size (GTK_WINDOW (preferences), 640, 640);
+    gtk_window_set_focus (GTK_WINDOW (preferences), NULL);
+    for (int i = 0; i < 30; i++)
+      {
+        kari_test_ui_settle ();
+        g_usleep (10000);
+      }
+    g_assert_true (kari_test_ui_wait_for_frame (preferences));
+    save_png (preferences, GTK_NATIVE (preferences), dir, "preferences");
+    gtk_window_destroy (GTK_WINDOW (preferences));
+  }
+
+  /* Manage Tenants, with a second tenant. */
+  {
+    g_autoptr(KariTenant) acme = kari_registry_create_tenant (kari_app_host_get_registry (host), "acme",
+                                                              "Acme Corp", NULL);
+    GtkWidget *tenants;
+
+    kari_window_show_page (window, "installed");
+    tenants = kari_window_manage_tenants (window);
+    gtk_window_set_focus (GTK_WINDOW (tenants), NULL);
+    for (int i = 0; i < 30; i++)
+      {
+        kari_test_ui_settle ();
+        g_usleep (10000);
+      }
+    g_assert_true (kari_test_ui_wait_for_frame (tenants));
+    save_png (tenants, GTK_NATIVE (tenants), dir, "tenants");
+    gtk_window_destroy (GTK_WINDOW (tenants));
+  }
+
   /* The narrow, folded layout. */
   gtk_window_set_default_size (GTK_WINDOW (window), 400, 720);
   kari_window_show_page (window, "installed");

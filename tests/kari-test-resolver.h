@@ -20,10 +20,11 @@ struct _TestResolver
 
 G_DEFINE_FINAL_TYPE (TestResolver, test_resolver, G_TYPE_RESOLVER)
 
+/* Each name's addresses, in order, separated by commas. */
 typedef struct
 {
   const char *name;
-  const char *address;
+  const char *addresses;
 } Answer;
 
 static const Answer answers[] = {
@@ -32,6 +33,11 @@ static const Answer answers[] = {
   { "evil.test",     "169.254.169.254" },
   { "private.test",  "10.1.2.3" },
   { "public.test",   "93.184.216.34" },
+  /* names only this resolver knows, for HTTPS pinned to an address */
+  { "localhost",     "127.0.0.1" },
+  { "pinned.test",   "127.0.0.1" },
+  /* first an address nothing listens on, then a server's */
+  { "fallback.test", "127.0.0.2,127.0.0.1" },
 };
 
 static GList *
@@ -42,7 +48,14 @@ test_resolver_lookup_by_name (GResolver     *resolver,
 {
   for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
     if (g_str_equal (answers[i].name, hostname))
-      return g_list_append (NULL, g_inet_address_new_from_string (answers[i].address));
+      {
+        g_auto(GStrv) addresses = g_strsplit (answers[i].addresses, ",", -1);
+        GList *list = NULL;
+
+        for (guint j = 0; addresses[j] != NULL; j++)
+          list = g_list_append (list, g_inet_address_new_from_string (addresses[j]));
+        return list;
+      }
   g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "No test answer for %s", hostname);
   return NULL;
 }

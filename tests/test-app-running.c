@@ -194,6 +194,99 @@ test_crash_loop (void)
   kari_app_host_stop_all (host);
 }
 
+static void
+on_tenant_changed (KariAppHost *host,
+                   const char  *tenant,
+                   gboolean    *changed)
+{
+  *changed = TRUE;
+}
+
+/* A running extension is stopped when the window switches tenant (it
+ * runs on the old tenant's data) and starts again in the new one, where
+ * it is on too. */
+static void
+test_switch_tenant_restarts (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariAppHost) host = kari_app_host_new ("default", &error);
+  g_autoptr(GSettings) settings = g_settings_new (KARI_APP_ID);
+  g_autoptr(KariTenant) acme = NULL;
+  g_autoptr(KariSupervisor) before = NULL;
+  KariAppExtension *ext;
+  KariWindow *window;
+  gboolean enabled = FALSE, changed = FALSE;
+
+  g_assert_no_error (error);
+  acme = kari_registry_create_tenant (kari_app_host_get_registry (host), "acme", "Acme", &error);
+  g_assert_no_error (error);
+  window = kari_window_new (app, host, settings);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (window)));
+  ext = kari_app_host_lookup (host, "sup-hello");
+  kari_app_host_set_enabled_async (host, ext, TRUE, NULL, on_enabled, &enabled);
+  g_assert_true (kari_test_wait_for (&enabled, 10));
+  g_assert_true (wait_for_state (ext, KARI_STATE_RUNNING, 60));
+  before = g_object_ref (kari_app_extension_get_supervisor (ext));
+
+  g_signal_connect (host, "tenant-changed", G_CALLBACK (on_tenant_changed), &changed);
+  kari_window_set_tenant (window, "acme");
+  g_assert_true (kari_test_wait_for (&changed, 60));
+  g_assert_cmpstr (kari_app_host_get_tenant (host), ==, "acme");
+  g_assert_true (wait_for_state (ext, KARI_STATE_RUNNING, 60));
+  g_assert_nonnull (kari_app_extension_get_supervisor (ext));
+  g_assert_true (kari_app_extension_get_supervisor (ext) != before);
+  g_assert_cmpint (kari_supervisor_get_state (before), !=, KARI_STATE_RUNNING);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  kari_test_ui_settle ();
+  kari_app_host_stop_all (host);
+}
+
+/* Removing a running extension stops it first, then removes it. */
+static void
+test_remove_running (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariAppHost) host = kari_app_host_new ("default", &error);
+  g_autoptr(GSettings) settings = g_settings_new (KARI_APP_ID);
+  g_autofree char *folder = g_build_filename (g_get_user_data_dir (), "kari", "extensions", "sup-doomed", NULL);
+  g_autoptr(KariSupervisor) supervisor = NULL;
+  KariAppExtension *ext;
+  KariWindow *window;
+  KariDetailsPage *details;
+  gboolean enabled = FALSE;
+  gint64 deadline;
+
+  g_assert_no_error (error);
+  window = kari_window_new (app, host, settings);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (window)));
+  ext = kari_app_host_lookup (host, "sup-doomed");
+  g_assert_nonnull (ext);
+  kari_app_host_set_enabled_async (host, ext, TRUE, NULL, on_enabled, &enabled);
+  g_assert_true (kari_test_wait_for (&enabled, 10));
+  g_assert_true (wait_for_state (ext, KARI_STATE_RUNNING, 60));
+  supervisor = g_object_ref (kari_app_extension_get_supervisor (ext));
+
+  kari_window_show_details (window, "sup-doomed");
+  kari_test_ui_settle ();
+  details = KARI_DETAILS_PAGE (kari_window_get_page_widget (window, "details"));
+  adw_message_dialog_response (kari_details_page_confirm_remove (details), "remove");
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (kari_app_host_lookup (host, "sup-doomed") != NULL && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+  g_assert_null (kari_app_host_lookup (host, "sup-doomed"));
+  g_assert_cmpint (kari_supervisor_get_state (supervisor), !=, KARI_STATE_RUNNING);
+  g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
+  g_assert_null (kari_registry_lookup (kari_app_host_get_registry (host), "sup-doomed", NULL));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  kari_test_ui_settle ();
+  kari_app_host_stop_all (host);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -224,6 +317,10 @@ main (int    argc,
                                                 "\"display_name\": \"Supervised Crash\",\n"
                                                 "  \"runtime\": {\"command\": [\"supervisor-ext\", \"crash\"]}"));
 
+  g_free (kari_test_write_supervised_extension (extensions, "sup-doomed", "sup-doomed",
+                                                "\"display_name\": \"Supervised Doomed\",\n"
+                                                "  \"runtime\": {\"command\": [\"supervisor-ext\", \"hello\"]}"));
+
   g_test_init (&argc, &argv, NULL);
   bus = g_test_dbus_new (G_TEST_DBUS_NONE);
   kari_test_ui_dbus_up (bus);
@@ -235,6 +332,8 @@ main (int    argc,
 
   g_test_add_func ("/app/running/switch-on-and-off", test_switch_on_and_off);
   g_test_add_func ("/app/running/crash-loop", test_crash_loop);
+  g_test_add_func ("/app/running/switch-tenant-restarts", test_switch_tenant_restarts);
+  g_test_add_func ("/app/running/remove-running", test_remove_running);
   status = g_test_run ();
 
   g_clear_object (&app);

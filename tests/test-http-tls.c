@@ -11,77 +11,10 @@
 
 #include "kari-test-broker.h"
 
-/* ------------------------------------------------------------------ */
-/* Names that only this resolver knows: libsoup cannot look them up
- * itself, so a fetch that works went to the address the host chose. */
-
-#define TEST_TYPE_RESOLVER (test_resolver_get_type ())
-G_DECLARE_FINAL_TYPE (TestResolver, test_resolver, TEST, RESOLVER, GResolver)
-
-struct _TestResolver
-{
-  GResolver parent_instance;
-};
-
-G_DEFINE_FINAL_TYPE (TestResolver, test_resolver, G_TYPE_RESOLVER)
-
-static const char * const known[] = { "localhost", "pinned.test", NULL };
-
-static GList *
-test_resolver_lookup_by_name (GResolver     *resolver,
-                              const char    *hostname,
-                              GCancellable  *cancellable,
-                              GError       **error)
-{
-  /* First an address nothing listens on, then the server's. */
-  if (g_str_equal (hostname, "fallback.test"))
-    return g_list_append (g_list_append (NULL, g_inet_address_new_from_string ("127.0.0.2")),
-                          g_inet_address_new_from_string ("127.0.0.1"));
-  if (g_strv_contains (known, hostname))
-    return g_list_append (NULL, g_inet_address_new_from_string ("127.0.0.1"));
-  g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "No test answer for %s", hostname);
-  return NULL;
-}
-
-static void
-test_resolver_lookup_by_name_async (GResolver           *resolver,
-                                    const char          *hostname,
-                                    GCancellable        *cancellable,
-                                    GAsyncReadyCallback  callback,
-                                    gpointer             user_data)
-{
-  g_autoptr(GTask) task = g_task_new (resolver, cancellable, callback, user_data);
-  GError *error = NULL;
-  GList *list = test_resolver_lookup_by_name (resolver, hostname, cancellable, &error);
-
-  if (list == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, list, (GDestroyNotify) g_resolver_free_addresses);
-}
-
-static GList *
-test_resolver_lookup_by_name_finish (GResolver     *resolver,
-                                     GAsyncResult  *result,
-                                     GError       **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-test_resolver_class_init (TestResolverClass *klass)
-{
-  GResolverClass *resolver_class = G_RESOLVER_CLASS (klass);
-
-  resolver_class->lookup_by_name = test_resolver_lookup_by_name;
-  resolver_class->lookup_by_name_async = test_resolver_lookup_by_name_async;
-  resolver_class->lookup_by_name_finish = test_resolver_lookup_by_name_finish;
-}
-
-static void
-test_resolver_init (TestResolver *self)
-{
-}
+/* Names that only the test resolver knows (kari-test-resolver.h):
+ * libsoup cannot look them up itself, so a fetch that works went to the
+ * address the host chose. */
+#include "kari-test-resolver.h"
 
 /* ------------------------------------------------------------------ */
 

@@ -19,6 +19,7 @@ struct _KariAppExtension
   KariManifest   *manifest;
   KariSupervisor *supervisor;
   KariState       state;
+  gboolean        tenant_enabled;   /* in the host's tenant */
   GPtrArray      *pages;     /* KariAppPage */
   char           *search_text;
 };
@@ -177,6 +178,7 @@ kari_app_extension_new (KariManifest *manifest,
   self = g_object_new (KARI_TYPE_APP_EXTENSION, NULL);
   self->manifest = g_object_ref (manifest);
   self->state = state;
+  self->tenant_enabled = TRUE;
   read_pages (self);
   text = g_strconcat (kari_app_extension_get_title (self), " ", kari_manifest_get_name (manifest), " ",
                       kari_app_extension_get_description (self), NULL);
@@ -248,26 +250,57 @@ void
 kari_app_extension_set_state (KariAppExtension *self,
                               KariState         state)
 {
-  gboolean was_active = state_is_active (self->state);
+  gboolean was_active = kari_app_extension_get_active (self);
 
   if (self->state == state)
     return;
   self->state = state;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
-  if (was_active != state_is_active (state))
+  /* "active" first: a row bound to "state" then reads both right. */
+  if (was_active != kari_app_extension_get_active (self))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+/**
+ * kari_app_extension_get_tenant_enabled:
+ *
+ * Returns: whether the extension is enabled in the host's tenant
+ *   (kari_registry_is_enabled()), whatever its state
+ */
+gboolean
+kari_app_extension_get_tenant_enabled (KariAppExtension *self)
+{
+  return self->tenant_enabled;
+}
+
+/* Set by the host from the registry when it loads or switches tenant.
+ * "state" is notified too, so rows showing the switch refresh. */
+void
+kari_app_extension_set_tenant_enabled (KariAppExtension *self,
+                                       gboolean          enabled)
+{
+  gboolean was_active = kari_app_extension_get_active (self);
+
+  enabled = !!enabled;
+  if (self->tenant_enabled == enabled)
+    return;
+  self->tenant_enabled = enabled;
+  if (was_active != kari_app_extension_get_active (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
 /**
  * kari_app_extension_get_active:
  *
- * Returns: whether the extension is on: enabled, starting, running or
- *   crashed (waiting to be restarted)
+ * Returns: whether the extension is on in the host's tenant: enabled,
+ *   starting, running or crashed (waiting to be restarted), and enabled
+ *   in that tenant
  */
 gboolean
 kari_app_extension_get_active (KariAppExtension *self)
 {
-  return state_is_active (self->state);
+  return self->tenant_enabled && state_is_active (self->state);
 }
 
 gboolean

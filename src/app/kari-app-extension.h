@@ -40,6 +40,9 @@ KariState         kari_app_extension_get_state        (KariAppExtension *self);
 void              kari_app_extension_set_state        (KariAppExtension *self,
                                                        KariState         state);
 gboolean          kari_app_extension_get_active       (KariAppExtension *self);
+gboolean          kari_app_extension_get_tenant_enabled (KariAppExtension *self);
+void              kari_app_extension_set_tenant_enabled (KariAppExtension *self,
+                                                       gboolean          enabled);
 gboolean          kari_app_extension_has_runtime      (KariAppExtension *self);
 GPtrArray        *kari_app_extension_get_pages        (KariAppExtension *self);
 gboolean          kari_app_extension_matches          (KariAppExtension *self,

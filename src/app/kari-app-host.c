@@ -11,7 +11,7 @@
 
 #include <glib/gi18n.h>
 
-#include "kari-app-host.h"
+#include "kari-app-host-private.h"
 
 struct _KariAppHost
 {
@@ -43,6 +43,7 @@ G_DEFINE_FINAL_TYPE (KariAppHost, kari_app_host, G_TYPE_OBJECT)
 
 enum {
   SIGNAL_ALERT,
+  SIGNAL_TENANT_CHANGED,
   N_SIGNALS
 };
 
@@ -101,14 +102,18 @@ load_extensions (KariAppHost *self)
       KariState state = stored != NULL ? GPOINTER_TO_INT (stored) - 1 : KARI_STATE_VALIDATED;
       KariAppExtension *ext = g_hash_table_lookup (self->by_name, kari_manifest_get_name (m));
 
+      gboolean here = kari_registry_is_enabled (self->registry, kari_manifest_get_name (m), self->tenant, NULL);
+
       g_hash_table_add (found, (gpointer) kari_manifest_get_name (m));
       if (ext != NULL)
         {
           if (kari_app_extension_get_supervisor (ext) == NULL)
             kari_app_extension_set_state (ext, state);
+          kari_app_extension_set_tenant_enabled (ext, here);
           continue;
         }
       ext = kari_app_extension_new (m, state);
+      kari_app_extension_set_tenant_enabled (ext, here);
       g_hash_table_insert (self->by_name, (gpointer) kari_app_extension_get_name (ext), ext);
       g_ptr_array_add (added, ext);
     }
@@ -216,13 +221,17 @@ kari_app_host_new (const char  *tenant,
 
   g_return_val_if_fail (tenant != NULL, NULL);
 
-  self->tenant = g_strdup (tenant);
   self->user = g_strdup (g_get_user_name ());
   self->discovery = kari_discovery_new ();
   kari_discovery_scan (self->discovery);
   self->registry = kari_registry_open (path, rebuild_registry, self->discovery, error);
   if (self->registry == NULL)
     return NULL;
+  /* A tenant deleted since (by kari-ext) is the default one. */
+  {
+    g_autoptr(KariTenant) known = kari_registry_lookup_tenant (self->registry, tenant, NULL);
+    self->tenant = g_strdup (known != NULL ? tenant : KARI_TENANT_DEFAULT);
+  }
   /* A removal that was interrupted is finished before anything looks at
    * what is installed; one that cannot finish yet (no keyring) waits. */
   if (!kari_removal_resume (self->registry, &n_finished, &local_error))
@@ -434,6 +443,31 @@ move_registry_state (KariAppHost       *self,
   return TRUE;
 }
 
+/* Disabled is the state of an extension no tenant has on; one switched
+ * off in this tenant only stays enabled for the others. */
+static gboolean
+enabled_anywhere (KariAppHost *self,
+                  const char  *name)
+{
+  g_autoptr(GPtrArray) tenants = kari_registry_list_tenants (self->registry, NULL);
+
+  for (guint i = 0; tenants != NULL && i < tenants->len; i++)
+    {
+      KariTenant *tenant = g_ptr_array_index (tenants, i);
+      if (kari_registry_is_enabled (self->registry, name, tenant->id, NULL))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static KariState
+state_when_off (KariAppHost      *self,
+                KariAppExtension *extension)
+{
+  return enabled_anywhere (self, kari_app_extension_get_name (extension)) ? KARI_STATE_ENABLED
+                                                                          : KARI_STATE_DISABLED;
+}
+
 static void
 on_stopped (GObject      *source,
             GAsyncResult *result,
@@ -450,14 +484,7 @@ on_stopped (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  /* A stopped supervisor is dropped: the next start makes a fresh one
-   * from the registry's state. */
-  g_signal_handlers_disconnect_by_data (supervisor, extension);
-  g_signal_handlers_disconnect_by_data (supervisor, self);
-  kari_host_manager_remove (self->manager, supervisor);
-  kari_app_extension_set_supervisor (extension, NULL);
-  refresh_state (self, extension);
-  if (!move_registry_state (self, extension, KARI_STATE_DISABLED, &error))
+  if (!_kari_app_host_drop_supervisor (self, extension, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
@@ -485,15 +512,49 @@ ensure_supervisor (KariAppHost      *self,
   return fresh;
 }
 
+/* A stopped supervisor is dropped: the next start makes a fresh one
+ * from the registry's state, which becomes enabled (still on in a
+ * tenant) or disabled (on in none). */
+gboolean
+_kari_app_host_drop_supervisor (KariAppHost       *self,
+                                KariAppExtension  *extension,
+                                GError           **error)
+{
+  KariSupervisor *supervisor = kari_app_extension_get_supervisor (extension);
+  KariState to = state_when_off (self, extension);
+
+  if (supervisor != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (supervisor, extension);
+      g_signal_handlers_disconnect_by_data (supervisor, self);
+      kari_host_manager_remove (self->manager, supervisor);
+      kari_app_extension_set_supervisor (extension, NULL);
+    }
+  refresh_state (self, extension);
+  if (to == KARI_STATE_ENABLED && kari_app_extension_get_state (extension) != KARI_STATE_STOPPED)
+    return TRUE;
+  return move_registry_state (self, extension, to, error);
+}
+
+/* Works in @tenant from now on; see kari_app_host_set_tenant_async(). */
+void
+_kari_app_host_use_tenant (KariAppHost *self,
+                           const char  *tenant)
+{
+  g_free (self->tenant);
+  self->tenant = g_strdup (tenant);
+  /* Scripts act in the tenant the window is in, and are audited there. */
+  kari_host_manager_set_audit_log (self->manager, self->audit, self->tenant);
+  load_extensions (self);
+  g_signal_emit (self, signals[SIGNAL_TENANT_CHANGED], 0, self->tenant);
+}
+
 /**
  * kari_app_host_set_enabled_async:
  * @extension: an extension of this host
  * @enabled: on or off
  *
- * The one place the app switches an extension on or off: an extension
- * with a process is started (or stopped) under a supervisor the host
- * holds; a declarative one is marked enabled (or disabled) in the
- * registry. The extension's "state" follows.
+ * kari_app_host_set_enabled_full_async() in the host's tenant only.
  */
 void
 kari_app_host_set_enabled_async (KariAppHost         *self,
@@ -503,12 +564,56 @@ kari_app_host_set_enabled_async (KariAppHost         *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
+  kari_app_host_set_enabled_full_async (self, extension, enabled, FALSE, cancellable, callback, user_data);
+}
+
+/**
+ * kari_app_host_set_enabled_full_async:
+ * @extension: an extension of this host
+ * @enabled: on or off
+ * @every_tenant: for every tenant (kari_registry_set_enabled() with no
+ *   tenant), rather than the host's
+ *
+ * The one place the app switches an extension on or off: the choice is
+ * recorded for the tenant (or all of them); an extension with a process
+ * is started (or stopped) under a supervisor the host holds; a
+ * declarative one is marked enabled in the registry, and disabled once
+ * no tenant has it on. The extension's "state" and "active" follow.
+ * Finish with kari_app_host_set_enabled_finish().
+ */
+void
+kari_app_host_set_enabled_full_async (KariAppHost         *self,
+                                      KariAppExtension    *extension,
+                                      gboolean             enabled,
+                                      gboolean             every_tenant,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   KariSupervisor *supervisor = kari_app_extension_get_supervisor (extension);
+  KariState from = kari_app_extension_get_state (extension);
   GError *error = NULL;
 
   g_task_set_source_tag (task, kari_app_host_set_enabled_async);
   g_task_set_task_data (task, g_object_ref (extension), g_object_unref);
+
+  /* Missing dependencies are said before anything is recorded. */
+  if (enabled && (from == KARI_STATE_VALIDATED || from == KARI_STATE_FAILED))
+    {
+      if (!move_registry_state (self, extension, KARI_STATE_ENABLED, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+  if (!kari_registry_set_enabled (self->registry, kari_app_extension_get_name (extension),
+                                  every_tenant ? NULL : self->tenant, enabled, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  kari_app_extension_set_tenant_enabled (extension, enabled);
 
   if (!enabled)
     {
@@ -517,7 +622,9 @@ kari_app_host_set_enabled_async (KariAppHost         *self,
           kari_supervisor_stop_async (supervisor, cancellable, on_stopped, g_steal_pointer (&task));
           return;
         }
-      if (!move_registry_state (self, extension, KARI_STATE_DISABLED, &error))
+      /* Still on in another tenant: its state stays as it is. */
+      if (state_when_off (self, extension) == KARI_STATE_DISABLED
+          && !move_registry_state (self, extension, KARI_STATE_DISABLED, &error))
         g_task_return_error (task, error);
       else
         g_task_return_boolean (task, TRUE);
@@ -582,18 +689,24 @@ kari_app_host_restart (KariAppHost       *self,
  * kari_app_host_can_remove:
  * @why_not: (out) (optional): when it cannot, why, for a person
  *
- * Removal of every file, row, grant and secret of an extension is the
- * uninstaller's work, which libkari does not offer yet; until it does,
- * the app says so instead of deleting part of an extension.
+ * Only extensions in the person's own folder
+ * (kari_removal_extensions_dir()) are Kari's to delete; a system one is
+ * switched off instead.
  */
 gboolean
 kari_app_host_can_remove (KariAppHost       *self,
                           KariAppExtension  *extension,
                           char             **why_not)
 {
+  g_autofree char *own = kari_removal_extensions_dir ();
+  g_autofree char *parent = g_path_get_dirname (kari_manifest_get_dir (kari_app_extension_get_manifest (extension)));
+
+  if (g_strcmp0 (own, parent) == 0)
+    return TRUE;
   if (why_not != NULL)
-    *why_not = g_strdup (_("Removing extensions from the Control Room is not available in this "
-                           "version. Delete the extension’s folder to remove it."));
+    *why_not = g_strdup_printf (_("%s is installed in %s, outside your own extensions folder %s: "
+                                  "switch it off, or ask who installed it there to remove it."),
+                                kari_app_extension_get_title (extension), parent, own);
   return FALSE;
 }
 
@@ -691,6 +804,17 @@ kari_app_host_class_init (KariAppHostClass *klass)
   signals[SIGNAL_ALERT] =
     g_signal_new ("alert", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, KARI_TYPE_APP_EXTENSION, G_TYPE_STRING);
+
+  /**
+   * KariAppHost::tenant-changed:
+   * @tenant: the tenant the host works in now
+   *
+   * After kari_app_host_set_tenant_async(): pages, grants and activity
+   * are the new tenant's.
+   */
+  signals[SIGNAL_TENANT_CHANGED] =
+    g_signal_new ("tenant-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

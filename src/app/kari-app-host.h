@@ -51,16 +51,40 @@ void                  kari_app_host_set_enabled_async  (KariAppHost          *se
                                                         GCancellable         *cancellable,
                                                         GAsyncReadyCallback   callback,
                                                         gpointer              user_data);
+void                  kari_app_host_set_enabled_full_async (KariAppHost      *self,
+                                                        KariAppExtension     *extension,
+                                                        gboolean              enabled,
+                                                        gboolean              every_tenant,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
 gboolean              kari_app_host_set_enabled_finish (KariAppHost          *self,
                                                         GAsyncResult         *result,
                                                         GError              **error);
 gboolean              kari_app_host_restart            (KariAppHost          *self,
                                                         KariAppExtension     *extension,
                                                         GError              **error);
+void                  kari_app_host_set_tenant_async   (KariAppHost          *self,
+                                                        const char           *tenant,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+gboolean              kari_app_host_set_tenant_finish  (KariAppHost          *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
 GPtrArray            *kari_app_host_get_alerts         (KariAppHost          *self);
 gboolean              kari_app_host_can_remove         (KariAppHost          *self,
                                                         KariAppExtension     *extension,
                                                         char                **why_not);
+void                  kari_app_host_remove_async       (KariAppHost          *self,
+                                                        KariAppExtension     *extension,
+                                                        gboolean              keep_data,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+gboolean              kari_app_host_remove_finish      (KariAppHost          *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
 void                  kari_app_host_stop_all           (KariAppHost          *self);
 gboolean              kari_app_host_close              (KariAppHost          *self,
                                                         GError              **error);

@@ -68,6 +68,27 @@ KariPromptAgent *kari_dialog_agent_new      (GtkApplication      *application);
 AdwMessageDialog *kari_dialog_agent_get_dialog (KariDialogAgent  *self);
 guint       kari_dialog_agent_get_n_prompts (KariDialogAgent     *self);
 
+/* An extension's preferences, generated from its config.schema. */
+#define KARI_TYPE_CONFIG_PAGE (kari_config_page_get_type ())
+G_DECLARE_FINAL_TYPE (KariConfigPage, kari_config_page, KARI, CONFIG_PAGE, AdwPreferencesPage)
+GtkWidget  *kari_config_page_new            (KariAppHost         *host,
+                                             KariAppExtension    *extension,
+                                             GError             **error);
+void        kari_config_page_reload         (KariConfigPage      *self);
+KariConfig *kari_config_page_get_config     (KariConfigPage      *self);
+GtkWidget  *kari_config_page_get_row        (KariConfigPage      *self,
+                                             const char          *pointer);
+const char *kari_config_page_get_message    (KariConfigPage      *self,
+                                             const char          *pointer);
+GtkWidget  *kari_details_page_open_preferences (KariDetailsPage  *self);
+
+/* kari-tenants-dialog.c: Manage Tenants. */
+char       *kari_tenant_id_from_name        (const char          *name);
+GtkWidget  *kari_tenants_dialog_new         (GtkWindow           *parent,
+                                             KariAppHost         *host);
+AdwMessageDialog *kari_tenants_dialog_confirm_delete (GtkWidget  *dialog,
+                                             const char          *tenant);
+
 /* kari-extension-page.c: what a sidebar page of an extension shows. */
 GtkWidget  *kari_extension_page_new         (KariAppHost         *host,
                                              KariAppExtension    *extension,

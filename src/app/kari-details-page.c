@@ -34,9 +34,17 @@ struct _KariDetailsPage
   AdwPreferencesGroup  *history_group;
   AdwPreferencesGroup  *versions_group;
   GtkButton            *remove_button;
+  AdwActionRow         *preferences_row;
 };
 
 G_DEFINE_FINAL_TYPE (KariDetailsPage, kari_details_page, ADW_TYPE_BIN)
+
+enum {
+  SIGNAL_REMOVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* How many log lines the view keeps. */
 #define MAX_LOG_LINES 500
@@ -374,29 +382,150 @@ on_switch_state_set (KariDetailsPage *self,
  *
  * Returns: (transfer floating): the dialog, not yet shown
  */
+static void update_remove_button (KariDetailsPage *self);
+
+static void
+on_removed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(KariDetailsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = g_strdup (g_object_get_data (G_OBJECT (self), "kari-removing"));
+  g_autofree char *message = NULL;
+
+  g_object_set_data (G_OBJECT (self), "kari-removing", NULL);
+  gtk_button_set_label (self->remove_button, _("_Remove…"));
+  if (!kari_app_host_remove_finish (KARI_APP_HOST (source), result, &error))
+    {
+      message = g_strdup_printf (_("%s could not be removed: %s. Choose Reload Extensions in the main menu "
+                                   "and try again; what was started is finished at the next removal."),
+                                 title, error->message);
+      kari_app_toast (GTK_WIDGET (self), message);
+      if (self->extension != NULL)
+        update_remove_button (self);
+      return;
+    }
+  message = g_strdup_printf (_("%s was removed"), title);
+  kari_app_toast (GTK_WIDGET (self), message);
+  g_signal_emit (self, signals[SIGNAL_REMOVED], 0, title);
+}
+
+static void
+on_confirm_response (AdwMessageDialog *dialog,
+                     const char       *response,
+                     KariDetailsPage  *self)
+{
+  gboolean keep_data = g_strcmp0 (response, "keep-data") == 0;
+
+  if (self->extension == NULL || (!keep_data && g_strcmp0 (response, "remove") != 0))
+    return;
+  /* Progress: the button says what is going on until it is done. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->remove_button), FALSE);
+  gtk_button_set_label (self->remove_button, _("Removing…"));
+  g_object_set_data_full (G_OBJECT (self), "kari-removing",
+                          g_strdup (kari_app_extension_get_title (self->extension)), g_free);
+  kari_app_host_remove_async (self->host, self->extension, keep_data, NULL, on_removed, g_object_ref (self));
+}
+
+/**
+ * kari_details_page_confirm_remove:
+ *
+ * The confirmation removal asks for: it names everything that goes, and
+ * offers to keep the data. Its "remove" and "keep-data" responses
+ * remove.
+ *
+ * Returns: (transfer floating): the dialog, not yet shown
+ */
 AdwMessageDialog *
 kari_details_page_confirm_remove (KariDetailsPage *self)
 {
   KariManifest *m = kari_app_extension_get_manifest (self->extension);
+  const char *name = kari_app_extension_get_name (self->extension);
   g_autofree char *heading = g_strdup_printf (_("Remove %s?"), kari_app_extension_get_title (self->extension));
-  g_autofree char *data = g_build_filename (g_get_user_data_dir (), "kari", "data",
-                                            kari_app_extension_get_name (self->extension), NULL);
-  g_autofree char *body = g_strdup_printf (_("This deletes:\n"
+  g_autofree char *stores = g_build_filename (g_get_user_data_dir (), "kari", "stores", "TENANT", NULL);
+  g_autofree char *data = g_build_filename (g_get_user_data_dir (), "kari", "data", "TENANT", name, NULL);
+  g_autofree char *store = g_strdup_printf ("%s/%s.sqlite", stores, name);
+  g_autofree char *body = g_strdup_printf (_("This deletes, in every tenant:\n"
                                              "• the extension’s folder, %s, and every kept version;\n"
-                                             "• its data in every tenant, %s;\n"
-                                             "• its settings, secrets, permissions and scheduled tasks.\n"
+                                             "• its stores, %s;\n"
+                                             "• its data folders, %s;\n"
+                                             "• its settings and its secrets in the keyring;\n"
+                                             "• the permissions granted to it, its logs and its metrics.\n"
+                                             "Keep Data removes everything but the stores and data folders. "
                                              "The activity log keeps what it did."),
-                                           kari_manifest_get_dir (m), data);
+                                           kari_manifest_get_dir (m), store, data);
   GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                               heading, body);
 
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
-                                    "remove", _("_Remove"), NULL);
+                                    "keep-data", _("_Keep Data"), "remove", _("_Remove"), NULL);
   adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
                                               ADW_RESPONSE_DESTRUCTIVE);
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_confirm_response), self, 0);
   return ADW_MESSAGE_DIALOG (dialog);
+}
+
+/**
+ * kari_details_page_open_preferences:
+ *
+ * Opens the extension's generated preferences in a window over the
+ * app's.
+ *
+ * Returns: (transfer none) (nullable): the window, or %NULL (with a
+ *   toast saying why) when the extension has no preferences
+ */
+GtkWidget *
+kari_details_page_open_preferences (KariDetailsPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *page, *window;
+  g_autofree char *title = NULL;
+
+  if (self->extension == NULL)
+    return NULL;
+  page = kari_config_page_new (self->host, self->extension, &error);
+  if (page == NULL)
+    {
+      kari_app_toast (GTK_WIDGET (self), error->message);
+      return NULL;
+    }
+  window = adw_preferences_window_new ();
+  title = g_strdup_printf (_("%s Preferences"), kari_app_extension_get_title (self->extension));
+  gtk_window_set_title (GTK_WINDOW (window), title);
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  gtk_window_set_modal (GTK_WINDOW (window), TRUE);
+  adw_preferences_window_set_search_enabled (ADW_PREFERENCES_WINDOW (window), FALSE);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+on_preferences_activated (KariDetailsPage *self)
+{
+  kari_details_page_open_preferences (self);
+}
+
+static void
+update_preferences_row (KariDetailsPage *self)
+{
+  JsonNode *root = kari_manifest_get_root (kari_app_extension_get_manifest (self->extension));
+  JsonObject *config = NULL;
+  gboolean has;
+
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root)
+      && json_object_has_member (json_node_get_object (root), "config")
+      && JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (root), "config")))
+    config = json_object_get_object_member (json_node_get_object (root), "config");
+  has = config != NULL && json_object_has_member (config, "schema");
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->preferences_row), has);
+  adw_action_row_set_subtitle (self->preferences_row,
+                               has ? _("Settings and secrets of this extension in this tenant")
+                                   : _("This extension has no settings"));
 }
 
 static void
@@ -404,6 +533,32 @@ on_remove_clicked (KariDetailsPage *self)
 {
   /* Only reached when the host can remove; see update_remove_button(). */
   gtk_window_present (GTK_WINDOW (kari_details_page_confirm_remove (self)));
+}
+
+static void
+on_enabled_everywhere (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(KariDetailsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!kari_app_host_set_enabled_finish (KARI_APP_HOST (source), result, &error))
+    kari_app_toast (GTK_WIDGET (self), error->message);
+}
+
+/* details.every-tenant(b): on or off in every tenant at once. */
+static void
+on_every_tenant (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  KariDetailsPage *self = KARI_DETAILS_PAGE (widget);
+
+  if (self->extension == NULL)
+    return;
+  kari_app_host_set_enabled_full_async (self->host, self->extension, g_variant_get_boolean (parameter), TRUE,
+                                        NULL, on_enabled_everywhere, g_object_ref (self));
 }
 
 static void
@@ -444,6 +599,7 @@ kari_details_page_set_extension (KariDetailsPage  *self,
   gtk_label_set_text (self->description, kari_app_extension_get_description (extension));
   g_signal_connect_swapped (extension, "notify::state", G_CALLBACK (on_extension_state), self);
   update_remove_button (self);
+  update_preferences_row (self);
   on_extension_state (self);
   update_graphs (self);
 }
@@ -498,6 +654,15 @@ kari_details_page_class_init (KariDetailsPageClass *klass)
   widget_class->map = kari_details_page_map;
   widget_class->unmap = kari_details_page_unmap;
 
+  /**
+   * KariDetailsPage::removed:
+   * @title: the removed extension's title
+   */
+  signals[SIGNAL_REMOVED] =
+    g_signal_new ("removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+  gtk_widget_class_install_action (widget_class, "details.every-tenant", "b", on_every_tenant);
+
   g_type_ensure (KARI_TYPE_USAGE_GRAPH);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kari/ControlRoom/kari-details-page.ui");
@@ -515,6 +680,8 @@ kari_details_page_class_init (KariDetailsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KariDetailsPage, history_group);
   gtk_widget_class_bind_template_child (widget_class, KariDetailsPage, versions_group);
   gtk_widget_class_bind_template_child (widget_class, KariDetailsPage, remove_button);
+  gtk_widget_class_bind_template_child (widget_class, KariDetailsPage, preferences_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_preferences_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_switch_state_set);
   gtk_widget_class_bind_template_callback (widget_class, on_remove_clicked);
 }

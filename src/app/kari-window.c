@@ -28,6 +28,7 @@ struct _KariWindow
   GtkListBox           *sidebar_list;
   GtkWidget            *content;
   GtkButton            *back_button;
+  GtkMenuButton        *tenant_button;
   AdwWindowTitle       *content_title;
   GtkStack             *stack;
   KariInstalledPage    *installed_page;
@@ -265,6 +266,12 @@ find_extension_page (KariWindow *self,
 static void on_show_details (KariWindow *self,
                              const char *extension);
 
+static void
+on_extension_removed (KariWindow *self)
+{
+  kari_window_show_page (self, "installed");
+}
+
 /* Makes the page @name the first time it is wanted. */
 static GtkWidget *
 ensure_page (KariWindow *self,
@@ -311,6 +318,8 @@ ensure_page (KariWindow *self,
     {
       self->details_page = g_object_new (KARI_TYPE_DETAILS_PAGE, NULL);
       kari_details_page_set_host (self->details_page, self->host);
+      g_signal_connect_object (self->details_page, "removed", G_CALLBACK (on_extension_removed), self,
+                               G_CONNECT_SWAPPED);
       child = GTK_WIDGET (self->details_page);
     }
   else
@@ -445,6 +454,159 @@ on_visible_child (KariWindow *self)
   update_header (self);
 }
 
+/* The tenant menu: a radio item per tenant of the registry (read again
+ * each time it opens, so tenants made elsewhere show), then Manage. */
+GMenuModel *
+kari_window_get_tenant_menu (KariWindow *self)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) tenants_section = g_menu_new ();
+  g_autoptr(GMenu) manage_section = g_menu_new ();
+  g_autoptr(GPtrArray) tenants = kari_registry_list_tenants (kari_app_host_get_registry (self->host), NULL);
+
+  for (guint i = 0; tenants != NULL && i < tenants->len; i++)
+    {
+      KariTenant *tenant = g_ptr_array_index (tenants, i);
+      g_autoptr(GMenuItem) item = g_menu_item_new (tenant->display_name, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.tenant", g_variant_new_string (tenant->id));
+      g_menu_append_item (tenants_section, item);
+    }
+  g_menu_append (manage_section, _("_Manage Tenants…"), "win.manage-tenants");
+  g_menu_append_section (menu, _("Tenant"), G_MENU_MODEL (tenants_section));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (manage_section));
+  return G_MENU_MODEL (g_steal_pointer (&menu));
+}
+
+static void
+update_tenant_button (KariWindow *self)
+{
+  const char *id = kari_app_host_get_tenant (self->host);
+  g_autoptr(KariTenant) tenant = kari_registry_lookup_tenant (kari_app_host_get_registry (self->host), id, NULL);
+  g_autoptr(GMenuModel) menu = kari_window_get_tenant_menu (self);
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "tenant");
+
+  gtk_menu_button_set_label (self->tenant_button, tenant != NULL ? tenant->display_name : id);
+  gtk_menu_button_set_menu_model (self->tenant_button, menu);
+  if (action != NULL)
+    g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (id));
+}
+
+static void
+on_tenant_popup (GtkMenuButton *button,
+                 gpointer       user_data)
+{
+  g_autoptr(GMenuModel) menu = kari_window_get_tenant_menu (user_data);
+
+  gtk_menu_button_set_menu_model (button, menu);
+}
+
+/* Pages, switches, grants and activity are the new tenant's. */
+static void
+on_tenant_changed (KariAppHost *host,
+                   const char  *tenant,
+                   KariWindow  *self)
+{
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack));
+
+  /* Extension pages show a tenant's data: made again when shown. */
+  while (child != NULL)
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (child);
+      const char *name = gtk_stack_page_get_name (gtk_stack_get_page (self->stack, child));
+
+      if (name != NULL && g_str_has_prefix (name, "ext:") && child != gtk_stack_get_visible_child (self->stack))
+        gtk_stack_remove (self->stack, child);
+      child = next;
+    }
+  if (self->permissions_page != NULL)
+    kari_permissions_page_reload (self->permissions_page);
+  if (self->activity_page != NULL)
+    kari_activity_page_reload (self->activity_page);
+  if (self->details_page != NULL && kari_details_page_get_extension (self->details_page) != NULL)
+    kari_details_page_set_extension (self->details_page, kari_details_page_get_extension (self->details_page));
+  g_settings_set_string (self->settings, "tenant", tenant);
+  update_tenant_button (self);
+  queue_rebuild (self);
+}
+
+static void
+on_tenant_set (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(KariWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!kari_app_host_set_tenant_finish (KARI_APP_HOST (source), result, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Could not switch tenant: %s"), error->message);
+      kari_window_add_toast (self, message);
+      update_tenant_button (self);
+    }
+}
+
+/**
+ * kari_window_set_tenant:
+ * @tenant: a tenant of the registry
+ *
+ * Switches the host to @tenant; the window follows on "tenant-changed",
+ * and the choice is kept in GSettings.
+ */
+void
+kari_window_set_tenant (KariWindow *self,
+                        const char *tenant)
+{
+  kari_app_host_set_tenant_async (self->host, tenant, NULL, on_tenant_set, g_object_ref (self));
+}
+
+static void
+on_tenant_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  KariWindow *self = user_data;
+
+  if (g_strcmp0 (g_variant_get_string (parameter, NULL), kari_app_host_get_tenant (self->host)) != 0)
+    kari_window_set_tenant (self, g_variant_get_string (parameter, NULL));
+}
+
+static void
+on_tenants_dialog_destroy (KariWindow *self)
+{
+  update_tenant_button (self);
+}
+
+/**
+ * kari_window_manage_tenants:
+ *
+ * Opens Manage Tenants over the window.
+ *
+ * Returns: (transfer none): the dialog
+ */
+GtkWidget *
+kari_window_manage_tenants (KariWindow *self)
+{
+  GtkWidget *dialog = kari_tenants_dialog_new (GTK_WINDOW (self), self->host);
+
+  g_signal_connect_object (dialog, "destroy", G_CALLBACK (on_tenants_dialog_destroy), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+on_manage_tenants_action (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  kari_window_manage_tenants (user_data);
+}
+
+static const GActionEntry win_actions[] = {
+  { "tenant", on_tenant_action, "s", "'default'", NULL, { 0 } },
+  { "manage-tenants", on_manage_tenants_action, NULL, NULL, NULL, { 0 } },
+};
+
 static void
 on_alert (KariAppHost      *host,
           KariAppExtension *extension,
@@ -520,6 +682,7 @@ kari_window_class_init (KariWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KariWindow, sidebar_list);
   gtk_widget_class_bind_template_child (widget_class, KariWindow, content);
   gtk_widget_class_bind_template_child (widget_class, KariWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, KariWindow, tenant_button);
   gtk_widget_class_bind_template_child (widget_class, KariWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, KariWindow, stack);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
@@ -530,6 +693,8 @@ static void
 kari_window_init (KariWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
+  gtk_menu_button_set_create_popup_func (self->tenant_button, on_tenant_popup, self, NULL);
   gtk_list_box_set_header_func (self->sidebar_list, sidebar_header, NULL, NULL);
   g_signal_connect_object (self->stack, "notify::visible-child", G_CALLBACK (on_visible_child),
                            self, G_CONNECT_SWAPPED);
@@ -566,6 +731,14 @@ kari_window_new (AdwApplication *application,
   watch_extensions (self, 0, g_list_model_get_n_items (extensions));
   g_signal_connect (extensions, "items-changed", G_CALLBACK (on_extensions_changed), self);
   g_signal_connect_object (host, "alert", G_CALLBACK (on_alert), self, 0);
+  g_signal_connect_object (host, "tenant-changed", G_CALLBACK (on_tenant_changed), self, 0);
+  /* A tenant deleted since it was kept opened the default one. */
+  {
+    g_autofree char *kept = g_settings_get_string (settings, "tenant");
+    if (g_strcmp0 (kept, kari_app_host_get_tenant (host)) != 0)
+      g_settings_set_string (settings, "tenant", kari_app_host_get_tenant (host));
+  }
+  update_tenant_button (self);
   rebuild_sidebar (self);
   kari_window_show_page (self, last_page);
   update_header (self);

@@ -26,5 +26,9 @@ GtkWidget  *kari_window_get_page_widget  (KariWindow     *self,
 guint       kari_window_get_n_sidebar_rows (KariWindow   *self);
 void        kari_window_add_toast        (KariWindow     *self,
                                           const char     *message);
+void        kari_window_set_tenant       (KariWindow     *self,
+                                          const char     *tenant);
+GtkWidget  *kari_window_manage_tenants   (KariWindow     *self);
+GMenuModel *kari_window_get_tenant_menu  (KariWindow     *self);
 
 G_END_DECLS

@@ -585,9 +585,8 @@ _kari_registry_move_aside (const char  *path,
         target = g_steal_pointer (&candidate);
     }
 
-  if (!move_if_exists (path, target, error))
-    return NULL;
-
+  /* The companions first: a -wal left at @path by an interruption would
+   * be replayed into the new database made there. */
   for (guint i = 0; i < G_N_ELEMENTS (companions); i++)
     {
       g_autofree char *from = g_strconcat (path, companions[i], NULL);
@@ -596,6 +595,8 @@ _kari_registry_move_aside (const char  *path,
       if (!move_if_exists (from, to, error))
         return NULL;
     }
+  if (!move_if_exists (path, target, error))
+    return NULL;
 
   return g_steal_pointer (&target);
 }

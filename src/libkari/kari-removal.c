@@ -122,7 +122,9 @@ remove_store_files (const char  *tenant_dir,
                     GError     **error)
 {
   Job *job = data;
-  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  /* The journals before the database: a -wal left behind by an
+   * interruption would be replayed into the next store made here. */
+  static const char * const suffixes[] = { "-wal", "-shm", "-journal", "" };
 
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {

@@ -5,36 +5,11 @@
  */
 
 #include "kari-extension.h"
+#include "kari-extension-private.h"
 
-#define HOST_PATH        "/io/github/kari/Host"
 #define CONFIG_INTERFACE "io.github.kari.Config1"
 /* The host may wait on the keyring. */
 #define CONFIG_TIMEOUT_MS 30000
-
-static void
-on_reply (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-
-  if (reply == NULL)
-    {
-      g_dbus_error_strip_remote_error (error);
-      g_task_return_error (task, g_steal_pointer (&error));
-    }
-  else if (g_variant_is_of_type (reply, G_VARIANT_TYPE ("(s)")))
-    {
-      char *config = NULL;
-
-      g_variant_get (reply, "(s)", &config);
-      g_task_return_pointer (task, config, g_free);
-    }
-  else
-    g_task_return_pointer (task, g_strdup (""), g_free);
-}
 
 static void
 call_config (KariExtension       *self,
@@ -45,18 +20,8 @@ call_config (KariExtension       *self,
              GAsyncReadyCallback  callback,
              gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
-  GDBusConnection *connection = kari_extension_get_connection (self);
-
-  if (connection == NULL || g_dbus_connection_is_closed (connection))
-    {
-      g_variant_unref (g_variant_ref_sink (parameters));
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CLOSED, "Not connected to the host");
-      g_object_unref (task);
-      return;
-    }
-  g_dbus_connection_call (connection, NULL, HOST_PATH, CONFIG_INTERFACE, method, parameters, reply_type,
-                          G_DBUS_CALL_FLAGS_NONE, CONFIG_TIMEOUT_MS, cancellable, on_reply, task);
+  _kari_extension_call (self, g_task_new (self, cancellable, callback, user_data), CONFIG_INTERFACE, method,
+                        parameters, reply_type, CONFIG_TIMEOUT_MS);
 }
 
 /**
@@ -95,8 +60,15 @@ kari_extension_get_config_finish (KariExtension  *self,
                                   GAsyncResult   *result,
                                   GError        **error)
 {
+  g_autoptr(GVariant) reply = NULL;
+  char *config = NULL;
+
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  reply = g_task_propagate_pointer (G_TASK (result), error);
+  if (reply == NULL)
+    return NULL;
+  g_variant_get (reply, "(s)", &config);
+  return config;
 }
 
 /**
@@ -138,9 +110,9 @@ kari_extension_set_config_finish (KariExtension  *self,
                                   GAsyncResult   *result,
                                   GError        **error)
 {
-  g_autofree char *done = NULL;
+  g_autoptr(GVariant) reply = NULL;
 
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  done = g_task_propagate_pointer (G_TASK (result), error);
-  return done != NULL;
+  reply = g_task_propagate_pointer (G_TASK (result), error);
+  return reply != NULL;
 }

@@ -12,6 +12,13 @@ G_BEGIN_DECLS
 /* kari-extension-pages.c: one page the extension renders. */
 typedef struct _KariExtensionPage KariExtensionPage;
 
+void        _kari_extension_call                 (KariExtension         *self,
+                                                  GTask                 *task,
+                                                  const char            *interface,
+                                                  const char            *method,
+                                                  GVariant              *parameters,
+                                                  const GVariantType    *reply_type,
+                                                  int                    timeout_ms);
 void        _kari_extension_page_free            (gpointer               data);
 GHashTable *_kari_extension_get_pages            (KariExtension         *self);
 gboolean    _kari_extension_on_render_page       (KariExtDBusExtension1 *skeleton,

@@ -10,29 +10,11 @@
  */
 
 #include "kari-extension.h"
+#include "kari-extension-private.h"
 
-#define HOST_PATH         "/io/github/kari/Host"
 #define STORAGE_INTERFACE "io.github.kari.Storage1"
 /* Longer than the host's 2 s cap on a statement, and its queue. */
 #define STORAGE_TIMEOUT_MS 30000
-
-static void
-on_reply (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  GVariant *reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-
-  if (reply == NULL)
-    {
-      g_dbus_error_strip_remote_error (error);
-      g_task_return_error (task, g_steal_pointer (&error));
-    }
-  else
-    g_task_return_pointer (task, reply, (GDestroyNotify) g_variant_unref);
-}
 
 static void
 call_storage (KariExtension       *self,
@@ -44,19 +26,10 @@ call_storage (KariExtension       *self,
               gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  GDBusConnection *connection = kari_extension_get_connection (self);
 
   g_task_set_source_tag (task, call_storage);
-  if (connection == NULL || g_dbus_connection_is_closed (connection))
-    {
-      g_variant_unref (g_variant_ref_sink (parameters));
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CLOSED, "Not connected to the host");
-      g_object_unref (task);
-      return;
-    }
-  g_dbus_connection_call (connection, NULL, HOST_PATH, STORAGE_INTERFACE, method, parameters,
-                          G_VARIANT_TYPE (reply_type), G_DBUS_CALL_FLAGS_NONE, STORAGE_TIMEOUT_MS,
-                          cancellable, on_reply, task);
+  _kari_extension_call (self, task, STORAGE_INTERFACE, method, parameters, G_VARIANT_TYPE (reply_type),
+                        STORAGE_TIMEOUT_MS);
 }
 
 static GVariant *

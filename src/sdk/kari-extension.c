@@ -345,12 +345,21 @@ on_host_reply (GObject      *source,
 }
 
 /* Calls @method of the host; the task's result is the reply tuple. */
-static void
-call_host (KariExtension      *self,
-           GTask              *task,
-           const char         *method,
-           GVariant           *parameters,
-           const GVariantType *reply_type)
+/**
+ * _kari_extension_call: (skip)
+ *
+ * Calls @method of @interface on the host's object; @task's result is
+ * the reply tuple (a #GVariant), or the host's error with its D-Bus name
+ * stripped. Takes @task and sinks @parameters.
+ */
+void
+_kari_extension_call (KariExtension      *self,
+                      GTask              *task,
+                      const char         *interface,
+                      const char         *method,
+                      GVariant           *parameters,
+                      const GVariantType *reply_type,
+                      int                 timeout_ms)
 {
   if (self->connection == NULL || g_dbus_connection_is_closed (self->connection))
     {
@@ -359,9 +368,20 @@ call_host (KariExtension      *self,
       g_object_unref (task);
       return;
     }
-  g_dbus_connection_call (self->connection, NULL, HOST_PATH, HOST_INTERFACE, method, parameters,
-                          reply_type, G_DBUS_CALL_FLAGS_NONE, CALL_TIMEOUT_MS,
+  g_dbus_connection_call (self->connection, NULL, HOST_PATH, interface, method, parameters,
+                          reply_type, G_DBUS_CALL_FLAGS_NONE, timeout_ms,
                           g_task_get_cancellable (task), on_host_reply, task);
+}
+
+/* Calls @method of io.github.kari.Host1. */
+static void
+call_host (KariExtension      *self,
+           GTask              *task,
+           const char         *method,
+           GVariant           *parameters,
+           const GVariantType *reply_type)
+{
+  _kari_extension_call (self, task, HOST_INTERFACE, method, parameters, reply_type, CALL_TIMEOUT_MS);
 }
 
 /* Finishes a call_host() whose reply is empty: %TRUE when it succeeded. */
