@@ -148,7 +148,7 @@ on_file_changed (GFileMonitor      *monitor,
  * kari_page_view_load_file:
  * @self: a page view
  * @extension_dir: the extension's folder
- * @path: the page's file in it, such as kari_page_file_for_route() gives
+ * @path: the page's file in it, as kari_page_file_for_page() finds it
  * @error: return location for a #GIOError or a #KARI_PAGE_TREE_ERROR
  *
  * Shows a page declared as a file of the extension (no runtime needed),
