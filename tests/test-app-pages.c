@@ -182,6 +182,25 @@ test_declarative_page (void)
   g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (window)));
   g_assert_true (gtk_widget_get_mapped (title));
 
+  /* Written again (as a store filling it would), the page follows in
+   * place. */
+  {
+    KariManifest *manifest = kari_app_extension_get_manifest (ext);
+    g_autofree char *path = g_build_filename (kari_manifest_get_dir (manifest), "pages", "notes.json", NULL);
+    g_autofree char *contents = NULL;
+    g_autofree char *edited = NULL;
+    GString *text;
+
+    g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+    g_assert_no_error (error);
+    text = g_string_new (contents);
+    g_assert_cmpuint (g_string_replace (text, "\"text\": \"Notes\"", "\"text\": \"Edited notes\"", 1), ==, 1);
+    edited = g_string_free (text, FALSE);
+    g_assert_true (g_file_set_contents (path, edited, -1, &error));
+    g_assert_no_error (error);
+    g_assert_true (wait_node (view, "title", "Edited notes") == title);
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
   kari_test_ui_settle ();
 }
