@@ -86,6 +86,30 @@ kari_test_ui_setup_env (const char *root)
   g_setenv ("NO_AT_BRIDGE", "1", TRUE);
 }
 
+/* For UI tests that run sandboxes: a display, a temporary root (0755, so
+ * an unprivileged sandbox may enter it) holding the data folders of
+ * kari_test_ui_setup_env() and a private XDG_RUNTIME_DIR for the
+ * brokers' sockets. Returns the root, for kari_test_rm_rf() at the end. */
+static inline char *
+kari_test_ui_setup_sandbox_env (int          argc,
+                                char       **argv,
+                                const char  *template)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *runtime = NULL;
+  char *root;
+
+  kari_test_ui_ensure_display (argc, argv);
+  root = g_dir_make_tmp (template, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (root, 0755), ==, 0);
+  kari_test_ui_setup_env (root);
+  runtime = g_build_filename (root, "run", NULL);
+  g_assert_cmpint (g_mkdir (runtime, 0700), ==, 0);
+  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  return root;
+}
+
 /* A private session bus for the application; GTestDBus unsets DISPLAY
  * (against X11 autolaunch), which a UI test needs back. */
 static inline void

@@ -239,21 +239,13 @@ main (int    argc,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *root = NULL;
-  g_autofree char *runtime = NULL;
   g_autofree char *extensions = NULL;
   g_autofree char *notes = NULL;
   g_autofree char *notes_from = NULL;
   g_autofree char *notes_pages = NULL;
   int status;
 
-  kari_test_ui_ensure_display (argc, argv);
-  root = g_dir_make_tmp ("kari-app-pages-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (root, 0755), ==, 0);
-  kari_test_ui_setup_env (root);
-  runtime = g_build_filename (root, "run", NULL);
-  g_assert_cmpint (g_mkdir (runtime, 0700), ==, 0);
-  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  root = kari_test_ui_setup_sandbox_env (argc, argv, "kari-app-pages-XXXXXX");
 
   /* supervisor-ext, rendering "/main", in its folder open to the sandbox. */
   extensions = g_build_filename (g_get_user_data_dir (), "kari", "extensions", NULL);
