@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "kari-audit-private.h"
+#include "kari-test-sql.h"
 #include "kari-test-util.h"
 
 G_BEGIN_DECLS
@@ -44,23 +45,6 @@ open_log (const char *path,
   g_assert_no_error (error);
   g_assert_nonnull (log);
   return log;
-}
-
-static inline gint64
-sql_int (const char *path,
-         const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return value;
 }
 
 G_END_DECLS
