@@ -22,7 +22,10 @@
  *
  * The caller starts the sandbox paused (bwrap's `--block-fd`), attaches
  * bwrap's pid with kari_limits_attach(), then lets it run: everything the
- * payload forks is then inside the group. After the processes are gone,
+ * payload forks is then inside the group. With a cgroup backend the
+ * supervisor lets bwrap join the group itself between fork and exec
+ * instead (kari_bwrap_take_join_fd()), and attaches from outside only
+ * when bwrap is not found in it. After the processes are gone,
  * kari_limits_destroy() removes the group.
  *
  * Where groups live: cgroup backends make a child of this process's own
