@@ -5,13 +5,11 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "kari-limits-private.h"
 #include "kari-test-probe.h"
 #include "kari-test-sandbox.h"
 
@@ -296,78 +294,6 @@ run_spawner (const char *app,
   return 1;
 }
 
-/* bwrap joins the group before exec: it is in every folder of the
- * group before the release, and its payload runs. */
-static void
-test_join_cgroup (Fixture       *f,
-                  gconstpointer  data)
-{
-  const KariLimitsBackend backends[] = { KARI_LIMITS_BACKEND_CGROUP2, KARI_LIMITS_BACKEND_CGROUP1 };
-  guint tried = 0;
-
-  for (gsize b = 0; b < G_N_ELEMENTS (backends); b++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(KariLimits) limits = NULL;
-      g_autoptr(KariSandbox) sandbox = NULL;
-      g_autoptr(GSubprocess) process = NULL;
-      g_autoptr(GArray) fds = NULL;
-      g_autofree char *ran = g_build_filename (f->data, "ran", NULL);
-      GPid pid;
-
-      if (!kari_limits_backend_probe (backends[b], NULL))
-        continue;
-      limits = kari_limits_new_with_backend (backends[b], "test.join", 64 << 20, 0, 64, &error);
-      g_assert_no_error (error);
-      fds = _kari_limits_open_join_fds (limits);
-      g_assert_nonnull (fds);
-      tried++;
-
-      g_unlink (ran);
-      sandbox = make_sandbox (f, "{\"command\": [\"sh\", \"-c\", \"echo ran > /data/ran\"]}", NULL);
-      for (guint i = 0; i < fds->len; i++)
-        kari_sandbox_take_join_fd (sandbox, g_array_index (fds, int, i));
-      process = kari_sandbox_spawn (sandbox, G_SUBPROCESS_FLAGS_NONE, &error);
-      g_assert_no_error (error);
-      pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (process), NULL, 10);
-      g_assert_true (_kari_limits_holds (limits, pid));
-      g_assert_false (g_file_test (ran, G_FILE_TEST_EXISTS));
-      kari_sandbox_release (sandbox);
-      g_subprocess_wait_check (process, NULL, &error);
-      g_assert_no_error (error);
-      g_assert_true (g_file_test (ran, G_FILE_TEST_EXISTS));
-      g_assert_true (kari_limits_kill_all (limits, &error));
-      g_assert_no_error (error);
-      g_assert_true (kari_limits_destroy (limits, &error));
-      g_assert_no_error (error);
-    }
-  if (tried == 0)
-    g_test_skip ("No writable cgroup here");
-}
-
-/* A bwrap that cannot join its group never runs: it exits with 126
- * before exec, and the payload does not start. */
-static void
-test_join_refused (Fixture       *f,
-                   gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(KariSandbox) sandbox = make_sandbox (f, "{\"command\": [\"sh\", \"-c\", \"echo ran > /data/ran\"]}", NULL);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autofree char *ran = g_build_filename (f->data, "ran", NULL);
-  int fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
-
-  g_assert_cmpint (fd, >=, 0);
-  kari_sandbox_take_join_fd (sandbox, fd);
-  process = kari_sandbox_spawn (sandbox, G_SUBPROCESS_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  g_subprocess_wait (process, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 126);
-  g_assert_false (g_file_test (ran, G_FILE_TEST_EXISTS));
-}
-
 static void
 test_die_with_parent (Fixture       *f,
                       gconstpointer  data)
@@ -432,8 +358,6 @@ main (int    argc,
   ADD ("/sandbox/data-symlink", test_data_symlink);
   ADD ("/sandbox/dash-arguments", test_dash_arguments);
   ADD ("/sandbox/die-with-parent", test_die_with_parent);
-  ADD ("/sandbox/join-cgroup", test_join_cgroup);
-  ADD ("/sandbox/join-refused", test_join_refused);
 #undef ADD
   if (geteuid () == 0 && g_getenv ("KARI_SANDBOX_UNPRIVILEGED") == NULL)
     g_test_add_func ("/sandbox/unprivileged", test_unprivileged);

@@ -32,18 +32,7 @@ struct _KariBwrap
   GArray    *fds;       /* int, owned until the spawn */
   GPtrArray *argv;      /* char *, built by kari_bwrap_get_argv() */
   guint64    max_file_size; /* RLIMIT_FSIZE of the sandbox, 0 for none */
-  GArray    *join_fds;  /* int, cgroup.procs files bwrap joins before exec */
 };
-
-#define MAX_JOIN_FDS 8
-
-/* What the child does between fork and exec. */
-typedef struct
-{
-  guint64 max_file_size;
-  int     join_fds[MAX_JOIN_FDS];
-  guint   n_join_fds;
-} ChildSetup;
 
 G_DEFINE_FINAL_TYPE (KariBwrap, kari_bwrap, G_TYPE_OBJECT)
 
@@ -62,8 +51,6 @@ kari_bwrap_finalize (GObject *object)
 
   close_fds (self->fds);
   g_clear_pointer (&self->fds, g_array_unref);
-  close_fds (self->join_fds);
-  g_clear_pointer (&self->join_fds, g_array_unref);
   g_clear_pointer (&self->bwrap_path, g_free);
   g_clear_pointer (&self->options, g_ptr_array_unref);
   g_clear_pointer (&self->env, g_ptr_array_unref);
@@ -86,7 +73,6 @@ kari_bwrap_init (KariBwrap *self)
   self->env = g_ptr_array_new_with_free_func (g_free);
   self->command = g_ptr_array_new_with_free_func (g_free);
   self->fds = g_array_new (FALSE, FALSE, sizeof (int));
-  self->join_fds = g_array_new (FALSE, FALSE, sizeof (int));
 }
 
 /**
@@ -299,53 +285,16 @@ kari_bwrap_set_max_file_size (KariBwrap *self,
   self->max_file_size = bytes;
 }
 
-/**
- * kari_bwrap_take_join_fd:
- * @self: a #KariBwrap
- * @fd: a cgroup's `cgroup.procs` opened for writing, owned by @self
- *   from now on
- *
- * bwrap joins that group itself, before it runs, by writing `0` to @fd;
- * if it cannot, it exits with status 126 instead of running.  @fd does
- * not reach bwrap.  At most 8 such descriptors are taken.
- *
- * Returns: %TRUE if @fd was taken, %FALSE (and @fd closed) past the limit
- */
-gboolean
-kari_bwrap_take_join_fd (KariBwrap *self,
-                         int        fd)
-{
-  g_return_val_if_fail (KARI_IS_BWRAP (self), FALSE);
-  g_return_val_if_fail (fd >= 0, FALSE);
-
-  if (self->join_fds->len >= MAX_JOIN_FDS)
-    {
-      close (fd);
-      return FALSE;
-    }
-  g_array_append_val (self->join_fds, fd);
-  return TRUE;
-}
-
-/* Between fork and exec: only async-signal-safe calls. The group comes
- * first, so bwrap and all it forks are in it from the start. An ignored
- * signal stays ignored across exec, so the payload gets EFBIG, not
- * SIGXFSZ. */
+/* Between fork and exec: only async-signal-safe calls. An ignored signal
+ * stays ignored across exec, so the payload gets EFBIG, not SIGXFSZ. */
 static void
-child_setup (gpointer data)
+limit_file_size (gpointer data)
 {
-  const ChildSetup *setup = data;
+  const guint64 *bytes = data;
+  struct rlimit limit = { (rlim_t) *bytes, (rlim_t) *bytes };
 
-  for (guint i = 0; i < setup->n_join_fds; i++)
-    if (write (setup->join_fds[i], "0", 1) != 1)
-      _exit (126);
-  if (setup->max_file_size > 0)
-    {
-      struct rlimit limit = { (rlim_t) setup->max_file_size, (rlim_t) setup->max_file_size };
-
-      signal (SIGXFSZ, SIG_IGN);
-      setrlimit (RLIMIT_FSIZE, &limit);
-    }
+  signal (SIGXFSZ, SIG_IGN);
+  setrlimit (RLIMIT_FSIZE, &limit);
 }
 
 /**
@@ -388,19 +337,11 @@ kari_bwrap_spawn (KariBwrap         *self,
       g_subprocess_launcher_take_fd (launcher, fd, fd);
     }
   g_array_set_size (self->fds, 0);
-  if (self->max_file_size > 0 || self->join_fds->len > 0)
-    {
-      ChildSetup *setup = g_new0 (ChildSetup, 1);
-
-      setup->max_file_size = self->max_file_size;
-      for (guint i = 0; i < self->join_fds->len; i++)
-        setup->join_fds[setup->n_join_fds++] = g_array_index (self->join_fds, int, i);
-      g_subprocess_launcher_set_child_setup (launcher, child_setup, setup, g_free);
-    }
+  if (self->max_file_size > 0)
+    g_subprocess_launcher_set_child_setup (launcher, limit_file_size,
+                                           g_memdup2 (&self->max_file_size, sizeof self->max_file_size), g_free);
 
   process = g_subprocess_launcher_spawnv (launcher, kari_bwrap_get_argv (self), error);
-  /* The child has its copies; ours are of no more use. */
-  close_fds (self->join_fds);
   if (process == NULL)
     g_prefix_error (error, "Could not start %s: ", self->bwrap_path);
   return g_steal_pointer (&process);

@@ -29,8 +29,6 @@ void                kari_bwrap_setenv       (KariBwrap           *self,
 void                kari_bwrap_set_command  (KariBwrap           *self,
                                              const char * const  *argv);
 const char * const *kari_bwrap_get_argv     (KariBwrap           *self);
-gboolean            kari_bwrap_take_join_fd (KariBwrap           *self,
-                                             int                  fd);
 void                kari_bwrap_set_max_file_size (KariBwrap      *self,
                                              guint64              bytes);
 GSubprocess        *kari_bwrap_spawn        (KariBwrap           *self,

@@ -264,18 +264,6 @@ _kari_limits_cgroup_count_procs (const char *dir)
 }
 
 gboolean
-_kari_limits_cgroup_has_proc (const char *dir,
-                              GPid        pid)
-{
-  g_autoptr(GArray) pids = read_procs (dir);
-
-  for (guint i = 0; i < pids->len; i++)
-    if (g_array_index (pids, GPid, i) == pid)
-      return TRUE;
-  return FALSE;
-}
-
-gboolean
 _kari_limits_cgroup_kill_all (const char  *dir,
                               GError     **error)
 {

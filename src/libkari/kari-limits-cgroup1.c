@@ -177,20 +177,6 @@ cgroup1_get_path (gpointer data)
   return ((Cgroup1 *) data)->dirs[V1_MEMORY];
 }
 
-static guint
-cgroup1_get_dirs (gpointer     data,
-                  const char **dirs,
-                  guint        max)
-{
-  Cgroup1 *self = data;
-  guint n = 0;
-
-  for (guint c = 0; c < V1_N && n < max; c++)
-    if (self->dirs[c] != NULL)
-      dirs[n++] = self->dirs[c];
-  return n;
-}
-
 static gboolean
 cgroup1_attach (gpointer   data,
                 GPid       pid,
@@ -256,7 +242,6 @@ const KariLimitsBackendOps _kari_limits_cgroup1_ops = {
   .probe = cgroup1_probe,
   .create = cgroup1_create,
   .get_path = cgroup1_get_path,
-  .get_dirs = cgroup1_get_dirs,
   .attach = cgroup1_attach,
   .read_usage = cgroup1_read_usage,
   .was_oom_killed = cgroup1_was_oom_killed,

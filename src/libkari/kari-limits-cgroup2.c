@@ -136,17 +136,6 @@ cgroup2_get_path (gpointer data)
   return ((Cgroup2 *) data)->dir;
 }
 
-static guint
-cgroup2_get_dirs (gpointer     data,
-                  const char **dirs,
-                  guint        max)
-{
-  if (max < 1)
-    return 0;
-  dirs[0] = ((Cgroup2 *) data)->dir;
-  return 1;
-}
-
 static gboolean
 cgroup2_attach (gpointer   data,
                 GPid       pid,
@@ -222,7 +211,6 @@ const KariLimitsBackendOps _kari_limits_cgroup2_ops = {
   .probe = cgroup2_probe,
   .create = cgroup2_create,
   .get_path = cgroup2_get_path,
-  .get_dirs = cgroup2_get_dirs,
   .attach = cgroup2_attach,
   .read_usage = cgroup2_read_usage,
   .was_oom_killed = cgroup2_was_oom_killed,

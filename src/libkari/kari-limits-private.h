@@ -34,11 +34,6 @@ typedef struct
   gpointer  (*create)         (const KariLimitsSpec *spec,
                                GError              **error);
   const char *(*get_path)     (gpointer              data);
-  /* The folders a process joins by writing to their cgroup.procs; NULL
-   * for a backend that is no cgroup. */
-  guint     (*get_dirs)       (gpointer              data,
-                               const char          **dirs,
-                               guint                 max);
   gboolean  (*attach)         (gpointer              data,
                                GPid                  pid,
                                GError              **error);
@@ -77,13 +72,6 @@ gboolean  _kari_limits_cgroup_attach      (const char  *dir,
                                            GPid         pid,
                                            GError     **error);
 guint     _kari_limits_cgroup_count_procs (const char  *dir);
-gboolean  _kari_limits_cgroup_has_proc    (const char  *dir,
-                                           GPid         pid);
-
-/* A spawn that joins the group itself (kari-limits.c). */
-GArray   *_kari_limits_open_join_fds      (KariLimits  *self);
-gboolean  _kari_limits_holds              (KariLimits  *self,
-                                           GPid         pid);
 gboolean  _kari_limits_cgroup_kill_all    (const char  *dir,
                                            GError     **error);
 gboolean  _kari_limits_cgroup_remove      (const char  *dir,

@@ -4,7 +4,6 @@
  */
 #include "config.h"
 
-#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -22,10 +21,7 @@
  *
  * The caller starts the sandbox paused (bwrap's `--block-fd`), attaches
  * bwrap's pid with kari_limits_attach(), then lets it run: everything the
- * payload forks is then inside the group. With a cgroup backend the
- * supervisor lets bwrap join the group itself between fork and exec
- * instead (kari_bwrap_take_join_fd()), and attaches from outside only
- * when bwrap is not found in it. After the processes are gone,
+ * payload forks is then inside the group. After the processes are gone,
  * kari_limits_destroy() removes the group.
  *
  * Where groups live: cgroup backends make a child of this process's own
@@ -474,59 +470,4 @@ kari_limits_destroy (KariLimits  *self,
     return FALSE;
   self->destroyed = TRUE;
   return TRUE;
-}
-
-#define MAX_JOIN_DIRS 8
-
-/* The cgroup.procs files of the group, opened for writing, so a spawned
- * child can join the group itself before it runs anything: a move made
- * later from outside waits for whatever fork the child is in, and bwrap
- * spends milliseconds in the clone() that makes its namespaces. Returns
- * NULL when the backend is no cgroup or a file cannot be opened; the
- * caller then attaches from outside as before. */
-GArray *
-_kari_limits_open_join_fds (KariLimits *self)
-{
-  const char *dirs[MAX_JOIN_DIRS];
-  g_autoptr(GArray) fds = g_array_new (FALSE, FALSE, sizeof (int));
-  guint n;
-
-  g_return_val_if_fail (KARI_IS_LIMITS (self), NULL);
-
-  if (self->ops->get_dirs == NULL || self->destroyed)
-    return NULL;
-  n = self->ops->get_dirs (self->data, dirs, G_N_ELEMENTS (dirs));
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *path = g_build_filename (dirs[i], "cgroup.procs", NULL);
-      int fd = open (path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-
-      if (fd < 0)
-        {
-          for (guint j = 0; j < fds->len; j++)
-            close (g_array_index (fds, int, j));
-          return NULL;
-        }
-      g_array_append_val (fds, fd);
-    }
-  return n > 0 ? g_steal_pointer (&fds) : NULL;
-}
-
-/* Whether @pid is in every folder of the group. */
-gboolean
-_kari_limits_holds (KariLimits *self,
-                    GPid        pid)
-{
-  const char *dirs[MAX_JOIN_DIRS];
-  guint n;
-
-  g_return_val_if_fail (KARI_IS_LIMITS (self), FALSE);
-
-  if (self->ops->get_dirs == NULL || pid <= 0)
-    return FALSE;
-  n = self->ops->get_dirs (self->data, dirs, G_N_ELEMENTS (dirs));
-  for (guint i = 0; i < n; i++)
-    if (!_kari_limits_cgroup_has_proc (dirs[i], pid))
-      return FALSE;
-  return n > 0;
 }

@@ -47,7 +47,6 @@ struct _KariSandbox
   int           release_fd;  /* write end of the --block-fd pipe, or -1 */
   gboolean      data_read_only;
   guint64       max_file_size;
-  GArray       *join_fds;    /* int, cgroup.procs files, until the spawn */
 };
 
 G_DEFINE_FINAL_TYPE (KariSandbox, kari_sandbox, G_TYPE_OBJECT)
@@ -106,12 +105,6 @@ kari_sandbox_dispose (GObject *object)
     }
   g_clear_object (&self->process);
   g_clear_object (&self->manifest);
-  if (self->join_fds != NULL)
-    {
-      for (guint i = 0; i < self->join_fds->len; i++)
-        close (g_array_index (self->join_fds, int, i));
-      g_clear_pointer (&self->join_fds, g_array_unref);
-    }
 
   G_OBJECT_CLASS (kari_sandbox_parent_class)->dispose (object);
 }
@@ -604,28 +597,6 @@ kari_sandbox_set_max_file_size (KariSandbox *self,
 }
 
 /**
- * kari_sandbox_take_join_fd:
- * @self: a #KariSandbox
- * @fd: a cgroup's `cgroup.procs` opened for writing, owned by @self
- *   from now on
- *
- * bwrap joins that group itself before it runs (see
- * kari_bwrap_take_join_fd()), so its whole tree is in the group from the
- * start; the caller checks that it is before kari_sandbox_release().
- */
-void
-kari_sandbox_take_join_fd (KariSandbox *self,
-                           int          fd)
-{
-  g_return_if_fail (KARI_IS_SANDBOX (self));
-  g_return_if_fail (fd >= 0);
-
-  if (self->join_fds == NULL)
-    self->join_fds = g_array_new (FALSE, FALSE, sizeof (int));
-  g_array_append_val (self->join_fds, fd);
-}
-
-/**
  * kari_sandbox_spawn:
  * @self: a #KariSandbox
  * @flags: flags for the subprocess, such as %G_SUBPROCESS_FLAGS_STDOUT_PIPE
@@ -660,12 +631,6 @@ kari_sandbox_spawn (KariSandbox       *self,
   if (bwrap == NULL)
     return NULL;
   kari_bwrap_set_max_file_size (bwrap, self->max_file_size);
-  if (self->join_fds != NULL)
-    {
-      for (guint i = 0; i < self->join_fds->len; i++)
-        kari_bwrap_take_join_fd (bwrap, g_array_index (self->join_fds, int, i));
-      g_clear_pointer (&self->join_fds, g_array_unref);
-    }
   process = kari_bwrap_spawn (bwrap, flags, error);
   if (process == NULL)
     {

@@ -50,8 +50,6 @@ void         kari_sandbox_set_host_socket  (KariSandbox       *self,
                                             const char        *path);
 void         kari_sandbox_set_data_read_only (KariSandbox   *self,
                                             gboolean           read_only);
-void         kari_sandbox_take_join_fd      (KariSandbox       *self,
-                                            int                fd);
 void         kari_sandbox_set_max_file_size (KariSandbox    *self,
                                             guint64            bytes);
 GSubprocess *kari_sandbox_spawn            (KariSandbox       *self,

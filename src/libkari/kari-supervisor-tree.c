@@ -116,9 +116,7 @@ attach_by_walking (KariLimits  *limits,
   return TRUE;
 }
 
-/* Used when bwrap did not join the group itself before exec (systemd,
- * rlimits, or a join that failed).
- * bwrap forks its sandbox child before it blocks, so the group must take
+/* bwrap forks its sandbox child before it blocks, so the group must take
  * the whole tree: @pid first, then every descendant, until a pass finds
  * none new. A cgroup takes a fork that races the move with its parent;
  * an rlimit set while bwrap is inside clone() does not reach the child,

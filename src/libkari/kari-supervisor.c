@@ -9,7 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "kari-broker.h"
-#include "kari-limits-private.h"
+#include "kari-limits.h"
 #include "kari-sandbox.h"
 #include "kari-supervisor.h"
 #include "kari-supervisor-private.h"
@@ -428,7 +428,6 @@ start_run (KariSupervisor  *self,
   Run *run = g_rc_box_new0 (Run);
   gint64 memory_mb = kari_manifest_get_max_memory_mb (self->manifest);
   gint64 cpu = kari_manifest_get_max_cpu_percent (self->manifest);
-  g_autoptr(GArray) join_fds = NULL;
   GPid pid;
 
   /* Over the quota, it runs with its data read-only. */
@@ -490,21 +489,12 @@ start_run (KariSupervisor  *self,
   kari_sandbox_set_host_socket (run->sandbox, kari_broker_get_socket_path (run->broker));
   kari_sandbox_set_data_read_only (run->sandbox, self->data_read_only);
   kari_sandbox_set_max_file_size (run->sandbox, _kari_supervisor_quota_bytes (self));
-  /* With a cgroup, bwrap joins it before it runs: moving it from here
-   * would wait for the clone() that makes its namespaces. */
-  join_fds = _kari_limits_open_join_fds (run->limits);
-  for (guint i = 0; join_fds != NULL && i < join_fds->len; i++)
-    kari_sandbox_take_join_fd (run->sandbox, g_array_index (join_fds, int, i));
   run->process = kari_sandbox_spawn (run->sandbox, G_SUBPROCESS_FLAGS_STDOUT_PIPE
                                      | G_SUBPROCESS_FLAGS_STDERR_PIPE, error);
   if (run->process == NULL)
     goto fail;
   pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (run->process), NULL, 10);
-  /* Joined before exec, everything bwrap forks is in the group; if it
-   * is not there (it could not join and exited), the walk attaches or
-   * fails. */
-  if (!(join_fds != NULL && _kari_limits_holds (run->limits, pid))
-      && !_kari_supervisor_attach_tree (run->limits, pid, error))
+  if (!_kari_supervisor_attach_tree (run->limits, pid, error))
     {
       g_subprocess_force_exit (run->process);
       goto fail;
