@@ -130,7 +130,16 @@ test_runtime_page (void)
 
   /* And it answers again. */
   gtk_widget_activate (kari_page_view_lookup (view, "inc"));
-  g_assert_nonnull (wait_node (view, "count", "count: 1"));
+  label = wait_node (view, "count", "count: 1");
+  g_assert_nonnull (label);
+
+  /* Leaving the page and coming back finds it as it was: the same view
+   * and widgets, not a new session starting from scratch. */
+  kari_window_show_page (window, "installed");
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (window)));
+  g_assert_true (open_page (window, "ext:sup-page:/main") == view);
+  g_assert_true (kari_page_view_lookup (view, "count") == label);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "count: 1");
 
   gtk_window_destroy (GTK_WINDOW (window));
   kari_test_ui_settle ();

@@ -180,16 +180,21 @@ rebuild_sidebar (KariWindow *self)
   select_current_row (self);
 }
 
+static void prune_extension_pages (KariWindow *self);
+
 static gboolean
 rebuild_sidebar_idle (gpointer user_data)
 {
   KariWindow *self = user_data;
 
+  g_autofree char *shown = g_strdup (kari_window_get_page (self));
+
   self->rebuild_id = 0;
   rebuild_sidebar (self);
-  /* An extension page whose extension was switched off goes away. */
-  if (g_str_has_prefix (kari_window_get_page (self), "ext:"))
-    kari_window_show_page (self, kari_window_get_page (self));
+  prune_extension_pages (self);
+  /* The page shown went with its extension, switched off. */
+  if (gtk_stack_get_child_by_name (self->stack, shown) == NULL)
+    kari_window_show_page (self, "installed");
   return G_SOURCE_REMOVE;
 }
 
@@ -233,9 +238,13 @@ on_extensions_changed (GListModel *model,
   queue_rebuild (self);
 }
 
-static GtkWidget *
-find_extension_page (KariWindow *self,
-                     const char *id)
+/* The extension and page behind the sidebar id @id, when that page may
+ * be shown now: its extension active and the person's roles allowing it. */
+static gboolean
+lookup_extension_page (KariWindow         *self,
+                       const char         *id,
+                       KariAppExtension  **found_ext,
+                       const KariAppPage **found_page)
 {
   GListModel *extensions = kari_app_host_get_extensions (self->host);
 
@@ -253,14 +262,48 @@ find_extension_page (KariWindow *self,
 
           if (g_str_equal (page_id, id) && kari_app_host_may_see_page (self->host, page))
             {
-              GtkStackPage *stack_page = gtk_stack_add_titled (self->stack,
-                                                               kari_extension_page_new (self->host, ext, page),
-                                                               id, page->title);
-              return gtk_stack_page_get_child (stack_page);
+              if (found_ext != NULL)
+                *found_ext = g_steal_pointer (&ext);
+              if (found_page != NULL)
+                *found_page = page;
+              return TRUE;
             }
         }
     }
-  return NULL;
+  return FALSE;
+}
+
+static GtkWidget *
+find_extension_page (KariWindow *self,
+                     const char *id)
+{
+  g_autoptr(KariAppExtension) ext = NULL;
+  const KariAppPage *page = NULL;
+  GtkStackPage *stack_page;
+
+  if (!lookup_extension_page (self, id, &ext, &page))
+    return NULL;
+  stack_page = gtk_stack_add_titled (self->stack, kari_extension_page_new (self->host, ext, page),
+                                     id, page->title);
+  return gtk_stack_page_get_child (stack_page);
+}
+
+/* Pages of extensions switched off or hidden go, with their sessions;
+ * the others stay as they are, scroll, focus and all. */
+static void
+prune_extension_pages (KariWindow *self)
+{
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack));
+
+  while (child != NULL)
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (child);
+      const char *name = gtk_stack_page_get_name (gtk_stack_get_page (self->stack, child));
+
+      if (name != NULL && g_str_has_prefix (name, "ext:") && !lookup_extension_page (self, name, NULL, NULL))
+        gtk_stack_remove (self->stack, child);
+      child = next;
+    }
 }
 
 static void on_show_details (KariWindow *self,
@@ -343,10 +386,15 @@ kari_window_show_page (KariWindow *self,
 
   if (g_str_has_prefix (page, "ext:"))
     {
-      /* Pages of extensions switched off or hidden are dropped. */
-      if (child != NULL)
-        gtk_stack_remove (self->stack, child);
-      child = find_extension_page (self, page);
+      child = gtk_stack_get_child_by_name (self->stack, page);
+      /* Kept while it may be shown; dropped once its extension is off. */
+      if (child != NULL && !lookup_extension_page (self, page, NULL, NULL))
+        {
+          gtk_stack_remove (self->stack, child);
+          child = NULL;
+        }
+      if (child == NULL)
+        child = find_extension_page (self, page);
     }
   if (child == NULL)
     child = ensure_page (self, "installed");
