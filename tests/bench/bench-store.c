@@ -193,10 +193,11 @@ bench_dbus (const char *root)
   /* Measured once with timestamps in kari-broker-storage.c (session 8,
    * 2 shared cores): not recomputed here. */
   g_print ("where a Storage1 call's time went when measured (us, put / get): arrival to worker queue "
-           "(admission, audited permission check, its GTask answered from an idle) ~20 / ~20; queue to "
-           "worker thread ~20 / ~20; the store ~17-45 / ~17; worker to main context ~20 / ~20; sending "
-           "the reply ~15 / ~15: ~100-150 in the broker, the rest is D-Bus transport and the SDK in the "
-           "sandbox, as for any Host1 call (the floor above)\n");
+           "(admission, audited permission check) ~7 / ~7 (~20 while the broker flushed after every call); "
+           "queue to worker thread ~15 / ~15; the store ~37 / ~13; worker to main context ~15 / ~15; "
+           "sending the reply ~20 / ~20: ~75-115 in the broker, the rest is D-Bus transport and the SDK "
+           "in the sandbox, as for any Host1 call (the floor above; it swings 90-270 us with the load "
+           "on a shared machine)\n");
 
   kari_supervisor_stop_async (supervisor, NULL, on_stopped, &stopped);
   while (!stopped)
