@@ -18,6 +18,8 @@
  *           not send)
  *   bench-put / bench-get   n: that many puts or gets one after another,
  *           answering {"ok": true, "usec": elapsed}
+ *   bench-check   n: that many Host1.CheckPermission("data:read") calls,
+ *           the same admission and audited check without the store
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -95,7 +97,8 @@ answer (GError     *error,
 static char *
 bench (KariExtension *extension,
        JsonObject    *request,
-       gboolean       put)
+       gboolean       put,
+       gboolean       check)
 {
   gint64 n = json_object_get_int_member_with_default (request, "n", 1000);
   gint64 start = g_get_monotonic_time ();
@@ -107,7 +110,15 @@ bench (KariExtension *extension,
       Wait wait = { FALSE, NULL };
       g_autoptr(GAsyncResult) result = NULL;
 
-      if (put)
+      if (check)
+        {
+          gboolean allowed = FALSE;
+
+          kari_extension_check_permission_async (extension, "data:read", NULL, on_done, &wait);
+          result = await (&wait);
+          kari_extension_check_permission_finish (extension, result, &allowed, NULL, &error);
+        }
+      else if (put)
         {
           g_autofree char *doc = g_strdup_printf ("{\"n\": %" G_GINT64_FORMAT ", \"name\": \"item %"
                                                   G_GINT64_FORMAT "\", \"tags\": [\"a\", \"b\"]}", i, i);
@@ -188,8 +199,8 @@ storage (KariExtension  *extension,
   request = json_node_get_object (root);
   op = member (request, "op");
 
-  if (g_str_equal (op, "bench-put") || g_str_equal (op, "bench-get"))
-    return bench (extension, request, g_str_equal (op, "bench-put"));
+  if (g_str_equal (op, "bench-put") || g_str_equal (op, "bench-get") || g_str_equal (op, "bench-check"))
+    return bench (extension, request, g_str_equal (op, "bench-put"), g_str_equal (op, "bench-check"));
   if (g_str_equal (op, "raw"))
     return raw (extension, request);
 
