@@ -38,11 +38,14 @@ run_argv (const char * const *argv)
 {
   g_autoptr(GSubprocess) p = NULL;
   g_autoptr(GError) error = NULL;
+  const char *id;
   Run r = { 0 };
 
   p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
   g_assert_no_error (error);
-  r.pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (p), NULL, 10);
+  /* NULL once the child is reaped, which may come first for a quick one */
+  id = g_subprocess_get_identifier (p);
+  r.pid = id != NULL ? (GPid) g_ascii_strtoll (id, NULL, 10) : 0;
   g_subprocess_communicate_utf8 (p, NULL, NULL, &r.out, &r.err, &error);
   g_assert_no_error (error);
   r.status = g_subprocess_get_if_exited (p) ? g_subprocess_get_exit_status (p) : -1;

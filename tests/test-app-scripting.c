@@ -292,11 +292,19 @@ test_query_audit (void)
   g_autofree char *expected = NULL;
   GPid status_pid;
 
-  /* A call whose pid is known: that of this gdbus. */
+  /* A call whose pid is known: that of this gdbus, which the shell
+   * prints before it becomes gdbus (a GSubprocess may be reaped before
+   * its pid is read). */
   {
-    g_auto(Run) r = gdbus_call ("Status", "hello-c", NULL, NULL);
+    const char *argv[] = { "sh", "-c", "echo $$; exec \"$@\"", "sh",
+                           "gdbus", "call", "--session", "--dest", KARI_HOST_MANAGER_BUS_NAME,
+                           "--object-path", KARI_HOST_MANAGER_PATH, "--method", MANAGER ".Status",
+                           "hello-c", NULL };
+    g_auto(Run) r = run_argv (argv);
+
     g_assert_cmpint (r.status, ==, 0);
-    status_pid = r.pid;
+    status_pid = (GPid) g_ascii_strtoll (r.out, NULL, 10);
+    g_assert_cmpint (status_pid, >, 0);
   }
   expected = g_strdup_printf ("uid=%u pid=%d ", (guint) getuid (), (int) status_pid);
   {

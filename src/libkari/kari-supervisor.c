@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <signal.h>
 #include <glib/gstdio.h>
@@ -493,6 +495,14 @@ start_run (KariSupervisor  *self,
                                      | G_SUBPROCESS_FLAGS_STDERR_PIPE, error);
   if (run->process == NULL)
     goto fail;
+  /* bwrap waits on --block-fd, so it is alive unless it failed at once
+   * (and was reaped, which clears the identifier). */
+  if (g_subprocess_get_identifier (run->process) == NULL)
+    {
+      g_set_error (error, KARI_SUPERVISOR_ERROR, KARI_SUPERVISOR_ERROR_SPAWN,
+                   _("The sandbox of %s ended as soon as it started (see its log)"), self->name);
+      goto fail;
+    }
   pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (run->process), NULL, 10);
   if (!_kari_supervisor_attach_tree (run->limits, pid, error))
     {

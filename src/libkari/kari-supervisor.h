@@ -24,6 +24,7 @@ G_BEGIN_DECLS
  * @KARI_SUPERVISOR_ERROR_QUOTA: the data folder is over its disk quota
  *   (no longer raised by kari_supervisor_start(): such an extension
  *   starts with /data read-only)
+ * @KARI_SUPERVISOR_ERROR_SPAWN: the sandbox ended as soon as it was started
  *
  * Error codes in %KARI_SUPERVISOR_ERROR.
  */
@@ -32,6 +33,7 @@ typedef enum
   KARI_SUPERVISOR_ERROR_STATE,
   KARI_SUPERVISOR_ERROR_FOLDER,
   KARI_SUPERVISOR_ERROR_QUOTA,
+  KARI_SUPERVISOR_ERROR_SPAWN,
 } KariSupervisorError;
 
 /**
