@@ -17,6 +17,7 @@
 #include "kari-app-private.h"
 #include "kari-page-view.h"
 #include "kari-test-sandbox.h"
+#include "kari-test-app.h"
 #include "kari-test-ui.h"
 #include "kari-window.h"
 
@@ -147,18 +148,6 @@ test_runtime_page (void)
 }
 
 static void
-on_enabled (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (kari_app_host_set_enabled_finish (KARI_APP_HOST (source), result, &error));
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
 test_declarative_page (void)
 {
   g_autoptr(GError) error = NULL;
@@ -174,7 +163,7 @@ test_declarative_page (void)
   ext = kari_app_host_lookup (host, "quick-notes");
   g_assert_nonnull (ext);
   g_assert_false (kari_app_extension_has_runtime (ext));
-  kari_app_host_set_enabled_async (host, ext, TRUE, NULL, on_enabled, &enabled);
+  kari_app_host_set_enabled_async (host, ext, TRUE, NULL, kari_test_app_on_enabled, &enabled);
   g_assert_true (kari_test_wait_for (&enabled, 30));
 
   window = kari_window_new (app, host, settings);

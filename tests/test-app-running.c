@@ -13,6 +13,7 @@
 
 #include "kari-app-private.h"
 #include "kari-test-sandbox.h"
+#include "kari-test-app.h"
 #include "kari-test-ui.h"
 #include "kari-window.h"
 
@@ -141,18 +142,6 @@ row_title_has (GtkWidget     *widget,
 }
 
 static void
-on_enabled (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (kari_app_host_set_enabled_finish (KARI_APP_HOST (source), result, &error));
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
 test_crash_loop (void)
 {
   g_autoptr(GError) error = NULL;
@@ -172,7 +161,7 @@ test_crash_loop (void)
   g_assert_nonnull (ext);
 
   /* It crashes after each handshake; two crashes make a loop here. */
-  kari_app_host_set_enabled_async (host, ext, TRUE, NULL, on_enabled, &enabled);
+  kari_app_host_set_enabled_async (host, ext, TRUE, NULL, kari_test_app_on_enabled, &enabled);
   supervisor = kari_app_extension_get_supervisor (ext);
   g_assert_nonnull (supervisor);
   kari_supervisor_set_backoff (supervisor, 50, 100);
@@ -224,7 +213,7 @@ test_switch_tenant_restarts (void)
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (window)));
   ext = kari_app_host_lookup (host, "sup-hello");
-  kari_app_host_set_enabled_async (host, ext, TRUE, NULL, on_enabled, &enabled);
+  kari_app_host_set_enabled_async (host, ext, TRUE, NULL, kari_test_app_on_enabled, &enabled);
   g_assert_true (kari_test_wait_for (&enabled, 10));
   g_assert_true (wait_for_state (ext, KARI_STATE_RUNNING, 60));
   before = g_object_ref (kari_app_extension_get_supervisor (ext));
@@ -264,7 +253,7 @@ test_remove_running (void)
   g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (window)));
   ext = kari_app_host_lookup (host, "sup-doomed");
   g_assert_nonnull (ext);
-  kari_app_host_set_enabled_async (host, ext, TRUE, NULL, on_enabled, &enabled);
+  kari_app_host_set_enabled_async (host, ext, TRUE, NULL, kari_test_app_on_enabled, &enabled);
   g_assert_true (kari_test_wait_for (&enabled, 10));
   g_assert_true (wait_for_state (ext, KARI_STATE_RUNNING, 60));
   supervisor = g_object_ref (kari_app_extension_get_supervisor (ext));

@@ -12,6 +12,7 @@
 
 #include "kari-app-private.h"
 #include "kari-application.h"
+#include "kari-test-app.h"
 #include "kari-test-ui.h"
 #include "kari-window.h"
 
@@ -185,18 +186,6 @@ test_installed (void)
 }
 
 static void
-on_enabled (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (kari_app_host_set_enabled_finish (KARI_APP_HOST (source), result, &error));
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
 set_enabled (Ui         *ui,
              const char *name,
              gboolean    enabled)
@@ -205,7 +194,7 @@ set_enabled (Ui         *ui,
   gboolean done = FALSE;
 
   g_assert_nonnull (ext);
-  kari_app_host_set_enabled_async (ui->host, ext, enabled, NULL, on_enabled, &done);
+  kari_app_host_set_enabled_async (ui->host, ext, enabled, NULL, kari_test_app_on_enabled, &done);
   g_assert_true (kari_test_wait_for (&done, 30));
   g_assert_cmpint (kari_app_extension_get_active (ext), ==, enabled);
 }
