@@ -422,7 +422,8 @@ make_private_dir (const char  *path,
   return TRUE;
 }
 
-/* Limits first, then release: the payload never runs unlimited. */
+/* bwrap first, since it takes longest and waits for the release; then
+ * limits, then release: the payload never runs unlimited. */
 static gboolean
 start_run (KariSupervisor  *self,
            GError         **error)
@@ -452,40 +453,12 @@ start_run (KariSupervisor  *self,
 
   if (!make_private_dir (self->data_dir, error) || !make_private_dir (self->socket_dir, error))
     goto fail;
+  /* The socket is bound into the sandbox, so it exists first. */
   run->broker = kari_broker_new (self->engine, self->name, self->tenant, g_get_user_name ());
-  /* Its settings in its tenant, over io.github.kari.Config1. */
-  if (self->registry != NULL)
-    {
-      g_autoptr(GError) config_error = NULL;
-      g_autoptr(KariConfig) config = kari_config_new (self->registry, self->manifest, self->tenant,
-                                                      &config_error);
-
-      if (config == NULL)
-        g_warning ("%s gets no config service: %s", self->name, config_error->message);
-      kari_broker_set_config (run->broker, config);
-    }
-  kari_broker_set_declared_pages (run->broker, kari_manifest_get_page_paths (self->manifest));
   if (!kari_broker_start (run->broker, self->socket_dir, error))
     goto fail;
   g_signal_connect (run->broker, "handshake", G_CALLBACK (on_handshake), run);
   g_signal_connect (run->broker, "log", G_CALLBACK (on_broker_log), run);
-  {
-    /* Storage1: the store in $XDG_DATA_HOME/kari/stores, the migrations
-     * the extension ships, the quota /data leaves. */
-    g_autofree char *migrations = g_build_filename (self->app_dir, "migrations", NULL);
-
-    kari_broker_set_store_options (run->broker, NULL, migrations);
-    kari_broker_set_store_quota (run->broker, _kari_supervisor_store_quota (self));
-  }
-
-  run->limits = kari_limits_new (self->name, memory_mb > 0 ? (guint64) memory_mb << 20 : 0,
-                                 cpu > 0 ? (guint) cpu : 0, DEFAULT_TASKS_MAX, error);
-  if (run->limits == NULL)
-    goto fail;
-  g_free (self->backend);
-  self->backend = g_strdup (kari_limits_get_backend_name (run->limits));
-  g_free (self->group);
-  self->group = g_strdup (kari_limits_get_group_path (run->limits));
 
   run->sandbox = kari_sandbox_new (self->manifest, self->app_dir, self->data_dir, self->tenant);
   kari_sandbox_set_host_socket (run->sandbox, kari_broker_get_socket_path (run->broker));
@@ -504,6 +477,18 @@ start_run (KariSupervisor  *self,
       goto fail;
     }
   pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (run->process), NULL, 10);
+  /* While bwrap builds the sandbox (milliseconds), the group is made. */
+  run->limits = kari_limits_new (self->name, memory_mb > 0 ? (guint64) memory_mb << 20 : 0,
+                                 cpu > 0 ? (guint) cpu : 0, DEFAULT_TASKS_MAX, error);
+  if (run->limits == NULL)
+    {
+      g_subprocess_force_exit (run->process);
+      goto fail;
+    }
+  g_free (self->backend);
+  self->backend = g_strdup (kari_limits_get_backend_name (run->limits));
+  g_free (self->group);
+  self->group = g_strdup (kari_limits_get_group_path (run->limits));
   if (!_kari_supervisor_attach_tree (run->limits, pid, error))
     {
       g_subprocess_force_exit (run->process);
@@ -511,6 +496,29 @@ start_run (KariSupervisor  *self,
     }
   _kari_supervisor_add_line (self, "supervisor", kari_limits_get_backend_name (run->limits), -1);
   kari_sandbox_release (run->sandbox);
+
+  /* The rest of the broker's setup runs before the main loop can hand it
+   * the extension's first message. Its settings in its tenant, over
+   * io.github.kari.Config1: */
+  if (self->registry != NULL)
+    {
+      g_autoptr(GError) config_error = NULL;
+      g_autoptr(KariConfig) config = kari_config_new (self->registry, self->manifest, self->tenant,
+                                                      &config_error);
+
+      if (config == NULL)
+        g_warning ("%s gets no config service: %s", self->name, config_error->message);
+      kari_broker_set_config (run->broker, config);
+    }
+  kari_broker_set_declared_pages (run->broker, kari_manifest_get_page_paths (self->manifest));
+  {
+    /* Storage1: the store in $XDG_DATA_HOME/kari/stores, the migrations
+     * the extension ships, the quota /data leaves. */
+    g_autofree char *migrations = g_build_filename (self->app_dir, "migrations", NULL);
+
+    kari_broker_set_store_options (run->broker, NULL, migrations);
+    kari_broker_set_store_quota (run->broker, _kari_supervisor_store_quota (self));
+  }
 
   _kari_supervisor_read_lines (self, g_subprocess_get_stdout_pipe (run->process), "stdout");
   _kari_supervisor_read_lines (self, g_subprocess_get_stderr_pipe (run->process), "stderr");
