@@ -173,11 +173,13 @@ host_watch_on_line (GObject      *source,
 }
 
 /* Starts `kari-ext run @app` with the fixture's folders and a runtime
- * folder under its root, standard error merged into standard output. */
+ * folder under its root, standard error merged into standard output, in
+ * @tenant (or the active one when %NULL). */
 static inline GSubprocess *
-spawn_host (Fixture     *f,
-            const char  *app,
-            GError     **error)
+spawn_host_in (Fixture     *f,
+               const char  *app,
+               const char  *tenant,
+               GError     **error)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
                                                                        | G_SUBPROCESS_FLAGS_STDERR_MERGE);
@@ -189,7 +191,18 @@ spawn_host (Fixture     *f,
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", f->data_home, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_RUNTIME_DIR", runtime_dir, TRUE);
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  if (tenant != NULL)
+    return g_subprocess_launcher_spawn (launcher, error, g_getenv ("KARI_EXT"), "run", "--tenant", tenant, app,
+                                        NULL);
   return g_subprocess_launcher_spawn (launcher, error, g_getenv ("KARI_EXT"), "run", app, NULL);
+}
+
+static inline GSubprocess *
+spawn_host (Fixture     *f,
+            const char  *app,
+            GError     **error)
+{
+  return spawn_host_in (f, app, NULL, error);
 }
 
 /* Writes the extension “sup” that runs a copy of supervisor-ext, with the

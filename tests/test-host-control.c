@@ -543,6 +543,86 @@ test_remove_running (Fixture       *f,
   g_test_dbus_down (bus_daemon);
 }
 
+/* What would pull data from under a running extension is refused while
+ * the host runs it, and only in the tenant it runs in. */
+static void
+test_data_while_running (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GTestDBus) bus_daemon = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_autoptr(GSubprocess) host = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *backup = g_build_filename (f->root, "backup.db", NULL);
+  g_autofree char *app = write_sup_extension (f);
+  HostWatch w = { text, "stdout: ready on stdout", FALSE, FALSE };
+
+  {
+    g_autofree char *path = g_build_filename (f->root, "source.db", NULL);
+    g_autoptr(KariStore) store = kari_store_open (path, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (kari_store_backup (store, backup, &error));
+    g_assert_no_error (error);
+  }
+  {
+    g_auto(Result) r = run (f, "tenant", "create", "acme");
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  g_test_dbus_up (bus_daemon);
+  host = spawn_host_in (f, app, "acme", &error);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (host));
+  g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL, host_watch_on_line, &w);
+  g_assert_true (kari_test_wait_for (&w.seen, 60));
+  wait_running (f, "sup");
+
+  {
+    g_autofree char *store = kari_store_dup_path (NULL, "acme", "sup", &error);
+    g_auto(Result) r = run (f, "data", "import", "sup", backup, "--tenant", "acme");
+
+    g_assert_no_error (error);
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "sup is running in tenant “acme”; nothing was imported"));
+    g_assert_nonnull (strstr (r.err, "kari-ext stop sup"));
+    g_assert_false (g_file_test (store, G_FILE_TEST_EXISTS));
+  }
+  {
+    /* It does not run in the default tenant, whose data it is free to take. */
+    g_auto(Result) r = run (f, "data", "import", "sup", backup, "--json");
+
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  {
+    g_auto(Result) r = run (f, "tenant", "delete", "acme", "--yes");
+
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "the running host has sup running in the tenant “acme”; nothing was deleted"));
+  }
+  {
+    g_auto(Result) r = run (f, "tenant", "list", "--json");
+
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_nonnull (strstr (r.out, "\"acme\""));
+  }
+
+  g_subprocess_send_signal (host, SIGINT);
+  g_assert_true (kari_test_wait_for (&w.eof, 60));
+  g_subprocess_wait (host, NULL, &error);
+  g_assert_no_error (error);
+  if (g_test_verbose ())
+    g_printerr ("%s", text->str);
+
+  /* Without a host, nothing runs. */
+  {
+    g_auto(Result) r = run (f, "tenant", "delete", "acme", "--yes");
+
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  g_test_dbus_down (bus_daemon);
+}
+
 /* As root, the same again as nobody. */
 static void
 test_unprivileged (void)
@@ -551,7 +631,8 @@ test_unprivileged (void)
   g_autofree char *out = kari_test_rerun_as_nobody ("KARI_HOST_CONTROL_UNPRIVILEGED", TRUE, &successful,
                                                      "-p", "/host-control/commands",
                                                      "-p", "/host-control/viewer-role",
-                                                     "-p", "/host-control/remove-running", NULL);
+                                                     "-p", "/host-control/remove-running",
+                                                     "-p", "/host-control/data-while-running", NULL);
 
   if (!successful)
     g_printerr ("as nobody:\n%s\n", out);
@@ -559,6 +640,7 @@ test_unprivileged (void)
   g_assert_nonnull (strstr (out, "ok 1 /host-control/commands"));
   g_assert_nonnull (strstr (out, "ok 2 /host-control/viewer-role"));
   g_assert_nonnull (strstr (out, "ok 3 /host-control/remove-running"));
+  g_assert_nonnull (strstr (out, "ok 4 /host-control/data-while-running"));
 }
 
 int
@@ -568,6 +650,8 @@ main (int argc, char **argv)
   g_test_add ("/host-control/commands", Fixture, NULL, fixture_setup, test_control, fixture_teardown);
   g_test_add ("/host-control/viewer-role", Fixture, NULL, fixture_setup, test_viewer_role, fixture_teardown);
   g_test_add ("/host-control/remove-running", Fixture, NULL, fixture_setup, test_remove_running, fixture_teardown);
+  g_test_add ("/host-control/data-while-running", Fixture, NULL, fixture_setup, test_data_while_running,
+              fixture_teardown);
   if (geteuid () == 0 && g_getenv ("KARI_HOST_CONTROL_UNPRIVILEGED") == NULL)
     g_test_add_func ("/host-control/unprivileged", test_unprivileged);
   return g_test_run ();

@@ -4,7 +4,8 @@
  *
  * Backs up or restores one extension's store in one tenant. An import
  * checks the file is a store of the right shape before it replaces the
- * store in one rename; the extension should be stopped meanwhile.
+ * store in one rename; an extension the running host runs in that tenant
+ * is refused, since the host would go on writing to the store it has open.
  */
 #include "config.h"
 
@@ -108,8 +109,22 @@ kari_ext_data (int    argc,
       if (store == NULL || !kari_store_backup (store, file, &error))
         return _kari_ext_fail (NULL, error);
     }
-  else if (!kari_store_import (path, file, &error))
-    return _kari_ext_fail (NULL, error);
+  else
+    {
+      g_autofree char *running = NULL;
+
+      /* The host would go on writing to the store it has open. */
+      if (!_kari_ext_running_in_host (name, tenant, &running, &error))
+        return _kari_ext_fail (NULL, error);
+      if (running != NULL)
+        {
+          fprintf (stderr, _("kari-ext: %s is running in tenant “%s”; nothing was imported. "
+                             "Stop it first (kari-ext stop %s), then import again.\n"), name, tenant, name);
+          return KARI_EXIT_FAILURE;
+        }
+      if (!kari_store_import (path, file, &error))
+        return _kari_ext_fail (NULL, error);
+    }
 
   print_result (action, name, tenant, file, json);
   return KARI_EXIT_OK;

@@ -38,53 +38,126 @@ _kari_ext_confirm (const char *format,
   return g_ascii_strcasecmp (answer, "y") == 0 || g_ascii_strcasecmp (answer, "yes") == 0;
 }
 
+static gboolean
+is_active (const char *state)
+{
+  return g_str_equal (state, "starting") || g_str_equal (state, "running") || g_str_equal (state, "stopping");
+}
+
+/* The tenant the host runs its extensions in, from Inspect. */
+static char *
+host_tenant (GDBusConnection  *bus,
+             const char       *name,
+             GError          **error)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  const char *json;
+  JsonObject *object;
+
+  reply = g_dbus_connection_call_sync (bus, KARI_HOST_MANAGER_BUS_NAME, KARI_HOST_MANAGER_PATH,
+                                       MANAGER_INTERFACE, "Inspect", g_variant_new ("(s)", name),
+                                       G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
+  if (reply == NULL)
+    return NULL;
+  g_variant_get (reply, "(&s)", &json);
+  root = json_from_string (json, error);
+  if (root == NULL)
+    return NULL;
+  object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  if (object == NULL || !json_object_has_member (object, "tenant")
+      || json_node_get_value_type (json_object_get_member (object, "tenant")) != G_TYPE_STRING)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("the host did not say which tenant it runs in"));
+      return NULL;
+    }
+  return g_strdup (json_object_get_string_member (object, "tenant"));
+}
+
+/**
+ * _kari_ext_running_in_host:
+ * @name: (nullable): an extension, or %NULL for any
+ * @tenant: (nullable): only in this tenant, or %NULL for any
+ * @found: (out) (optional): the extension found running, or %NULL
+ * @error: return location for a #GError
+ *
+ * Asks the host on the session bus, when one is there, whether it has
+ * @name starting, running or stopping. Without a host nothing can run
+ * (a running state left in the registry by a host that died is stale).
+ *
+ * Returns: %FALSE with @error when a host is there but did not answer
+ */
+gboolean
+_kari_ext_running_in_host (const char  *name,
+                           const char  *tenant,
+                           char       **found,
+                           GError     **error)
+{
+  g_autoptr(GDBusConnection) bus = _kari_ext_find_host (TRUE);
+  g_autoptr(GVariant) list = NULL;
+  g_autoptr(GVariantIter) iter = NULL;
+  const char *ext_name, *state, *reason, *backend;
+
+  if (found != NULL)
+    *found = NULL;
+  if (bus == NULL)
+    return TRUE;
+  list = g_dbus_connection_call_sync (bus, KARI_HOST_MANAGER_BUS_NAME, KARI_HOST_MANAGER_PATH,
+                                      MANAGER_INTERFACE, "ListExtensions", NULL,
+                                      G_VARIANT_TYPE ("(a(ssss))"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
+  if (list == NULL)
+    {
+      g_dbus_error_strip_remote_error (*error);
+      g_prefix_error (error, _("Could not ask the running host what it runs: "));
+      return FALSE;
+    }
+  g_variant_get (list, "(a(ssss))", &iter);
+  while (g_variant_iter_loop (iter, "(&s&s&s&s)", &ext_name, &state, &reason, &backend))
+    {
+      g_autofree char *its_tenant = NULL;
+
+      if ((name != NULL && !g_str_equal (ext_name, name)) || !is_active (state))
+        continue;
+      if (tenant != NULL)
+        {
+          its_tenant = host_tenant (bus, ext_name, error);
+          if (its_tenant == NULL)
+            {
+              g_dbus_error_strip_remote_error (*error);
+              g_prefix_error (error, _("Could not ask the running host about %s: "), ext_name);
+              return FALSE;
+            }
+          if (!g_str_equal (its_tenant, tenant))
+            continue;
+        }
+      if (found != NULL)
+        *found = g_strdup (ext_name);
+      return TRUE;
+    }
+  return TRUE;
+}
+
 /* Stops @name in the host on the session bus, if one runs it. */
 static gboolean
 stop_in_host (const char  *name,
               gboolean     json,
               GError     **error)
 {
-  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
-  g_autoptr(GVariant) owner = NULL;
-  g_autoptr(GVariant) list = NULL;
-  g_autoptr(GVariantIter) iter = NULL;
-  const char *ext_name, *state, *reason, *backend;
-  gboolean has_owner = FALSE, running = FALSE;
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree char *running = NULL;
 
-  if (bus != NULL)
-    owner = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                         "org.freedesktop.DBus", "NameHasOwner",
-                                         g_variant_new ("(s)", KARI_HOST_MANAGER_BUS_NAME),
-                                         G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
-  if (owner != NULL)
-    g_variant_get (owner, "(b)", &has_owner);
-  if (!has_owner)
-    return TRUE;
-
-  list = g_dbus_connection_call_sync (bus, KARI_HOST_MANAGER_BUS_NAME, KARI_HOST_MANAGER_PATH,
-                                      MANAGER_INTERFACE, "ListExtensions", NULL,
-                                      G_VARIANT_TYPE ("(a(ssss))"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
-  if (list == NULL)
-    {
-      g_prefix_error (error, _("Could not ask the running host whether %s runs: "), name);
-      return FALSE;
-    }
-  g_variant_get (list, "(a(ssss))", &iter);
-  while (g_variant_iter_loop (iter, "(&s&s&s&s)", &ext_name, &state, &reason, &backend))
-    if (g_str_equal (ext_name, name)
-        && (g_str_equal (state, "starting") || g_str_equal (state, "running")
-            || g_str_equal (state, "stopping")))
-      running = TRUE;
-  if (!running)
+  if (!_kari_ext_running_in_host (name, NULL, &running, error))
+    return FALSE;
+  if (running == NULL || (bus = _kari_ext_find_host (TRUE)) == NULL)
     return TRUE;
 
   if (!json)
     printf (_("Stopping %s in the running host…\n"), name);
-  g_clear_pointer (&list, g_variant_unref);
-  list = g_dbus_connection_call_sync (bus, KARI_HOST_MANAGER_BUS_NAME, KARI_HOST_MANAGER_PATH,
-                                      MANAGER_INTERFACE, "Stop", g_variant_new ("(s)", name),
-                                      NULL, G_DBUS_CALL_FLAGS_NONE, G_MAXINT, NULL, error);
-  if (list == NULL)
+  reply = g_dbus_connection_call_sync (bus, KARI_HOST_MANAGER_BUS_NAME, KARI_HOST_MANAGER_PATH,
+                                       MANAGER_INTERFACE, "Stop", g_variant_new ("(s)", name),
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, G_MAXINT, NULL, error);
+  if (reply == NULL)
     {
       g_dbus_error_strip_remote_error (*error);
       g_prefix_error (error, _("%s runs in the host and could not be stopped, so nothing was removed: "), name);

@@ -180,6 +180,18 @@ kari_ext_tenant (int    argc,
       fprintf (stderr, "%s\n", _("kari-ext: nothing deleted; --yes deletes without asking"));
       return KARI_EXIT_FAILURE;
     }
+  {
+    g_autofree char *running = NULL;
+
+    if (!_kari_ext_running_in_host (NULL, argv[2], &running, &error))
+      return _kari_ext_fail (NULL, error);
+    if (running != NULL)
+      {
+        fprintf (stderr, _("kari-ext: the running host has %s running in the tenant “%s”; nothing was deleted. "
+                           "Switch the host to another tenant or quit it, then delete again.\n"), running, argv[2]);
+        return KARI_EXIT_FAILURE;
+      }
+  }
   if (!kari_removal_delete_tenant (registry, argv[2], g_get_user_name (), &error))
     return _kari_ext_fail (NULL, error);
   if (json)
