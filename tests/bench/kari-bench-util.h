@@ -44,26 +44,51 @@ kari_bench_ms_since (gint64 start)
   return (double) (g_get_monotonic_time () - start) / 1000.0;
 }
 
+/* Milliseconds that bare `bwrap … COMMAND` takes to run, with @app_dir
+ * (if any) at /app: the same few options as the yardstick below. */
+static inline double
+kari_bench_bare_bwrap_run_ms (const char         *bwrap,
+                              const char         *app_dir,
+                              const char * const *command)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *options[] = {
+    "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
+    "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
+    "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
+  };
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+  int status = 0;
+
+  g_ptr_array_add (argv, (char *) bwrap);
+  for (guint i = 0; i < G_N_ELEMENTS (options); i++)
+    g_ptr_array_add (argv, (char *) options[i]);
+  if (app_dir != NULL)
+    {
+      g_ptr_array_add (argv, (char *) "--ro-bind");
+      g_ptr_array_add (argv, (char *) app_dir);
+      g_ptr_array_add (argv, (char *) "/app");
+    }
+  g_ptr_array_add (argv, (char *) "--");
+  for (guint i = 0; command[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) command[i]);
+  g_ptr_array_add (argv, NULL);
+
+  start = g_get_monotonic_time ();
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, (char *[]) { NULL }, G_SPAWN_DEFAULT, NULL, NULL,
+                     NULL, NULL, &status, &error)
+      || !g_spawn_check_wait_status (status, &error))
+    g_error ("bare bwrap: %s", error->message);
+  return kari_bench_ms_since (start);
+}
+
 /* Milliseconds that bare `bwrap … /bin/true` takes to run, the sandbox
  * benchmarks' yardstick. */
 static inline double
 kari_bench_bare_bwrap_ms (const char *bwrap)
 {
-  const char *argv[] = {
-    bwrap, "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib",
-    "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
-    "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
-    "--", "/bin/true", NULL,
-  };
-  g_autoptr(GError) error = NULL;
-  gint64 start = g_get_monotonic_time ();
-  int status = 0;
-
-  if (!g_spawn_sync (NULL, (char **) argv, (char *[]) { NULL }, G_SPAWN_DEFAULT, NULL, NULL,
-                     NULL, NULL, &status, &error)
-      || !g_spawn_check_wait_status (status, &error))
-    g_error ("bare bwrap: %s", error->message);
-  return kari_bench_ms_since (start);
+  return kari_bench_bare_bwrap_run_ms (bwrap, NULL, (const char * const []) { "/bin/true", NULL });
 }
 
 G_END_DECLS
