@@ -360,7 +360,20 @@ on_exited (GObject      *source,
   if (run->limits != NULL && kari_limits_was_oom_killed (run->limits))
     {
       g_autofree char *own = g_steal_pointer (&why);
-      why = g_strdup_printf ("Out of memory (%s)", own);
+      g_autofree char *limit = g_format_size_full (kari_limits_get_memory_bytes (run->limits),
+                                                   G_FORMAT_SIZE_IEC_UNITS);
+      g_autofree char *peak = NULL;
+      guint64 peak_bytes = 0;
+
+      /* The kernel (a cgroup) or the host's watch (rlimits) killed it;
+       * either way the peak says how far past the limit it got. */
+      if (kari_limits_read_usage (run->limits, NULL, &peak_bytes, NULL, NULL, NULL) && peak_bytes > 0)
+        peak = g_format_size_full (peak_bytes, G_FORMAT_SIZE_IEC_UNITS);
+      if (peak != NULL)
+        why = g_strdup_printf (_("Out of memory: over its memory limit of %s, peak %s (%s)"),
+                               limit, peak, own);
+      else
+        why = g_strdup_printf (_("Out of memory: over its memory limit of %s (%s)"), limit, own);
     }
 
   run_end (self);

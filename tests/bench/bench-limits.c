@@ -2,7 +2,11 @@
  *
  * For every backend available here: a memory hog under a 128 MiB limit
  * (the peak recorded against the limit), and a CPU spinner for 5 s under
- * a 25 % quota (the share of a CPU in each 1 s window).
+ * a 25 % quota (the share of a CPU in each 1 s window). The hog touches
+ * memory as fast as one core can (no pause between MiB), the worst case
+ * for the rlimit backend's watch, which samples the tree's resident
+ * memory: its figure is the peak the watch saw against the limit, over
+ * several runs, as a sampler's overshoot varies with scheduling.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,6 +14,7 @@
 #include <signal.h>
 
 #include "kari.h"
+#include "kari-bench-util.h"
 #include "../kari-limits-probe.h"
 
 #define MiB (1024 * 1024)
@@ -17,44 +22,67 @@
 #define CPU_QUOTA 25
 #define SPIN_SECONDS 5
 
-static void
-bench_memory (KariLimitsBackend backend)
+/* One hog under @backend: the peak recorded, in @peak; returns FALSE on
+ * a failure it has printed. */
+static gboolean
+hog_once (KariLimitsBackend  backend,
+          guint64           *peak,
+          guint64           *allocated,
+          const char       **outcome)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KariLimits) limits = kari_limits_new_with_backend (backend, "bench.memory",
                                                                MEMORY_LIMIT, 0, 0, &error);
   g_autoptr(KariLimitsProbe) probe = NULL;
   g_autofree char *cap = g_strdup_printf ("%d", 8 * MEMORY_LIMIT);
-  guint64 allocated = 0, peak = 0;
   gboolean failed = FALSE;
   char *line;
 
+  *peak = *allocated = 0;
   if (limits == NULL || (probe = kari_limits_probe_start (limits, "hog", cap, &error)) == NULL)
     {
       printf ("  memory: failed: %s\n", error->message);
-      return;
+      return FALSE;
     }
   while (!failed && (line = kari_limits_probe_read_line (probe)) != NULL)
     {
       const char *space = strchr (line, ' ');
 
       failed = g_str_has_prefix (line, "failed ");
-      allocated = space ? g_ascii_strtoull (space + 1, NULL, 10) : 0;
+      *allocated = space ? g_ascii_strtoull (space + 1, NULL, 10) : 0;
       g_free (line);
     }
-  /* rlimits read /proc, so sample before the probe goes. */
-  if (failed)
-    kari_limits_read_usage (limits, NULL, &peak, NULL, NULL, &error);
   kari_limits_probe_finish (probe);
-  if (!failed)
-    kari_limits_read_usage (limits, NULL, &peak, NULL, NULL, &error);
+  kari_limits_read_usage (limits, NULL, peak, NULL, NULL, &error);
+  *outcome = kari_limits_was_oom_killed (limits)
+             ? (backend == KARI_LIMITS_BACKEND_RLIMIT ? "killed by the watch" : "OOM-killed")
+             : failed ? "allocation refused" : "not stopped";
+  return TRUE;
+}
 
-  printf ("  memory: limit %d MiB, peak recorded %.1f MiB (%+.1f %%), last allocation "
-           "reported %.0f MiB, %s\n",
-           MEMORY_LIMIT / MiB, (double) peak / MiB,
-           100.0 * ((double) peak - MEMORY_LIMIT) / MEMORY_LIMIT, (double) allocated / MiB,
-           kari_limits_was_oom_killed (limits) ? "OOM-killed"
-           : failed ? "allocation refused" : "not stopped");
+#define HOG_RUNS 5
+
+static void
+bench_memory (KariLimitsBackend backend)
+{
+  double over[HOG_RUNS];
+  guint64 peak = 0, allocated = 0;
+  const char *outcome = NULL;
+
+  for (guint i = 0; i < HOG_RUNS; i++)
+    {
+      if (!hog_once (backend, &peak, &allocated, &outcome))
+        return;
+      over[i] = 100.0 * ((double) peak - MEMORY_LIMIT) / MEMORY_LIMIT;
+    }
+  kari_bench_sort (over, HOG_RUNS);
+  printf ("  memory: limit %d MiB, %s; peak recorded vs the limit over %d runs: median %+.1f %%, "
+          "worst %+.1f %% (target within 10 %%); last run: peak %.1f MiB, last allocation "
+          "reported %.0f MiB%s\n",
+          MEMORY_LIMIT / MiB, outcome, HOG_RUNS, over[HOG_RUNS / 2], over[HOG_RUNS - 1],
+          (double) peak / MiB, (double) allocated / MiB,
+          backend == KARI_LIMITS_BACKEND_RLIMIT
+          ? " (a userspace watch of the tree's resident memory, sampled every 1-100 ms)" : "");
 }
 
 static void
