@@ -488,6 +488,79 @@ test_hello_c_small (Fixture       *f,
   g_assert_false (has_line (f->supervisor, "Out of memory"));
 }
 
+/* Whether @pid is gone or a zombie (reaped or about to be). */
+static gboolean
+pid_gone (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *stat = NULL;
+  const char *end;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL) || (end = strrchr (stat, ')')) == NULL)
+    return TRUE;
+  return end[1] != '\0' && (end[2] == 'Z' || end[2] == 'X');
+}
+
+/* kari_supervisor_start() leaves the group, the move into it and the
+ * release to a worker: it is `starting` with bwrap spawned at once, and
+ * a stop asked before the worker is back ends the run cleanly (no
+ * `failed`), after which it starts again as usual. */
+static void
+test_stop_while_limiting (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  GPid pid;
+
+  make_supervisor (f, "early-stop", "\"hello\"");
+  g_assert_true (kari_supervisor_start (f->supervisor, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (kari_supervisor_get_state (f->supervisor), ==, KARI_STATE_STARTING);
+  pid = kari_supervisor_get_pid (f->supervisor);
+  g_assert_cmpint (pid, >, 0);
+  stop (f);
+  g_assert_cmpint (kari_supervisor_get_state (f->supervisor), ==, KARI_STATE_STOPPED);
+  g_assert_false (saw_state (f, KARI_STATE_FAILED));
+  g_assert_true (pid_gone (pid));
+
+  g_assert_true (kari_supervisor_start (f->supervisor, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_state (f, KARI_STATE_RUNNING));
+  /* `running` comes with the limits in place and reported. */
+  g_assert_nonnull (kari_supervisor_get_limits_backend (f->supervisor));
+  stop (f);
+  g_assert_cmpint (kari_supervisor_get_state (f->supervisor), ==, KARI_STATE_STOPPED);
+}
+
+/* Dropped while its worker runs: the sandbox is killed, and the worker's
+ * result, when it comes, finds no supervisor (run under ASan). */
+static void
+test_dispose_while_limiting (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+  GPid pid;
+
+  make_supervisor (f, "early-drop", "\"hello\"");
+  g_assert_true (kari_supervisor_start (f->supervisor, &error));
+  g_assert_no_error (error);
+  pid = kari_supervisor_get_pid (f->supervisor);
+  g_assert_cmpint (pid, >, 0);
+  g_clear_object (&f->supervisor);
+
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!pid_gone (pid) && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_assert_true (pid_gone (pid));
+  /* Let the worker's result arrive and clean up after itself. */
+  deadline = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  while (g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
 /* As root, start and stop run again as nobody. */
 static void
 test_unprivileged (void)
@@ -496,7 +569,9 @@ test_unprivileged (void)
   g_autofree char *out = kari_test_rerun_as_nobody ("KARI_SUPERVISOR_UNPRIVILEGED", TRUE, &successful,
                                                      "-p", "/supervisor/start-stop",
                                                      "-p", "/supervisor/limits",
-                                                     "-p", "/supervisor/hello-c-16mib", NULL);
+                                                     "-p", "/supervisor/hello-c-16mib",
+                                                     "-p", "/supervisor/stop-while-limiting",
+                                                     "-p", "/supervisor/dispose-while-limiting", NULL);
 
   if (!successful)
     g_printerr ("as nobody:\n%s\n", out);
@@ -504,6 +579,8 @@ test_unprivileged (void)
   g_assert_nonnull (strstr (out, "ok 1 /supervisor/start-stop"));
   g_assert_nonnull (strstr (out, "ok 3 /supervisor/hello-c-16mib"));
   g_assert_nonnull (strstr (out, "hello-c runs with the rlimit backend"));
+  g_assert_nonnull (strstr (out, "ok 4 /supervisor/stop-while-limiting"));
+  g_assert_nonnull (strstr (out, "ok 5 /supervisor/dispose-while-limiting"));
 }
 
 int
@@ -521,6 +598,8 @@ main (int    argc,
   ADD ("/supervisor/start-stop", test_start_stop);
   ADD ("/supervisor/limits", test_limits);
   ADD ("/supervisor/hello-c-16mib", test_hello_c_small);
+  ADD ("/supervisor/stop-while-limiting", test_stop_while_limiting);
+  ADD ("/supervisor/dispose-while-limiting", test_dispose_while_limiting);
   ADD ("/supervisor/crash-restart", test_crash_restart);
   ADD ("/supervisor/crash-loop", test_crash_loop);
   ADD ("/supervisor/hang", test_hang);

@@ -48,11 +48,12 @@ attach_by_walking (KariLimits  *limits,
  * which is not listed yet either, so with rlimits the passes go on until
  * that child is there to be limited itself. The children lists keep
  * this cheap: a walk of all /proc costs milliseconds with a few hundred
- * processes. */
+ * processes. Runs in a worker thread (kari-supervisor-limit.c). */
 gboolean
-_kari_supervisor_attach_tree (KariLimits  *limits,
-                              GPid         pid,
-                              GError     **error)
+_kari_supervisor_attach_tree (KariLimits    *limits,
+                              GPid           pid,
+                              GCancellable  *cancellable,
+                              GError       **error)
 {
   g_autoptr(GHashTable) tree = g_hash_table_new (NULL, NULL);
   g_autoptr(GArray) members = g_array_new (FALSE, FALSE, sizeof (GPid));
@@ -69,6 +70,9 @@ _kari_supervisor_attach_tree (KariLimits  *limits,
     {
       g_autoptr(GArray) children = g_array_new (FALSE, FALSE, sizeof (GPid));
 
+      /* Stopped or dropped meanwhile: no need to wait for the child. */
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
       if (!grew)
         g_usleep (100);
       grew = FALSE;
