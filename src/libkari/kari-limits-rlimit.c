@@ -369,7 +369,8 @@ rlimit_read_usage (gpointer          data,
                    "No process is attached");
       return FALSE;
     }
-  if (_kari_proc_tree_usage (self->pid, TRUE, &total) > 0)
+  /* Once the root has ended its pid may be another process's. */
+  if (!root_ended (self->pid, self->pidfd) && _kari_proc_tree_usage (self->pid, TRUE, &total) > 0)
     self->cpu_usec = MAX (self->cpu_usec, total.cpu_usec);
   self->peak = MAX (self->peak, total.memory_bytes);
   if (self->watch != NULL)

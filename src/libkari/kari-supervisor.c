@@ -581,7 +581,15 @@ fail:
  * `running` when the extension makes its handshake (or `failed` when it
  * does not in time). An installed or disabled extension is enabled first.
  *
- * Returns: %TRUE when the sandbox was started
+ * This returns once bwrap is spawned, paused: making the limited group,
+ * moving the sandbox's processes into it and letting the extension run
+ * happen in a worker thread, so the caller's main loop is not held. An
+ * error there (the group cannot be made or joined) ends the run with
+ * `failed` and its reason; `running` comes only after the limits are in
+ * place, and kari_supervisor_get_limits_backend() reports them from then.
+ *
+ * Returns: %TRUE when the sandbox was spawned; %FALSE with @error (and
+ *   `failed`) when it could not be
  */
 gboolean
 kari_supervisor_start (KariSupervisor  *self,
