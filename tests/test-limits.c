@@ -232,8 +232,23 @@ test_hog (gconstpointer data)
   g_assert_true (kari_limits_read_usage (limits, NULL, &peak, NULL, NULL, &error));
   g_assert_no_error (error);
   g_test_message ("peak %" G_GUINT64_FORMAT " bytes, limit %d", peak, HOG_LIMIT);
-  g_assert_cmpuint (allocated, <=, HOG_LIMIT + HOG_LIMIT / 10);
-  g_assert_cmpuint (peak, <=, HOG_LIMIT + HOG_LIMIT / 10);
+  if (backend == KARI_LIMITS_BACKEND_RLIMIT)
+    {
+      /* The watch kills on a sample over the limit, so that is what it
+       * saw; the hog touches pages as fast as a core can (GiB/s), so what
+       * it adds between two samples (or while the host's thread waits for
+       * a CPU on a busy machine) goes over: bench-limits measures how far,
+       * typically 1-2 %, and the bound here is the documented worst case
+       * of a sampler rather than the kernel's 10 %. */
+      g_assert_cmpuint (peak, >, HOG_LIMIT);
+      g_assert_cmpuint (allocated, <=, HOG_LIMIT + HOG_LIMIT / 4);
+      g_assert_cmpuint (peak, <=, HOG_LIMIT + HOG_LIMIT / 4);
+    }
+  else
+    {
+      g_assert_cmpuint (allocated, <=, HOG_LIMIT + HOG_LIMIT / 10);
+      g_assert_cmpuint (peak, <=, HOG_LIMIT + HOG_LIMIT / 10);
+    }
   /* The limit, not something else, stopped it: it got near. */
   g_assert_cmpuint (allocated, >=, HOG_LIMIT / 2);
   g_assert_true (kari_limits_destroy (limits, &error));

@@ -12,6 +12,8 @@
  */
 #include <stdio.h>
 #include <signal.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "kari.h"
 #include "kari-bench-util.h"
@@ -82,7 +84,7 @@ bench_memory (KariLimitsBackend backend)
           MEMORY_LIMIT / MiB, outcome, HOG_RUNS, over[HOG_RUNS / 2], over[HOG_RUNS - 1],
           (double) peak / MiB, (double) allocated / MiB,
           backend == KARI_LIMITS_BACKEND_RLIMIT
-          ? " (a userspace watch of the tree's resident memory, sampled every 1-100 ms)" : "");
+          ? " (a userspace watch of the tree's resident memory, sampled every 0.5-100 ms)" : "");
 }
 
 static void
@@ -130,6 +132,71 @@ bench_cpu (KariLimitsBackend backend)
            backend == KARI_LIMITS_BACKEND_RLIMIT ? " (rlimits cannot cap a share)" : "");
 }
 
+/* CPU time of this process's thread named @comm, in microseconds, from
+ * schedstat (nanoseconds; stat counts clock ticks). */
+static guint64
+thread_cpu_usec (const char *comm)
+{
+  g_autoptr(GDir) tasks = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *tid;
+
+  while (tasks != NULL && (tid = g_dir_read_name (tasks)) != NULL)
+    {
+      g_autofree char *comm_path = g_build_filename ("/proc/self/task", tid, "comm", NULL);
+      g_autofree char *sched_path = g_build_filename ("/proc/self/task", tid, "schedstat", NULL);
+      g_autofree char *name = NULL;
+      g_autofree char *sched = NULL;
+
+      if (!g_file_get_contents (comm_path, &name, NULL, NULL) || !g_str_has_prefix (name, comm)
+          || !g_file_get_contents (sched_path, &sched, NULL, NULL))
+        continue;
+      return g_ascii_strtoull (sched, NULL, 10) / 1000;
+    }
+  return 0;
+}
+
+#define IDLE_TREES 10
+#define IDLE_SECONDS 3
+
+/* What the rlimit backend's watch costs the host: its thread's CPU time
+ * while it watches idle trees far under @limit_mib. It samples a tree
+ * sooner the nearer it is to its limit, so a small limit (16 MiB, like
+ * hello-c) costs the most. */
+static void
+bench_watch_cost (guint limit_mib)
+{
+  KariLimits *limits[IDLE_TREES] = { NULL, };
+  KariLimitsProbe *probes[IDLE_TREES] = { NULL, };
+  g_autoptr(GError) error = NULL;
+  guint64 before, after;
+
+  for (guint i = 0; i < IDLE_TREES; i++)
+    {
+      limits[i] = kari_limits_new_with_backend (KARI_LIMITS_BACKEND_RLIMIT, "bench.idle",
+                                                (guint64) limit_mib * MiB, 0, 0, &error);
+      probes[i] = limits[i] ? kari_limits_probe_start (limits[i], "forkbomb", "0", &error) : NULL;
+      if (probes[i] == NULL)
+        {
+          printf ("  watch cost: failed: %s\n", error->message);
+          return;
+        }
+      g_free (kari_limits_probe_read_line (probes[i]));
+    }
+  before = thread_cpu_usec ("kari-mem-watch");
+  g_usleep (IDLE_SECONDS * G_USEC_PER_SEC);
+  after = thread_cpu_usec ("kari-mem-watch");
+  printf ("  watch cost: %d idle trees under %u MiB limits: the watch thread used %.2f %% of a CPU "
+          "(%.0f µs per tree per second)\n", IDLE_TREES, limit_mib,
+          100.0 * (double) (after - before) / (IDLE_SECONDS * G_USEC_PER_SEC),
+          (double) (after - before) / IDLE_SECONDS / IDLE_TREES);
+  for (guint i = 0; i < IDLE_TREES; i++)
+    {
+      kari_limits_probe_finish (probes[i]);
+      kari_limits_probe_free (probes[i]);
+      g_object_unref (limits[i]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -150,6 +217,11 @@ main (int   argc,
       printf ("%s:\n", kari_limits_backend_to_string (b));
       bench_memory (b);
       bench_cpu (b);
+      if (b == KARI_LIMITS_BACKEND_RLIMIT)
+        {
+          bench_watch_cost (16);
+          bench_watch_cost (256);
+        }
     }
   return 0;
 }
