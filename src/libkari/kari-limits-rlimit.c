@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sys/stat.h>
@@ -95,6 +96,17 @@ root_ended (GPid root,
   return poll (&fd, 1, 0) != 0;
 }
 
+/* The CPU time of the calling thread. */
+static gint64
+thread_cpu_usec (void)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
 /* One sample of @watch, outside the lock (it reads /proc). Kills the tree
  * over its limit; returns the delay to the next sample, or -1 when the
  * watch is over. */
@@ -102,7 +114,7 @@ static gint64
 watch_sample (Watch *watch)
 {
   guint64 used = 0, rate = 0;
-  gint64 delay, now;
+  gint64 delay, now, cost = thread_cpu_usec ();
 
   /* The cheap upper bound first; the exact figure, which walks page
    * tables, only when the bound is over (forks sharing their pages). */
@@ -132,8 +144,14 @@ watch_sample (Watch *watch)
   watch->last_used = used;
   rate = MAX (2 * rate, GROWTH);
   delay = (gint64) ((watch->limit - used) * G_USEC_PER_SEC / rate);
-  return CLAMP (delay, WATCH_MIN_USEC,
-                now - watch->started < WATCH_NEW_USEC ? WATCH_NEW_MAX_USEC : WATCH_MAX_USEC);
+  delay = CLAMP (delay, WATCH_MIN_USEC,
+                 now - watch->started < WATCH_NEW_USEC ? WATCH_NEW_MAX_USEC : WATCH_MAX_USEC);
+  /* A tree of many processes and threads, sitting just under its limit,
+   * must not take the thread (and the host's CPU) for itself: its samples
+   * are spaced to take at most a tenth of a CPU. CPU time, not wall time,
+   * so a sample that waited for a CPU does not space the next out. */
+  cost = thread_cpu_usec () - cost;
+  return MAX (delay, 10 * cost);
 }
 
 static gpointer
