@@ -587,8 +587,14 @@ test_memory_hog (Fixture       *f,
   g_test_message ("backend %s: touched %u MiB before the end, peak sample %" G_GUINT64_FORMAT " KiB of %"
                   G_GUINT64_FORMAT, kari_supervisor_get_limits_backend (f->hostile), last, peak >> 10, limit >> 10);
 
-  /* What it touched never passed the limit, and came near it. */
-  g_assert_cmpuint ((guint64) last << 20, <=, limit);
+  /* What it touched never passed the limit (a cgroup's kernel charges
+   * each page as it is touched), or passed it by what a sampler lets
+   * through (the rlimit backend's watch: at 1 MiB per 5 ms, a millisecond
+   * or a few of a busy machine), and came near it. */
+  if (backend_limits (f))
+    g_assert_cmpuint ((guint64) last << 20, <=, limit);
+  else
+    g_assert_cmpuint ((guint64) last << 20, <=, limit + limit / 10);
   g_assert_null (find_line (f, "hog: ENOMEM never came"));
   g_assert_cmpuint ((guint64) last << 20, >=, limit * 8 / 10);
   /* The samples count the whole tree (bwrap and the extension), not bwrap alone. */

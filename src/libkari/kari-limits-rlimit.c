@@ -126,14 +126,15 @@ watch_sample (Watch *watch)
   g_mutex_unlock (&watch_lock);
   if (used > watch->limit)
     {
+      /* Said before it is done: whoever reaps the root asks at once. */
+      g_mutex_lock (&watch_lock);
+      watch->killed = TRUE;
+      g_mutex_unlock (&watch_lock);
       /* The root by its pidfd first: bwrap's pid 1 takes the sandbox's
        * whole pid namespace with it. Then every descendant listed. */
       if (watch->pidfd >= 0)
         pidfd_send_signal (watch->pidfd, SIGKILL, NULL, 0);
       _kari_proc_tree_kill (watch->root);
-      g_mutex_lock (&watch_lock);
-      watch->killed = TRUE;
-      g_mutex_unlock (&watch_lock);
       return -1;
     }
   /* Only the watch thread reads and writes these three. */
