@@ -569,14 +569,13 @@ test_memory_hog (Fixture       *f,
   make_hostile (f, "h-hog", "\"hog\"", "\"resources\": {\"max_memory_mb\": 64}");
   kari_supervisor_set_crash_loop (f->hostile, 1, 60000);
   start (f);
-  if (backend_limits (f))
-    {
-      g_assert_true (kari_test_host_wait_state (f->hostile, KARI_STATE_DISABLED, 60));
-      g_assert_true (saw_reason (f, "Out of memory"));
-    }
-  else
-    /* RLIMIT_AS only makes malloc fail: the hog says so and lives. */
-    g_free (wait_line (f, ":end"));
+  /* Killed on every backend: by the kernel in a cgroup, by the host's
+   * watch of the tree's resident memory with rlimits. */
+  g_assert_true (kari_test_host_wait_state (f->hostile, KARI_STATE_DISABLED, 60));
+  for (guint i = 0; i < f->reasons->len; i++)
+    g_test_message ("%s", (char *) f->reasons->pdata[i]);
+  /* g_format_size() puts a no-break space before the unit. */
+  g_assert_true (saw_reason (f, "crashed: Out of memory: over its memory limit of 64.0\u00a0MiB, peak "));
 
   lines = kari_supervisor_dup_log (f->hostile);
   for (guint i = 0; lines[i] != NULL; i++)
@@ -588,22 +587,21 @@ test_memory_hog (Fixture       *f,
   g_test_message ("backend %s: touched %u MiB before the end, peak sample %" G_GUINT64_FORMAT " KiB of %"
                   G_GUINT64_FORMAT, kari_supervisor_get_limits_backend (f->hostile), last, peak >> 10, limit >> 10);
 
-  /* What it touched never passed the limit, and came near it. */
-  g_assert_cmpuint ((guint64) last << 20, <=, limit);
-  g_assert_null (find_line (f, "hog: ENOMEM never came"));
+  /* What it touched never passed the limit (a cgroup's kernel charges
+   * each page as it is touched), or passed it by what a sampler lets
+   * through (the rlimit backend's watch: at 1 MiB per 5 ms, a millisecond
+   * or a few of a busy machine), and came near it. */
   if (backend_limits (f))
-    {
-      g_assert_cmpuint ((guint64) last << 20, >=, limit * 8 / 10);
-      g_assert_cmpuint (peak, <=, limit * 11 / 10);
-      /* Sampled every 50 ms while it grew by 1 MiB every 5 ms. */
-      g_assert_cmpuint (peak, >=, limit / 2);
-      kari_test_host_assert_intact (&host, f->name, KARI_STATE_DISABLED);
-    }
+    g_assert_cmpuint ((guint64) last << 20, <=, limit);
   else
-    {
-      g_assert_cmpuint (last, >, 0);
-      kari_test_host_assert_intact (&host, f->name, KARI_STATE_RUNNING);
-    }
+    g_assert_cmpuint ((guint64) last << 20, <=, limit + limit / 10);
+  g_assert_null (find_line (f, "hog: ENOMEM never came"));
+  g_assert_cmpuint ((guint64) last << 20, >=, limit * 8 / 10);
+  /* The samples count the whole tree (bwrap and the extension), not bwrap alone. */
+  g_assert_cmpuint (peak, <=, limit * 11 / 10);
+  /* Sampled every 50 ms while it grew by 1 MiB every 5 ms. */
+  g_assert_cmpuint (peak, >=, limit / 2);
+  kari_test_host_assert_intact (&host, f->name, KARI_STATE_DISABLED);
 }
 
 static void

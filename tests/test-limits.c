@@ -220,30 +220,35 @@ test_hog (gconstpointer data)
   g_test_message ("%s: allocated %" G_GUINT64_FORMAT " MiB of a %d MiB limit",
                   kari_limits_get_backend_name (limits), allocated / MiB, HOG_LIMIT / MiB);
 
+  /* Every backend kills the hog near its limit: the kernel for a cgroup,
+   * the host's watch of the tree's resident memory for rlimits (whose
+   * RLIMIT_AS, far above the limit, never fails an allocation first). */
+  kari_limits_probe_finish (probe);
+  g_assert_false (failed);
+  g_assert_true (g_subprocess_get_if_signaled (probe->proc));
+  g_assert_cmpint (g_subprocess_get_term_sig (probe->proc), ==, SIGKILL);
+  g_assert_true (kari_limits_was_oom_killed (limits));
+  /* The peak outlives the processes (the rlimit backend keeps its own). */
+  g_assert_true (kari_limits_read_usage (limits, NULL, &peak, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("peak %" G_GUINT64_FORMAT " bytes, limit %d", peak, HOG_LIMIT);
   if (backend == KARI_LIMITS_BACKEND_RLIMIT)
     {
-      /* RLIMIT_AS fails the allocation instead of killing. */
-      g_assert_true (failed);
-      g_assert_true (kari_limits_read_usage (limits, NULL, &peak, NULL, NULL, &error));
-      g_assert_no_error (error);
-      kari_limits_probe_finish (probe);
-      g_assert_true (g_subprocess_get_if_exited (probe->proc));
-      g_assert_cmpint (g_subprocess_get_exit_status (probe->proc), ==, 3);
-      g_assert_false (kari_limits_was_oom_killed (limits));
+      /* The watch kills on a sample over the limit, so that is what it
+       * saw; the hog touches pages as fast as a core can (GiB/s), so what
+       * it adds between two samples (or while the host's thread waits for
+       * a CPU on a busy machine) goes over: bench-limits measures how far,
+       * typically 1-2 %, and the bound here is the documented worst case
+       * of a sampler rather than the kernel's 10 %. */
+      g_assert_cmpuint (peak, >, HOG_LIMIT);
+      g_assert_cmpuint (allocated, <=, HOG_LIMIT + HOG_LIMIT / 4);
+      g_assert_cmpuint (peak, <=, HOG_LIMIT + HOG_LIMIT / 4);
     }
   else
     {
-      kari_limits_probe_finish (probe);
-      g_assert_false (failed);
-      g_assert_true (g_subprocess_get_if_signaled (probe->proc));
-      g_assert_cmpint (g_subprocess_get_term_sig (probe->proc), ==, SIGKILL);
-      g_assert_true (kari_limits_was_oom_killed (limits));
-      g_assert_true (kari_limits_read_usage (limits, NULL, &peak, NULL, NULL, &error));
-      g_assert_no_error (error);
+      g_assert_cmpuint (allocated, <=, HOG_LIMIT + HOG_LIMIT / 10);
+      g_assert_cmpuint (peak, <=, HOG_LIMIT + HOG_LIMIT / 10);
     }
-  g_test_message ("peak %" G_GUINT64_FORMAT " bytes, limit %d", peak, HOG_LIMIT);
-  g_assert_cmpuint (allocated, <=, HOG_LIMIT + HOG_LIMIT / 10);
-  g_assert_cmpuint (peak, <=, HOG_LIMIT + HOG_LIMIT / 10);
   /* The limit, not something else, stopped it: it got near. */
   g_assert_cmpuint (allocated, >=, HOG_LIMIT / 2);
   g_assert_true (kari_limits_destroy (limits, &error));

@@ -171,7 +171,7 @@ test_env (Fixture       *f,
   g_autoptr(GPtrArray) got = g_ptr_array_new ();
   const char *expected[] = {
     "GREETING=-hello", "HOME=/data", "KARI_EXTENSION=probe", "KARI_HOST_ADDRESS=unix:path=/run/kari/host.sock",
-    "KARI_TENANT=acme", "LANG=C.UTF-8", "PATH=/usr/bin:/bin", "PWD=/app", "XDG_RUNTIME_DIR=/run/kari", NULL,
+    "KARI_TENANT=acme", "LANG=C.UTF-8", "MALLOC_ARENA_MAX=2", "PATH=/usr/bin:/bin", "PWD=/app", "XDG_RUNTIME_DIR=/run/kari", NULL,
   };
   g_autofree char *sock = g_build_filename (f->root, "host.sock", NULL);
 

@@ -288,7 +288,9 @@ test_limits (Fixture       *f,
       path = g_strdup_printf ("/proc/%s/limits", pid);
       g_file_get_contents (path, &procs, NULL, &error);
       g_assert_no_error (error);
-      g_assert_nonnull (strstr (procs, "Max address space         268435456"));
+      /* Address space is not memory: the limit (256 MiB) plus 2 GiB of
+       * room for what a runtime reserves; the watch holds the memory. */
+      g_assert_nonnull (strstr (procs, "Max address space         2415919104"));
     }
 
   /* Samples come from the same group. */
@@ -426,6 +428,139 @@ test_stubborn (Fixture       *f,
   g_assert_nonnull (strstr (kari_supervisor_get_reason (f->supervisor), "signal 9"));
 }
 
+/* The C example as shipped, 16 MiB and all, starts and answers: a GLib
+ * program reserves far more address space than 16 MiB (a malloc arena
+ * per thread, its threads' stacks), so this holds only if the limit is
+ * on resident memory. Run as nobody too, where it is the rlimit backend's
+ * watch that holds it. */
+static void
+test_hello_c_small (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *source = g_build_filename (g_getenv ("KARI_SOURCE_DIR"), "examples", "extensions",
+                                              "hello-c", "extension.toml", NULL);
+  g_autofree char *toml = NULL;
+  g_autofree char *app = g_build_filename (root, "app-hello-c", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariManifest) manifest = NULL;
+  g_autoptr(GArray) samples = NULL;
+  g_autofree char *pid = NULL;
+  guint64 most = 0;
+
+  g_file_get_contents (source, &toml, NULL, &error);
+  g_assert_no_error (error);
+  g_free (kari_test_write (app, "extension.toml", toml));
+  g_assert_cmpint (g_chmod (app, 0755), ==, 0);
+  g_free (kari_test_copy_binary (g_getenv ("KARI_HELLO_C_NOSAN"), app, "hello-c"));
+  f->app = g_strdup (app);
+  manifest = kari_test_install (f->registry, app);
+  g_assert_cmpint (kari_manifest_get_max_memory_mb (manifest), ==, 16);
+
+  f->supervisor = kari_supervisor_new (manifest, app, "acme", f->engine, f->registry);
+  kari_supervisor_set_handshake_timeout (f->supervisor, 20000);
+  kari_supervisor_set_grace_period (f->supervisor, 2000);
+  kari_supervisor_set_ping (f->supervisor, 0, 1000);
+  kari_supervisor_set_metrics (f->supervisor, 50, 8);
+  g_signal_connect (f->supervisor, "state-changed", G_CALLBACK (on_state_changed), f);
+  g_signal_connect (f->supervisor, "log-line", G_CALLBACK (on_log_line), f);
+  kari_supervisor_start (f->supervisor, &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_state (f, KARI_STATE_RUNNING));
+  g_test_message ("hello-c runs with the %s backend", kari_supervisor_get_limits_backend (f->supervisor));
+
+  /* Samples of the whole tree, under the limit, while it stays up. */
+  while (samples == NULL || samples->len < 4)
+    {
+      g_clear_pointer (&samples, g_array_unref);
+      g_main_context_iteration (NULL, TRUE);
+      samples = kari_supervisor_dup_samples (f->supervisor);
+    }
+  for (guint i = 0; i < samples->len; i++)
+    most = MAX (most, g_array_index (samples, KariSupervisorSample, i).memory_bytes);
+  g_test_message ("most memory sampled: %" G_GUINT64_FORMAT " KiB of 16384", most >> 10);
+  g_assert_cmpuint (most, >, 0);
+  g_assert_cmpuint (most, <, 16 << 20);
+  /* bwrap, its pid 1 and hello-c with its GLib threads. */
+  g_assert_cmpuint (g_array_index (samples, KariSupervisorSample, samples->len - 1).n_tasks, >=, 3);
+  g_assert_cmpint (kari_supervisor_get_state (f->supervisor), ==, KARI_STATE_RUNNING);
+  stop (f);
+  g_assert_cmpint (kari_supervisor_get_state (f->supervisor), ==, KARI_STATE_STOPPED);
+  g_assert_false (has_line (f->supervisor, "Out of memory"));
+}
+
+/* Whether @pid is gone or a zombie (reaped or about to be). */
+static gboolean
+pid_gone (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *stat = NULL;
+  const char *end;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL) || (end = strrchr (stat, ')')) == NULL)
+    return TRUE;
+  return end[1] != '\0' && (end[2] == 'Z' || end[2] == 'X');
+}
+
+/* kari_supervisor_start() leaves the group, the move into it and the
+ * release to a worker: it is `starting` with bwrap spawned at once, and
+ * a stop asked before the worker is back ends the run cleanly (no
+ * `failed`), after which it starts again as usual. */
+static void
+test_stop_while_limiting (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  GPid pid;
+
+  make_supervisor (f, "early-stop", "\"hello\"");
+  g_assert_true (kari_supervisor_start (f->supervisor, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (kari_supervisor_get_state (f->supervisor), ==, KARI_STATE_STARTING);
+  pid = kari_supervisor_get_pid (f->supervisor);
+  g_assert_cmpint (pid, >, 0);
+  stop (f);
+  g_assert_cmpint (kari_supervisor_get_state (f->supervisor), ==, KARI_STATE_STOPPED);
+  g_assert_false (saw_state (f, KARI_STATE_FAILED));
+  g_assert_true (pid_gone (pid));
+
+  g_assert_true (kari_supervisor_start (f->supervisor, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_state (f, KARI_STATE_RUNNING));
+  /* `running` comes with the limits in place and reported. */
+  g_assert_nonnull (kari_supervisor_get_limits_backend (f->supervisor));
+  stop (f);
+  g_assert_cmpint (kari_supervisor_get_state (f->supervisor), ==, KARI_STATE_STOPPED);
+}
+
+/* Dropped while its worker runs: the sandbox is killed, and the worker's
+ * result, when it comes, finds no supervisor (run under ASan). */
+static void
+test_dispose_while_limiting (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+  GPid pid;
+
+  make_supervisor (f, "early-drop", "\"hello\"");
+  g_assert_true (kari_supervisor_start (f->supervisor, &error));
+  g_assert_no_error (error);
+  pid = kari_supervisor_get_pid (f->supervisor);
+  g_assert_cmpint (pid, >, 0);
+  g_clear_object (&f->supervisor);
+
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!pid_gone (pid) && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  g_assert_true (pid_gone (pid));
+  /* Let the worker's result arrive and clean up after itself. */
+  deadline = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  while (g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
 /* As root, start and stop run again as nobody. */
 static void
 test_unprivileged (void)
@@ -433,12 +568,19 @@ test_unprivileged (void)
   gboolean successful = FALSE;
   g_autofree char *out = kari_test_rerun_as_nobody ("KARI_SUPERVISOR_UNPRIVILEGED", TRUE, &successful,
                                                      "-p", "/supervisor/start-stop",
-                                                     "-p", "/supervisor/limits", NULL);
+                                                     "-p", "/supervisor/limits",
+                                                     "-p", "/supervisor/hello-c-16mib",
+                                                     "-p", "/supervisor/stop-while-limiting",
+                                                     "-p", "/supervisor/dispose-while-limiting", NULL);
 
   if (!successful)
     g_printerr ("as nobody:\n%s\n", out);
   g_assert_true (successful);
   g_assert_nonnull (strstr (out, "ok 1 /supervisor/start-stop"));
+  g_assert_nonnull (strstr (out, "ok 3 /supervisor/hello-c-16mib"));
+  g_assert_nonnull (strstr (out, "hello-c runs with the rlimit backend"));
+  g_assert_nonnull (strstr (out, "ok 4 /supervisor/stop-while-limiting"));
+  g_assert_nonnull (strstr (out, "ok 5 /supervisor/dispose-while-limiting"));
 }
 
 int
@@ -455,6 +597,9 @@ main (int    argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/supervisor/start-stop", test_start_stop);
   ADD ("/supervisor/limits", test_limits);
+  ADD ("/supervisor/hello-c-16mib", test_hello_c_small);
+  ADD ("/supervisor/stop-while-limiting", test_stop_while_limiting);
+  ADD ("/supervisor/dispose-while-limiting", test_dispose_while_limiting);
   ADD ("/supervisor/crash-restart", test_crash_restart);
   ADD ("/supervisor/crash-loop", test_crash_loop);
   ADD ("/supervisor/hang", test_hang);

@@ -1,28 +1,272 @@
-/* kari-limits-rlimit.c — rlimits, the backstop when no cgroup is ours
+/* kari-limits-rlimit.c — rlimits and a userspace memory watch, the
+ * backstop when no cgroup is ours
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sys/stat.h>
 
 #include "kari-limits-private.h"
+#include "kari-proc-tree-private.h"
 
-/* Only what prlimit(2) can do on a running process: RLIMIT_AS is address
- * space, not resident memory, and RLIMIT_NPROC counts every process of
- * the user. There is no rlimit for a CPU share. */
+/* No rlimit caps resident memory: RLIMIT_AS is address space, and a
+ * GLib program reserves far more of it than it uses (64 MiB per malloc
+ * arena, 8 MiB per thread stack, every library mapped). So memory is
+ * held by a watch: one thread of the host samples the resident memory
+ * of every process in each attached tree and kills a tree that goes
+ * over its limit. RLIMIT_AS stays, the limit plus AS_HEADROOM, only to
+ * bound how far a runaway can get should the watch ever fall behind.
+ * RLIMIT_NPROC counts every process of the user. There is no rlimit for
+ * a CPU share. */
+#define AS_HEADROOM ((guint64) 2 << 30)
+
+/* The watch samples a tree sooner the nearer it is to its limit: the time
+ * it would take to fill what is left at twice the rate the tree grew at
+ * since the previous sample, or at GROWTH bytes per second if more (a
+ * quiet tree may start to touch pages at any time, and page faults run
+ * at several GiB/s on one core), within these bounds. A new tree is
+ * sampled at least every WATCH_NEW_MAX_USEC for WATCH_NEW_USEC, as a
+ * program that allocates does so first at its start. */
+#define GROWTH ((guint64) 2 << 30)
+#define WATCH_MIN_USEC 500
+#define WATCH_MAX_USEC 100000
+#define WATCH_NEW_USEC 200000
+#define WATCH_NEW_MAX_USEC 2000
+
+/* One watched tree. Shared by the backend and the watch thread, so it
+ * is counted; its mutable fields are under watch_lock. */
 typedef struct
 {
-  guint64 memory_bytes;
-  guint   tasks_max;
-  GPid    pid;
+  gatomicrefcount ref;
+  GPid            root;
+  int             pidfd;     /* the root's, so a reused pid is never signalled */
+  guint64         limit;
+  guint64         peak;      /* the most the samples saw */
+  gint64          due;       /* monotonic time of the next sample */
+  gint64          started;   /* monotonic time the watch began */
+  gint64          last_time; /* of the previous sample, 0 before the first */
+  guint64         last_used; /* what it saw */
+  gboolean        killed;    /* over its limit, and killed by the watch */
+  gboolean        done;      /* the tree is gone, killed or no longer watched */
+} Watch;
+
+static GMutex     watch_lock;
+static GCond      watch_cond;
+static GPtrArray *watches;   /* Watch, each with a reference */
+static GThread   *watch_thread;
+
+static Watch *
+watch_ref (Watch *watch)
+{
+  g_atomic_ref_count_inc (&watch->ref);
+  return watch;
+}
+
+static void
+watch_unref (Watch *watch)
+{
+  if (!g_atomic_ref_count_dec (&watch->ref))
+    return;
+  if (watch->pidfd >= 0)
+    close (watch->pidfd);
+  g_free (watch);
+}
+
+/* Whether @root has ended: its @pidfd reads as ready once it has (a
+ * zombie included), whatever process has its pid since. */
+static gboolean
+root_ended (GPid root,
+            int  pidfd)
+{
+  struct pollfd fd = { pidfd, POLLIN, 0 };
+
+  if (pidfd < 0)
+    return !_kari_proc_is_running (root);
+  return poll (&fd, 1, 0) != 0;
+}
+
+/* The CPU time of the calling thread. */
+static gint64
+thread_cpu_usec (void)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* One sample of @watch, outside the lock (it reads /proc). Kills the tree
+ * over its limit; returns the delay to the next sample, or -1 when the
+ * watch is over. */
+static gint64
+watch_sample (Watch *watch)
+{
+  guint64 used = 0, rate = 0;
+  gint64 delay, now, cost = thread_cpu_usec ();
+
+  /* The cheap upper bound first; the exact figure, which walks page
+   * tables, only when the bound is over (forks sharing their pages). */
+  if (root_ended (watch->root, watch->pidfd) || _kari_proc_tree_memory (watch->root, FALSE, &used) == 0
+      || (used > watch->limit && _kari_proc_tree_memory (watch->root, TRUE, &used) == 0))
+    return -1;
+  g_mutex_lock (&watch_lock);
+  watch->peak = MAX (watch->peak, used);
+  g_mutex_unlock (&watch_lock);
+  if (used > watch->limit)
+    {
+      /* Said before it is done: whoever reaps the root asks at once. */
+      g_mutex_lock (&watch_lock);
+      watch->killed = TRUE;
+      g_mutex_unlock (&watch_lock);
+      /* The root by its pidfd first: bwrap's pid 1 takes the sandbox's
+       * whole pid namespace with it. Then every descendant listed. */
+      if (watch->pidfd >= 0)
+        pidfd_send_signal (watch->pidfd, SIGKILL, NULL, 0);
+      _kari_proc_tree_kill (watch->root);
+      return -1;
+    }
+  /* Only the watch thread reads and writes these three. */
+  now = g_get_monotonic_time ();
+  if (watch->last_time > 0 && now > watch->last_time && used > watch->last_used)
+    rate = (used - watch->last_used) * G_USEC_PER_SEC / (guint64) (now - watch->last_time);
+  watch->last_time = now;
+  watch->last_used = used;
+  rate = MAX (2 * rate, GROWTH);
+  delay = (gint64) ((watch->limit - used) * G_USEC_PER_SEC / rate);
+  delay = CLAMP (delay, WATCH_MIN_USEC,
+                 now - watch->started < WATCH_NEW_USEC ? WATCH_NEW_MAX_USEC : WATCH_MAX_USEC);
+  /* A tree of many processes and threads, sitting just under its limit,
+   * must not take the thread (and the host's CPU) for itself: its samples
+   * are spaced to take at most a tenth of a CPU. CPU time, not wall time,
+   * so a sample that waited for a CPU does not space the next out. */
+  cost = thread_cpu_usec () - cost;
+  return MAX (delay, 10 * cost);
+}
+
+static gpointer
+watch_main (gpointer data)
+{
+  /* Named for top -H and the benchmark, which measures its cost. */
+  pthread_setname_np (pthread_self (), "kari-mem-watch");
+  g_mutex_lock (&watch_lock);
+  for (;;)
+    {
+      g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func ((GDestroyNotify) watch_unref);
+      gint64 now = g_get_monotonic_time ();
+      gint64 next = G_MAXINT64;
+
+      for (guint i = 0; i < watches->len; i++)
+        {
+          Watch *watch = g_ptr_array_index (watches, i);
+
+          /* Those due soon too: one wake-up for several trees. */
+          if (watch->due <= now + WATCH_MIN_USEC)
+            g_ptr_array_add (due, watch_ref (watch));
+          else
+            next = MIN (next, watch->due);
+        }
+      if (due->len == 0)
+        {
+          if (next == G_MAXINT64)
+            g_cond_wait (&watch_cond, &watch_lock);
+          else
+            g_cond_wait_until (&watch_cond, &watch_lock, next);
+          continue;
+        }
+      g_mutex_unlock (&watch_lock);
+      for (guint i = 0; i < due->len; i++)
+        {
+          Watch *watch = g_ptr_array_index (due, i);
+          gint64 delay = watch_sample (watch);
+
+          g_mutex_lock (&watch_lock);
+          if (delay < 0 || watch->done)
+            {
+              watch->done = TRUE;
+              g_ptr_array_remove (watches, watch);
+            }
+          else
+            watch->due = g_get_monotonic_time () + delay;
+          g_mutex_unlock (&watch_lock);
+        }
+      g_mutex_lock (&watch_lock);
+    }
+  return NULL;
+}
+
+/* Starts watching the tree of @root; the thread is made on first use and
+ * lives as long as the process. */
+static Watch *
+watch_start (GPid    root,
+             int     pidfd,
+             guint64 limit)
+{
+  Watch *watch = g_new0 (Watch, 1);
+
+  g_atomic_ref_count_init (&watch->ref);
+  watch->root = root;
+  watch->limit = limit;
+  watch->pidfd = pidfd;
+  watch->started = g_get_monotonic_time ();
+  g_mutex_lock (&watch_lock);
+  if (watches == NULL)
+    watches = g_ptr_array_new_with_free_func ((GDestroyNotify) watch_unref);
+  if (watch_thread == NULL)
+    watch_thread = g_thread_new ("kari-memory-watch", watch_main, NULL);
+  g_ptr_array_add (watches, watch_ref (watch));
+  g_cond_signal (&watch_cond);
+  g_mutex_unlock (&watch_lock);
+  return watch;
+}
+
+/* Ends the watch of @watch's tree; the thread drops it at its next look. */
+static void
+watch_stop (Watch *watch)
+{
+  g_mutex_lock (&watch_lock);
+  watch->done = TRUE;
+  if (g_ptr_array_remove (watches, watch))
+    g_cond_signal (&watch_cond);
+  g_mutex_unlock (&watch_lock);
+}
+
+typedef struct
+{
+  guint64  memory_bytes;
+  guint    tasks_max;
+  GPid     pid;      /* the first attached: the root of the tree */
+  int      pidfd;    /* the root's, or -1 */
+  Watch   *watch;    /* NULL without a memory limit */
+  guint64  peak;     /* without a watch, what read_usage saw */
+  guint64  cpu_usec;
 } Rlimit;
+
+static void
+rlimit_free (gpointer data)
+{
+  Rlimit *self = data;
+
+  if (self->watch != NULL)
+    {
+      watch_stop (self->watch);
+      watch_unref (self->watch);
+    }
+  if (self->pidfd >= 0)
+    close (self->pidfd);
+  g_free (self);
+}
 
 static gboolean
 rlimit_probe (GError **error)
@@ -38,6 +282,7 @@ rlimit_create (const KariLimitsSpec  *spec,
 
   self->memory_bytes = spec->memory_bytes;
   self->tasks_max = spec->tasks_max;
+  self->pidfd = -1;
   return self;
 }
 
@@ -108,13 +353,15 @@ rlimit_attach (gpointer   data,
                    "Cannot attach process %d: no such process", (int) pid);
       return FALSE;
     }
-  if (self->memory_bytes && !set_one (pid, RLIMIT_AS, "RLIMIT_AS", self->memory_bytes, error))
+  if (self->memory_bytes
+      && !set_one (pid, RLIMIT_AS, "RLIMIT_AS", self->memory_bytes + AS_HEADROOM, error))
     return FALSE;
   if (self->tasks_max)
     {
       g_autofree char *dir = g_strdup_printf ("/proc/%d", (int) pid);
       struct stat st;
       struct rlimit now;
+      KariProcUsage own = { 0, };
       guint64 others = 0, value;
 
       /* RLIMIT_NPROC counts every task of the user, so the limit is what
@@ -123,6 +370,9 @@ rlimit_attach (gpointer   data,
        * second extension, would eat into it. */
       if (stat (dir, &st) == 0)
         others = count_user_tasks (st.st_uid);
+      /* …less @pid's own threads, which are the extension's. */
+      if (_kari_proc_read_usage (pid, TRUE, &own) && others >= own.n_threads)
+        others -= own.n_threads;
       value = others + self->tasks_max;
       /* an unprivileged host cannot raise the hard limit it has */
       if (prlimit (pid, RLIMIT_NPROC, NULL, &now) == 0 && now.rlim_max != RLIM_INFINITY)
@@ -130,49 +380,29 @@ rlimit_attach (gpointer   data,
       if (!set_one (pid, RLIMIT_NPROC, "RLIMIT_NPROC", value, error))
         return FALSE;
     }
-  self->pid = pid;
+  /* The first process attached is the root: bwrap, whose tree holds
+   * the sandbox. The others are its descendants, already watched. */
+  if (self->pid <= 0)
+    {
+      self->pid = pid;
+      self->pidfd = pidfd_open (pid, 0);
+      if (self->memory_bytes)
+        self->watch = watch_start (pid, self->pidfd >= 0 ? dup (self->pidfd) : -1,
+                                   self->memory_bytes);
+    }
   return TRUE;
 }
 
-static gboolean
-read_proc (GPid         pid,
-           const char  *file,
-           char       **contents,
-           GError     **error)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/%s", (int) pid, file);
-
-  if (g_file_get_contents (path, contents, NULL, NULL))
-    return TRUE;
-  g_set_error (error, KARI_LIMITS_ERROR, KARI_LIMITS_ERROR_NO_PROCESS,
-               "Cannot read %s: the process is gone", path);
-  return FALSE;
-}
-
-/* "VmHWM:\t  1234 kB" in /proc/PID/status. */
-static guint64
-status_kb (const char *status,
-           const char *key)
-{
-  const char *line = strstr (status, key);
-  guint64 value = 0;
-
-  if (line != NULL)
-    value = g_ascii_strtoull (line + strlen (key), NULL, 10);
-  return value;
-}
-
+/* The sum over the tree, so the payload counts and not bwrap alone; once
+ * the tree is gone, nothing in use, and the last CPU time and the peak
+ * seen. */
 static gboolean
 rlimit_read_usage (gpointer          data,
                    KariLimitsUsage  *usage,
                    GError          **error)
 {
   Rlimit *self = data;
-  g_autofree char *status = NULL;
-  g_autofree char *stat = NULL;
-  g_auto(GStrv) fields = NULL;
-  const char *after_comm;
-  long ticks = sysconf (_SC_CLK_TCK);
+  KariProcUsage total = { 0, };
 
   if (self->pid <= 0)
     {
@@ -180,32 +410,37 @@ rlimit_read_usage (gpointer          data,
                    "No process is attached");
       return FALSE;
     }
-  if (!read_proc (self->pid, "status", &status, error)
-      || !read_proc (self->pid, "stat", &stat, error))
-    return FALSE;
-  usage->memory_bytes = status_kb (status, "\nVmRSS:") * 1024;
-  usage->memory_peak = status_kb (status, "\nVmHWM:") * 1024;
-  usage->n_tasks = (guint) status_kb (status, "\nThreads:");
-
-  /* The command name may hold spaces and ")": fields count from the last ")". */
-  after_comm = strrchr (stat, ')');
-  fields = g_strsplit (after_comm ? after_comm + 2 : "", " ", -1);
-  if (g_strv_length (fields) < 13 || ticks <= 0)
+  /* Once the root has ended its pid may be another process's. */
+  if (!root_ended (self->pid, self->pidfd) && _kari_proc_tree_usage (self->pid, TRUE, &total) > 0)
+    self->cpu_usec = MAX (self->cpu_usec, total.cpu_usec);
+  self->peak = MAX (self->peak, total.memory_bytes);
+  if (self->watch != NULL)
     {
-      g_set_error (error, KARI_LIMITS_ERROR, KARI_LIMITS_ERROR_FAILED,
-                   "Cannot parse /proc/%d/stat", (int) self->pid);
-      return FALSE;
+      g_mutex_lock (&watch_lock);
+      self->watch->peak = MAX (self->watch->peak, total.memory_bytes);
+      self->peak = self->watch->peak;
+      g_mutex_unlock (&watch_lock);
     }
-  /* utime and stime are fields 14 and 15, so 11 and 12 after the state. */
-  usage->cpu_usec = (g_ascii_strtoull (fields[11], NULL, 10)
-                     + g_ascii_strtoull (fields[12], NULL, 10)) * G_USEC_PER_SEC / ticks;
+  usage->memory_bytes = total.memory_bytes;
+  usage->memory_peak = self->peak;
+  usage->n_tasks = total.n_threads;
+  usage->cpu_usec = self->cpu_usec;
   return TRUE;
 }
 
 static gboolean
 rlimit_was_oom_killed (gpointer data)
 {
-  return FALSE;
+  Rlimit *self = data;
+  gboolean killed = FALSE;
+
+  if (self->watch != NULL)
+    {
+      g_mutex_lock (&watch_lock);
+      killed = self->watch->killed;
+      g_mutex_unlock (&watch_lock);
+    }
+  return killed;
 }
 
 static gboolean
@@ -214,8 +449,12 @@ rlimit_kill_all (gpointer   data,
 {
   Rlimit *self = data;
 
-  if (self->pid > 0)
-    kill (self->pid, SIGKILL);
+  /* Not a pid that ended and may be another process's now. */
+  if (self->pid <= 0 || root_ended (self->pid, self->pidfd))
+    return TRUE;
+  if (self->pidfd >= 0)
+    pidfd_send_signal (self->pidfd, SIGKILL, NULL, 0);
+  _kari_proc_tree_kill (self->pid);
   return TRUE;
 }
 
@@ -223,6 +462,10 @@ static gboolean
 rlimit_destroy (gpointer   data,
                 GError   **error)
 {
+  Rlimit *self = data;
+
+  if (self->watch != NULL)
+    watch_stop (self->watch);
   return TRUE;
 }
 
@@ -237,5 +480,5 @@ const KariLimitsBackendOps _kari_limits_rlimit_ops = {
   .was_oom_killed = rlimit_was_oom_killed,
   .kill_all = rlimit_kill_all,
   .destroy = rlimit_destroy,
-  .free = g_free,
+  .free = rlimit_free,
 };

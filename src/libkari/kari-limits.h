@@ -32,7 +32,8 @@ typedef enum
  * @KARI_LIMITS_BACKEND_SYSTEMD: a transient systemd user scope, over D-Bus
  * @KARI_LIMITS_BACKEND_CGROUP2: a child of the delegated cgroup v2 subtree
  * @KARI_LIMITS_BACKEND_CGROUP1: groups in writable cgroup v1 hierarchies
- * @KARI_LIMITS_BACKEND_RLIMIT: per-process rlimits, a backstop only
+ * @KARI_LIMITS_BACKEND_RLIMIT: per-process rlimits and a userspace watch of
+ *   resident memory, a backstop only
  * @KARI_LIMITS_BACKEND_AUTO: the best one present, in the order above
  *
  * How limits are enforced, best first.

@@ -379,6 +379,11 @@ add_env (KariSandbox  *self,
   const char *name;
   JsonNode *value;
 
+  /* Two malloc arenas, not eight per CPU: each reserves 64 MiB of address
+   * space and keeps its own free pages, so fewer hold resident memory
+   * (what the memory limit counts) lower. First, so runtime.env may
+   * change it. */
+  kari_bwrap_setenv (bwrap, "MALLOC_ARENA_MAX", "2");
   if (env != NULL && JSON_NODE_HOLDS_OBJECT (env))
     {
       json_object_iter_init_ordered (&iter, json_node_get_object (env));

@@ -195,7 +195,8 @@ kari_supervisor_get_n_starts (KariSupervisor *self)
  * kari_supervisor_get_limits_backend:
  * @self: a #KariSupervisor
  *
- * Returns: (nullable): the limits backend of the last start
+ * Returns: (nullable): the limits backend of the last start whose group
+ *   was made (known by the time the extension is `running`)
  */
 const char *
 kari_supervisor_get_limits_backend (KariSupervisor *self)

@@ -13,6 +13,9 @@
 
 G_BEGIN_DECLS
 
+/* The most processes and threads of one extension at once. */
+#define KARI_SUPERVISOR_TASKS_MAX 256
+
 /* Bytes of one line kept; the rest is cut. */
 #define KARI_LOG_MAX_LINE 4096
 
@@ -46,6 +49,8 @@ typedef struct
   GSubprocess    *process;
   GCancellable   *cancellable;
   char           *kill_reason; /* why the host killed it: a hang, a timeout */
+  gboolean        limiting;    /* a worker makes its group and releases it */
+  gboolean        early_handshake; /* made before the group was reported */
 } Run;
 
 struct _KariSupervisor
@@ -137,8 +142,17 @@ void         _kari_supervisor_read_lines (KariSupervisor *self,
 /* kari-supervisor-metrics.c */
 void         _kari_supervisor_record_metrics (KariSupervisor             *self,
                                           const KariSupervisorSample *sample);
-gboolean     _kari_supervisor_attach_tree (KariLimits  *limits,
-                                           GPid         pid,
-                                           GError     **error);
+gboolean     _kari_supervisor_attach_tree (KariLimits    *limits,
+                                           GPid           pid,
+                                           GCancellable  *cancellable,
+                                           GError       **error);
+/* kari-supervisor-limit.c */
+void         _kari_supervisor_limit_run  (KariSupervisor *self,
+                                          Run            *run,
+                                          GPid            pid);
+void         _kari_supervisor_handshake_done (KariSupervisor *self);
+void         _kari_supervisor_fail_run   (KariSupervisor *self,
+                                          const char     *reason);
+void         _kari_supervisor_start_metrics (KariSupervisor *self);
 
 G_END_DECLS

@@ -5,83 +5,8 @@
  */
 #include "config.h"
 
+#include "kari-proc-tree-private.h"
 #include "kari-supervisor-private.h"
-
-/* The parent of @pid from /proc, or 0. */
-static GPid
-parent_of (const char *pid)
-{
-  g_autofree char *path = g_build_filename ("/proc", pid, "stat", NULL);
-  g_autofree char *stat = NULL;
-  const char *end;
-
-  if (!g_file_get_contents (path, &stat, NULL, NULL) || (end = strrchr (stat, ')')) == NULL)
-    return 0;
-  /* ") S PPID …" */
-  if (strlen (end) < 5)
-    return 0;
-  return (GPid) g_ascii_strtoll (end + 4, NULL, 10);
-}
-
-/* Whether @pid still runs: not gone, and not a zombie waiting to be
- * reaped (bwrap that failed before forking is one until the main loop
- * reaps it). */
-static gboolean
-is_running (GPid pid)
-{
-  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
-  g_autofree char *stat = NULL;
-  const char *end;
-
-  if (!g_file_get_contents (path, &stat, NULL, NULL) || (end = strrchr (stat, ')')) == NULL
-      || strlen (end) < 3)
-    return FALSE;
-  /* ") S …" */
-  return end[2] != 'Z' && end[2] != 'X';
-}
-
-/* Appends the children of every thread of @pid, from
- * /proc/PID/task/TID/children, to @out. Returns FALSE when the kernel
- * does not list children (CONFIG_PROC_CHILDREN) and TRUE otherwise,
- * also when @pid is already gone (it has no children to take then). */
-static gboolean
-read_children (GPid    pid,
-               GArray *out)
-{
-  g_autofree char *task_dir = g_strdup_printf ("/proc/%d/task", (int) pid);
-  g_autoptr(GDir) tasks = g_dir_open (task_dir, 0, NULL);
-  const char *tid;
-
-  /* Gone: no children to take. Unreadable: let the caller walk. */
-  if (tasks == NULL)
-    return !g_file_test (task_dir, G_FILE_TEST_EXISTS);
-  while ((tid = g_dir_read_name (tasks)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (task_dir, tid, "children", NULL);
-      g_autofree char *text = NULL;
-      char *next;
-
-      if (!g_file_get_contents (path, &text, NULL, NULL))
-        {
-          g_autofree char *thread = g_build_filename (task_dir, tid, NULL);
-
-          /* A thread that just ended has no children either. */
-          if (!g_file_test (thread, G_FILE_TEST_EXISTS))
-            continue;
-          return FALSE;
-        }
-      for (const char *at = text; *at != '\0'; at = next)
-        {
-          GPid child = (GPid) g_ascii_strtoll (at, &next, 10);
-
-          if (next == at)
-            break;
-          if (child > 0)
-            g_array_append_val (out, child);
-        }
-    }
-  return TRUE;
-}
 
 /* The slow way, for kernels without children lists: every process in
  * /proc whose parent is already in @tree, until none is left. */
@@ -105,7 +30,7 @@ attach_by_walking (KariLimits  *limits,
           GPid child = (GPid) g_ascii_strtoll (name, NULL, 10);
 
           if (child <= 0 || g_hash_table_contains (tree, GINT_TO_POINTER (child))
-              || !g_hash_table_contains (tree, GINT_TO_POINTER (parent_of (name))))
+              || !g_hash_table_contains (tree, GINT_TO_POINTER (_kari_proc_parent_of (child))))
             continue;
           if (!kari_limits_attach (limits, child, error))
             return FALSE;
@@ -123,11 +48,12 @@ attach_by_walking (KariLimits  *limits,
  * which is not listed yet either, so with rlimits the passes go on until
  * that child is there to be limited itself. The children lists keep
  * this cheap: a walk of all /proc costs milliseconds with a few hundred
- * processes. */
+ * processes. Runs in a worker thread (kari-supervisor-limit.c). */
 gboolean
-_kari_supervisor_attach_tree (KariLimits  *limits,
-                              GPid         pid,
-                              GError     **error)
+_kari_supervisor_attach_tree (KariLimits    *limits,
+                              GPid           pid,
+                              GCancellable  *cancellable,
+                              GError       **error)
 {
   g_autoptr(GHashTable) tree = g_hash_table_new (NULL, NULL);
   g_autoptr(GArray) members = g_array_new (FALSE, FALSE, sizeof (GPid));
@@ -139,16 +65,19 @@ _kari_supervisor_attach_tree (KariLimits  *limits,
     return FALSE;
   g_hash_table_add (tree, GINT_TO_POINTER (pid));
   g_array_append_val (members, pid);
-  while (grew || (wait_child && members->len < 2 && is_running (pid)
+  while (grew || (wait_child && members->len < 2 && _kari_proc_is_running (pid)
                   && g_get_monotonic_time () < deadline))
     {
       g_autoptr(GArray) children = g_array_new (FALSE, FALSE, sizeof (GPid));
 
+      /* Stopped or dropped meanwhile: no need to wait for the child. */
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
       if (!grew)
         g_usleep (100);
       grew = FALSE;
       for (guint i = 0; i < members->len; i++)
-        if (!read_children (g_array_index (members, GPid, i), children))
+        if (!_kari_proc_children (g_array_index (members, GPid, i), children))
           return attach_by_walking (limits, tree, error);
       for (guint i = 0; i < children->len; i++)
         {

@@ -16,8 +16,6 @@
 #include "kari-supervisor.h"
 #include "kari-supervisor-private.h"
 
-#define DEFAULT_TASKS_MAX 256
-
 /**
  * KariSupervisor:
  *
@@ -25,8 +23,8 @@
  * a limited group before it runs a single instruction, waits for its
  * handshake, logs its output, pings it, samples its resource use,
  * restarts it with back-off after a crash and disables it after a crash
- * loop. Nothing here blocks the main loop for longer than a read or a
- * cgroup file write.
+ * loop. Nothing here blocks the main loop for longer than a read: the
+ * group is made and the sandbox moved into it in a worker thread.
  */
 
 G_DEFINE_TYPE (KariSupervisor, kari_supervisor, G_TYPE_OBJECT)
@@ -193,6 +191,17 @@ on_metrics (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The group is new: its CPU time counts from here. */
+void
+_kari_supervisor_start_metrics (KariSupervisor *self)
+{
+  self->metrics_time = g_get_real_time ();
+  self->metrics_cpu_usec = 0;
+  g_clear_handle_id (&self->metrics_id, g_source_remove);
+  if (self->metrics_msec > 0)
+    self->metrics_id = g_timeout_add (self->metrics_msec, on_metrics, self);
+}
+
 static void
 on_ping_reply (GObject      *source,
                GAsyncResult *result,
@@ -241,6 +250,22 @@ on_handshake (KariBroker *broker,
   KariSupervisor *self = run->self;
 
   if (self == NULL || self->run != run || self->state != KARI_STATE_STARTING)
+    return;
+  /* Before the worker's result is back (it released the sandbox just
+   * before): `running` waits for the group to be reported. */
+  if (run->limiting)
+    {
+      run->early_handshake = TRUE;
+      return;
+    }
+  _kari_supervisor_handshake_done (self);
+}
+
+/* The run made its handshake and its limits are in place. */
+void
+_kari_supervisor_handshake_done (KariSupervisor *self)
+{
+  if (self->run == NULL || self->state != KARI_STATE_STARTING)
     return;
   g_clear_handle_id (&self->handshake_id, g_source_remove);
   _kari_supervisor_set_state (self, KARI_STATE_RUNNING, "The extension made its handshake");
@@ -360,7 +385,20 @@ on_exited (GObject      *source,
   if (run->limits != NULL && kari_limits_was_oom_killed (run->limits))
     {
       g_autofree char *own = g_steal_pointer (&why);
-      why = g_strdup_printf ("Out of memory (%s)", own);
+      g_autofree char *limit = g_format_size_full (kari_limits_get_memory_bytes (run->limits),
+                                                   G_FORMAT_SIZE_IEC_UNITS);
+      g_autofree char *peak = NULL;
+      guint64 peak_bytes = 0;
+
+      /* The kernel (a cgroup) or the host's watch (rlimits) killed it;
+       * either way the peak says how far past the limit it got. */
+      if (kari_limits_read_usage (run->limits, NULL, &peak_bytes, NULL, NULL, NULL) && peak_bytes > 0)
+        peak = g_format_size_full (peak_bytes, G_FORMAT_SIZE_IEC_UNITS);
+      if (peak != NULL)
+        why = g_strdup_printf (_("Out of memory: over its memory limit of %s, peak %s (%s)"),
+                               limit, peak, own);
+      else
+        why = g_strdup_printf (_("Out of memory: over its memory limit of %s (%s)"), limit, own);
     }
 
   run_end (self);
@@ -408,6 +446,23 @@ run_end (KariSupervisor *self)
   run->self = NULL;
 }
 
+/* The run cannot go on (its limits failed): it is killed and ended, and
+ * the extension is `failed` with @reason. */
+void
+_kari_supervisor_fail_run (KariSupervisor *self,
+                           const char     *reason)
+{
+  Run *run = self->run;
+
+  if (run == NULL)
+    return;
+  kill_run (self, reason);
+  run_end (self);
+  run_free (run);
+  _kari_supervisor_set_state (self, KARI_STATE_FAILED, reason);
+  _kari_supervisor_complete_stops (self);
+}
+
 static gboolean
 make_private_dir (const char  *path,
                   GError     **error)
@@ -423,14 +478,12 @@ make_private_dir (const char  *path,
 }
 
 /* bwrap first, since it takes longest and waits for the release; then
- * limits, then release: the payload never runs unlimited. */
+ * limits, then release, in a worker: the payload never runs unlimited. */
 static gboolean
 start_run (KariSupervisor  *self,
            GError         **error)
 {
   Run *run = g_rc_box_new0 (Run);
-  gint64 memory_mb = kari_manifest_get_max_memory_mb (self->manifest);
-  gint64 cpu = kari_manifest_get_max_cpu_percent (self->manifest);
   GPid pid;
 
   /* Over the quota, it runs with its data read-only. */
@@ -477,25 +530,10 @@ start_run (KariSupervisor  *self,
       goto fail;
     }
   pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (run->process), NULL, 10);
-  /* While bwrap builds the sandbox (milliseconds), the group is made. */
-  run->limits = kari_limits_new (self->name, memory_mb > 0 ? (guint64) memory_mb << 20 : 0,
-                                 cpu > 0 ? (guint) cpu : 0, DEFAULT_TASKS_MAX, error);
-  if (run->limits == NULL)
-    {
-      g_subprocess_force_exit (run->process);
-      goto fail;
-    }
-  g_free (self->backend);
-  self->backend = g_strdup (kari_limits_get_backend_name (run->limits));
-  g_free (self->group);
-  self->group = g_strdup (kari_limits_get_group_path (run->limits));
-  if (!_kari_supervisor_attach_tree (run->limits, pid, error))
-    {
-      g_subprocess_force_exit (run->process);
-      goto fail;
-    }
-  _kari_supervisor_add_line (self, "supervisor", kari_limits_get_backend_name (run->limits), -1);
-  kari_sandbox_release (run->sandbox);
+  /* While bwrap builds the sandbox (milliseconds), a worker makes the
+   * group, moves bwrap's tree into it and releases it; from here on,
+   * errors come back through the state machine. */
+  _kari_supervisor_limit_run (self, run, pid);
 
   /* The rest of the broker's setup runs before the main loop can hand it
    * the extension's first message. Its settings in its tenant, over
@@ -525,11 +563,6 @@ start_run (KariSupervisor  *self,
   g_subprocess_wait_async (run->process, run->cancellable, on_exited, run_ref (run));
   if (self->handshake_msec > 0)
     self->handshake_id = g_timeout_add (self->handshake_msec, on_handshake_timeout, self);
-  /* The group is new: its CPU time counts from here. */
-  self->metrics_time = g_get_real_time ();
-  self->metrics_cpu_usec = 0;
-  if (self->metrics_msec > 0)
-    self->metrics_id = g_timeout_add (self->metrics_msec, on_metrics, self);
   _kari_supervisor_disk_start (self);
   return TRUE;
 
@@ -548,7 +581,15 @@ fail:
  * `running` when the extension makes its handshake (or `failed` when it
  * does not in time). An installed or disabled extension is enabled first.
  *
- * Returns: %TRUE when the sandbox was started
+ * This returns once bwrap is spawned, paused: making the limited group,
+ * moving the sandbox's processes into it and letting the extension run
+ * happen in a worker thread, so the caller's main loop is not held. An
+ * error there (the group cannot be made or joined) ends the run with
+ * `failed` and its reason; `running` comes only after the limits are in
+ * place, and kari_supervisor_get_limits_backend() reports them from then.
+ *
+ * Returns: %TRUE when the sandbox was spawned; %FALSE with @error (and
+ *   `failed`) when it could not be
  */
 gboolean
 kari_supervisor_start (KariSupervisor  *self,
