@@ -78,6 +78,15 @@ cell_text (JsonArray *cells,
     }
 }
 
+/* The text a table row shows in @column: for tests. */
+char *
+_kari_page_table_dup_cell (gpointer row,
+                           guint    column)
+{
+  g_return_val_if_fail (KARI_IS_PAGE_TABLE_ROW (row), NULL);
+  return cell_text (json_node_get_array (KARI_PAGE_TABLE_ROW (row)->cells), column);
+}
+
 static void
 setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
@@ -189,6 +198,72 @@ row_new (JsonArray *rows,
   return row;
 }
 
+/* Replaces the store's rows [@old_from, @old_to) (at @position) by
+ * @rows[@new_from, @new_to). */
+static void
+splice (GListStore *store,
+        JsonArray  *rows,
+        guint       old_from,
+        guint       old_to,
+        guint       new_from,
+        guint       new_to,
+        guint       position)
+{
+  guint n_added = new_to - new_from;
+  g_autofree gpointer *added = g_new (gpointer, n_added + 1);
+
+  if (old_to == old_from && n_added == 0)
+    return;
+  for (guint i = 0; i < n_added; i++)
+    added[i] = row_new (rows, new_from + i);
+  g_list_store_splice (store, position, old_to - old_from, added, n_added);
+  for (guint i = 0; i < n_added; i++)
+    g_object_unref (added[i]);
+}
+
+/* The longest run of equal rows between @rows[@new_from, @new_to) and
+ * @old[@old_from, @old_to): each new row is looked up among the old ones
+ * by hash, so this costs about one pass over each. */
+static void
+longest_run (JsonArray *rows,
+             guint      new_from,
+             guint      new_to,
+             JsonArray *old,
+             guint      old_from,
+             guint      old_to,
+             guint     *run_new,
+             guint     *run_old,
+             guint     *run_len)
+{
+  g_autoptr(GHashTable) first = g_hash_table_new ((GHashFunc) json_node_hash, (GEqualFunc) json_node_equal);
+
+  *run_len = 0;
+  for (guint j = old_to; j-- > old_from; )
+    g_hash_table_insert (first, json_array_get_element (old, j), GUINT_TO_POINTER (j));
+  for (guint i = new_from; i < new_to && new_to - i > *run_len; )
+    {
+      gpointer found;
+      guint j, len = 0;
+
+      if (!g_hash_table_lookup_extended (first, json_array_get_element (rows, i), NULL, &found))
+        {
+          i++;
+          continue;
+        }
+      j = GPOINTER_TO_UINT (found);
+      while (i + len < new_to && j + len < old_to
+             && json_node_equal (json_array_get_element (rows, i + len), json_array_get_element (old, j + len)))
+        len++;
+      if (len > *run_len)
+        {
+          *run_new = i;
+          *run_old = j;
+          *run_len = len;
+        }
+      i += MAX (len, 1);
+    }
+}
+
 void
 _kari_page_table_sync (KariPageEntry *e,
                        KariPageNode  *node)
@@ -202,14 +277,16 @@ _kari_page_table_sync (KariPageEntry *e,
   guint n_new = json_array_get_length (rows), n_old = json_array_get_length (old);
   guint n_columns = columns != NULL ? json_array_get_length (json_node_get_array (columns)) : 0;
   guint head = 0, tail = 0;
-  g_autofree gpointer *added = NULL;
 
   if (columns == NULL)
     for (guint i = 0; i < n_new; i++)
       n_columns = MAX (n_columns, json_array_get_length (json_array_get_array_element (rows, i)));
   sync_columns (e, t, columns, n_columns);
 
-  /* Only the rows between the unchanged head and tail are spliced. */
+  /* Only the rows between the unchanged head and tail are spliced, and
+   * of those, the longest run of rows that only moved stays (a table
+   * that gains a row at the top and drops one at the bottom, as a feed
+   * or a log does, changes two rows, not all of them). */
   while (head < n_new && head < n_old
          && json_node_equal (json_array_get_element (rows, head), json_array_get_element (old, head)))
     head++;
@@ -219,14 +296,18 @@ _kari_page_table_sync (KariPageEntry *e,
     tail++;
   if (head + tail < n_new || head + tail < n_old)
     {
-      guint n_added = n_new - head - tail;
+      guint run_new = head, run_old = head, run_len = 0;
 
-      added = g_new (gpointer, n_added + 1);
-      for (guint i = 0; i < n_added; i++)
-        added[i] = row_new (rows, head + i);
-      g_list_store_splice (t->rows, head, n_old - head - tail, added, n_added);
-      for (guint i = 0; i < n_added; i++)
-        g_object_unref (added[i]);
+      longest_run (rows, head, n_new - tail, old, head, n_old - tail, &run_new, &run_old, &run_len);
+      if (run_len == 0)
+        splice (t->rows, rows, head, n_old - tail, head, n_new - tail, head);
+      else
+        {
+          /* The part after the run first, so the positions before it hold. */
+          splice (t->rows, rows, run_old + run_len, n_old - tail, run_new + run_len, n_new - tail,
+                  run_old + run_len);
+          splice (t->rows, rows, head, run_old, head, run_new, head);
+        }
     }
   g_clear_pointer (&e->synced, json_node_unref);
   e->synced = rows_node != NULL ? json_node_ref (rows_node) : NULL;
