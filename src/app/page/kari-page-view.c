@@ -766,7 +766,10 @@ kari_page_view_class_init (KariPageViewClass *klass)
   gtk_widget_class_set_css_name (widget_class, "kari-page");
 }
 
-/* Plain rows get the padding libadwaita gives its own rows. */
+/* Plain rows get the padding libadwaita gives its own rows. A table
+ * shows the card it sits in through its own background and its list's:
+ * the same colour painted twice more over the table's area every frame
+ * is most of what a table costs a software renderer. */
 static void
 install_css (GdkDisplay *display)
 {
@@ -775,7 +778,11 @@ install_css (GdkDisplay *display)
   if (display == NULL || g_object_get_data (G_OBJECT (display), "kari-page-css") != NULL)
     return;
   provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_data (provider, "kari-page row.kari-row { padding: 8px 12px; min-height: 34px; }", -1);
+  gtk_css_provider_load_from_data (provider,
+                                   "kari-page row.kari-row { padding: 8px 12px; min-height: 34px; }\n"
+                                   "kari-page scrolledwindow.card > columnview.data-table,\n"
+                                   "kari-page scrolledwindow.card > columnview.data-table > listview"
+                                   " { background: none; }", -1);
   gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   g_object_set_data (G_OBJECT (display), "kari-page-css", GINT_TO_POINTER (TRUE));
