@@ -23,6 +23,7 @@
 
 static GTestDBus *bus;
 static AdwApplication *app;
+static char *root;
 
 /* Runs the main loop until @view has a node @id (a label reading @text
  * when @text is not %NULL). */
@@ -231,12 +232,28 @@ test_file_rule (void)
   g_assert_error (error, KARI_PAGE_TREE_ERROR, KARI_PAGE_TREE_ERROR_UNSAFE_PATH);
 }
 
+/* The same pages with the app and its sandboxes run by nobody, on the
+ * same display. */
+static void
+test_unprivileged (void)
+{
+  gboolean successful = FALSE;
+  g_autofree char *out = NULL;
+
+  kari_test_ui_share_display (root);
+  out = kari_test_rerun_as_nobody ("KARI_APP_PAGES_UNPRIVILEGED", TRUE, &successful,
+                                   "-p", "/app/pages/runtime-page", NULL);
+  if (!successful)
+    g_printerr ("as nobody:\n%s\n", out);
+  g_assert_true (successful);
+  g_assert_nonnull (strstr (out, "ok 1 /app/pages/runtime-page"));
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *root = NULL;
   g_autofree char *extensions = NULL;
   g_autofree char *notes = NULL;
   g_autofree char *notes_from = NULL;
@@ -288,10 +305,13 @@ main (int    argc,
   g_test_add_func ("/app/pages/runtime-page", test_runtime_page);
   g_test_add_func ("/app/pages/declarative-page", test_declarative_page);
   g_test_add_func ("/app/pages/file-rule", test_file_rule);
+  if (geteuid () == 0 && g_getenv ("KARI_APP_PAGES_UNPRIVILEGED") == NULL)
+    g_test_add_func ("/app/pages/unprivileged", test_unprivileged);
   status = g_test_run ();
 
   g_clear_object (&app);
   g_test_dbus_stop (bus);
   kari_test_rm_rf (root);
+  g_free (root);
   return status;
 }
