@@ -54,10 +54,24 @@ show_rows (Fixture     *f,
   kari_page_view_set_tree (f->view, tree);
 }
 
+/* A table node's GtkColumnView: in a scrolled window, in the node's card. */
+static GtkWidget *
+table_view (Fixture    *f,
+            const char *id)
+{
+  GtkWidget *card = kari_page_view_lookup (f->view, id);
+  GtkWidget *scrolled;
+
+  g_assert_nonnull (card);
+  scrolled = gtk_widget_get_first_child (card);
+  g_assert_true (GTK_IS_SCROLLED_WINDOW (scrolled));
+  return gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+}
+
 static GListModel *
 model_of (Fixture *f)
 {
-  GtkWidget *table = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (kari_page_view_lookup (f->view, "t")));
+  GtkWidget *table = table_view (f, "t");
 
   return G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (table)));
 }
