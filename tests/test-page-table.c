@@ -1,6 +1,8 @@
 /* test-page-table.c: a table node's rows and a chart node on a real
  * display (Xvfb) across updates: rows that only moved keep their items,
- * and every kind of splice leaves the model equal to the tree's rows.
+ * and every kind of splice leaves the model equal to the tree's rows. A
+ * bar chart is drawn with rectangles alone, a line chart uploads only its
+ * plot through cairo.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -195,6 +197,59 @@ test_random_splices (Fixture       *f,
   g_rand_free (rand);
 }
 
+/* How many times @what occurs in the serialized render nodes of @widget. */
+static guint
+count_nodes (GtkWidget  *widget,
+             const char *what)
+{
+  g_autoptr(GBytes) serialized = NULL;
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  const char *text, *at;
+  guint n = 0;
+  gsize length;
+
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  serialized = gsk_render_node_serialize (node);
+  text = g_bytes_get_data (serialized, &length);
+  for (at = g_strstr_len (text, length, what); at != NULL;
+       at = g_strstr_len (at + 1, length - (at + 1 - text), what))
+    n++;
+  return n;
+}
+
+static void
+test_chart_nodes (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariPageTree) tree = kari_page_tree_new_from_data (
+    "{\"id\": \"page\", \"type\": \"box\", \"children\": ["
+    "{\"id\": \"bars\", \"type\": \"chart\", \"kind\": \"bar\", \"labels\": [\"a\", \"b\", \"c\"],"
+    " \"series\": [{\"name\": \"n\", \"values\": [3, 5, 2]}]},"
+    "{\"id\": \"lines\", \"type\": \"chart\", \"kind\": \"line\", \"labels\": [\"a\", \"b\", \"c\"],"
+    " \"series\": [{\"name\": \"n\", \"values\": [3, 5, 2]}]}]}", -1, &error);
+  GtkWidget *chart;
+
+  g_assert_no_error (error);
+  kari_page_view_set_tree (f->view, tree);
+  kari_test_gtk_wait_frame (f->window);
+
+  /* Three bars and two axes, no cairo. */
+  chart = kari_page_view_lookup (f->view, "bars");
+  g_assert_cmpint (gtk_widget_get_width (chart), >, 100);
+  g_assert_cmpuint (count_nodes (chart, "cairo {"), ==, 0);
+  g_assert_cmpuint (count_nodes (chart, "color {"), >=, 5);
+
+  /* One cairo surface for the line, inside the plot. */
+  chart = kari_page_view_lookup (f->view, "lines");
+  g_assert_cmpuint (count_nodes (chart, "cairo {"), ==, 1);
+  g_assert_cmpuint (count_nodes (chart, "color {"), >=, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -206,6 +261,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/page-table/patch/shifted-rows-kept", test_shift);
   ADD ("/page-table/patch/random-splices", test_random_splices);
+  ADD ("/page-table/chart/snapshot-nodes", test_chart_nodes);
 
   return g_test_run ();
 }

@@ -52,17 +52,14 @@ update_row (GtkListItem *item)
   GtkSwitch *toggle = g_object_get_data (G_OBJECT (box), "kari-switch");
   g_autofree char *subtitle = g_strdup_printf ("%s · %s", kari_app_extension_get_version (ext),
                                                kari_app_state_to_label (kari_app_extension_get_state (ext)));
-
   GtkWidget *problem = g_object_get_data (G_OBJECT (box), "kari-problem");
   const char *problem_text = NULL;
 
   gtk_label_set_text (g_object_get_data (G_OBJECT (box), "kari-subtitle"), subtitle);
   /* The switch says whether it is on; what went wrong is said beside
    * it, with the supervisor's reason as the tooltip. */
-  if (kari_app_extension_get_crash_looped (ext) && kari_app_extension_get_tenant_enabled (ext))
-    problem_text = _("Switched off after crashing");
-  else if (kari_app_extension_get_failed (ext))
-    problem_text = _("Failed");
+  if (kari_app_extension_get_failed (ext))
+    problem_text = kari_app_extension_get_crash_looped (ext) ? _("Switched off after crashing") : _("Failed");
   else if (kari_app_extension_get_state (ext) == KARI_STATE_CRASHED && kari_app_extension_get_active (ext))
     problem_text = _("Crashed");
   gtk_widget_set_visible (problem, problem_text != NULL);
