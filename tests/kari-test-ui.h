@@ -110,6 +110,31 @@ kari_test_ui_setup_sandbox_env (int          argc,
   return root;
 }
 
+/* Lets nobody use this test's display, for a test that runs itself
+ * again as nobody (kari_test_rerun_as_nobody(), which passes the
+ * environment on): xvfb-run keeps the display's cookie where only its
+ * owner reads it, so nobody gets its own copy in @root, and XAUTHORITY
+ * names it from now on. Nothing to do for a display without a cookie. */
+static inline void
+kari_test_ui_share_display (const char *root)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cookie = NULL;
+  g_autofree char *copy = NULL;
+  const char *xauthority = g_getenv ("XAUTHORITY");
+  gsize length = 0;
+
+  if (xauthority == NULL || *xauthority == '\0')
+    return;
+  g_file_get_contents (xauthority, &cookie, &length, &error);
+  g_assert_no_error (error);
+  copy = g_build_filename (root, "nobody.Xauthority", NULL);
+  g_file_set_contents_full (copy, cookie, length, G_FILE_SET_CONTENTS_NONE, 0600, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (chown (copy, 65534, 65534), ==, 0);
+  g_setenv ("XAUTHORITY", copy, TRUE);
+}
+
 /* A private session bus for the application; GTestDBus unsets DISPLAY
  * (against X11 autolaunch), which a UI test needs back. */
 static inline void

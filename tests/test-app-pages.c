@@ -6,13 +6,18 @@
  * supervisor-ext renders "/main" in a real bwrap sandbox under the app
  * host's supervisor: the page offers to start it, draws its tree, sends
  * a click and patches the answer in place; killed, the page shows the
- * error state, and its restart button brings the page back. quick-notes
- * (no runtime) draws its tree file.
+ * error state, and its restart button brings the page back. An
+ * extension that fails to start, and one that crashes until its
+ * supervisor switches it off, keep their pages, which say why and offer
+ * a restart and the details; their Installed rows say what happened.
+ * quick-notes (no runtime) draws its tree file.
  */
 #include "config.h"
 
 #include <signal.h>
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include "kari-app-private.h"
 #include "kari-page-view.h"
@@ -23,6 +28,7 @@
 
 static GTestDBus *bus;
 static AdwApplication *app;
+static char *root;
 
 /* Runs the main loop until @view has a node @id (a label reading @text
  * when @text is not %NULL). */
@@ -147,6 +153,224 @@ test_runtime_page (void)
   kari_app_host_stop_all (host);
 }
 
+static gboolean
+name_is (GtkWidget     *widget,
+         gconstpointer  name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+/* The Installed row of @name: its switch and its problem badge. */
+static void
+installed_row (KariWindow  *window,
+               const char  *name,
+               GtkSwitch  **toggle,
+               GtkWidget  **problem)
+{
+  GtkWidget *installed, *row;
+
+  kari_window_show_page (window, "installed");
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (window)));
+  installed = kari_window_get_page_widget (window, "installed");
+  row = kari_test_ui_find (installed, GTK_TYPE_BOX, name_is, name);
+  g_assert_nonnull (row);
+  *toggle = g_object_get_data (G_OBJECT (row), "kari-switch");
+  *problem = g_object_get_data (G_OBJECT (row), "kari-problem");
+  g_assert_true (GTK_IS_SWITCH (*toggle));
+  g_assert_true (GTK_IS_WIDGET (*problem));
+}
+
+static const char *
+problem_text (GtkWidget *problem)
+{
+  return gtk_label_get_text (g_object_get_data (G_OBJECT (problem), "kari-label"));
+}
+
+/* The description of the error state shown in @view. */
+static const char *
+error_description (KariPageView *view)
+{
+  GtkWidget *status = kari_test_ui_find (GTK_WIDGET (view), ADW_TYPE_STATUS_PAGE, kari_test_ui_status_title_is,
+                                         "This page cannot be shown");
+
+  g_assert_nonnull (status);
+  g_assert_true (gtk_widget_get_mapped (status));
+  return adw_status_page_get_description (ADW_STATUS_PAGE (status));
+}
+
+static void
+on_enable_failed (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (kari_app_host_set_enabled_finish (KARI_APP_HOST (source), result, &error));
+  g_assert_error (error, KARI_SUPERVISOR_ERROR, KARI_SUPERVISOR_ERROR_FOLDER);
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+wait_failed (KariAppExtension *ext,
+             gboolean          failed)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (kari_app_extension_get_failed (ext) != failed && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+  return kari_app_extension_get_failed (ext) == failed;
+}
+
+/* An extension whose start fails (its data folder cannot be made) is
+ * failed, not gone: its page says so in the supervisor's words, its
+ * Installed row shows it on and failed, and once the cause is gone the
+ * page's restart button brings the page up in a real sandbox. */
+static void
+test_failed_page (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariAppHost) host = kari_app_host_new ("default", &error);
+  g_autoptr(GSettings) settings = g_settings_new (KARI_APP_ID);
+  g_autofree char *data_dir = g_build_filename (g_get_user_data_dir (), "kari", "data", "default", "fail-page", NULL);
+  g_autofree char *tenant_dir = g_path_get_dirname (data_dir);
+  KariAppExtension *ext;
+  KariWindow *window;
+  KariPageView *view;
+  GtkWidget *restart, *details, *problem;
+  GtkSwitch *toggle;
+  gboolean done = FALSE;
+
+  g_assert_no_error (error);
+  ext = kari_app_host_lookup (host, "fail-page");
+  g_assert_nonnull (ext);
+  g_assert_cmpint (g_mkdir_with_parents (tenant_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (data_dir, "in the way", -1, &error));
+  g_assert_no_error (error);
+
+  window = kari_window_new (app, host, settings);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (window)));
+  kari_app_host_set_enabled_async (host, ext, TRUE, NULL, on_enable_failed, &done);
+  g_assert_true (kari_test_wait_for (&done, 30));
+  g_assert_cmpint (kari_app_extension_get_state (ext), ==, KARI_STATE_FAILED);
+  g_assert_true (kari_app_extension_get_failed (ext));
+  g_assert_nonnull (strstr (kari_app_extension_get_reason (ext), data_dir));
+
+  /* Its page stays, with what happened and what to do. */
+  kari_test_ui_settle ();
+  view = open_page (window, "ext:fail-page:/main");
+  g_assert_nonnull (view);
+  restart = wait_node (view, KARI_PAGE_SESSION_RESTART_ID, NULL);
+  g_assert_true (GTK_IS_BUTTON (restart));
+  details = kari_page_view_lookup (view, KARI_EXTENSION_PAGE_DETAILS_ID);
+  g_assert_true (GTK_IS_BUTTON (details));
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (window)));
+  g_assert_nonnull (strstr (error_description (view), "Failed Page failed: "));
+  g_assert_nonnull (strstr (error_description (view), data_dir));
+  g_assert_nonnull (strstr (error_description (view), "Restart it, or open its details"));
+
+  /* Installed: still on, and marked failed with the reason. */
+  installed_row (window, "fail-page", &toggle, &problem);
+  g_assert_true (gtk_switch_get_active (toggle));
+  g_assert_true (gtk_widget_get_mapped (problem));
+  g_assert_cmpstr (problem_text (problem), ==, "Failed");
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (problem), data_dir));
+
+  /* Details opens its details page. */
+  g_assert_true (open_page (window, "ext:fail-page:/main") == view);
+  gtk_widget_activate (details);   /* clicked once its press is drawn */
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (g_strcmp0 (kari_window_get_page (window), "details") != 0 && g_get_monotonic_time () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_cmpstr (kari_window_get_page (window), ==, "details");
+
+  /* The cause gone, Restart starts it for real. */
+  g_assert_cmpint (g_unlink (data_dir), ==, 0);
+  g_assert_true (open_page (window, "ext:fail-page:/main") == view);
+  gtk_widget_activate (restart);
+  g_assert_nonnull (wait_node (view, "count", "count: 0"));
+  g_assert_false (kari_app_extension_get_failed (ext));
+  g_assert_cmpint (kari_app_extension_get_state (ext), ==, KARI_STATE_RUNNING);
+  installed_row (window, "fail-page", &toggle, &problem);
+  g_assert_true (gtk_switch_get_active (toggle));
+  g_assert_false (gtk_widget_get_visible (problem));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  kari_test_ui_settle ();
+  kari_app_host_stop_all (host);
+}
+
+/* An extension that exits before its handshake every time is switched
+ * off by its supervisor after a crash loop: its page stays with the
+ * supervisor's reason, its Installed row shows it off and why, and
+ * Restart gives it another real run (which loops again). */
+static void
+test_crash_loop_page (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariAppHost) host = kari_app_host_new ("default", &error);
+  g_autoptr(GSettings) settings = g_settings_new (KARI_APP_ID);
+  KariAppExtension *ext;
+  KariSupervisor *supervisor;
+  KariWindow *window;
+  KariPageView *view;
+  GtkWidget *restart, *problem;
+  GtkSwitch *toggle;
+  gboolean enabled = FALSE;
+
+  g_assert_no_error (error);
+  ext = kari_app_host_lookup (host, "loop-page");
+  g_assert_nonnull (ext);
+  window = kari_window_new (app, host, settings);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (window)));
+
+  /* Two crashes make a loop here. */
+  kari_app_host_set_enabled_async (host, ext, TRUE, NULL, kari_test_app_on_enabled, &enabled);
+  supervisor = kari_app_extension_get_supervisor (ext);
+  g_assert_nonnull (supervisor);
+  kari_supervisor_set_backoff (supervisor, 50, 100);
+  kari_supervisor_set_crash_loop (supervisor, 2, 60000);
+  g_assert_true (kari_test_wait_for (&enabled, 30));
+  g_assert_true (wait_failed (ext, TRUE));
+  g_assert_cmpint (kari_app_extension_get_state (ext), ==, KARI_STATE_DISABLED);
+  g_assert_true (kari_app_extension_get_crash_looped (ext));
+  g_assert_false (kari_app_extension_get_active (ext));
+
+  kari_test_ui_settle ();
+  view = open_page (window, "ext:loop-page:/main");
+  g_assert_nonnull (view);
+  restart = wait_node (view, KARI_PAGE_SESSION_RESTART_ID, NULL);
+  g_assert_true (GTK_IS_BUTTON (restart));
+  g_assert_true (GTK_IS_BUTTON (kari_page_view_lookup (view, KARI_EXTENSION_PAGE_DETAILS_ID)));
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (window)));
+  g_assert_nonnull (strstr (error_description (view), "Loop Page was switched off after crashing too often: "));
+  g_assert_nonnull (strstr (error_description (view), "Exited with status 3"));
+
+  installed_row (window, "loop-page", &toggle, &problem);
+  g_assert_false (gtk_switch_get_active (toggle));
+  g_assert_true (gtk_widget_get_mapped (problem));
+  g_assert_cmpstr (problem_text (problem), ==, "Switched off after crashing");
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (problem), "Exited with status 3"));
+
+  /* Restart: a new run, at once; it loops again and says so again. */
+  g_assert_true (open_page (window, "ext:loop-page:/main") == view);
+  gtk_widget_activate (restart);
+  g_assert_true (wait_failed (ext, FALSE));
+  g_assert_true (wait_failed (ext, TRUE));
+  restart = wait_node (view, KARI_PAGE_SESSION_RESTART_ID, NULL);
+  g_assert_true (GTK_IS_BUTTON (restart));
+  g_assert_true (gtk_widget_get_sensitive (restart));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  kari_test_ui_settle ();
+  kari_app_host_stop_all (host);
+}
+
 static void
 test_declarative_page (void)
 {
@@ -231,12 +455,31 @@ test_file_rule (void)
   g_assert_error (error, KARI_PAGE_TREE_ERROR, KARI_PAGE_TREE_ERROR_UNSAFE_PATH);
 }
 
+/* The same pages with the app and its sandboxes run by nobody, on the
+ * same display. */
+static void
+test_unprivileged (void)
+{
+  gboolean successful = FALSE;
+  g_autofree char *out = NULL;
+
+  kari_test_ui_share_display (root);
+  out = kari_test_rerun_as_nobody ("KARI_APP_PAGES_UNPRIVILEGED", TRUE, &successful,
+                                   "-p", "/app/pages/runtime-page", "-p", "/app/pages/failed-page",
+                                   "-p", "/app/pages/crash-loop-page", NULL);
+  if (!successful)
+    g_printerr ("as nobody:\n%s\n", out);
+  g_assert_true (successful);
+  g_assert_nonnull (strstr (out, "ok 1 /app/pages/runtime-page"));
+  g_assert_nonnull (strstr (out, "ok 2 /app/pages/failed-page"));
+  g_assert_nonnull (strstr (out, "ok 3 /app/pages/crash-loop-page"));
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *root = NULL;
   g_autofree char *extensions = NULL;
   g_autofree char *notes = NULL;
   g_autofree char *notes_from = NULL;
@@ -251,6 +494,19 @@ main (int    argc,
                                                 "\"display_name\": \"Supervised Page\",\n"
                                                 "  \"runtime\": {\"command\": [\"supervisor-ext\", \"hello\"]},\n"
                                                 "  \"resources\": {\"max_memory_mb\": 256},\n"
+                                                "  \"capabilities\": [\"ui.page\"],\n"
+                                                "  \"ui\": {\"pages\": [{\"name\": \"Main\", \"path\": \"/main\"}]}"));
+
+  /* One whose start fails (test_failed_page() blocks its data folder),
+   * and one that exits before its handshake every time. */
+  g_free (kari_test_write_supervised_extension (extensions, "fail-page", "fail-page",
+                                                "\"display_name\": \"Failed Page\",\n"
+                                                "  \"runtime\": {\"command\": [\"supervisor-ext\", \"hello\"]},\n"
+                                                "  \"capabilities\": [\"ui.page\"],\n"
+                                                "  \"ui\": {\"pages\": [{\"name\": \"Main\", \"path\": \"/main\"}]}"));
+  g_free (kari_test_write_supervised_extension (extensions, "loop-page", "loop-page",
+                                                "\"display_name\": \"Loop Page\",\n"
+                                                "  \"runtime\": {\"command\": [\"supervisor-ext\", \"exit-early\", \"3\"]},\n"
                                                 "  \"capabilities\": [\"ui.page\"],\n"
                                                 "  \"ui\": {\"pages\": [{\"name\": \"Main\", \"path\": \"/main\"}]}"));
 
@@ -286,12 +542,17 @@ main (int    argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/app/pages/runtime-page", test_runtime_page);
+  g_test_add_func ("/app/pages/failed-page", test_failed_page);
+  g_test_add_func ("/app/pages/crash-loop-page", test_crash_loop_page);
   g_test_add_func ("/app/pages/declarative-page", test_declarative_page);
   g_test_add_func ("/app/pages/file-rule", test_file_rule);
+  if (geteuid () == 0 && g_getenv ("KARI_APP_PAGES_UNPRIVILEGED") == NULL)
+    g_test_add_func ("/app/pages/unprivileged", test_unprivileged);
   status = g_test_run ();
 
   g_clear_object (&app);
   g_test_dbus_stop (bus);
   kari_test_rm_rf (root);
+  g_free (root);
   return status;
 }

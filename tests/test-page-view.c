@@ -104,6 +104,20 @@ find (Fixture    *f,
   return w;
 }
 
+/* A table node's GtkColumnView: in a scrolled window, in the node's card. */
+static GtkWidget *
+table_view (Fixture    *f,
+            const char *id)
+{
+  GtkWidget *card = kari_page_view_lookup (f->view, id);
+  GtkWidget *scrolled;
+
+  g_assert_nonnull (card);
+  scrolled = gtk_widget_get_first_child (card);
+  g_assert_true (GTK_IS_SCROLLED_WINDOW (scrolled));
+  return gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+}
+
 static Event *
 last_event (Fixture *f)
 {
@@ -154,7 +168,7 @@ test_every_type (Fixture       *f,
   g_assert_null (gtk_list_box_get_row_at_index (GTK_LIST_BOX (w), 2));
   g_assert_true (gtk_widget_get_ancestor (find (f, "row-2"), GTK_TYPE_LIST_BOX_ROW)
                  == GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (w), 1)));
-  w = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (find (f, "a-table")));
+  w = table_view (f, "a-table");
   g_assert_true (GTK_IS_COLUMN_VIEW (w));
   g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (GTK_COLUMN_VIEW (w))), ==, 3);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (w)))), ==, 3);
@@ -529,7 +543,7 @@ test_focus_selection_scroll (Fixture       *f,
 
       entry = find (f, "entry");
       list = find (f, "list");
-      table = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (find (f, "t")));
+      table = table_view (f, "t");
       model = gtk_column_view_get_model (GTK_COLUMN_VIEW (table));
       adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (kari_page_view_get_scrolled (f->view)));
       if (round == 0)
@@ -615,7 +629,7 @@ test_events (Fixture       *f,
   g_assert_cmpstr (e->kind, ==, "activate");
   g_assert_cmpstr (json_node_get_string (e->value), ==, "row");
 
-  g_signal_emit_by_name (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (find (f, "t"))), "activate", 1);
+  g_signal_emit_by_name (table_view (f, "t"), "activate", 1);
   e = last_event (f);
   g_assert_cmpstr (e->node_id, ==, "t");
   g_assert_cmpint (json_node_get_int (e->value), ==, 1);

@@ -19,6 +19,8 @@ struct _KariAppExtension
   KariManifest   *manifest;
   KariSupervisor *supervisor;
   KariState       state;
+  char           *reason;           /* the supervisor's, for the state; nullable */
+  gboolean        crash_looped;     /* disabled by its supervisor after a crash loop */
   gboolean        tenant_enabled;   /* in the host's tenant */
   GPtrArray      *pages;     /* KariAppPage */
   char           *search_text;
@@ -30,6 +32,7 @@ enum {
   PROP_0,
   PROP_STATE,
   PROP_ACTIVE,
+  PROP_FAILED,
   N_PROPS
 };
 
@@ -241,24 +244,99 @@ static gboolean
 state_is_active (KariState state)
 {
   /* A crashed one is still switched on: its supervisor restarts it after
-   * its back-off, and its pages stay (in their error state) meanwhile. */
+   * its back-off, and its pages stay (in their error state) meanwhile. A
+   * failed one is still switched on too: it is what the person asked
+   * for, and its pages say why it does not run. */
   return state == KARI_STATE_ENABLED || state == KARI_STATE_STARTING || state == KARI_STATE_RUNNING
-         || state == KARI_STATE_CRASHED;
+         || state == KARI_STATE_CRASHED || state == KARI_STATE_FAILED;
 }
 
 void
 kari_app_extension_set_state (KariAppExtension *self,
                               KariState         state)
 {
+  kari_app_extension_set_state_full (self, state, NULL);
+}
+
+/**
+ * kari_app_extension_set_state_full:
+ * @state: the new state
+ * @reason: (nullable): why, as the supervisor said
+ *
+ * A move to disabled straight from crashed is the supervisor switching
+ * the extension off after a crash loop: the extension is then "failed"
+ * (kari_app_extension_get_failed()) until its next state.
+ */
+void
+kari_app_extension_set_state_full (KariAppExtension *self,
+                                   KariState         state,
+                                   const char       *reason)
+{
   gboolean was_active = kari_app_extension_get_active (self);
+  gboolean was_failed = kari_app_extension_get_failed (self);
 
   if (self->state == state)
-    return;
+    {
+      /* The same state said again (a registry refresh) keeps its reason. */
+      if (reason != NULL && g_strcmp0 (self->reason, reason) != 0)
+        {
+          g_free (self->reason);
+          self->reason = g_strdup (reason);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+        }
+      return;
+    }
+  self->crash_looped = state == KARI_STATE_DISABLED && self->state == KARI_STATE_CRASHED;
   self->state = state;
-  /* "active" first: a row bound to "state" then reads both right. */
+  g_free (self->reason);
+  self->reason = g_strdup (reason);
+  /* "active" and "failed" first: a row bound to "state" then reads all
+   * of them right. */
   if (was_active != kari_app_extension_get_active (self))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
+  if (was_failed != kari_app_extension_get_failed (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILED]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+/**
+ * kari_app_extension_get_reason:
+ *
+ * Returns: (nullable): why the extension is in its state, as its
+ *   supervisor said (`Exited with status 3`, `No handshake within 10000
+ *   ms`), or %NULL
+ */
+const char *
+kari_app_extension_get_reason (KariAppExtension *self)
+{
+  return self->reason;
+}
+
+/**
+ * kari_app_extension_get_crash_looped:
+ *
+ * Returns: whether its supervisor switched it off after it crashed too
+ *   often (and nothing happened to it since)
+ */
+gboolean
+kari_app_extension_get_crash_looped (KariAppExtension *self)
+{
+  return self->crash_looped && self->state == KARI_STATE_DISABLED;
+}
+
+/**
+ * kari_app_extension_get_failed:
+ *
+ * Returns: whether it should run in the host's tenant and cannot until
+ *   someone acts: failed (a start that failed, no handshake in time), or
+ *   switched off by its supervisor after a crash loop. Its pages show
+ *   why, with a restart button.
+ */
+gboolean
+kari_app_extension_get_failed (KariAppExtension *self)
+{
+  return self->tenant_enabled
+         && (self->state == KARI_STATE_FAILED || kari_app_extension_get_crash_looped (self));
 }
 
 /**
@@ -280,6 +358,7 @@ kari_app_extension_set_tenant_enabled (KariAppExtension *self,
                                        gboolean          enabled)
 {
   gboolean was_active = kari_app_extension_get_active (self);
+  gboolean was_failed = kari_app_extension_get_failed (self);
 
   enabled = !!enabled;
   if (self->tenant_enabled == enabled)
@@ -287,6 +366,8 @@ kari_app_extension_set_tenant_enabled (KariAppExtension *self,
   self->tenant_enabled = enabled;
   if (was_active != kari_app_extension_get_active (self))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
+  if (was_failed != kari_app_extension_get_failed (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILED]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
@@ -294,8 +375,8 @@ kari_app_extension_set_tenant_enabled (KariAppExtension *self,
  * kari_app_extension_get_active:
  *
  * Returns: whether the extension is on in the host's tenant: enabled,
- *   starting, running or crashed (waiting to be restarted), and enabled
- *   in that tenant
+ *   starting, running, crashed (waiting to be restarted) or failed (on,
+ *   but it cannot run), and enabled in that tenant
  */
 gboolean
 kari_app_extension_get_active (KariAppExtension *self)
@@ -359,6 +440,9 @@ kari_app_extension_get_property (GObject    *object,
     case PROP_ACTIVE:
       g_value_set_boolean (value, kari_app_extension_get_active (self));
       break;
+    case PROP_FAILED:
+      g_value_set_boolean (value, kari_app_extension_get_failed (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -373,6 +457,7 @@ kari_app_extension_finalize (GObject *object)
   g_clear_object (&self->supervisor);
   g_clear_pointer (&self->pages, g_ptr_array_unref);
   g_clear_pointer (&self->search_text, g_free);
+  g_clear_pointer (&self->reason, g_free);
   G_OBJECT_CLASS (kari_app_extension_parent_class)->finalize (object);
 }
 
@@ -389,6 +474,9 @@ kari_app_extension_class_init (KariAppExtensionClass *klass)
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_ACTIVE] =
     g_param_spec_boolean ("active", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FAILED] =
+    g_param_spec_boolean ("failed", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

@@ -39,6 +39,12 @@ KariManifest     *kari_app_extension_get_manifest     (KariAppExtension *self);
 KariState         kari_app_extension_get_state        (KariAppExtension *self);
 void              kari_app_extension_set_state        (KariAppExtension *self,
                                                        KariState         state);
+void              kari_app_extension_set_state_full   (KariAppExtension *self,
+                                                       KariState         state,
+                                                       const char       *reason);
+const char       *kari_app_extension_get_reason       (KariAppExtension *self);
+gboolean          kari_app_extension_get_failed       (KariAppExtension *self);
+gboolean          kari_app_extension_get_crash_looped (KariAppExtension *self);
 gboolean          kari_app_extension_get_active       (KariAppExtension *self);
 gboolean          kari_app_extension_get_tenant_enabled (KariAppExtension *self);
 void              kari_app_extension_set_tenant_enabled (KariAppExtension *self,

@@ -367,7 +367,7 @@ on_state_changed (KariSupervisor *supervisor,
                   const char     *reason,
                   gpointer        user_data)
 {
-  kari_app_extension_set_state (user_data, state);
+  kari_app_extension_set_state_full (user_data, state, reason);
 }
 
 static void

@@ -89,7 +89,9 @@ GtkWidget  *kari_tenants_dialog_new         (GtkWindow           *parent,
 AdwMessageDialog *kari_tenants_dialog_confirm_delete (GtkWidget  *dialog,
                                              const char          *tenant);
 
-/* kari-extension-page.c: what a sidebar page of an extension shows. */
+/* kari-extension-page.c: what a sidebar page of an extension shows. Its
+ * error state's second button opens the extension's details. */
+#define KARI_EXTENSION_PAGE_DETAILS_ID "kari-page-details"
 GtkWidget  *kari_extension_page_new         (KariAppHost         *host,
                                              KariAppExtension    *extension,
                                              const KariAppPage   *page);

@@ -14,9 +14,12 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "kari-app-private.h"
+#include "kari-window.h"
 
 #ifdef KARI_HAVE_PAGE_VIEW
 #include "kari-page-view.h"
@@ -44,8 +47,8 @@ status_page_new (KariAppExtension  *extension,
 
 #ifdef KARI_HAVE_PAGE_VIEW
 
-/* The button of the "not running" state; the error state's is
- * KARI_PAGE_SESSION_RESTART_ID. */
+/* The button of the "not running" state; the error state's are
+ * KARI_PAGE_SESSION_RESTART_ID and KARI_EXTENSION_PAGE_DETAILS_ID. */
 #define START_ID "kari-page-start"
 #define GLUE_KEY "kari-extension-page-glue"
 
@@ -98,7 +101,7 @@ static void
 show_own_tree (Glue         *glue,
                KariPageTree *tree)
 {
-  const char *buttons[] = { START_ID, KARI_PAGE_SESSION_RESTART_ID };
+  const char *buttons[] = { START_ID, KARI_PAGE_SESSION_RESTART_ID, KARI_EXTENSION_PAGE_DETAILS_ID };
 
   glue->own_tree = TRUE;
   kari_page_view_set_tree (glue->view, tree);
@@ -149,6 +152,91 @@ show_not_running (Glue       *glue,
 }
 
 static void
+add_button (JsonBuilder *builder,
+            const char  *id,
+            const char  *label)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, id);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "button");
+  json_builder_set_member_name (builder, "label");
+  json_builder_add_string_value (builder, label);
+  json_builder_end_object (builder);
+}
+
+/* The error state of a page whose extension crashed or failed: what
+ * happened, in the supervisor's words, and what to do: restart it, or
+ * read its log in its details. */
+static void
+show_problem (Glue       *glue,
+              const char *what)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(KariPageTree) tree = NULL;
+  g_autofree char *valid = g_utf8_make_valid (what, -1);
+  g_autofree char *description = NULL;
+
+  /* Bounded as a page's strings are: the reason may quote the extension. */
+  if (strlen (valid) > 4096)
+    valid[g_utf8_find_prev_char (valid, valid + 4096) - valid] = '\0';
+  description = g_strdup_printf ("%s\n\n%s", valid,
+                                 _("Restart it, or open its details to read its log."));
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, "kari-page-error");
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "status");
+  json_builder_set_member_name (builder, "icon");
+  json_builder_add_string_value (builder, "dialog-error-symbolic");
+  json_builder_set_member_name (builder, "title");
+  json_builder_add_string_value (builder, _("This page cannot be shown"));
+  json_builder_set_member_name (builder, "description");
+  json_builder_add_string_value (builder, description);
+  json_builder_set_member_name (builder, "children");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, "kari-page-error-actions");
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "box");
+  json_builder_set_member_name (builder, "orientation");
+  json_builder_add_string_value (builder, "horizontal");
+  json_builder_set_member_name (builder, "spacing");
+  json_builder_add_int_value (builder, 12);
+  json_builder_set_member_name (builder, "children");
+  json_builder_begin_array (builder);
+  add_button (builder, KARI_PAGE_SESSION_RESTART_ID, _("Restart"));
+  add_button (builder, KARI_EXTENSION_PAGE_DETAILS_ID, _("Details and Log"));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  tree = kari_page_tree_new_from_json (root, NULL);
+  g_assert (tree != NULL);
+  show_own_tree (glue, tree);
+}
+
+/* What a failed extension's page says. */
+static void
+show_failed (Glue *glue)
+{
+  const char *reason = kari_app_extension_get_reason (glue->extension);
+  const char *title = kari_app_extension_get_title (glue->extension);
+  g_autofree char *what = NULL;
+
+  if (kari_app_extension_get_crash_looped (glue->extension))
+    what = g_strdup_printf (_("%s was switched off after crashing too often: %s"), title,
+                            reason != NULL ? reason : _("no reason was recorded"));
+  else
+    what = g_strdup_printf (_("%s failed: %s"), title, reason != NULL ? reason : _("no reason was recorded"));
+  show_problem (glue, what);
+}
+
+static void
 on_tree_changed (KariPageSession *session,
                  KariPageTree    *tree,
                  KariPagePatch   *patch,
@@ -168,9 +256,14 @@ on_failed (KariPageSession *session,
            const GError    *error,
            Glue            *glue)
 {
-  g_autoptr(KariPageTree) tree =
-    kari_page_session_new_error_tree (error, kari_app_extension_has_runtime (glue->extension));
+  g_autoptr(KariPageTree) tree = NULL;
 
+  if (kari_app_extension_has_runtime (glue->extension))
+    {
+      show_problem (glue, error->message);
+      return;
+    }
+  tree = kari_page_session_new_error_tree (error, FALSE);
   show_own_tree (glue, tree);
 }
 
@@ -201,7 +294,13 @@ glue_bind (Glue *glue)
 {
   KariSupervisor *supervisor = kari_app_extension_get_supervisor (glue->extension);
 
-  if (supervisor == NULL)
+  if (kari_app_extension_get_failed (glue->extension))
+    {
+      /* Its session would wait for a run that does not come. */
+      glue_drop_session (glue);
+      show_failed (glue);
+    }
+  else if (supervisor == NULL)
     {
       glue_drop_session (glue);
       show_not_running (glue, NULL);
@@ -238,7 +337,6 @@ restart (Glue *glue)
 {
   g_autoptr(GError) error = NULL;
   KariSupervisor *supervisor;
-  g_autoptr(KariPageTree) tree = NULL;
 
   if (kari_app_host_restart (glue->host, glue->extension, &error))
     {
@@ -253,8 +351,7 @@ restart (Glue *glue)
       glue_open_session (glue, supervisor);
       return;
     }
-  tree = kari_page_session_new_error_tree (error, TRUE);
-  show_own_tree (glue, tree);
+  show_problem (glue, error->message);
 }
 
 static void
@@ -266,12 +363,21 @@ on_view_event (KariPageView *view,
 {
   GtkWidget *page = gtk_widget_get_parent (GTK_WIDGET (view));
   gboolean ours = glue->own_tree && (g_str_equal (node_id, START_ID)
-                                     || g_str_equal (node_id, KARI_PAGE_SESSION_RESTART_ID));
+                                     || g_str_equal (node_id, KARI_PAGE_SESSION_RESTART_ID)
+                                     || g_str_equal (node_id, KARI_EXTENSION_PAGE_DETAILS_ID));
 
   if (!ours)
     {
       if (!glue->own_tree && glue->session != NULL)
         kari_page_session_send_event (glue->session, node_id, kind, value);
+      return;
+    }
+  if (g_str_equal (node_id, KARI_EXTENSION_PAGE_DETAILS_ID))
+    {
+      GtkWidget *window = gtk_widget_get_ancestor (page, KARI_TYPE_WINDOW);
+
+      if (window != NULL)
+        kari_window_show_details (KARI_WINDOW (window), kari_app_extension_get_name (glue->extension));
       return;
     }
   /* One click is enough: the page changes when the extension is up. */

@@ -52,8 +52,22 @@ update_row (GtkListItem *item)
   GtkSwitch *toggle = g_object_get_data (G_OBJECT (box), "kari-switch");
   g_autofree char *subtitle = g_strdup_printf ("%s · %s", kari_app_extension_get_version (ext),
                                                kari_app_state_to_label (kari_app_extension_get_state (ext)));
+  GtkWidget *problem = g_object_get_data (G_OBJECT (box), "kari-problem");
+  const char *problem_text = NULL;
 
   gtk_label_set_text (g_object_get_data (G_OBJECT (box), "kari-subtitle"), subtitle);
+  /* The switch says whether it is on; what went wrong is said beside
+   * it, with the supervisor's reason as the tooltip. */
+  if (kari_app_extension_get_failed (ext))
+    problem_text = kari_app_extension_get_crash_looped (ext) ? _("Switched off after crashing") : _("Failed");
+  else if (kari_app_extension_get_state (ext) == KARI_STATE_CRASHED && kari_app_extension_get_active (ext))
+    problem_text = _("Crashed");
+  gtk_widget_set_visible (problem, problem_text != NULL);
+  if (problem_text != NULL)
+    {
+      gtk_label_set_text (g_object_get_data (G_OBJECT (problem), "kari-label"), problem_text);
+      gtk_widget_set_tooltip_text (problem, kari_app_extension_get_reason (ext));
+    }
   gtk_switch_set_state (toggle, kari_app_extension_get_active (ext));
   gtk_switch_set_active (toggle, kari_app_extension_get_active (ext));
 }
@@ -85,6 +99,8 @@ setup_row (GtkSignalListItemFactory *factory,
   GtkWidget *title = gtk_label_new (NULL);
   GtkWidget *subtitle = gtk_label_new (NULL);
   GtkWidget *toggle = gtk_switch_new ();
+  GtkWidget *problem = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *problem_label = gtk_label_new (NULL);
 
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);
@@ -106,12 +122,20 @@ setup_row (GtkSignalListItemFactory *factory,
   g_signal_connect (toggle, "state-set", G_CALLBACK (on_switch_state_set), item);
   gtk_box_append (GTK_BOX (box), icon);
   gtk_box_append (GTK_BOX (box), labels);
+  gtk_widget_add_css_class (problem, "error");
+  gtk_widget_set_valign (problem, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (problem), gtk_image_new_from_icon_name ("dialog-error-symbolic"));
+  gtk_box_append (GTK_BOX (problem), problem_label);
+  gtk_widget_set_visible (problem, FALSE);
+  g_object_set_data (G_OBJECT (problem), "kari-label", problem_label);
+  gtk_box_append (GTK_BOX (box), problem);
   gtk_box_append (GTK_BOX (box), toggle);
   gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("go-next-symbolic"));
   g_object_set_data (G_OBJECT (box), "kari-icon", icon);
   g_object_set_data (G_OBJECT (box), "kari-title", title);
   g_object_set_data (G_OBJECT (box), "kari-subtitle", subtitle);
   g_object_set_data (G_OBJECT (box), "kari-switch", toggle);
+  g_object_set_data (G_OBJECT (box), "kari-problem", problem);
   gtk_list_item_set_child (item, box);
 }
 

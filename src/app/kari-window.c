@@ -144,6 +144,14 @@ select_current_row (KariWindow *self)
       }
 }
 
+/* An extension's pages are in the sidebar while it is on, and while it
+ * failed, so they can say what happened and offer a restart. */
+static gboolean
+shows_pages (KariAppExtension *ext)
+{
+  return kari_app_extension_get_active (ext) || kari_app_extension_get_failed (ext);
+}
+
 static void
 rebuild_sidebar (KariWindow *self)
 {
@@ -158,7 +166,7 @@ rebuild_sidebar (KariWindow *self)
       g_autoptr(KariAppExtension) ext = g_list_model_get_item (extensions, i);
       GPtrArray *pages = kari_app_extension_get_pages (ext);
 
-      if (!kari_app_extension_get_active (ext))
+      if (!shows_pages (ext))
         continue;
       for (guint p = 0; p < pages->len; p++)
         {
@@ -224,6 +232,7 @@ watch_extensions (KariWindow *self,
     {
       g_autoptr(KariAppExtension) ext = g_list_model_get_item (extensions, i);
       g_signal_connect_object (ext, "notify::active", G_CALLBACK (on_extension_active), self, 0);
+      g_signal_connect_object (ext, "notify::failed", G_CALLBACK (on_extension_active), self, 0);
     }
 }
 
@@ -253,7 +262,7 @@ lookup_extension_page (KariWindow         *self,
       g_autoptr(KariAppExtension) ext = g_list_model_get_item (extensions, i);
       GPtrArray *pages = kari_app_extension_get_pages (ext);
 
-      if (!kari_app_extension_get_active (ext))
+      if (!shows_pages (ext))
         continue;
       for (guint p = 0; p < pages->len; p++)
         {

@@ -112,6 +112,7 @@ kari_page_chart_snapshot (GtkWidget   *widget,
   double lo, hi;
   guint points, n_series = kari_page_chart_get_n_series (self);
   char text[32];
+  const GdkRGBA axis = { 0.5f, 0.5f, 0.5f, 0.4f };
   cairo_t *cr;
 
   if (plot_w <= 1 || plot_h <= 1)
@@ -155,22 +156,55 @@ kari_page_chart_snapshot (GtkWidget   *widget,
         }
     }
 
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, (float) width, (float) height));
-  cairo_set_source_rgba (cr, 0.5, 0.5, 0.5, 0.4);
-  cairo_set_line_width (cr, 1);
-  cairo_move_to (cr, PAD_LEFT + 0.5, top);
-  cairo_line_to (cr, PAD_LEFT + 0.5, top + plot_h + 0.5);
-  cairo_line_to (cr, PAD_LEFT + plot_w, top + plot_h + 0.5);
-  cairo_stroke (cr);
+  /* The axes and bars are rectangles the renderer fills itself; only
+   * the lines go through cairo, on a surface the size of the plot, so an
+   * update uploads no more than that. */
+  gtk_snapshot_append_color (snapshot, &axis,
+                             &GRAPHENE_RECT_INIT ((float) PAD_LEFT, (float) top, 1, (float) plot_h + 1));
+  gtk_snapshot_append_color (snapshot, &axis,
+                             &GRAPHENE_RECT_INIT ((float) PAD_LEFT, (float) (top + plot_h), (float) plot_w, 1));
+  if (points == 0)
+    return;
+  if (self->bars)
+    {
+      double slot = plot_w / points, bar = slot * 0.8 / n_series;
+      double zero = top + plot_h * (1 - (CLAMP (0, lo, hi) - lo) / (hi - lo));
 
-  for (guint i = 0; points > 0 && i < n_series; i++)
+      for (guint i = 0; i < n_series; i++)
+        {
+          JsonArray *values = values_of (self, i);
+
+          for (guint j = 0; values != NULL && j < json_array_get_length (values); j++)
+            {
+              JsonNode *v = json_array_get_element (values, j);
+              double y, x;
+
+              if (JSON_NODE_HOLDS_NULL (v))
+                continue;
+              y = top + plot_h * (1 - (CLAMP (json_node_get_double (v), lo, hi) - lo) / (hi - lo));
+              x = PAD_LEFT + slot * j + slot * 0.1 + bar * i;
+              gtk_snapshot_append_color (snapshot, &palette[i % G_N_ELEMENTS (palette)],
+                                         &GRAPHENE_RECT_INIT ((float) x, (float) MIN (y, zero),
+                                                              (float) MAX (bar - 1, 1),
+                                                              (float) MAX (fabs (zero - y), 1)));
+            }
+        }
+      return;
+    }
+
+  /* The lines' surface reaches a line width beyond the plot, for the
+   * pen's round ends at the top and bottom. */
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT ((float) PAD_LEFT, (float) top - 2,
+                                                                 (float) plot_w + 2, (float) plot_h + 4));
+  cairo_set_line_width (cr, 2);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  for (guint i = 0; i < n_series; i++)
     {
       JsonArray *values = values_of (self, i);
-      const GdkRGBA *c = &palette[i % G_N_ELEMENTS (palette)];
       gboolean pen_down = FALSE;
 
-      gdk_cairo_set_source_rgba (cr, c);
-      cairo_set_line_width (cr, 2);
+      gdk_cairo_set_source_rgba (cr, &palette[i % G_N_ELEMENTS (palette)]);
       for (guint j = 0; values != NULL && j < json_array_get_length (values); j++)
         {
           JsonNode *v = json_array_get_element (values, j);
@@ -182,16 +216,6 @@ kari_page_chart_snapshot (GtkWidget   *widget,
               continue;
             }
           y = top + plot_h * (1 - (CLAMP (json_node_get_double (v), lo, hi) - lo) / (hi - lo));
-          if (self->bars)
-            {
-              double slot = plot_w / points, bar = slot * 0.8 / n_series;
-              double zero = top + plot_h * (1 - (CLAMP (0, lo, hi) - lo) / (hi - lo));
-
-              x = PAD_LEFT + slot * j + slot * 0.1 + bar * i;
-              cairo_rectangle (cr, x, MIN (y, zero), MAX (bar - 1, 1), MAX (fabs (zero - y), 1));
-              cairo_fill (cr);
-              continue;
-            }
           x = PAD_LEFT + (points > 1 ? plot_w * j / (points - 1) : plot_w / 2);
           if (pen_down)
             cairo_line_to (cr, x, y);
@@ -199,8 +223,7 @@ kari_page_chart_snapshot (GtkWidget   *widget,
             cairo_move_to (cr, x, y);
           pen_down = TRUE;
         }
-      if (!self->bars)
-        cairo_stroke (cr);
+      cairo_stroke (cr);
     }
   cairo_destroy (cr);
 }

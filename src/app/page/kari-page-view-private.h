@@ -51,6 +51,8 @@ void                    _kari_page_image_load     (KariPageEntry    *e,
 GtkWidget              *_kari_page_table_new      (KariPageEntry    *e);
 void                    _kari_page_table_sync     (KariPageEntry    *e,
                                                    KariPageNode     *node);
+char                   *_kari_page_table_dup_cell (gpointer          row,
+                                                   guint             column);
 GBytes                 *_kari_page_read_beneath   (const char       *base_dir,
                                                    const char       *path,
                                                    gsize             max_size,

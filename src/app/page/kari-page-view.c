@@ -493,7 +493,8 @@ kari_page_view_get_tree (KariPageView *self)
  * @id: a node id
  *
  * Returns: (transfer none) (nullable): the widget of the node @id (a
- *   #GtkBox for a box, a #GtkSwitch for a switch, …), or %NULL
+ *   #GtkBox for a box, a #GtkSwitch for a switch, for a table a card
+ *   holding a #GtkScrolledWindow holding a #GtkColumnView, …), or %NULL
  */
 GtkWidget *
 kari_page_view_lookup (KariPageView *self,
@@ -766,7 +767,11 @@ kari_page_view_class_init (KariPageViewClass *klass)
   gtk_widget_class_set_css_name (widget_class, "kari-page");
 }
 
-/* Plain rows get the padding libadwaita gives its own rows. */
+/* Plain rows get the padding libadwaita gives its own rows. A table's
+ * card paints its own background (kari-page-table.c), with the radius
+ * given here; the table shows it through its own background and its
+ * list's, rather than painting the same colour twice more over its area
+ * every frame. */
 static void
 install_css (GdkDisplay *display)
 {
@@ -775,7 +780,12 @@ install_css (GdkDisplay *display)
   if (display == NULL || g_object_get_data (G_OBJECT (display), "kari-page-css") != NULL)
     return;
   provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_data (provider, "kari-page row.kari-row { padding: 8px 12px; min-height: 34px; }", -1);
+  gtk_css_provider_load_from_data (provider,
+                                   "kari-page row.kari-row { padding: 8px 12px; min-height: 34px; }\n"
+                                   "kari-page kari-table-card.card { background: none; border-radius: 12px; }\n"
+                                   "kari-page kari-table-card > scrolledwindow > columnview.data-table,\n"
+                                   "kari-page kari-table-card > scrolledwindow > columnview.data-table > listview"
+                                   " { background: none; }", -1);
   gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   g_object_set_data (G_OBJECT (display), "kari-page-css", GINT_TO_POINTER (TRUE));
