@@ -1,0 +1,180 @@
+/* kari-registry-changes.c — noticing what other processes commit
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A host keeps grants and the policy in memory and answers most checks
+ * from a cache, while another process (`kari-ext revoke`) writes the
+ * same registry. Two reads tell the host when to look again:
+ *
+ * - SQLite's WAL-index header, at the start of the registry's -shm file
+ *   that every connection of every process maps, holds a counter
+ *   (iChange, the third 32-bit word) bumped by every commit and every
+ *   restart of the WAL (https://sqlite.org/walformat.html, "The WAL-Index
+ *   Header"). Mapped read-only here, "has anyone committed?" is one load
+ *   from memory, cheap enough to ask before every cached answer. A torn
+ *   read can only look like a change, which costs one probe.
+ * - When it moved, the serial that the permission tables' triggers bump
+ *   (migration 8) says whether the commit touched permissions at all;
+ *   the audit log and metrics commit all the time and do not.
+ *
+ * The serial is read on a read-only connection of our own, so a probe
+ * never waits for the registry's lock, and WAL readers never wait for
+ * writers. The statement is reset after each read so no read
+ * transaction stays open: a host runs for hours, and an open snapshot
+ * would stop every checkpoint and let the WAL grow without end.
+ *
+ * The registry's own connection keeps the -shm file open (and SQLite
+ * truncates it only when no connection has it), so the mapping stays
+ * valid for as long as the registry is open.
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kari-registry-changes-private.h"
+#include "kari-registry-private.h"
+
+/* The two copies of the 48-byte header; SQLite's layout since 3.7.0 */
+#define WAL_INDEX_HEADER_BYTES 96
+#define WAL_INDEX_VERSION      3007000u
+#define WAL_INDEX_COMMITS_WORD 2
+#define WAL_INDEX_INIT_BYTE    12
+
+static const char serial_sql[] = "SELECT serial FROM permission_changes WHERE id = 1";
+
+/* Maps the -shm header, or leaves self->commits NULL (the probe then
+ * reads the serial every time, slower but still exact). */
+static void
+map_commit_counter (KariRegistryChanges *self)
+{
+  g_autofree char *shm_path = g_strconcat (self->path, "-shm", NULL);
+  struct stat st;
+  const guint32 *words;
+  void *map;
+  int fd;
+
+  fd = open (shm_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    {
+      g_debug ("Not watching %s for commits: %s", shm_path, g_strerror (errno));
+      return;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size < WAL_INDEX_HEADER_BYTES)
+    {
+      g_debug ("Not watching %s for commits: not a wal-index yet", shm_path);
+      close (fd);
+      return;
+    }
+  map = mmap (NULL, WAL_INDEX_HEADER_BYTES, PROT_READ, MAP_SHARED, fd, 0);
+  close (fd);
+  if (map == MAP_FAILED)
+    {
+      g_debug ("Not watching %s for commits: %s", shm_path, g_strerror (errno));
+      return;
+    }
+
+  words = map;
+  if (words[0] != WAL_INDEX_VERSION || ((const guint8 *) map)[WAL_INDEX_INIT_BYTE] != 1)
+    {
+      g_debug ("Not watching %s for commits: an unknown wal-index version %u", shm_path, words[0]);
+      munmap (map, WAL_INDEX_HEADER_BYTES);
+      return;
+    }
+  self->map = map;
+  self->map_len = WAL_INDEX_HEADER_BYTES;
+  self->commits = &words[WAL_INDEX_COMMITS_WORD];
+}
+
+/*
+ * _kari_registry_changes_new:
+ * @path: the registry's database file, already open and migrated
+ * @error: set when it cannot be opened for reading
+ *
+ * Returns: (transfer full): a probe of @path's permission changes
+ */
+KariRegistryChanges *
+_kari_registry_changes_new (const char  *path,
+                            GError     **error)
+{
+  g_autoptr(KariRegistryChanges) self = g_new0 (KariRegistryChanges, 1);
+  gint64 serial;
+  int rc;
+
+  g_mutex_init (&self->lock);
+  self->path = g_strdup (path);
+
+  rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_extended_result_codes (self->db, 1);
+      /* Only a writer's recovery of the WAL holds readers back, briefly */
+      sqlite3_busy_timeout (self->db, 2000);
+      rc = sqlite3_prepare_v3 (self->db, serial_sql, -1, SQLITE_PREPARE_PERSISTENT, &self->stmt, NULL);
+    }
+  if (rc != SQLITE_OK)
+    {
+      _kari_registry_set_sqlite_error (error, self->db, rc, "Opening the registry to follow its changes");
+      return NULL;
+    }
+  /* A first read makes sure the -shm file exists and is initialised */
+  if (!_kari_registry_changes_read_serial (self, &serial, error))
+    return NULL;
+  map_commit_counter (self);
+  return g_steal_pointer (&self);
+}
+
+void
+_kari_registry_changes_free (KariRegistryChanges *self)
+{
+  if (self == NULL)
+    return;
+  if (self->map != NULL)
+    munmap (self->map, self->map_len);
+  g_clear_pointer (&self->stmt, sqlite3_finalize);
+  g_clear_pointer (&self->db, sqlite3_close);
+  g_mutex_clear (&self->lock);
+  g_free (self->path);
+  g_free (self);
+}
+
+/*
+ * _kari_registry_changes_read_serial:
+ * @self: a probe
+ * @serial: (out): the permission tables' change serial, as committed now
+ * @error: set when it cannot be read
+ *
+ * Safe from any thread.
+ */
+gboolean
+_kari_registry_changes_read_serial (KariRegistryChanges  *self,
+                                    gint64               *serial,
+                                    GError              **error)
+{
+  gboolean ok = FALSE;
+  int rc;
+
+  g_mutex_lock (&self->lock);
+  rc = sqlite3_step (self->stmt);
+  if (rc == SQLITE_ROW)
+    {
+      *serial = sqlite3_column_int64 (self->stmt, 0);
+      ok = TRUE;
+    }
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_CORRUPT,
+                 _("The registry %s has lost its permission change counter "
+                 "(table permission_changes)"), self->path);
+  else
+    _kari_registry_set_sqlite_error (error, self->db, rc, "Reading the permission change counter");
+  /* Ends the read transaction: an open snapshot would block checkpoints */
+  sqlite3_reset (self->stmt);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
