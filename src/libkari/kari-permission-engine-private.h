@@ -57,7 +57,7 @@ struct _KariPermissionEngine
 
   /* Following other processes' changes (kari-permission-engine-sync.c) */
   KariRegistryChanges *changes;
-  guint32          seen_commits; /* atomic; the commit count last probed */
+  guint64          seen_wal;     /* atomic; where the WAL stood at the last probe */
   GMutex           sync_lock;    /* taken before admin_lock, never after */
   gint64           serial;       /* under sync_lock */
   char            *policy_base;  /* the settings the policy in force was */
@@ -109,10 +109,10 @@ void      _kari_permission_engine_follow_slow (KariPermissionEngine *self);
 static inline void
 _kari_permission_engine_follow (KariPermissionEngine *self)
 {
-  guint32 commits;
+  guint64 wal;
 
-  if (self->changes != NULL && _kari_registry_changes_peek (self->changes, &commits) &&
-      commits == __atomic_load_n (&self->seen_commits, __ATOMIC_ACQUIRE))
+  if (self->changes != NULL && _kari_registry_changes_peek (self->changes, &wal) &&
+      wal == __atomic_load_n (&self->seen_wal, __ATOMIC_ACQUIRE))
     return;
   _kari_permission_engine_follow_slow (self);
 }

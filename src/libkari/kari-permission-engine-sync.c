@@ -7,9 +7,9 @@
  * registry, while the Control Room or `kari-ext run` keeps its engine
  * for hours. A revocation must still count from the very next check.
  *
- * So every check first compares SQLite's commit counter, read from the
- * shared WAL index (kari-registry-changes.c), with the one it last
- * probed: one load from memory when nothing was committed. When it
+ * So every check first compares where the WAL stands, read from the
+ * shared WAL index (kari-registry-changes.c), with where it stood at the
+ * last probe: two loads from memory when nothing was committed. When it
  * moved, the permission tables' change serial is read; only when that
  * moved too (a commit of the audit log or metrics leaves it alone) are
  * the grants read again, the saved policy put in force if it differs,
@@ -61,15 +61,15 @@ gboolean
 _kari_permission_engine_sync_init (KariPermissionEngine  *self,
                                    GError               **error)
 {
-  guint32 commits = 0;
+  guint64 wal = 0;
 
   self->changes = _kari_registry_changes_new (kari_registry_get_path (self->registry), error);
   if (self->changes == NULL)
     return FALSE;
-  /* The counter is read before the serial: a commit between the two is
+  /* The WAL is read before the serial: a commit between the two is
    * seen again by the next check, never missed. */
-  _kari_registry_changes_peek (self->changes, &commits);
-  __atomic_store_n (&self->seen_commits, commits, __ATOMIC_RELEASE);
+  _kari_registry_changes_peek (self->changes, &wal);
+  __atomic_store_n (&self->seen_wal, wal, __ATOMIC_RELEASE);
   return _kari_registry_changes_read_serial (self->changes, &self->serial, error);
 }
 
@@ -103,8 +103,8 @@ sync_registry (KariPermissionEngine  *self,
                gboolean              *changed,
                GError               **error)
 {
-  gboolean have_counter;
-  guint32 commits = 0;
+  gboolean have_header;
+  guint64 wal = 0;
   gint64 serial;
 
   *changed = FALSE;
@@ -112,9 +112,9 @@ sync_registry (KariPermissionEngine  *self,
     return TRUE;
 
   g_mutex_lock (&self->sync_lock);
-  have_counter = _kari_registry_changes_peek (self->changes, &commits);
+  have_header = _kari_registry_changes_peek (self->changes, &wal);
   /* Another thread may have probed this very commit while we waited */
-  if (!force && have_counter && commits == self->seen_commits)
+  if (!force && have_header && wal == self->seen_wal)
     {
       g_mutex_unlock (&self->sync_lock);
       return TRUE;
@@ -123,7 +123,7 @@ sync_registry (KariPermissionEngine  *self,
   if (!_kari_registry_changes_read_serial (self->changes, &serial, error))
     {
       /* Whether a grant went is unknown: nothing cached may answer.
-       * The counter is left as it was, so the next check tries again. */
+       * What was seen is left as it was, so the next check tries again. */
       _kari_permission_engine_bump (self);
       g_mutex_unlock (&self->sync_lock);
       return FALSE;
@@ -143,7 +143,7 @@ sync_registry (KariPermissionEngine  *self,
       g_atomic_int_set (&self->notify_pending, 1);
       *changed = TRUE;
     }
-  __atomic_store_n (&self->seen_commits, commits, __ATOMIC_RELEASE);
+  __atomic_store_n (&self->seen_wal, wal, __ATOMIC_RELEASE);
   g_mutex_unlock (&self->sync_lock);
   return TRUE;
 }

@@ -12,10 +12,10 @@ typedef struct _KariRegistryChanges KariRegistryChanges;
 
 struct _KariRegistryChanges
 {
-  /* In the registry's -shm file, mapped read-only: SQLite's count of
-   * commits, by any connection of any process. NULL when it could not
+  /* The registry's WAL-index header in its -shm file, mapped read-only,
+   * which every commit of any process rewrites. NULL when it could not
    * be mapped; then every probe reads the serial. */
-  const guint32 *commits;
+  const guint32 *header;
   void          *map;
   gsize          map_len;
 
@@ -32,15 +32,22 @@ gboolean             _kari_registry_changes_read_serial (KariRegistryChanges  *s
                                                          gint64               *serial,
                                                          GError              **error);
 
-/* What SQLite's commit counter reads now; %FALSE when it is not mapped.
- * One load from shared memory: cheap enough for every check. */
+/* Where the WAL stands now: its salt (which changes whenever the WAL
+ * starts over) and its last committed frame (which grows with every
+ * commit in between), so two different states never read the same.
+ * %FALSE when the header is not mapped. Two loads from shared memory:
+ * cheap enough for every check. */
 static inline gboolean
 _kari_registry_changes_peek (const KariRegistryChanges *self,
-                             guint32                   *commits)
+                             guint64                   *state)
 {
-  if (self->commits == NULL)
+  guint32 frame, salt;
+
+  if (self->header == NULL)
     return FALSE;
-  *commits = __atomic_load_n (self->commits, __ATOMIC_ACQUIRE);
+  frame = __atomic_load_n (&self->header[4], __ATOMIC_ACQUIRE);   /* mxFrame */
+  salt = __atomic_load_n (&self->header[8], __ATOMIC_ACQUIRE);    /* aSalt[0] */
+  *state = ((guint64) salt << 32) | frame;
   return TRUE;
 }
 

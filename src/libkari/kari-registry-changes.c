@@ -7,12 +7,15 @@
  * same registry. Two reads tell the host when to look again:
  *
  * - SQLite's WAL-index header, at the start of the registry's -shm file
- *   that every connection of every process maps, holds a counter
- *   (iChange, the third 32-bit word) bumped by every commit and every
- *   restart of the WAL (https://sqlite.org/walformat.html, "The WAL-Index
- *   Header"). Mapped read-only here, "has anyone committed?" is one load
- *   from memory, cheap enough to ask before every cached answer. A torn
- *   read can only look like a change, which costs one probe.
+ *   that every connection of every process maps, says where the WAL
+ *   stands: the last committed frame (mxFrame), which every commit moves
+ *   on, and the salt (aSalt[0]), which goes up by one whenever the WAL
+ *   starts over (https://sqlite.org/walformat.html, "The WAL-Index
+ *   Header"). Mapped read-only here, "has anyone committed?" is two loads
+ *   from memory, cheap enough to ask before every cached answer. (The
+ *   header's iChange is no use: each writer bumps its own copy.) A read
+ *   torn by a commit under way looks like a change, which costs one
+ *   probe, or like the state before it, which is what it was.
  * - When it moved, the serial that the permission tables' triggers bump
  *   (migration 8) says whether the commit touched permissions at all;
  *   the audit log and metrics commit all the time and do not.
@@ -44,12 +47,11 @@
 /* The two copies of the 48-byte header; SQLite's layout since 3.7.0 */
 #define WAL_INDEX_HEADER_BYTES 96
 #define WAL_INDEX_VERSION      3007000u
-#define WAL_INDEX_COMMITS_WORD 2
 #define WAL_INDEX_INIT_BYTE    12
 
 static const char serial_sql[] = "SELECT serial FROM permission_changes WHERE id = 1";
 
-/* Maps the -shm header, or leaves self->commits NULL (the probe then
+/* Maps the -shm header, or leaves self->header NULL (the probe then
  * reads the serial every time, slower but still exact). */
 static void
 map_commit_counter (KariRegistryChanges *self)
@@ -89,7 +91,7 @@ map_commit_counter (KariRegistryChanges *self)
     }
   self->map = map;
   self->map_len = WAL_INDEX_HEADER_BYTES;
-  self->commits = &words[WAL_INDEX_COMMITS_WORD];
+  self->header = words;
 }
 
 /*
