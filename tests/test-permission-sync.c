@@ -4,7 +4,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <signal.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include "kari-test-cli.h"
 
@@ -414,6 +416,184 @@ test_garbage (Fixture       *f,
   host_close (&host);
 }
 
+/* ------------------------------------------------------------------ */
+/* A real host: kari-ext run, a sandboxed extension, Storage1          */
+
+static void
+on_name_appeared (GDBusConnection *bus,
+                  const char      *name,
+                  const char      *owner,
+                  gpointer         user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static char *
+status_state (Fixture    *f,
+              const char *name)
+{
+  g_auto(Result) r = run (f, "status", "--json", name);
+  g_autoptr(JsonNode) node = NULL;
+
+  g_assert_cmpint (r.status, ==, 0);
+  node = parse_json (r.out);
+  return g_strdup (json_object_get_string_member (json_node_get_object (node), "state"));
+}
+
+static void
+wait_running (Fixture    *f,
+              const char *name)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gboolean running = FALSE;
+
+  while (!running && g_get_monotonic_time () < deadline)
+    {
+      g_autofree char *state = status_state (f, name);
+
+      g_assert_cmpstr (state, !=, "failed");
+      g_assert_cmpstr (state, !=, "stopped");
+      running = g_str_equal (state, "running");
+      if (!running)
+        g_usleep (10000);
+    }
+  g_assert_true (running);
+}
+
+/* What the extension got when it read from its store: the D-Bus error
+ * name, or "ok" */
+static char *
+read_store (Fixture *f)
+{
+  g_auto(Result) r = run (f, "call", "store", "storage", "{\"op\": \"get\", \"collection\": \"c\", \"id\": \"x\"}");
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *o;
+
+  if (r.status != 0)
+    g_printerr ("kari-ext call: %s", r.err);
+  g_assert_cmpint (r.status, ==, 0);
+  node = parse_json (r.out);
+  o = json_node_get_object (node);
+  if (json_object_get_boolean_member (o, "ok"))
+    return g_strdup ("ok");
+  return g_strdup (json_object_get_string_member (o, "error"));
+}
+
+/* The first read after a change must give @expected; the loop only
+ * keeps a failure from hanging. */
+static void
+assert_next_read (Fixture    *f,
+                  const char *expected)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  g_autofree char *first = read_store (f);
+  g_autofree char *now = g_strdup (first);
+
+  while (g_strcmp0 (now, expected) != 0 && g_get_monotonic_time () < deadline)
+    {
+      g_usleep (50000);
+      g_free (now);
+      now = read_store (f);
+    }
+  g_assert_cmpstr (now, ==, expected);
+  g_assert_cmpstr (first, ==, expected);
+}
+
+static void
+test_running_host (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GTestDBus) bus_daemon = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_autoptr(GDBusConnection) bus = NULL;
+  g_autoptr(GSubprocess) host = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *app = NULL;
+  g_autofree char *rules = g_build_filename (f->root, "rules.json", NULL);
+  gboolean appeared = FALSE;
+  guint watch;
+
+  /* store reads only with a grant: a rule denies what strict allows */
+  app = kari_test_write_extension (f->exts, "store", "store", "1.0.0",
+                                   "\"runtime\": {\"command\": [\"store-ext\"]},\n"
+                                   "  \"permissions\": [\"data:read\", \"data:write\"]");
+  g_free (kari_test_copy_binary (g_getenv ("KARI_STORE_EXT"), app, "store-ext"));
+  g_assert_cmpint (g_chmod (app, 0755), ==, 0);
+  g_assert_cmpint (g_chmod (f->exts, 0755), ==, 0);
+  g_assert_cmpint (g_chmod (f->root, 0755), ==, 0);
+  g_free (kari_test_write (f->root, "rules.json",
+                           "{\"rules\": [{\"id\": \"no-reading\", \"extension\": \"store\", "
+                           "\"permission\": \"data:read\", \"decision\": \"deny\"}]}"));
+  {
+    g_auto(Result) r = run (f, "policy", "set", "--rules", rules, "--base", "strict");
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  run_ok (f, "grant", "store", "data:read", NULL);
+
+  g_test_dbus_up (bus_daemon);
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  watch = g_bus_watch_name_on_connection (bus, KARI_HOST_MANAGER_BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                          on_name_appeared, NULL, &appeared, NULL);
+  host = spawn_host (f, "store", &error);
+  g_assert_no_error (error);
+  g_assert_true (kari_test_wait_for (&appeared, 60));
+  wait_running (f, "store");
+
+  /* Granted: the read gets through to the (empty) store */
+  assert_next_read (f, "io.github.kari.Error.NotFound");
+  /* Revoked from another process: the very next read is refused */
+  run_ok (f, "revoke", "store", "data:read", NULL);
+  assert_next_read (f, "io.github.kari.Error.PermissionDenied");
+  /* And granted again */
+  run_ok (f, "grant", "store", "data:read", NULL);
+  assert_next_read (f, "io.github.kari.Error.NotFound");
+
+  /* The host audited its refusal, decided by the rule */
+  {
+    g_auto(Result) r = run (f, "audit", "--json", "--limit", "1000");
+    g_autoptr(JsonNode) root = NULL;
+    JsonArray *array;
+    guint n_denied = 0;
+
+    g_assert_cmpint (r.status, ==, 0);
+    root = parse_json (r.out);
+    array = json_node_get_array (root);
+    for (guint i = 0; i < json_array_get_length (array); i++)
+      {
+        JsonObject *e = json_array_get_object_element (array, i);
+
+        if (g_strcmp0 (json_object_get_string_member (e, "kind"), "check") == 0 &&
+            g_strcmp0 (json_object_get_string_member (e, "extension"), "store") == 0 &&
+            g_strcmp0 (json_object_get_string_member (e, "decision"), "deny") == 0 &&
+            g_strcmp0 (json_object_get_string_member (e, "decided_by"), "policy:rules.json:no-reading") == 0)
+          n_denied++;
+      }
+    g_assert_cmpuint (n_denied, >=, 1);
+  }
+
+  g_subprocess_send_signal (host, SIGINT);
+  g_subprocess_wait (host, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (host));
+  g_assert_cmpint (g_subprocess_get_exit_status (host), ==, 0);
+  g_bus_unwatch_name (watch);
+  g_clear_object (&bus);
+  g_test_dbus_down (bus_daemon);
+}
+
+static void
+test_unprivileged (void)
+{
+  gboolean successful = FALSE;
+  g_autofree char *out = kari_test_rerun_as_nobody ("KARI_PERMISSION_SYNC_UNPRIVILEGED", TRUE, &successful,
+                                                     "-p", "/permission-sync/host/revoke-while-running", NULL);
+
+  if (!successful)
+    g_printerr ("as nobody:\n%s\n", out);
+  g_assert_true (successful);
+  g_assert_nonnull (strstr (out, "ok 1 /permission-sync/host/revoke-while-running"));
+}
+
 #define ADD(path, func) g_test_add ("/permission-sync/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
@@ -427,5 +607,8 @@ main (int    argc,
   ADD ("engine/policy-and-roles", test_policy_and_roles);
   ADD ("watch/announced", test_watch);
   ADD ("watch/garbage", test_garbage);
+  ADD ("host/revoke-while-running", test_running_host);
+  if (geteuid () == 0 && g_getenv ("KARI_PERMISSION_SYNC_UNPRIVILEGED") == NULL)
+    g_test_add_func ("/permission-sync/host/unprivileged", test_unprivileged);
   return g_test_run ();
 }
