@@ -499,20 +499,25 @@ assert_next_read (Fixture    *f,
   g_assert_cmpstr (first, ==, expected);
 }
 
-static void
-test_running_host (Fixture       *f,
-                   gconstpointer  data)
+typedef struct
 {
-  g_autoptr(GTestDBus) bus_daemon = g_test_dbus_new (G_TEST_DBUS_NONE);
-  g_autoptr(GDBusConnection) bus = NULL;
-  g_autoptr(GSubprocess) host = NULL;
+  GTestDBus       *bus_daemon;
+  GDBusConnection *bus;
+  GSubprocess     *host;
+  guint            watch;
+} RunningHost;
+
+/* Writes "store", which may read its store only with a grant (a rule
+ * denies what strict allows), grants it, and starts kari-ext run. */
+static void
+running_host_start (Fixture     *f,
+                    RunningHost *h)
+{
   g_autoptr(GError) error = NULL;
   g_autofree char *app = NULL;
   g_autofree char *rules = g_build_filename (f->root, "rules.json", NULL);
   gboolean appeared = FALSE;
-  guint watch;
 
-  /* store reads only with a grant: a rule denies what strict allows */
   app = kari_test_write_extension (f->exts, "store", "store", "1.0.0",
                                    "\"runtime\": {\"command\": [\"store-ext\"]},\n"
                                    "  \"permissions\": [\"data:read\", \"data:write\"]");
@@ -529,20 +534,55 @@ test_running_host (Fixture       *f,
   }
   run_ok (f, "grant", "store", "data:read", NULL);
 
-  g_test_dbus_up (bus_daemon);
-  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  h->bus_daemon = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (h->bus_daemon);
+  h->bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
   g_assert_no_error (error);
-  watch = g_bus_watch_name_on_connection (bus, KARI_HOST_MANAGER_BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
-                                          on_name_appeared, NULL, &appeared, NULL);
-  host = spawn_host (f, "store", &error);
+  h->watch = g_bus_watch_name_on_connection (h->bus, KARI_HOST_MANAGER_BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                             on_name_appeared, NULL, &appeared, NULL);
+  h->host = spawn_host (f, "store", &error);
   g_assert_no_error (error);
   g_assert_true (kari_test_wait_for (&appeared, 60));
+  g_bus_unwatch_name (h->watch);
   wait_running (f, "store");
+}
+
+static void
+running_host_stop (RunningHost *h)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_send_signal (h->host, SIGINT);
+  g_subprocess_wait (h->host, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (h->host));
+  g_assert_cmpint (g_subprocess_get_exit_status (h->host), ==, 0);
+  g_clear_object (&h->host);
+  g_clear_object (&h->bus);
+  g_test_dbus_down (h->bus_daemon);
+  g_clear_object (&h->bus_daemon);
+}
+
+static void
+test_running_host (Fixture       *f,
+                   gconstpointer  data)
+{
+  RunningHost h = { 0 };
+
+  running_host_start (f, &h);
 
   /* Granted: the read gets through to the (empty) store */
   assert_next_read (f, "io.github.kari.Error.NotFound");
-  /* Revoked from another process: the very next read is refused */
-  run_ok (f, "revoke", "store", "data:read", NULL);
+  /* Revoked from another process (the host's scripting role, user, may
+   * not revoke, so kari-ext writes the registry itself): the very next
+   * read is refused */
+  {
+    g_auto(Result) r = run (f, "revoke", "store", "data:read");
+
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_nonnull (strstr (r.err, "the running host did not revoke"));
+    g_assert_nonnull (strstr (r.err, "Revoke needs the role “admin”"));
+  }
   assert_next_read (f, "io.github.kari.Error.PermissionDenied");
   /* And granted again */
   run_ok (f, "grant", "store", "data:read", NULL);
@@ -571,14 +611,81 @@ test_running_host (Fixture       *f,
     g_assert_cmpuint (n_denied, >=, 1);
   }
 
-  g_subprocess_send_signal (host, SIGINT);
-  g_subprocess_wait (host, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (host));
-  g_assert_cmpint (g_subprocess_get_exit_status (host), ==, 0);
-  g_bus_unwatch_name (watch);
-  g_clear_object (&bus);
-  g_test_dbus_down (bus_daemon);
+  /* A session grant needs the host, whose role does not allow it */
+  {
+    g_auto(Result) r = run (f, "grant", "store", "data:read", "--scope", "session");
+
+    g_assert_cmpint (r.status, ==, 1);
+    g_assert_nonnull (strstr (r.err, "Grant needs the role “admin”"));
+  }
+  running_host_stop (&h);
+
+  /* With no host at all, it cannot be made */
+  {
+    g_auto(Result) r = run (f, "grant", "store", "data:read", "--scope", "session");
+
+    g_assert_cmpint (r.status, ==, 2);
+    g_assert_nonnull (strstr (r.err, "no Kari host is running"));
+  }
+}
+
+/* Once and session grants live in the host: with the scripting role
+ * admin, kari-ext makes and ends them there */
+static void
+test_session_through_host (Fixture       *f,
+                           gconstpointer  data)
+{
+  RunningHost h = { 0 };
+
+  run_ok (f, "users", "scripting-role", "admin", NULL);
+  running_host_start (f, &h);
+  assert_next_read (f, "io.github.kari.Error.NotFound");
+
+  /* Revoked through the host */
+  {
+    g_auto(Result) r = run (f, "revoke", "store", "data:read", "--json");
+    g_autoptr(JsonNode) node = NULL;
+
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpstr (r.err, ==, "");
+    node = parse_json (r.out);
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "revoked"), ==, 1);
+  }
+  assert_next_read (f, "io.github.kari.Error.PermissionDenied");
+
+  /* A session grant, made in the host */
+  {
+    g_auto(Result) r = run (f, "grant", "store", "data:read", "--scope", "session", "--json");
+    g_autoptr(JsonNode) node = NULL;
+    JsonObject *o;
+
+    g_assert_cmpint (r.status, ==, 0);
+    node = parse_json (r.out);
+    o = json_node_get_object (node);
+    g_assert_cmpstr (json_object_get_string_member (o, "scope"), ==, "session");
+    g_assert_cmpint (json_object_get_int_member (o, "id"), <, 0);
+    g_assert_cmpstr (json_object_get_string_member (o, "granted_by"), ==, g_get_user_name ());
+  }
+  assert_next_read (f, "io.github.kari.Error.NotFound");
+  /* Not in the registry: a program of its own does not see it */
+  {
+    g_auto(Result) r = run (f, "permissions", "store", "--json");
+    g_autoptr(JsonNode) node = parse_json (r.out);
+
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (node),
+                                                                           "grants")), ==, 0);
+  }
+  /* And ended in the host */
+  {
+    g_auto(Result) r = run (f, "revoke", "store", "data:read", "--json");
+    g_autoptr(JsonNode) node = NULL;
+
+    g_assert_cmpint (r.status, ==, 0);
+    node = parse_json (r.out);
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (node), "revoked"), ==, 1);
+  }
+  assert_next_read (f, "io.github.kari.Error.PermissionDenied");
+  running_host_stop (&h);
 }
 
 static void
@@ -586,12 +693,14 @@ test_unprivileged (void)
 {
   gboolean successful = FALSE;
   g_autofree char *out = kari_test_rerun_as_nobody ("KARI_PERMISSION_SYNC_UNPRIVILEGED", TRUE, &successful,
-                                                     "-p", "/permission-sync/host/revoke-while-running", NULL);
+                                                     "-p", "/permission-sync/host/revoke-while-running",
+                                                     "-p", "/permission-sync/host/session-through-host", NULL);
 
   if (!successful)
     g_printerr ("as nobody:\n%s\n", out);
   g_assert_true (successful);
   g_assert_nonnull (strstr (out, "ok 1 /permission-sync/host/revoke-while-running"));
+  g_assert_nonnull (strstr (out, "ok 2 /permission-sync/host/session-through-host"));
 }
 
 #define ADD(path, func) g_test_add ("/permission-sync/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -608,6 +717,7 @@ main (int    argc,
   ADD ("watch/announced", test_watch);
   ADD ("watch/garbage", test_garbage);
   ADD ("host/revoke-while-running", test_running_host);
+  ADD ("host/session-through-host", test_session_through_host);
   if (geteuid () == 0 && g_getenv ("KARI_PERMISSION_SYNC_UNPRIVILEGED") == NULL)
     g_test_add_func ("/permission-sync/host/unprivileged", test_unprivileged);
   return g_test_run ();

@@ -12,12 +12,11 @@ typedef struct _KariRegistryChanges KariRegistryChanges;
 
 struct _KariRegistryChanges
 {
-  /* The registry's WAL-index header in its -shm file, mapped read-only,
-   * which every commit of any process rewrites. NULL when it could not
-   * be mapped; then every probe reads the serial. */
+  /* The registry's WAL-index header in its -shm file, as SQLite maps it
+   * for the probe's connection, which every commit of any process
+   * rewrites. NULL when it is not mapped; then every probe reads the
+   * serial. */
   const guint32 *header;
-  void          *map;
-  gsize          map_len;
 
   GMutex         lock;     /* guards db and stmt */
   struct sqlite3      *db;

@@ -11,8 +11,8 @@
  *   stands: the last committed frame (mxFrame), which every commit moves
  *   on, and the salt (aSalt[0]), which goes up by one whenever the WAL
  *   starts over (https://sqlite.org/walformat.html, "The WAL-Index
- *   Header"). Mapped read-only here, "has anyone committed?" is two loads
- *   from memory, cheap enough to ask before every cached answer. (The
+ *   Header"). Read where SQLite maps it, "has anyone committed?" is two
+ *   loads from memory, cheap enough to ask before every cached answer. (The
  *   header's iChange is no use: each writer bumps its own copy.) A read
  *   torn by a commit under way looks like a change, which costs one
  *   probe, or like the state before it, which is what it was.
@@ -26,71 +26,62 @@
  * transaction stays open: a host runs for hours, and an open snapshot
  * would stop every checkpoint and let the WAL grow without end.
  *
- * The registry's own connection keeps the -shm file open (and SQLite
- * truncates it only when no connection has it), so the mapping stays
- * valid for as long as the registry is open.
+ * The header is read through the mapping SQLite made for the probe's
+ * own connection, so it stays valid exactly as long as that connection.
  */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
 
-#include <errno.h>
-#include <fcntl.h>
 #include <sqlite3.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "kari-registry-changes-private.h"
 #include "kari-registry-private.h"
 
-/* The two copies of the 48-byte header; SQLite's layout since 3.7.0 */
-#define WAL_INDEX_HEADER_BYTES 96
+/* SQLite's layout since 3.7.0: 32 KiB regions, the first starting with
+ * the header */
+#define WAL_INDEX_REGION_BYTES 32768
 #define WAL_INDEX_VERSION      3007000u
 #define WAL_INDEX_INIT_BYTE    12
 
 static const char serial_sql[] = "SELECT serial FROM permission_changes WHERE id = 1";
 
-/* Maps the -shm header, or leaves self->header NULL (the probe then
- * reads the serial every time, slower but still exact). */
+/* Finds the WAL-index header in the -shm mapping SQLite made for our
+ * own connection, or leaves self->header NULL (the probe then reads the
+ * serial every time, slower but still exact).
+ *
+ * SQLite's own mapping, asked of the VFS (xShmMap), not one of ours: a
+ * second descriptor on the -shm file, once closed, would drop every
+ * POSIX lock this process holds on it, SQLite's included, and another
+ * process could then truncate the file under every mapping of it. This
+ * mapping lives exactly as long as the connection. */
 static void
-map_commit_counter (KariRegistryChanges *self)
+map_wal_index_header (KariRegistryChanges *self)
 {
-  g_autofree char *shm_path = g_strconcat (self->path, "-shm", NULL);
-  struct stat st;
+  sqlite3_file *file = NULL;
+  volatile void *region = NULL;
   const guint32 *words;
-  void *map;
-  int fd;
+  int rc;
 
-  fd = open (shm_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0)
+  rc = sqlite3_file_control (self->db, "main", SQLITE_FCNTL_FILE_POINTER, &file);
+  if (rc != SQLITE_OK || file == NULL || file->pMethods == NULL ||
+      file->pMethods->iVersion < 2 || file->pMethods->xShmMap == NULL)
     {
-      g_debug ("Not watching %s for commits: %s", shm_path, g_strerror (errno));
+      g_debug ("Not following %s: its VFS maps no WAL index", self->path);
       return;
     }
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size < WAL_INDEX_HEADER_BYTES)
+  rc = file->pMethods->xShmMap (file, 0, WAL_INDEX_REGION_BYTES, 0, &region);
+  if (rc != SQLITE_OK || region == NULL)
     {
-      g_debug ("Not watching %s for commits: not a wal-index yet", shm_path);
-      close (fd);
+      g_debug ("Not following %s: its WAL index is not mapped (SQLite error %d)", self->path, rc);
       return;
     }
-  map = mmap (NULL, WAL_INDEX_HEADER_BYTES, PROT_READ, MAP_SHARED, fd, 0);
-  close (fd);
-  if (map == MAP_FAILED)
+  words = (const guint32 *) region;
+  if (words[0] != WAL_INDEX_VERSION || ((const guint8 *) region)[WAL_INDEX_INIT_BYTE] != 1)
     {
-      g_debug ("Not watching %s for commits: %s", shm_path, g_strerror (errno));
+      g_debug ("Not following %s: an unknown WAL index version %u", self->path, words[0]);
       return;
     }
-
-  words = map;
-  if (words[0] != WAL_INDEX_VERSION || ((const guint8 *) map)[WAL_INDEX_INIT_BYTE] != 1)
-    {
-      g_debug ("Not watching %s for commits: an unknown wal-index version %u", shm_path, words[0]);
-      munmap (map, WAL_INDEX_HEADER_BYTES);
-      return;
-    }
-  self->map = map;
-  self->map_len = WAL_INDEX_HEADER_BYTES;
   self->header = words;
 }
 
@@ -128,7 +119,9 @@ _kari_registry_changes_new (const char  *path,
   /* A first read makes sure the -shm file exists and is initialised */
   if (!_kari_registry_changes_read_serial (self, &serial, error))
     return NULL;
-  map_commit_counter (self);
+  g_mutex_lock (&self->lock);
+  map_wal_index_header (self);
+  g_mutex_unlock (&self->lock);
   return g_steal_pointer (&self);
 }
 
@@ -137,8 +130,6 @@ _kari_registry_changes_free (KariRegistryChanges *self)
 {
   if (self == NULL)
     return;
-  if (self->map != NULL)
-    munmap (self->map, self->map_len);
   g_clear_pointer (&self->stmt, sqlite3_finalize);
   g_clear_pointer (&self->db, sqlite3_close);
   g_mutex_clear (&self->lock);
