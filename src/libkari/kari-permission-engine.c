@@ -815,7 +815,8 @@ kari_permission_engine_invalidate (KariPermissionEngine *self)
  * @self: a #KariPermissionEngine
  *
  * Returns: a number that changes whenever a grant, revocation, policy,
- *   declared set or role changes through the engine
+ *   declared set or role changes through the engine, or is found to
+ *   have been changed in the registry by another process
  */
 guint
 kari_permission_engine_get_generation (KariPermissionEngine *self)
