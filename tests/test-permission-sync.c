@@ -278,6 +278,64 @@ test_policy_and_roles (Fixture       *f,
   host_close (&host);
 }
 
+typedef struct
+{
+  Host    *host;
+  gint     stop;
+  guint64  n_checks;
+} Hammer;
+
+static gpointer
+hammer_main (gpointer data)
+{
+  Hammer *h = data;
+  KariCheck check = { "default", NULL, "crm", "system:metrics" };
+  guint64 n = 0;
+
+  while (!g_atomic_int_get (&h->stop))
+    {
+      g_auto(KariCheckResult) result = { 0 };
+      KariVerdict verdict = kari_permission_engine_check (h->host->engine, &check, &result);
+
+      g_assert_true (verdict == KARI_VERDICT_ALLOW || verdict == KARI_VERDICT_DENY);
+      n++;
+    }
+  __atomic_add_fetch (&h->n_checks, n, __ATOMIC_RELAXED);
+  return NULL;
+}
+
+/* Checks on several threads while another process grants and revokes,
+ * so grants are read again under them many times: never a wrong kind of
+ * answer, never a crash (run under ASan), and the last change holds */
+static void
+test_threads (Fixture       *f,
+              gconstpointer  data)
+{
+  g_auto(KariCheckResult) result = { 0 };
+  GThread *threads[2];
+  Hammer hammer = { 0 };
+  Host host = { 0 };
+
+  host_open (f, &host);
+  hammer.host = &host;
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("hammer", hammer_main, &hammer);
+  for (guint i = 0; i < 2; i++)
+    {
+      run_ok (f, "grant", "crm", "system:metrics", NULL);
+      run_ok (f, "revoke", "crm", "system:metrics", NULL);
+    }
+  run_ok (f, "grant", "crm", "system:metrics", NULL);
+  g_atomic_int_set (&hammer.stop, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+  g_assert_cmpuint (hammer.n_checks, >, 0);
+  g_assert_cmpint (check_as (&host, NULL, "system:metrics", &result), ==, KARI_VERDICT_ALLOW);
+  run_ok (f, "revoke", "crm", "system:metrics", NULL);
+  assert_next_check (&host, NULL, "system:metrics", KARI_VERDICT_DENY, &result);
+  host_close (&host);
+}
+
 /* With the watch, a change is taken in, and announced, with no check */
 static void
 test_watch (Fixture       *f,
@@ -714,6 +772,7 @@ main (int    argc,
   ADD ("engine/grant-revoke", test_grant_revoke);
   ADD ("engine/session-kept", test_session_kept);
   ADD ("engine/policy-and-roles", test_policy_and_roles);
+  ADD ("engine/threads", test_threads);
   ADD ("watch/announced", test_watch);
   ADD ("watch/garbage", test_garbage);
   ADD ("host/revoke-while-running", test_running_host);
