@@ -513,6 +513,29 @@ wait_page_empty (Ui       *ui,
     }
 }
 
+/* Whether the details' switch of the network permission comes to be
+ * @active by itself; bounded so a failure cannot hang */
+static gboolean
+wait_switch (Ui       *ui,
+             gboolean  active)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      GtkWidget *toggle;
+
+      kari_test_ui_settle ();
+      toggle = kari_test_ui_find (kari_window_get_page_widget (ui->window, "details"), GTK_TYPE_SWITCH,
+                                  switch_of_row_with, "network:http:*.example.com");
+      if (toggle != NULL && gtk_switch_get_active (GTK_SWITCH (toggle)) == active)
+        return TRUE;
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_usleep (10000);
+    }
+}
+
 static void
 test_manage_permissions (void)
 {
@@ -576,6 +599,14 @@ test_manage_permissions (void)
     if (g_str_equal (kari_policy_builtin_names ()[i], "balanced"))
       adw_combo_row_set_selected (ADW_COMBO_ROW (policy_row), i);
   g_assert_cmpstr (kari_policy_get_name (kari_permission_engine_get_policy (engine)), ==, "balanced");
+
+  /* The details' switches follow another program's grant and revoke */
+  kari_window_show_details (ui.window, "test-pages");
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (ui.window)));
+  run_ext ("grant", "network:http:*.example.com");
+  g_assert_true (wait_switch (&ui, TRUE));
+  run_ext ("revoke", "network:http:*.example.com");
+  g_assert_true (wait_switch (&ui, FALSE));
   ui_close (&ui);
 }
 
