@@ -761,6 +761,54 @@ test_unprivileged (void)
   g_assert_nonnull (strstr (out, "ok 2 /permission-sync/host/session-through-host"));
 }
 
+/* A host runs for hours: nothing it keeps open may stop a checkpoint,
+ * and a WAL started over (truncated) is followed like any other */
+static void
+test_checkpoint (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_auto(KariCheckResult) result = { 0 };
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  Host host = { 0 };
+
+  host_open (f, &host);
+  path = registry_path (f);
+  g_assert_true (kari_permission_engine_watch_registry (host.engine, &error));
+  g_assert_no_error (error);
+  run_ok (f, "grant", "crm", "system:metrics", NULL);
+  assert_next_check (&host, NULL, "system:metrics", KARI_VERDICT_ALLOW, &result);
+  g_assert_true (kari_audit_log_flush (host.audit, &error));
+  g_assert_no_error (error);
+  spin (200);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+      sqlite3_busy_timeout (db, 10000);
+      g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA wal_checkpoint(TRUNCATE)", -1, &stmt, NULL), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+      /* busy, frames in the WAL, frames moved: 0 when no reader held
+       * the WAL back, and then it is empty */
+      g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 0);
+      g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 0);
+      sqlite3_finalize (stmt);
+      sqlite3_close (db);
+
+      /* The WAL starts over, from the first frame again */
+      run_ok (f, "revoke", "crm", "system:metrics", NULL);
+      assert_next_check (&host, NULL, "system:metrics", KARI_VERDICT_DENY, &result);
+      run_ok (f, "grant", "crm", "system:metrics", NULL);
+      assert_next_check (&host, NULL, "system:metrics", KARI_VERDICT_ALLOW, &result);
+      g_assert_true (kari_audit_log_flush (host.audit, &error));
+      g_assert_no_error (error);
+      spin (200);
+    }
+  host_close (&host);
+}
+
 #define ADD(path, func) g_test_add ("/permission-sync/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
@@ -775,6 +823,7 @@ main (int    argc,
   ADD ("engine/threads", test_threads);
   ADD ("watch/announced", test_watch);
   ADD ("watch/garbage", test_garbage);
+  ADD ("wal/checkpoint", test_checkpoint);
   ADD ("host/revoke-while-running", test_running_host);
   ADD ("host/session-through-host", test_session_through_host);
   if (geteuid () == 0 && g_getenv ("KARI_PERMISSION_SYNC_UNPRIVILEGED") == NULL)
