@@ -47,8 +47,9 @@ _kari_permission_engine_sync_class_init (KariPermissionEngineClass *klass)
    * KariPermissionEngine::registry-changed:
    * @self: the engine
    *
-   * Another process changed grants, roles or the policy in the
-   * registry, and the engine now uses them. Emitted only once
+   * Grants, roles or the policy changed in the registry (another
+   * process changed them, typically; this engine's own changes count
+   * too) and the engine now uses what is there. Emitted only once
    * kari_permission_engine_watch_registry() was called, in the main
    * context that was the thread default then.
    */
@@ -165,7 +166,8 @@ _kari_permission_engine_follow_slow (KariPermissionEngine *self)
  * kari_permission_engine_refresh:
  * @self: a #KariPermissionEngine
  * @changed: (out) (optional): whether grants, roles or the policy had
- *   been changed by another process
+ *   changed in the registry since the engine last looked (by another
+ *   process, or by this engine's own writes)
  * @error: set when the registry cannot be read; cached decisions are
  *   dropped then all the same
  *
