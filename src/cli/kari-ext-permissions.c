@@ -224,6 +224,12 @@ kari_ext_grant (int    argc,
     return _kari_ext_usage_error (command, "%s", error->message);
   if (tenant == NULL)
     tenant = g_strdup (_kari_ext_default_tenant ());
+
+  if (!_kari_ext_host_open (&host, &error) || !_kari_ext_tenant_exists (&host, tenant, &error))
+    return _kari_ext_fail (NULL, error);
+  if (_kari_ext_host_lookup (&host, argv[1]) == NULL)
+    return KARI_EXIT_FAILURE;
+
   /* The grant has to outlive this command to mean anything: it is made
    * in the running host, or not at all. */
   if (scope == KARI_SCOPE_ONCE || scope == KARI_SCOPE_SESSION)
@@ -233,12 +239,15 @@ kari_ext_grant (int    argc,
       const char *described;
 
       if (bus == NULL)
-        return _kari_ext_usage_error (command,
-                                      _("a %s grant lives only as long as the program that holds it, "
-                                        "and no Kari host is running; use --scope persistent or "
-                                        "--scope until=TIME, or start the Control Room or kari-ext run "
-                                        "first"),
-                                      kari_scope_to_string (scope));
+        {
+          _kari_ext_host_close (&host, NULL);
+          return _kari_ext_usage_error (command,
+                                        _("a %s grant lives only as long as the program that holds it, "
+                                          "and no Kari host is running; use --scope persistent or "
+                                          "--scope until=TIME, or start the Control Room or kari-ext run "
+                                          "first"),
+                                        kari_scope_to_string (scope));
+        }
       reply = call_host (bus, "Grant", g_variant_new ("(sssss)", argv[1], argv[2], scope_text, tenant,
                                                       user != NULL ? user : ""),
                          G_VARIANT_TYPE ("(s)"), &error);
@@ -250,7 +259,7 @@ kari_ext_grant (int    argc,
       if (grant == NULL)
         {
           g_prefix_error (&error, _("The running host did not grant it: "));
-          return _kari_ext_fail (NULL, error);
+          return _kari_ext_fail (&host, error);
         }
       if (json)
         {
@@ -260,13 +269,8 @@ kari_ext_grant (int    argc,
       else
         printf (_("Granted %s to %s in tenant “%s” (%s, in the running host).\n"), grant->permission,
                 argv[1], grant->tenant, kari_scope_to_string (grant->scope));
-      return KARI_EXIT_OK;
+      return _kari_ext_finish (&host, KARI_EXIT_OK);
     }
-
-  if (!_kari_ext_host_open (&host, &error) || !_kari_ext_tenant_exists (&host, tenant, &error))
-    return _kari_ext_fail (NULL, error);
-  if (_kari_ext_host_lookup (&host, argv[1]) == NULL)
-    return KARI_EXIT_FAILURE;
 
   grant = kari_permission_engine_grant (host.engine, host.actor, tenant, argv[1], user, argv[2],
                                         scope, until, &error);
