@@ -463,6 +463,80 @@ n_grants (KariAppHost *host,
 }
 
 static void
+on_ext_exited (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Runs the real kari-ext while the main loop turns, as it may ask this
+ * very app over the bus */
+static void
+run_ext (const char *command,
+         const char *permission)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) ext = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                                 &error, g_getenv ("KARI_EXT"), command, "test-pages",
+                                                 permission, NULL);
+  gboolean exited = FALSE;
+
+  g_assert_no_error (error);
+  g_subprocess_wait_async (ext, NULL, on_ext_exited, &exited);
+  g_assert_true (kari_test_wait_for (&exited, 60));
+  g_assert_true (g_subprocess_get_if_exited (ext));
+  g_assert_cmpint (g_subprocess_get_exit_status (ext), ==, 0);
+}
+
+/* Whether the Permissions page comes to say it has no grant (or some),
+ * with no help from the test; only bounded so a failure cannot hang */
+static gboolean
+wait_page_empty (Ui       *ui,
+                 gboolean  empty)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      gboolean shown;
+
+      kari_test_ui_settle ();
+      g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (ui->window)));
+      shown = kari_test_ui_status_shown (GTK_WIDGET (ui->window), "No Permissions Granted");
+      if (shown == empty)
+        return TRUE;
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_usleep (10000);
+    }
+}
+
+/* Whether the details' switch of the network permission comes to be
+ * @active by itself; bounded so a failure cannot hang */
+static gboolean
+wait_switch (Ui       *ui,
+             gboolean  active)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      GtkWidget *toggle;
+
+      kari_test_ui_settle ();
+      toggle = kari_test_ui_find (kari_window_get_page_widget (ui->window, "details"), GTK_TYPE_SWITCH,
+                                  switch_of_row_with, "network:http:*.example.com");
+      if (toggle != NULL && gtk_switch_get_active (GTK_SWITCH (toggle)) == active)
+        return TRUE;
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_usleep (10000);
+    }
+}
+
+static void
 test_manage_permissions (void)
 {
   Ui ui = { 0 };
@@ -503,6 +577,17 @@ test_manage_permissions (void)
   g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (ui.window)));
   g_assert_true (kari_test_ui_status_shown (GTK_WIDGET (ui.window), "No Permissions Granted"));
 
+  /* Granted and revoked by another program while the app runs: the
+   * page follows by itself, and checks count it at once. */
+  run_ext ("grant", "network:http:*.example.com");
+  g_assert_cmpint (kari_permission_engine_check (engine, &check, &result), ==, KARI_VERDICT_ALLOW);
+  kari_check_result_clear (&result);
+  g_assert_true (wait_page_empty (&ui, FALSE));
+  run_ext ("revoke", "network:http:*.example.com");
+  g_assert_cmpint (kari_permission_engine_check (engine, &check, &result), ==, KARI_VERDICT_ASK);
+  kari_check_result_clear (&result);
+  g_assert_true (wait_page_empty (&ui, TRUE));
+
   /* The policy row puts another built-in policy in force. */
   policy_row = kari_test_ui_find (permissions, ADW_TYPE_COMBO_ROW, NULL, NULL);
   g_assert_cmpstr (kari_policy_get_name (kari_permission_engine_get_policy (engine)), ==, "balanced");
@@ -514,6 +599,14 @@ test_manage_permissions (void)
     if (g_str_equal (kari_policy_builtin_names ()[i], "balanced"))
       adw_combo_row_set_selected (ADW_COMBO_ROW (policy_row), i);
   g_assert_cmpstr (kari_policy_get_name (kari_permission_engine_get_policy (engine)), ==, "balanced");
+
+  /* The details' switches follow another program's grant and revoke */
+  kari_window_show_details (ui.window, "test-pages");
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (ui.window)));
+  run_ext ("grant", "network:http:*.example.com");
+  g_assert_true (wait_switch (&ui, TRUE));
+  run_ext ("revoke", "network:http:*.example.com");
+  g_assert_true (wait_switch (&ui, FALSE));
   ui_close (&ui);
 }
 

@@ -642,6 +642,40 @@ test_generation (Fixture       *f,
 #undef SAME
 }
 
+/* A reload (another process changed the registry) keeps what only this
+ * store knows: its session grants, the ends of its until-grants by its
+ * own clock (even where the boot clock says otherwise), and drops what
+ * was revoked on disk. */
+static void
+test_reload_from_disk (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(KariGrant) until = add (f, "ext", NULL, "data:read", KARI_SCOPE_UNTIL, WALL_START + 10 * SEC);
+  g_autoptr(KariGrant) session = add (f, "ext", NULL, "data:write", KARI_SCOPE_SESSION, 0);
+  g_autoptr(KariGrant) lasting = add (f, "ext", NULL, "system:metrics", KARI_SCOPE_PERSISTENT, 0);
+  g_autoptr(GError) error = NULL;
+  guint64 generation = kari_grant_store_get_generation (f->store);
+  sqlite3 *db = NULL;
+  g_autofree char *sql = g_strdup_printf ("DELETE FROM grants WHERE id = %" G_GINT64_FORMAT, lasting->id);
+
+  /* The boot clock ran on, the store's clock did not */
+  f->time.boottime += 60 * SEC;
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  g_assert_true (_kari_grant_store_reload (f->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (kari_grant_store_get_generation (f->store), >, generation);
+  g_assert_true (allows (f, "ext", NULL, "data:read"));
+  g_assert_true (allows (f, "ext", NULL, "data:write"));
+  g_assert_false (allows (f, "ext", NULL, "system:metrics"));
+  /* And the until-grant still ends when the store's clock says */
+  f->time.now += 10 * SEC;
+  g_assert_false (allows (f, "ext", NULL, "data:read"));
+  g_assert_true (allows (f, "ext", NULL, "data:write"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -671,6 +705,7 @@ main (int   argc,
   ADD ("/grant/find/user-specific", test_user_specific);
   ADD ("/grant/find/precedence", test_precedence);
   ADD ("/grant/generation", test_generation);
+  ADD ("/grant/reload/keeps-what-only-memory-knows", test_reload_from_disk);
 
   return g_test_run ();
 }

@@ -246,6 +246,13 @@ kari_app_host_new (const char  *tenant,
   self->engine = kari_permission_engine_new (self->registry, self->audit, NULL, error);
   if (self->engine == NULL)
     return NULL;
+  /* kari-ext grants and revokes while the app runs: shown at once.
+   * Checks see them without the watch. */
+  if (!kari_permission_engine_watch_registry (self->engine, &local_error))
+    {
+      g_debug ("Not watching the registry for permission changes: %s", local_error->message);
+      g_clear_error (&local_error);
+    }
 
   if (!declare_permissions (self, error))
     return NULL;

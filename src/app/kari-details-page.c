@@ -571,11 +571,23 @@ update_remove_button (KariDetailsPage *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->remove_button), can ? NULL : why_not);
 }
 
+/* Another program (kari-ext) granted or revoked: the switches follow */
+static void
+on_registry_changed (KariDetailsPage *self)
+{
+  if (self->refill_id == 0)
+    self->refill_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, refill_permissions, g_object_ref (self),
+                                       g_object_unref);
+}
+
 void
 kari_details_page_set_host (KariDetailsPage *self,
                             KariAppHost     *host)
 {
-  g_set_object (&self->host, host);
+  if (!g_set_object (&self->host, host) || host == NULL)
+    return;
+  g_signal_connect_object (kari_app_host_get_engine (host), "registry-changed",
+                           G_CALLBACK (on_registry_changed), self, G_CONNECT_SWAPPED);
 }
 
 KariAppExtension *

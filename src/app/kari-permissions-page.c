@@ -222,7 +222,12 @@ kari_permissions_page_set_host (KariPermissionsPage *self,
 {
   /* Read when first shown (the window reloads a page it shows), not
    * at start-up. */
-  g_set_object (&self->host, host);
+  if (!g_set_object (&self->host, host))
+    return;
+  /* A grant or revoke made by another program (kari-ext) shows at once */
+  if (host != NULL)
+    g_signal_connect_object (kari_app_host_get_engine (host), "registry-changed",
+                             G_CALLBACK (kari_permissions_page_reload), self, G_CONNECT_SWAPPED);
 }
 
 static void

@@ -46,6 +46,61 @@ grant_to_json (const KariGrant *g)
   return json_builder_get_root (b);
 }
 
+/* ------------------------------------------------------------------ */
+/* Through the running host                                            */
+
+/* Once and session grants live in the host's memory, so with a host
+ * running (the Control Room, or kari-ext run) they are made and ended
+ * by Manager1.Grant and Manager1.Revoke, which its scripting role must
+ * allow (admin). */
+static GVariant *
+call_host (GDBusConnection    *bus,
+           const char         *method,
+           GVariant           *parameters,
+           const GVariantType *reply_type,
+           GError            **error)
+{
+  GVariant *reply = g_dbus_connection_call_sync (bus, KARI_HOST_MANAGER_BUS_NAME, KARI_HOST_MANAGER_PATH,
+                                                 "io.github.kari.Manager1", method, parameters, reply_type,
+                                                 G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
+
+  if (reply == NULL)
+    g_dbus_error_strip_remote_error (*error);
+  return reply;
+}
+
+/* The grant the host describes in @json (Manager1.Grant), or NULL */
+static KariGrant *
+grant_from_host (const char  *json,
+                 GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(KariGrant) g = g_new0 (KariGrant, 1);
+  gint64 until;
+  JsonObject *o;
+
+  if (!json_parser_load_from_data (parser, json, -1, error))
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s", _("the host described the grant oddly"));
+      return NULL;
+    }
+  o = json_node_get_object (json_parser_get_root (parser));
+  g->id = json_object_get_int_member_with_default (o, "id", 0);
+  g->permission = g_strdup (json_object_get_string_member_with_default (o, "permission", ""));
+  g->tenant = g_strdup (json_object_get_string_member_with_default (o, "tenant", ""));
+  g->user = g_strdup (json_object_get_string_member_with_default (o, "user", NULL));
+  g->granted_by = g_strdup (json_object_get_string_member_with_default (o, "granted_by", ""));
+  g->until_usec = json_object_get_int_member_with_default (o, "until_usec", 0);
+  g->granted_usec = json_object_get_int_member_with_default (o, "granted_usec", 0);
+  g->extension = g_strdup ("");
+  if (!kari_scope_from_string (json_object_get_string_member_with_default (o, "scope", ""), &g->scope,
+                               &until, NULL))
+    g->scope = KARI_SCOPE_SESSION;
+  return g_steal_pointer (&g);
+}
+
 static void
 print_grant (const KariGrant *g)
 {
@@ -146,7 +201,8 @@ kari_ext_grant (int    argc,
   gboolean json = FALSE;
   GOptionEntry entries[] = {
     { "scope", 's', 0, G_OPTION_ARG_STRING, &scope_text,
-      N_("persistent (default), or until=TIME (RFC 3339 or +1h, +30m, +2d)"), N_("SCOPE") },
+      N_("persistent (default), until=TIME (RFC 3339 or +1h, +30m, +2d), or once or session "
+         "in the running host"), N_("SCOPE") },
     { "tenant", 't', 0, G_OPTION_ARG_STRING, &tenant, N_("The tenant (default: the active one)"), N_("TENANT") },
     { "user", 'u', 0, G_OPTION_ARG_STRING, &user, N_("Only for this user (default: every user)"), N_("USER") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the grant as JSON"), NULL },
@@ -166,13 +222,6 @@ kari_ext_grant (int    argc,
                                                          : _("too many arguments"));
   if (scope_text != NULL && !kari_scope_from_string (scope_text, &scope, &until, &error))
     return _kari_ext_usage_error (command, "%s", error->message);
-  /* The grant has to outlive this command to mean anything. */
-  if (scope == KARI_SCOPE_ONCE || scope == KARI_SCOPE_SESSION)
-    return _kari_ext_usage_error (command,
-                                  _("a %s grant lives only as long as the program that holds it; "
-                                    "use --scope persistent or --scope until=TIME here, or answer "
-                                    "the Control Room's prompt"),
-                                  kari_scope_to_string (scope));
   if (tenant == NULL)
     tenant = g_strdup (_kari_ext_default_tenant ());
 
@@ -180,6 +229,48 @@ kari_ext_grant (int    argc,
     return _kari_ext_fail (NULL, error);
   if (_kari_ext_host_lookup (&host, argv[1]) == NULL)
     return KARI_EXIT_FAILURE;
+
+  /* The grant has to outlive this command to mean anything: it is made
+   * in the running host, or not at all. */
+  if (scope == KARI_SCOPE_ONCE || scope == KARI_SCOPE_SESSION)
+    {
+      g_autoptr(GDBusConnection) bus = _kari_ext_find_host (TRUE);
+      g_autoptr(GVariant) reply = NULL;
+      const char *described;
+
+      if (bus == NULL)
+        {
+          _kari_ext_host_close (&host, NULL);
+          return _kari_ext_usage_error (command,
+                                        _("a %s grant lives only as long as the program that holds it, "
+                                          "and no Kari host is running; use --scope persistent or "
+                                          "--scope until=TIME, or start the Control Room or kari-ext run "
+                                          "first"),
+                                        kari_scope_to_string (scope));
+        }
+      reply = call_host (bus, "Grant", g_variant_new ("(sssss)", argv[1], argv[2], scope_text, tenant,
+                                                      user != NULL ? user : ""),
+                         G_VARIANT_TYPE ("(s)"), &error);
+      if (reply != NULL)
+        {
+          g_variant_get (reply, "(&s)", &described);
+          grant = grant_from_host (described, &error);
+        }
+      if (grant == NULL)
+        {
+          g_prefix_error (&error, _("The running host did not grant it: "));
+          return _kari_ext_fail (&host, error);
+        }
+      if (json)
+        {
+          g_autoptr(JsonNode) node = grant_to_json (grant);
+          _kari_ext_print_json (node);
+        }
+      else
+        printf (_("Granted %s to %s in tenant “%s” (%s, in the running host).\n"), grant->permission,
+                argv[1], grant->tenant, kari_scope_to_string (grant->scope));
+      return _kari_ext_finish (&host, KARI_EXIT_OK);
+    }
 
   grant = kari_permission_engine_grant (host.engine, host.actor, tenant, argv[1], user, argv[2],
                                         scope, until, &error);
@@ -231,11 +322,28 @@ kari_ext_revoke (int    argc,
   if (_kari_ext_host_lookup (&host, argv[1]) == NULL)
     return KARI_EXIT_FAILURE;
 
-  if (!kari_permission_engine_revoke (host.engine, host.actor, tenant, argv[1], user,
-                                      argc == 3 ? argv[2] : NULL, &n, &error))
-    {
+  /* A running host also ends the once and session grants it holds;
+   * with no host, or one whose scripting role may not revoke, the
+   * registry is changed directly and the host takes that in. */
+  {
+    g_autoptr(GDBusConnection) bus = _kari_ext_find_host (TRUE);
+    g_autoptr(GVariant) reply = NULL;
+
+    if (bus != NULL)
+      reply = call_host (bus, "Revoke", g_variant_new ("(ssss)", argv[1], argc == 3 ? argv[2] : "", tenant,
+                                                       user != NULL ? user : ""),
+                         G_VARIANT_TYPE ("(u)"), &error);
+    if (reply != NULL)
+      g_variant_get (reply, "(u)", &n);
+    else if (bus != NULL)
+      fprintf (stderr, _("kari-ext: the running host did not revoke (%s); revoking in the registry, "
+                         "which leaves the once and session grants the host holds\n"), error->message);
+    g_clear_error (&error);
+    if (reply == NULL &&
+        !kari_permission_engine_revoke (host.engine, host.actor, tenant, argv[1], user,
+                                        argc == 3 ? argv[2] : NULL, &n, &error))
       return _kari_ext_fail (&host, error);
-    }
+  }
 
   if (json)
     {

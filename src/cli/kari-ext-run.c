@@ -169,6 +169,13 @@ kari_ext_run (int    argc,
         _kari_ext_host_close (&host, NULL);
         return _kari_ext_usage_error (command, "--scripting-role: %s", error->message);
       }
+    /* A kari-ext revoke from another terminal is taken in by the next
+     * check anyway; the watch also takes it in while none comes. */
+    if (!kari_permission_engine_watch_registry (host.engine, &error))
+      {
+        g_debug ("Not watching the registry: %s", error->message);
+        g_clear_error (&error);
+      }
     kari_host_manager_set_scripting_role (manager, scripting_role);
     kari_host_manager_set_audit_log (manager, host.audit, tenant);
     kari_host_manager_set_registry (manager, host.registry, host.engine);

@@ -53,6 +53,8 @@ KariGrant       *_kari_grant_index_find          (KariGrantIndex        *self,
                                                   gboolean               consume_once,
                                                   gint64                 now,
                                                   gboolean              *changed);
+void             _kari_grant_index_carry_over    (KariGrantIndex        *from,
+                                                  KariGrantIndex        *to);
 GArray          *_kari_grant_index_get_expired_rows (KariGrantIndex     *self);
 int              _kari_grant_compare             (gconstpointer          a,
                                                   gconstpointer          b);

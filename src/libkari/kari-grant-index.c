@@ -254,6 +254,67 @@ _kari_grant_index_remove_id (KariGrantIndex *self,
   return TRUE;
 }
 
+/* Removes @id from @rows; returns whether it was there. */
+static gboolean
+take_row (GArray *rows,
+          gint64  id)
+{
+  gboolean found = FALSE;
+
+  for (guint i = rows->len; i-- > 0;)
+    if (g_array_index (rows, gint64, i) == id)
+      {
+        g_array_remove_index_fast (rows, i);
+        found = TRUE;
+      }
+  return found;
+}
+
+/* After @to was read from disk again, keeps what only @from knows:
+ * the grants that live in memory (once and session, negative ids), the
+ * end of each until-grant as this process's clock has it (a reload must
+ * neither move it nor end it early), and which rows ended here and wait
+ * to be deleted (they must not come back). @from is freed next. */
+void
+_kari_grant_index_carry_over (KariGrantIndex *from,
+                              KariGrantIndex *to)
+{
+  GHashTableIter iter;
+  Bucket *bucket;
+
+  g_hash_table_iter_init (&iter, from->buckets);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &bucket, NULL))
+    for (guint i = bucket->entries->len; i-- > 0;)
+      {
+        Entry *entry = g_ptr_array_index (bucket->entries, i);
+        Entry *again;
+
+        if (entry->grant->id > 0)
+          {
+            again = g_hash_table_lookup (to->by_id, &entry->grant->id);
+            if (again != NULL)
+              {
+                if (again->grant->scope == KARI_SCOPE_UNTIL)
+                  again->grant->deadline_usec = entry->grant->deadline_usec;
+                continue;
+              }
+            /* A row gone from disk was revoked, and goes. One still on
+             * disk but over by the reload's reckoning (from the boot
+             * clock, which the store's clock need not follow) stays as
+             * it was: the store's clock decides when it ends. */
+            if (!take_row (to->expired_rows, entry->grant->id))
+              continue;
+          }
+        g_hash_table_remove (from->by_id, &entry->grant->id);
+        _kari_grant_index_insert (to, g_steal_pointer (&entry->grant), g_steal_pointer (&entry->pattern));
+        g_ptr_array_remove_index_fast (bucket->entries, i);
+      }
+  for (guint i = 0; i < from->expired_rows->len; i++)
+    _kari_grant_index_remove_id (to, g_array_index (from->expired_rows, gint64, i));
+  g_array_append_vals (to->expired_rows, from->expired_rows->data, from->expired_rows->len);
+  g_array_set_size (from->expired_rows, 0);
+}
+
 /* The grant @id when it is in force at @now, else NULL; borrowed. */
 const KariGrant *
 _kari_grant_index_lookup (KariGrantIndex *self,

@@ -15,6 +15,9 @@ KariGrantStore *_kari_grant_store_new_with_boot_id (KariRegistry     *registry,
                                                     const char       *boot_id,
                                                     GError          **error);
 
+gboolean        _kari_grant_store_reload           (KariGrantStore   *self,
+                                                    GError          **error);
+
 /* kari-grant-time.c */
 gboolean        _kari_scope_from_name              (const char       *name,
                                                     KariScope        *scope);

@@ -223,8 +223,12 @@ loaded_deadline (KariGrantStore *self,
   return remaining <= 0 ? now : add_clamped (now, remaining);
 }
 
+/* Reads the lasting grants into @index. Rows found to be over are
+ * deleted at once when @delete_stale, else left to the next write. */
 static gboolean
 load (KariGrantStore  *self,
+      KariGrantIndex  *index,
+      gboolean         delete_stale,
       GError         **error)
 {
   KariRegistry *registry = self->registry;
@@ -279,7 +283,7 @@ load (KariGrantStore  *self,
         /* A text that no longer parses stays listed and revocable but
          * never allows anything */
         pattern = kari_permission_pattern_parse (grant->permission, NULL);
-        _kari_grant_index_insert (self->index, g_steal_pointer (&grant), pattern);
+        _kari_grant_index_insert (index, g_steal_pointer (&grant), pattern);
       }
     if (rc != SQLITE_DONE)
       {
@@ -290,9 +294,48 @@ load (KariGrantStore  *self,
   g_mutex_unlock (&registry->lock);
 
   /* Expired rows go now; if the disk refuses, they wait for the next write */
-  if (ok && stale->len > 0 && !write_disk (self, NULL, none, stale, "Deleting expired grants", NULL))
-    g_array_append_vals (_kari_grant_index_get_expired_rows (self->index), stale->data, stale->len);
+  if (ok && stale->len > 0 &&
+      (!delete_stale || !write_disk (self, NULL, none, stale, "Deleting expired grants", NULL)))
+    g_array_append_vals (_kari_grant_index_get_expired_rows (index), stale->data, stale->len);
   return ok;
+}
+
+/*
+ * _kari_grant_store_reload:
+ * @self: a #KariGrantStore
+ * @error: set when the grants cannot be read; nothing changed then
+ *
+ * Reads the lasting grants again, for when another process changed
+ * the registry (kari-ext grant or revoke while a host runs). Once and
+ * session grants, which live in this process only, are kept. The
+ * generation moves, so cached decisions go stale. No disk is written.
+ */
+gboolean
+_kari_grant_store_reload (KariGrantStore  *self,
+                          GError         **error)
+{
+  KariGrantIndex *fresh = _kari_grant_index_new ();
+  KariGrantIndex *old;
+
+  g_return_val_if_fail (KARI_IS_GRANT_STORE (self), FALSE);
+
+  /* Writers wait, so none applies to the index being replaced */
+  g_mutex_lock (&self->write_lock);
+  if (!load (self, fresh, FALSE, error))
+    {
+      g_mutex_unlock (&self->write_lock);
+      _kari_grant_index_free (fresh);
+      return FALSE;
+    }
+  g_mutex_lock (&self->lock);
+  old = self->index;
+  _kari_grant_index_carry_over (old, fresh);
+  self->index = fresh;
+  bump_generation (self);
+  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->write_lock);
+  _kari_grant_index_free (old);
+  return TRUE;
 }
 
 /* GObject */
@@ -351,7 +394,7 @@ _kari_grant_store_new_with_boot_id (KariRegistry     *registry,
   _kari_clock_fill_defaults (&self->clock);
   self->boot_id = g_strdup (boot_id);
 
-  if (!load (self, error))
+  if (!load (self, self->index, TRUE, error))
     return NULL;
   return g_steal_pointer (&self);
 }

@@ -33,7 +33,7 @@ typedef struct
   KariManagerTarget  target;
 } KariManagerHandler;
 
-#define KARI_MANAGER_N_METHODS 13
+#define KARI_MANAGER_N_METHODS 15
 
 struct _KariHostManager
 {
@@ -65,6 +65,14 @@ void            _kari_host_manager_return_printf (GDBusMethodInvocation *invocat
                                               const char            *dbus_error,
                                               const char            *format,
                                               ...) G_GNUC_PRINTF (3, 4);
+
+/* kari-host-manager-grants.c */
+void            _kari_host_manager_do_grant   (KariHostManager       *self,
+                                              KariSupervisor        *supervisor,
+                                              GDBusMethodInvocation *invocation);
+void            _kari_host_manager_do_revoke  (KariHostManager       *self,
+                                              KariSupervisor        *supervisor,
+                                              GDBusMethodInvocation *invocation);
 
 /* kari-host-manager-inspect.c */
 void            _kari_host_manager_do_inspect (KariHostManager       *self,

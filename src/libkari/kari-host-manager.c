@@ -366,6 +366,8 @@ static const struct
   { "handle-disable",         _kari_host_manager_do_disable,     KARI_MANAGER_NAMES_INSTALLED },
   { "handle-query-audit",     _kari_host_manager_do_query_audit, KARI_MANAGER_NAMES_NOTHING },
   { "handle-config-changed",  do_config_changed, KARI_MANAGER_NAMES_SUPERVISED },
+  { "handle-grant",           _kari_host_manager_do_grant,       KARI_MANAGER_NAMES_INSTALLED },
+  { "handle-revoke",          _kari_host_manager_do_revoke,      KARI_MANAGER_NAMES_INSTALLED },
 };
 
 /* One handler for every method's signal, connected swapped so that

@@ -67,8 +67,12 @@ setting_set (KariRegistry  *registry,
   return rc == SQLITE_DONE;
 }
 
+/* The saved policy; @saved_base and @saved_rules get the settings as
+ * read (either may be %NULL), so a change to them can be noticed. */
 KariPolicy *
 _kari_permission_engine_load_policy (KariRegistry  *registry,
+                                     char         **saved_base,
+                                     char         **saved_rules,
                                      GError       **error)
 {
   g_autofree char *base = setting_get (registry, SETTING_POLICY_BASE);
@@ -76,6 +80,9 @@ _kari_permission_engine_load_policy (KariRegistry  *registry,
 
   g_autoptr(GError) local_error = NULL;
   KariPolicy *policy;
+
+  *saved_base = g_strdup (base);
+  *saved_rules = g_strdup (rules);
 
   policy = rules != NULL ? kari_policy_new_from_file (base != NULL ? base : DEFAULT_POLICY, rules,
                                                       NULL, &local_error)
@@ -89,6 +96,45 @@ _kari_permission_engine_load_policy (KariRegistry  *registry,
   g_warning ("The saved permission policy does not load (%s); the strict policy is in force "
              "until another is set", local_error->message);
   return kari_policy_new_builtin ("strict", error);
+}
+
+/* Puts in force the policy another process saved, when the settings
+ * differ from what the policy in force was loaded from; returns whether
+ * they did. */
+gboolean
+_kari_permission_engine_reload_policy (KariPermissionEngine *self)
+{
+  g_autofree char *base = setting_get (self->registry, SETTING_POLICY_BASE);
+  g_autofree char *rules = setting_get (self->registry, SETTING_POLICY_RULES);
+  g_autoptr(KariPolicy) policy = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_mutex_lock (&self->admin_lock);
+  if (g_strcmp0 (base, self->policy_base) == 0 && g_strcmp0 (rules, self->policy_rules) == 0)
+    {
+      g_mutex_unlock (&self->admin_lock);
+      return FALSE;
+    }
+  g_clear_pointer (&base, g_free);
+  g_clear_pointer (&rules, g_free);
+  policy = _kari_permission_engine_load_policy (self->registry, &base, &rules, &error);
+  if (policy == NULL)
+    {
+      /* Not even strict loads: keep what is in force, try again next time */
+      g_warning ("The permission policy saved by another program does not load: %s", error->message);
+      g_mutex_unlock (&self->admin_lock);
+      return FALSE;
+    }
+  g_free (self->policy_base);
+  self->policy_base = g_steal_pointer (&base);
+  g_free (self->policy_rules);
+  self->policy_rules = g_steal_pointer (&rules);
+  g_rw_lock_writer_lock (&self->lock);
+  g_set_object (&self->policy, policy);
+  _kari_permission_engine_bump (self);
+  g_rw_lock_writer_unlock (&self->lock);
+  g_mutex_unlock (&self->admin_lock);
+  return TRUE;
 }
 
 /* ------------------------------------------------------------------ */
@@ -332,6 +378,10 @@ policy_replace (KariPermissionEngine  *self,
        setting_set (self->registry, SETTING_POLICY_RULES, rules_path, &reason);
   if (ok)
     {
+      g_free (self->policy_base);
+      self->policy_base = g_strdup (base);
+      g_free (self->policy_rules);
+      self->policy_rules = g_strdup (rules_path);
       g_rw_lock_writer_lock (&self->lock);
       g_set_object (&self->policy, policy);
       _kari_permission_engine_bump (self);

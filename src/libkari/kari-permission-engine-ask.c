@@ -234,7 +234,9 @@ on_answer (GObject      *source,
 
   /* The generation check and the grant happen under admin_lock, so a
    * revocation lands either before (and the answer is discarded) or
-   * after (and revokes this grant too). */
+   * after (and revokes this grant too); one made by another process is
+   * taken in first. */
+  _kari_permission_engine_follow (self);
   g_mutex_lock (&self->admin_lock);
   moved = (guint) g_atomic_int_get (&self->generation) != pending->generation ||
           kari_grant_store_get_generation (self->grants) != pending->grant_generation;
@@ -359,12 +361,17 @@ ask (KariPermissionEngine *self,
   g_autofree char *key = NULL;
   g_autoptr(KariPromptRequest) request = NULL;
   g_autoptr(GMainContext) context = NULL;
-  guint generation = (guint) g_atomic_int_get (&self->generation);
-  guint64 grant_generation = kari_grant_store_get_generation (self->grants);
+  guint generation;
+  guint64 grant_generation;
   KariPromptAgent *agent;
   Pending *pending;
   gboolean is_new = FALSE;
 
+  /* Taken in before the generations are noted, so that the check below
+   * does not move them and make the answer look stale */
+  _kari_permission_engine_follow (self);
+  generation = (guint) g_atomic_int_get (&self->generation);
+  grant_generation = kari_grant_store_get_generation (self->grants);
   if (kari_permission_engine_check (self, &waiter->check, &result) != KARI_VERDICT_ASK)
     {
       finish (task, result.verdict, result.decided_by, FALSE);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "kari-permission-engine.h"
+#include "kari-registry-changes-private.h"
 
 G_BEGIN_DECLS
 
@@ -53,6 +54,17 @@ struct _KariPermissionEngine
   KariPromptAgent *agent;
   guint            prompt_timeout_ms;
   GHashTable      *pending;    /* key → Pending*, under prompt_lock */
+
+  /* Following other processes' changes (kari-permission-engine-sync.c) */
+  KariRegistryChanges *changes;
+  guint64          seen_wal;     /* atomic; where the WAL stood at the last probe */
+  GMutex           sync_lock;    /* taken before admin_lock, never after */
+  gint64           serial;       /* under sync_lock */
+  char            *policy_base;  /* the settings the policy in force was */
+  char            *policy_rules; /* loaded from; under admin_lock */
+  GFileMonitor    *monitors[2];  /* the registry's -wal and main file */
+  gint             notify_pending; /* atomic; a check found a change the
+                                    * watch has not announced yet */
 };
 
 void      _kari_permission_engine_bump      (KariPermissionEngine *self);
@@ -80,7 +92,30 @@ void      _kari_permission_engine_context   (const char           *tenant,
 
 /* kari-permission-engine-admin.c */
 KariPolicy *_kari_permission_engine_load_policy (KariRegistry     *registry,
+                                             char                **base,
+                                             char                **rules,
                                              GError              **error);
+gboolean  _kari_permission_engine_reload_policy (KariPermissionEngine *self);
+
+/* kari-permission-engine-sync.c */
+gboolean  _kari_permission_engine_sync_init (KariPermissionEngine *self,
+                                             GError              **error);
+void      _kari_permission_engine_sync_clear (KariPermissionEngine *self);
+void      _kari_permission_engine_sync_class_init (KariPermissionEngineClass *klass);
+void      _kari_permission_engine_follow_slow (KariPermissionEngine *self);
+
+/* Before a cached answer: has anyone committed since the last look? One
+ * load from shared memory when nobody has. */
+static inline void
+_kari_permission_engine_follow (KariPermissionEngine *self)
+{
+  guint64 wal;
+
+  if (self->changes != NULL && _kari_registry_changes_peek (self->changes, &wal) &&
+      wal == __atomic_load_n (&self->seen_wal, __ATOMIC_ACQUIRE))
+    return;
+  _kari_permission_engine_follow_slow (self);
+}
 
 /* kari-permission-engine-ask.c */
 void      _kari_permission_engine_pending_free (gpointer           data);

@@ -604,6 +604,8 @@ kari_permission_engine_check (KariPermissionEngine *self,
     }
 
   probe.hash = cache_hash (probe.tenant, probe.user, probe.extension, probe.permission);
+  /* Another process may have revoked since: that must count at once */
+  _kari_permission_engine_follow (self);
   if (self->cache_enabled && cache_lookup (self, &probe, out))
     goto done;
 
@@ -646,6 +648,7 @@ kari_permission_engine_finalize (GObject *object)
 {
   KariPermissionEngine *self = KARI_PERMISSION_ENGINE (object);
 
+  _kari_permission_engine_sync_clear (self);
   g_clear_pointer (&self->pending, g_hash_table_unref);
   g_clear_object (&self->agent);
   for (guint i = 0; i < CACHE_SHARDS; i++)
@@ -670,6 +673,7 @@ static void
 kari_permission_engine_class_init (KariPermissionEngineClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = kari_permission_engine_finalize;
+  _kari_permission_engine_sync_class_init (klass);
 }
 
 static void
@@ -678,6 +682,7 @@ kari_permission_engine_init (KariPermissionEngine *self)
   g_rw_lock_init (&self->lock);
   g_mutex_init (&self->admin_lock);
   g_mutex_init (&self->prompt_lock);
+  g_mutex_init (&self->sync_lock);
   self->cache_enabled = TRUE;
   self->prompt_timeout_ms = 60 * 1000;
   self->declared = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -701,6 +706,9 @@ kari_permission_engine_init (KariPermissionEngine *self)
  *
  * Creates the engine with the policy saved in the registry's settings
  * (`policy.base`, `policy.rules_path`; `balanced` when none is saved).
+ * Grants, roles and the policy that other processes change in the
+ * registry count from the next check on (see
+ * kari_permission_engine_refresh()).
  * Nothing is declared until kari_permission_engine_load_declared() or
  * kari_permission_engine_set_declared().
  *
@@ -728,8 +736,9 @@ kari_permission_engine_new (KariRegistry     *registry,
   if (self->grants == NULL)
     return NULL;
   self->roles = kari_roles_new (registry, g_get_user_name ());
-  self->policy = _kari_permission_engine_load_policy (registry, error);
-  if (self->policy == NULL)
+  self->policy = _kari_permission_engine_load_policy (registry, &self->policy_base,
+                                                      &self->policy_rules, error);
+  if (self->policy == NULL || !_kari_permission_engine_sync_init (self, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -806,7 +815,8 @@ kari_permission_engine_invalidate (KariPermissionEngine *self)
  * @self: a #KariPermissionEngine
  *
  * Returns: a number that changes whenever a grant, revocation, policy,
- *   declared set or role changes through the engine
+ *   declared set or role changes through the engine, or is found to
+ *   have been changed in the registry by another process
  */
 guint
 kari_permission_engine_get_generation (KariPermissionEngine *self)

@@ -164,6 +164,11 @@ gboolean              kari_permission_engine_unassign_role (KariPermissionEngine
                                                         const char            *role,
                                                         GError               **error);
 void                  kari_permission_engine_invalidate (KariPermissionEngine *self);
+gboolean              kari_permission_engine_refresh    (KariPermissionEngine *self,
+                                                        gboolean              *changed,
+                                                        GError               **error);
+gboolean              kari_permission_engine_watch_registry (KariPermissionEngine *self,
+                                                        GError               **error);
 guint                 kari_permission_engine_get_generation (KariPermissionEngine *self);
 
 G_END_DECLS

@@ -207,6 +207,40 @@ static const char * const migrations[] = {
   "  started_usec INTEGER NOT NULL,"
   "  CHECK ((extension IS NULL) <> (tenant IS NULL))"
   ");",
+  /* 8: one serial that every change to grants, roles, who holds them or
+   * the policy settings bumps, whichever process or hand makes it, so a
+   * host that keeps them in memory learns in one read that they are
+   * stale (kari-registry-changes.c). */
+  "CREATE TABLE permission_changes ("
+  "  id     INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  serial INTEGER NOT NULL"
+  ");"
+  "INSERT INTO permission_changes (id, serial) VALUES (1, 0);"
+  "CREATE TRIGGER grants_inserted AFTER INSERT ON grants"
+  "  BEGIN UPDATE permission_changes SET serial = serial + 1; END;"
+  "CREATE TRIGGER grants_updated AFTER UPDATE ON grants"
+  "  BEGIN UPDATE permission_changes SET serial = serial + 1; END;"
+  "CREATE TRIGGER grants_deleted AFTER DELETE ON grants"
+  "  BEGIN UPDATE permission_changes SET serial = serial + 1; END;"
+  "CREATE TRIGGER roles_inserted AFTER INSERT ON roles"
+  "  BEGIN UPDATE permission_changes SET serial = serial + 1; END;"
+  "CREATE TRIGGER roles_updated AFTER UPDATE ON roles"
+  "  BEGIN UPDATE permission_changes SET serial = serial + 1; END;"
+  "CREATE TRIGGER roles_deleted AFTER DELETE ON roles"
+  "  BEGIN UPDATE permission_changes SET serial = serial + 1; END;"
+  "CREATE TRIGGER tenant_users_inserted AFTER INSERT ON tenant_users"
+  "  BEGIN UPDATE permission_changes SET serial = serial + 1; END;"
+  "CREATE TRIGGER tenant_users_updated AFTER UPDATE ON tenant_users"
+  "  BEGIN UPDATE permission_changes SET serial = serial + 1; END;"
+  "CREATE TRIGGER tenant_users_deleted AFTER DELETE ON tenant_users"
+  "  BEGIN UPDATE permission_changes SET serial = serial + 1; END;"
+  "CREATE TRIGGER policy_inserted AFTER INSERT ON settings WHEN NEW.key LIKE 'policy.%'"
+  "  BEGIN UPDATE permission_changes SET serial = serial + 1; END;"
+  "CREATE TRIGGER policy_updated AFTER UPDATE ON settings"
+  "  WHEN OLD.key LIKE 'policy.%' OR NEW.key LIKE 'policy.%'"
+  "  BEGIN UPDATE permission_changes SET serial = serial + 1; END;"
+  "CREATE TRIGGER policy_deleted AFTER DELETE ON settings WHEN OLD.key LIKE 'policy.%'"
+  "  BEGIN UPDATE permission_changes SET serial = serial + 1; END;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == KARI_REGISTRY_SCHEMA_VERSION);

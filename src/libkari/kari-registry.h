@@ -44,7 +44,7 @@ typedef enum
  * a higher `PRAGMA user_version` is refused with
  * %KARI_REGISTRY_ERROR_SCHEMA.
  */
-#define KARI_REGISTRY_SCHEMA_VERSION 7
+#define KARI_REGISTRY_SCHEMA_VERSION 8
 
 #define KARI_TYPE_REGISTRY_ENTRY (kari_registry_entry_get_type ())
 

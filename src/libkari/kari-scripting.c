@@ -50,6 +50,8 @@ static const struct
   { "QueryAudit",     KARI_SCRIPTING_OPERATE },
   { "Enable",         KARI_SCRIPTING_OPERATE },
   { "Disable",        KARI_SCRIPTING_OPERATE },
+  { "Grant",          KARI_SCRIPTING_ADMIN },
+  { "Revoke",         KARI_SCRIPTING_ADMIN },
 };
 
 static const char * const read_roles[] = { "viewer", "user", "admin", NULL };
