@@ -9,27 +9,6 @@
 #include "kari-test-cli.h"
 #include "kari.h"
 
-static void
-on_name_appeared (GDBusConnection *bus,
-                  const char      *name,
-                  const char      *owner,
-                  gpointer         user_data)
-{
-  *(gboolean *) user_data = TRUE;
-}
-
-static char *
-status_state (Fixture    *f,
-              const char *name)
-{
-  g_auto(Result) r = run (f, "status", "--json", name);
-  g_autoptr(JsonNode) node = NULL;
-
-  g_assert_cmpint (r.status, ==, 0);
-  node = parse_json (r.out);
-  return g_strdup (json_object_get_string_member (json_node_get_object (node), "state"));
-}
-
 static gint64
 status_pid (Fixture    *f,
             const char *name)
@@ -40,24 +19,6 @@ status_pid (Fixture    *f,
   g_assert_cmpint (r.status, ==, 0);
   node = parse_json (r.out);
   return json_object_get_int_member (json_node_get_object (node), "pid");
-}
-
-static void
-wait_running (Fixture    *f,
-              const char *name)
-{
-  gboolean running = FALSE;
-
-  while (!running)
-    {
-      g_autofree char *state = status_state (f, name);
-
-      g_assert_cmpstr (state, !=, "failed");
-      g_assert_cmpstr (state, !=, "stopped");
-      running = g_str_equal (state, "running");
-      if (!running)
-        g_usleep (10000);
-    }
 }
 
 /* `kari-ext logs sup -f` prints the lines a restart makes as they come;

@@ -477,47 +477,6 @@ test_garbage (Fixture       *f,
 /* ------------------------------------------------------------------ */
 /* A real host: kari-ext run, a sandboxed extension, Storage1          */
 
-static void
-on_name_appeared (GDBusConnection *bus,
-                  const char      *name,
-                  const char      *owner,
-                  gpointer         user_data)
-{
-  *(gboolean *) user_data = TRUE;
-}
-
-static char *
-status_state (Fixture    *f,
-              const char *name)
-{
-  g_auto(Result) r = run (f, "status", "--json", name);
-  g_autoptr(JsonNode) node = NULL;
-
-  g_assert_cmpint (r.status, ==, 0);
-  node = parse_json (r.out);
-  return g_strdup (json_object_get_string_member (json_node_get_object (node), "state"));
-}
-
-static void
-wait_running (Fixture    *f,
-              const char *name)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  gboolean running = FALSE;
-
-  while (!running && g_get_monotonic_time () < deadline)
-    {
-      g_autofree char *state = status_state (f, name);
-
-      g_assert_cmpstr (state, !=, "failed");
-      g_assert_cmpstr (state, !=, "stopped");
-      running = g_str_equal (state, "running");
-      if (!running)
-        g_usleep (10000);
-    }
-  g_assert_true (running);
-}
-
 /* What the extension got when it read from its store: the D-Bus error
  * name, or "ok" */
 static char *

@@ -116,54 +116,14 @@ static void
 show_not_running (Glue       *glue,
                   const char *problem)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(KariPageTree) tree = NULL;
   g_autofree char *text = g_strdup_printf (_("%s is not running. Start it to see this page."),
                                            kari_app_extension_get_title (glue->extension));
+  const char *actions[] = { START_ID, _("Start"), NULL };
+  g_autoptr(KariPageTree) tree = kari_page_status_tree_new ("kari-page-not-running", "media-playback-stop-symbolic",
+                                                            _("Not Running"), problem != NULL ? problem : text,
+                                                            actions);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, "kari-page-not-running");
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, "status");
-  json_builder_set_member_name (builder, "icon");
-  json_builder_add_string_value (builder, "media-playback-stop-symbolic");
-  json_builder_set_member_name (builder, "title");
-  json_builder_add_string_value (builder, _("Not Running"));
-  json_builder_set_member_name (builder, "description");
-  json_builder_add_string_value (builder, problem != NULL ? problem : text);
-  json_builder_set_member_name (builder, "children");
-  json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, START_ID);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, "button");
-  json_builder_set_member_name (builder, "label");
-  json_builder_add_string_value (builder, _("Start"));
-  json_builder_end_object (builder);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  tree = kari_page_tree_new_from_json (root, NULL);
-  g_assert (tree != NULL);
   show_own_tree (glue, tree);
-}
-
-static void
-add_button (JsonBuilder *builder,
-            const char  *id,
-            const char  *label)
-{
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, id);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, "button");
-  json_builder_set_member_name (builder, "label");
-  json_builder_add_string_value (builder, label);
-  json_builder_end_object (builder);
 }
 
 /* The error state of a page whose extension crashed or failed: what
@@ -173,50 +133,14 @@ static void
 show_problem (Glue       *glue,
               const char *what)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(KariPageTree) tree = NULL;
-  g_autofree char *valid = g_utf8_make_valid (what, -1);
-  g_autofree char *description = NULL;
+  g_autofree char *description = g_strdup_printf ("%s\n\n%s", what,
+                                                  _("Restart it, or open its details to read its log."));
+  const char *actions[] = { KARI_PAGE_SESSION_RESTART_ID, _("Restart"),
+                            KARI_EXTENSION_PAGE_DETAILS_ID, _("Details and Log"), NULL };
+  g_autoptr(KariPageTree) tree = kari_page_status_tree_new ("kari-page-error", "dialog-error-symbolic",
+                                                            _("This page cannot be shown"), description,
+                                                            actions);
 
-  /* Bounded as a page's strings are: the reason may quote the extension. */
-  if (strlen (valid) > 4096)
-    valid[g_utf8_find_prev_char (valid, valid + 4096) - valid] = '\0';
-  description = g_strdup_printf ("%s\n\n%s", valid,
-                                 _("Restart it, or open its details to read its log."));
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, "kari-page-error");
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, "status");
-  json_builder_set_member_name (builder, "icon");
-  json_builder_add_string_value (builder, "dialog-error-symbolic");
-  json_builder_set_member_name (builder, "title");
-  json_builder_add_string_value (builder, _("This page cannot be shown"));
-  json_builder_set_member_name (builder, "description");
-  json_builder_add_string_value (builder, description);
-  json_builder_set_member_name (builder, "children");
-  json_builder_begin_array (builder);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, "kari-page-error-actions");
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, "box");
-  json_builder_set_member_name (builder, "orientation");
-  json_builder_add_string_value (builder, "horizontal");
-  json_builder_set_member_name (builder, "spacing");
-  json_builder_add_int_value (builder, 12);
-  json_builder_set_member_name (builder, "children");
-  json_builder_begin_array (builder);
-  add_button (builder, KARI_PAGE_SESSION_RESTART_ID, _("Restart"));
-  add_button (builder, KARI_EXTENSION_PAGE_DETAILS_ID, _("Details and Log"));
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  tree = kari_page_tree_new_from_json (root, NULL);
-  g_assert (tree != NULL);
   show_own_tree (glue, tree);
 }
 

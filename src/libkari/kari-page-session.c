@@ -686,6 +686,85 @@ kari_page_session_get_error (KariPageSession *self)
 }
 
 /**
+ * kari_page_status_tree_new:
+ * @id: the status node's id
+ * @icon_name: a symbolic icon's name
+ * @title: the title
+ * @description: what happened and what to do; any bytes, made valid
+ *   UTF-8 and cut at 4 KiB as a page's strings are
+ * @actions: (nullable) (array zero-terminated=1): button ids and labels,
+ *   alternating, for a row of buttons under the text
+ *
+ * Builds a tree the host shows in place of a page: a status node, and
+ * the buttons in a horizontal box with the id `@id-actions`.
+ *
+ * Returns: (transfer full): the tree
+ */
+KariPageTree *
+kari_page_status_tree_new (const char         *id,
+                           const char         *icon_name,
+                           const char         *title,
+                           const char         *description,
+                           const char * const *actions)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = g_utf8_make_valid (description, -1);
+  g_autofree char *actions_id = g_strconcat (id, "-actions", NULL);
+  KariPageTree *tree;
+
+  /* Bounded as a page's strings are: it may quote the extension. */
+  if (strlen (text) > 4096)
+    text[g_utf8_find_prev_char (text, text + 4096) - text] = '\0';
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, id);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "status");
+  json_builder_set_member_name (builder, "icon");
+  json_builder_add_string_value (builder, icon_name);
+  json_builder_set_member_name (builder, "title");
+  json_builder_add_string_value (builder, title);
+  json_builder_set_member_name (builder, "description");
+  json_builder_add_string_value (builder, text);
+  json_builder_set_member_name (builder, "children");
+  json_builder_begin_array (builder);
+  if (actions != NULL && actions[0] != NULL)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, actions_id);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "box");
+      json_builder_set_member_name (builder, "orientation");
+      json_builder_add_string_value (builder, "horizontal");
+      json_builder_set_member_name (builder, "spacing");
+      json_builder_add_int_value (builder, 12);
+      json_builder_set_member_name (builder, "children");
+      json_builder_begin_array (builder);
+      for (guint i = 0; actions[i] != NULL && actions[i + 1] != NULL; i += 2)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "id");
+          json_builder_add_string_value (builder, actions[i]);
+          json_builder_set_member_name (builder, "type");
+          json_builder_add_string_value (builder, "button");
+          json_builder_set_member_name (builder, "label");
+          json_builder_add_string_value (builder, actions[i + 1]);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  tree = kari_page_tree_new_from_json (root, NULL);
+  g_assert (tree != NULL);
+  return tree;
+}
+
+/**
  * kari_page_session_new_error_tree:
  * @error: why the page cannot be shown
  * @can_restart: whether to offer a button with id
@@ -701,42 +780,8 @@ KariPageTree *
 kari_page_session_new_error_tree (const GError *error,
                                   gboolean      can_restart)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *message = g_utf8_make_valid (error->message, -1);
-  KariPageTree *tree;
+  const char *restart[] = { KARI_PAGE_SESSION_RESTART_ID, _("Restart"), NULL };
 
-  /* Bounded as a page's strings are, whatever an extension put in it. */
-  if (strlen (message) > 4096)
-    message[g_utf8_find_prev_char (message, message + 4096) - message] = '\0';
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, "kari-page-error");
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, "status");
-  json_builder_set_member_name (builder, "icon");
-  json_builder_add_string_value (builder, "dialog-error-symbolic");
-  json_builder_set_member_name (builder, "title");
-  json_builder_add_string_value (builder, _("This page cannot be shown"));
-  json_builder_set_member_name (builder, "description");
-  json_builder_add_string_value (builder, message);
-  json_builder_set_member_name (builder, "children");
-  json_builder_begin_array (builder);
-  if (can_restart)
-    {
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_string_value (builder, KARI_PAGE_SESSION_RESTART_ID);
-      json_builder_set_member_name (builder, "type");
-      json_builder_add_string_value (builder, "button");
-      json_builder_set_member_name (builder, "label");
-      json_builder_add_string_value (builder, _("Restart"));
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  tree = kari_page_tree_new_from_json (root, NULL);
-  g_assert (tree != NULL);
-  return tree;
+  return kari_page_status_tree_new ("kari-page-error", "dialog-error-symbolic", _("This page cannot be shown"),
+                                    error->message, can_restart ? restart : NULL);
 }

@@ -72,6 +72,11 @@ const GError    *kari_page_session_get_error       (KariPageSession *self);
 
 KariPageTree    *kari_page_session_new_error_tree  (const GError    *error,
                                                     gboolean         can_restart);
+KariPageTree    *kari_page_status_tree_new         (const char         *id,
+                                                    const char         *icon_name,
+                                                    const char         *title,
+                                                    const char         *description,
+                                                    const char * const *actions);
 
 char            *kari_page_file_for_route          (const char      *route,
                                                     GError         **error);
