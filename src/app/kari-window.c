@@ -29,6 +29,8 @@ struct _KariWindow
   GtkWidget            *content;
   GtkButton            *back_button;
   GtkMenuButton        *tenant_button;
+  GtkMenuButton        *primary_button;
+  GMenuModel           *primary_menu;
   AdwWindowTitle       *content_title;
   GtkStack             *stack;
   KariInstalledPage    *installed_page;
@@ -531,11 +533,11 @@ update_tenant_button (KariWindow *self)
 {
   const char *id = kari_app_host_get_tenant (self->host);
   g_autoptr(KariTenant) tenant = kari_registry_lookup_tenant (kari_app_host_get_registry (self->host), id, NULL);
-  g_autoptr(GMenuModel) menu = kari_window_get_tenant_menu (self);
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "tenant");
 
+  /* Its menu is made as it opens (on_tenant_popup()), with the tenants
+   * of that moment. */
   gtk_menu_button_set_label (self->tenant_button, tenant != NULL ? tenant->display_name : id);
-  gtk_menu_button_set_menu_model (self->tenant_button, menu);
   if (action != NULL)
     g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (id));
 }
@@ -547,6 +549,16 @@ on_tenant_popup (GtkMenuButton *button,
   g_autoptr(GMenuModel) menu = kari_window_get_tenant_menu (user_data);
 
   gtk_menu_button_set_menu_model (button, menu);
+}
+
+static void
+on_primary_popup (GtkMenuButton *button,
+                  gpointer       user_data)
+{
+  KariWindow *self = user_data;
+
+  if (gtk_menu_button_get_menu_model (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->primary_menu);
 }
 
 /* Pages, switches, grants and activity are the new tenant's. */
@@ -731,6 +743,8 @@ kari_window_class_init (KariWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KariWindow, content);
   gtk_widget_class_bind_template_child (widget_class, KariWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, KariWindow, tenant_button);
+  gtk_widget_class_bind_template_child (widget_class, KariWindow, primary_button);
+  gtk_widget_class_bind_template_child (widget_class, KariWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, KariWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, KariWindow, stack);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
@@ -743,6 +757,7 @@ kari_window_init (KariWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
   gtk_menu_button_set_create_popup_func (self->tenant_button, on_tenant_popup, self, NULL);
+  gtk_menu_button_set_create_popup_func (self->primary_button, on_primary_popup, self, NULL);
   gtk_list_box_set_header_func (self->sidebar_list, sidebar_header, NULL, NULL);
   g_signal_connect_object (self->stack, "notify::visible-child", G_CALLBACK (on_visible_child),
                            self, G_CONNECT_SWAPPED);
