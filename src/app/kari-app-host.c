@@ -88,6 +88,8 @@ load_extensions (KariAppHost *self)
   g_autoptr(GHashTable) states = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) found = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+  /* One query for all, not one for each of a hundred extensions. */
+  g_autoptr(GHashTable) disabled = kari_registry_dup_disabled (self->registry, self->tenant, NULL);
 
   for (guint i = 0; entries != NULL && i < entries->len; i++)
     {
@@ -102,7 +104,7 @@ load_extensions (KariAppHost *self)
       KariState state = stored != NULL ? GPOINTER_TO_INT (stored) - 1 : KARI_STATE_VALIDATED;
       KariAppExtension *ext = g_hash_table_lookup (self->by_name, kari_manifest_get_name (m));
 
-      gboolean here = kari_registry_is_enabled (self->registry, kari_manifest_get_name (m), self->tenant, NULL);
+      gboolean here = disabled != NULL && !g_hash_table_contains (disabled, kari_manifest_get_name (m));
 
       g_hash_table_add (found, (gpointer) kari_manifest_get_name (m));
       if (ext != NULL)
