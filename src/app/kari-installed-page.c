@@ -32,10 +32,10 @@ G_DEFINE_FINAL_TYPE (KariInstalledPage, kari_installed_page, ADW_TYPE_BIN)
 
 /* A list view (GTK 4.8) builds a row for every item (up to 200),
  * visible or not. The first frame gets as many rows as the window can
- * show, counted with the least height a row can have (its 32 px icon and
- * margins, and its border); the rest join after it is painted, a few at
+ * show (rows_on_screen()); the rest join after it is painted, a few at
  * a time in idles, so a hundred extensions start about as fast as ten
- * and the window answers while they come. */
+ * and the window answers while they come. MIN_ROW_HEIGHT is the least
+ * a row takes (its 32 px icon, margins and border). */
 #define MIN_ROW_HEIGHT 49
 #define FIRST_FRAME_ROWS 16
 #define ROWS_PER_IDLE 16
@@ -287,34 +287,56 @@ on_after_paint (GdkFrameClock     *clock,
   queue_grow (self);
 }
 
-/* How many rows the window may show at once: its height (the monitor's
- * when maximized or fullscreen) over the least height of a row. */
+/* The height the list may take on screen: the window's (the monitor's
+ * when maximized or fullscreen), less the search above it. */
+static int
+list_height_on_screen (KariInstalledPage *self)
+{
+  GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (self)));
+  GtkWidget *search = gtk_widget_get_parent (GTK_WIDGET (self->search_entry));
+  int width = 0, height = 0, search_height = 0;
+
+  if (!GTK_IS_WINDOW (root))
+    return 0;
+  gtk_window_get_default_size (GTK_WINDOW (root), &width, &height);
+  height = MAX (height, gtk_widget_get_height (root));
+  if (gtk_window_is_maximized (GTK_WINDOW (root)) || gtk_window_is_fullscreen (GTK_WINDOW (root)))
+    {
+      GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (root));
+      GdkMonitor *monitor = surface != NULL ? gdk_display_get_monitor_at_surface (gdk_surface_get_display (surface),
+                                                                                  surface)
+                                            : NULL;
+      GdkRectangle geometry = { 0 };
+
+      if (monitor != NULL)
+        gdk_monitor_get_geometry (monitor, &geometry);
+      height = MAX (height, geometry.height);
+    }
+  gtk_widget_measure (search, GTK_ORIENTATION_VERTICAL, -1, NULL, &search_height, NULL, NULL);
+  return height - search_height;
+}
+
+/* How many rows fill that height, measured on the first row (made
+ * here), else counted at the least a row takes. */
 static guint
 rows_on_screen (KariInstalledPage *self)
 {
-  GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (self)));
-  int width = 0, height = 0;
+  int height = list_height_on_screen (self);
+  int row_height = 0;
+  GtkWidget *row;
 
-  if (GTK_IS_WINDOW (root))
-    {
-      GtkWindow *window = GTK_WINDOW (root);
-      GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
-
-      gtk_window_get_default_size (window, &width, &height);
-      height = MAX (height, gtk_widget_get_height (root));
-      if ((gtk_window_is_maximized (window) || gtk_window_is_fullscreen (window)) && surface != NULL)
-        {
-          GdkMonitor *monitor = gdk_display_get_monitor_at_surface (gdk_surface_get_display (surface), surface);
-          GdkRectangle geometry = { 0 };
-
-          if (monitor != NULL)
-            gdk_monitor_get_geometry (monitor, &geometry);
-          height = MAX (height, geometry.height);
-        }
-    }
   if (height <= 0)
     return FIRST_FRAME_ROWS;
-  return height / MIN_ROW_HEIGHT + 1;
+  if (gtk_slice_list_model_get_size (self->slice) == 0)
+    gtk_slice_list_model_set_size (self->slice, 1);
+  row = gtk_widget_get_first_child (GTK_WIDGET (self->list));
+  while (row != NULL && !gtk_widget_should_layout (row))
+    row = gtk_widget_get_next_sibling (row);
+  if (row != NULL)
+    gtk_widget_measure (row, GTK_ORIENTATION_VERTICAL, -1, NULL, &row_height, NULL, NULL);
+  if (row_height <= 0)
+    row_height = MIN_ROW_HEIGHT;
+  return (height + row_height - 1) / row_height;
 }
 
 static void
