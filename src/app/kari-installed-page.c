@@ -288,13 +288,14 @@ on_after_paint (GdkFrameClock     *clock,
 }
 
 /* The height the list may take on screen: the window's (the monitor's
- * when maximized or fullscreen), less the search above it. */
+ * when maximized or fullscreen), less what vertical boxes put above or
+ * below it (the search, the window's header bar) and the margins above
+ * it. */
 static int
 list_height_on_screen (KariInstalledPage *self)
 {
   GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (GTK_WIDGET (self)));
-  GtkWidget *search = gtk_widget_get_parent (GTK_WIDGET (self->search_entry));
-  int width = 0, height = 0, search_height = 0;
+  int width = 0, height = 0;
 
   if (!GTK_IS_WINDOW (root))
     return 0;
@@ -312,8 +313,25 @@ list_height_on_screen (KariInstalledPage *self)
         gdk_monitor_get_geometry (monitor, &geometry);
       height = MAX (height, geometry.height);
     }
-  gtk_widget_measure (search, GTK_ORIENTATION_VERTICAL, -1, NULL, &search_height, NULL, NULL);
-  return height - search_height;
+  for (GtkWidget *child = GTK_WIDGET (self->list); child != root; child = gtk_widget_get_parent (child))
+    {
+      GtkWidget *box = gtk_widget_get_parent (child);
+
+      height -= gtk_widget_get_margin_top (child);
+      if (!GTK_IS_BOX (box) || gtk_orientable_get_orientation (GTK_ORIENTABLE (box)) != GTK_ORIENTATION_VERTICAL)
+        continue;
+      for (GtkWidget *sibling = gtk_widget_get_first_child (box); sibling != NULL;
+           sibling = gtk_widget_get_next_sibling (sibling))
+        {
+          int sibling_height = 0;
+
+          if (sibling == child || !gtk_widget_get_visible (sibling))
+            continue;
+          gtk_widget_measure (sibling, GTK_ORIENTATION_VERTICAL, -1, &sibling_height, NULL, NULL, NULL);
+          height -= sibling_height;
+        }
+    }
+  return height;
 }
 
 /* How many rows fill that height, measured on the first row (made
@@ -415,6 +433,14 @@ kari_installed_page_class_init (KariInstalledPageClass *klass)
     g_signal_new ("show-details", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  /* Known before GtkBuilder looks for them (see kari_window_class_init()). */
+  g_type_ensure (GTK_TYPE_STACK);
+  g_type_ensure (GTK_TYPE_STACK_PAGE);
+  g_type_ensure (ADW_TYPE_CLAMP);
+  g_type_ensure (ADW_TYPE_CLAMP_SCROLLABLE);
+  g_type_ensure (GTK_TYPE_SEARCH_ENTRY);
+  g_type_ensure (GTK_TYPE_SCROLLED_WINDOW);
+  g_type_ensure (GTK_TYPE_LIST_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kari/ControlRoom/kari-installed-page.ui");
   gtk_widget_class_bind_template_child (widget_class, KariInstalledPage, view_stack);

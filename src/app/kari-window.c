@@ -736,6 +736,19 @@ kari_window_class_init (KariWindowClass *klass)
    * kept (it registers itself when loaded). */
   (void) kari_app_get_resource ();
 
+  /* The template's types, registered here: GtkBuilder would look each
+   * one it does not know yet up with dlsym() through every library
+   * loaded, most of a millisecond at start. */
+  g_type_ensure (ADW_TYPE_TOAST_OVERLAY);
+  g_type_ensure (ADW_TYPE_LEAFLET);
+  g_type_ensure (ADW_TYPE_LEAFLET_PAGE);
+  g_type_ensure (ADW_TYPE_HEADER_BAR);
+  g_type_ensure (ADW_TYPE_WINDOW_TITLE);
+  g_type_ensure (GTK_TYPE_MENU_BUTTON);
+  g_type_ensure (GTK_TYPE_LIST_BOX);
+  g_type_ensure (GTK_TYPE_SCROLLED_WINDOW);
+  g_type_ensure (GTK_TYPE_SEPARATOR);
+  g_type_ensure (GTK_TYPE_STACK);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/kari/ControlRoom/kari-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KariWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KariWindow, leaflet);
