@@ -103,6 +103,8 @@ char       *kari_app_format_bytes           (guint64              bytes);
 GtkWidget  *kari_app_state_label_new        (void);
 void        kari_app_state_label_update     (GtkWidget           *label,
                                              KariState            state);
+void        kari_app_set_tooltip_text       (GtkWidget           *widget,
+                                             const char          *text);
 void        kari_app_set_enabled            (GtkWidget           *widget,
                                              KariAppHost         *host,
                                              KariAppExtension    *extension,

@@ -107,7 +107,7 @@ setup_row (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (labels), title);
   gtk_box_append (GTK_BOX (labels), subtitle);
   gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (toggle, _("Switch the extension on or off in this tenant"));
+  kari_app_set_tooltip_text (toggle, _("Switch the extension on or off in this tenant"));
   g_signal_connect (toggle, "state-set", G_CALLBACK (on_switch_state_set), item);
   gtk_box_append (GTK_BOX (box), icon);
   gtk_box_append (GTK_BOX (box), labels);

@@ -98,7 +98,7 @@ sidebar_row_new (const char *id,
   gtk_box_append (GTK_BOX (box), icon);
   gtk_box_append (GTK_BOX (box), label);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_widget_set_tooltip_text (row, title);
+  kari_app_set_tooltip_text (row, title);
   g_object_set_data_full (G_OBJECT (row), ROW_PAGE, g_strdup (id), g_free);
   g_object_set_data_full (G_OBJECT (row), ROW_GROUP, g_strdup (group), g_free);
   return row;
@@ -771,6 +771,8 @@ kari_window_init (KariWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
   gtk_menu_button_set_create_popup_func (self->tenant_button, on_tenant_popup, self, NULL);
   gtk_menu_button_set_create_popup_func (self->primary_button, on_primary_popup, self, NULL);
+  kari_app_set_tooltip_text (GTK_WIDGET (self->tenant_button), _("Tenant"));
+  kari_app_set_tooltip_text (GTK_WIDGET (self->primary_button), _("Main Menu"));
   gtk_list_box_set_header_func (self->sidebar_list, sidebar_header, NULL, NULL);
   g_signal_connect_object (self->stack, "notify::visible-child", G_CALLBACK (on_visible_child),
                            self, G_CONNECT_SWAPPED);
