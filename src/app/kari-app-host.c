@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "kari-app-host-private.h"
@@ -26,6 +28,7 @@ struct _KariAppHost
   GHashTable           *by_name;      /* name → KariAppExtension, borrowed */
   GPtrArray            *alerts;       /* KariAppAlert, oldest first */
   KariHostManager      *manager;      /* io.github.kari.Manager1 over the supervisors */
+  GThread              *scan;         /* the first scan, while the registry opens */
 };
 
 /* The alerts kept for the Health page. */
@@ -49,13 +52,31 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+static gpointer
+scan_in_thread (gpointer data)
+{
+  kari_discovery_scan (data);
+  return NULL;
+}
+
+/* Waits for the first scan: nothing reads the discovery before. */
+static void
+finish_scan (KariAppHost *self)
+{
+  if (self->scan != NULL)
+    g_thread_join (g_steal_pointer (&self->scan));
+}
+
 /* A corrupt registry is set aside and rebuilt from what is installed. */
 static gboolean
 rebuild_registry (KariRegistry  *registry,
                   gpointer       user_data,
                   GError       **error)
 {
-  return kari_catalog_sync (registry, user_data, NULL, error);
+  KariAppHost *self = user_data;
+
+  finish_scan (self);
+  return kari_catalog_sync (registry, self->discovery, NULL, error);
 }
 
 static int
@@ -63,8 +84,8 @@ compare_titles (gconstpointer a,
                 gconstpointer b,
                 gpointer      user_data)
 {
-  return g_utf8_collate (kari_app_extension_get_title ((KariAppExtension *) a),
-                         kari_app_extension_get_title ((KariAppExtension *) b));
+  return strcmp (kari_app_extension_get_sort_key ((KariAppExtension *) a),
+                 kari_app_extension_get_sort_key ((KariAppExtension *) b));
 }
 
 /* g_ptr_array_sort_with_data() hands pointers to the elements. */
@@ -225,8 +246,12 @@ kari_app_host_new (const char  *tenant,
 
   self->user = g_strdup (g_get_user_name ());
   self->discovery = kari_discovery_new ();
-  kari_discovery_scan (self->discovery);
-  self->registry = kari_registry_open (path, rebuild_registry, self->discovery, error);
+  /* Reading a hundred manifests takes as long as opening the registry
+   * and the audit log: the two overlap. */
+  self->scan = g_thread_try_new ("kari-scan", scan_in_thread, self->discovery, NULL);
+  if (self->scan == NULL)
+    kari_discovery_scan (self->discovery);
+  self->registry = kari_registry_open (path, rebuild_registry, self, error);
   if (self->registry == NULL)
     return NULL;
   /* A tenant deleted since (by kari-ext) is the default one. */
@@ -234,6 +259,10 @@ kari_app_host_new (const char  *tenant,
     g_autoptr(KariTenant) known = kari_registry_lookup_tenant (self->registry, tenant, NULL);
     self->tenant = g_strdup (known != NULL ? tenant : KARI_TENANT_DEFAULT);
   }
+  self->audit = kari_audit_log_open (kari_registry_get_path (self->registry), error);
+  if (self->audit == NULL)
+    return NULL;
+  finish_scan (self);
   /* A removal that was interrupted is finished before anything looks at
    * what is installed; one that cannot finish yet (no keyring) waits. */
   if (!kari_removal_resume (self->registry, &n_finished, &local_error))
@@ -241,9 +270,6 @@ kari_app_host_new (const char  *tenant,
   else if (n_finished > 0)
     kari_discovery_scan (self->discovery);
   if (!kari_catalog_sync (self->registry, self->discovery, NULL, error))
-    return NULL;
-  self->audit = kari_audit_log_open (kari_registry_get_path (self->registry), error);
-  if (self->audit == NULL)
     return NULL;
   self->engine = kari_permission_engine_new (self->registry, self->audit, NULL, error);
   if (self->engine == NULL)
@@ -774,6 +800,8 @@ kari_app_host_finalize (GObject *object)
 {
   KariAppHost *self = KARI_APP_HOST (object);
 
+  /* A host that failed to open may still be scanning. */
+  finish_scan (self);
   if (self->manager != NULL)
     kari_host_manager_set_supervisor_func (self->manager, NULL, NULL, NULL);
   g_clear_object (&self->manager);
