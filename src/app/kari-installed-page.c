@@ -357,21 +357,41 @@ rows_on_screen (KariInstalledPage *self)
   return (height + row_height - 1) / row_height;
 }
 
+/* Makes at least the rows the window can show (a window maximized
+ * since may show more). */
+static void
+show_rows_on_screen (KariInstalledPage *self)
+{
+  guint wanted = rows_on_screen (self);
+
+  if (gtk_slice_list_model_get_size (self->slice) < wanted)
+    gtk_slice_list_model_set_size (self->slice, wanted);
+}
+
 static void
 kari_installed_page_map (GtkWidget *widget)
 {
   KariInstalledPage *self = KARI_INSTALLED_PAGE (widget);
   GdkFrameClock *clock;
-  guint size = gtk_slice_list_model_get_size (self->slice);
-  guint wanted = rows_on_screen (self);
 
-  if (size < wanted)
-    gtk_slice_list_model_set_size (self->slice, wanted);
+  show_rows_on_screen (self);
   GTK_WIDGET_CLASS (kari_installed_page_parent_class)->map (widget);
   clock = gtk_widget_get_frame_clock (widget);
   if (gtk_slice_list_model_get_size (self->slice) != G_MAXUINT && self->grow_id == 0
       && clock != NULL && self->after_paint_id == 0)
     self->after_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), self);
+}
+
+/* The first rows are made as soon as the page is in its window, so
+ * the window's first measure and layout count them once, rather than
+ * again when they come at map. */
+static void
+kari_installed_page_root (GtkWidget *widget)
+{
+  KariInstalledPage *self = KARI_INSTALLED_PAGE (widget);
+
+  GTK_WIDGET_CLASS (kari_installed_page_parent_class)->root (widget);
+  show_rows_on_screen (self);
 }
 
 static void
@@ -424,6 +444,7 @@ kari_installed_page_class_init (KariInstalledPageClass *klass)
   object_class->finalize = kari_installed_page_finalize;
   widget_class->map = kari_installed_page_map;
   widget_class->unmap = kari_installed_page_unmap;
+  widget_class->root = kari_installed_page_root;
 
   /**
    * KariInstalledPage::show-details:
