@@ -94,6 +94,19 @@ GtkWidget  *kari_extension_page_new         (KariAppHost         *host,
                                              KariAppExtension    *extension,
                                              const KariAppPage   *page);
 
+/* kari-window-sidebar.c: the sidebar's rows. */
+char       *kari_sidebar_page_id            (KariAppExtension    *extension,
+                                             const KariAppPage   *page);
+GtkWidget  *kari_sidebar_page_icon_new      (const char          *icon);
+GtkWidget  *kari_sidebar_row_new            (const char          *id,
+                                             const char          *group,
+                                             const char          *title,
+                                             GtkWidget           *icon);
+const char *kari_sidebar_row_get_page       (GtkListBoxRow       *row);
+void        kari_sidebar_header             (GtkListBoxRow       *row,
+                                             GtkListBoxRow       *before,
+                                             gpointer             user_data);
+
 /* kari-app-util.c */
 void        kari_app_toast                  (GtkWidget           *widget,
                                              const char          *message);
