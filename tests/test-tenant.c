@@ -177,6 +177,30 @@ test_active (Fixture       *f,
   g_clear_error (&error);
 }
 
+/* kari_registry_dup_disabled() agrees with kari_registry_is_enabled()
+ * for each of @names in @tenant. */
+static void
+assert_disabled_set (KariRegistry *registry,
+                     const char   *tenant,
+                     const char   *names[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) disabled = kari_registry_dup_disabled (registry, tenant, &error);
+  guint n_disabled = 0;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (disabled);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      gboolean enabled = kari_registry_is_enabled (registry, names[i], tenant, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (enabled, ==, !g_hash_table_contains (disabled, names[i]));
+      n_disabled += !enabled;
+    }
+  g_assert_cmpuint (g_hash_table_size (disabled), ==, n_disabled);
+}
+
 static void
 test_enablement (Fixture       *f,
                  gconstpointer  data)
@@ -206,12 +230,27 @@ test_enablement (Fixture       *f,
   g_assert_true (kari_registry_is_enabled (f->registry, "other", "home", &error));
   g_assert_no_error (error);
 
+  /* Read all at once, the same answers. */
+  {
+    const char *names[] = { "crm", "other", NULL };
+
+    assert_disabled_set (f->registry, "acme", names);
+    assert_disabled_set (f->registry, "home", names);
+    assert_disabled_set (f->registry, KARI_TENANT_DEFAULT, names);
+  }
+
   /* Globally on replaces the choices made per tenant. */
   g_assert_true (kari_registry_set_enabled (f->registry, "crm", NULL, TRUE, &error));
   g_assert_true (kari_registry_is_enabled (f->registry, "crm", "acme", &error));
   g_assert_true (kari_registry_set_enabled (f->registry, "other", NULL, FALSE, &error));
   g_assert_false (kari_registry_is_enabled (f->registry, "other", "home", &error));
   g_assert_no_error (error);
+  {
+    const char *names[] = { "crm", "other", NULL };
+
+    assert_disabled_set (f->registry, "acme", names);
+    assert_disabled_set (f->registry, "home", names);
+  }
 
   /* Unknown tenants and bad names are refused. */
   g_assert_false (kari_registry_set_enabled (f->registry, "crm", "nobody", TRUE, &error));

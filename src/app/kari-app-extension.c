@@ -24,6 +24,7 @@ struct _KariAppExtension
   gboolean        tenant_enabled;   /* in the host's tenant */
   GPtrArray      *pages;     /* KariAppPage */
   char           *search_text;
+  char           *sort_key;  /* g_utf8_collate_key() of the title */
 };
 
 G_DEFINE_FINAL_TYPE (KariAppExtension, kari_app_extension, G_TYPE_OBJECT)
@@ -186,6 +187,7 @@ kari_app_extension_new (KariManifest *manifest,
   text = g_strconcat (kari_app_extension_get_title (self), " ", kari_manifest_get_name (manifest), " ",
                       kari_app_extension_get_description (self), NULL);
   self->search_text = g_utf8_casefold (text, -1);
+  self->sort_key = g_utf8_collate_key (kari_app_extension_get_title (self), -1);
   return self;
 }
 
@@ -193,6 +195,14 @@ const char *
 kari_app_extension_get_name (KariAppExtension *self)
 {
   return kari_manifest_get_name (self->manifest);
+}
+
+/* Compared with strcmp(), it sorts titles as g_utf8_collate() does,
+ * without collating the titles again at each comparison. */
+const char *
+kari_app_extension_get_sort_key (KariAppExtension *self)
+{
+  return self->sort_key;
 }
 
 const char *
@@ -458,6 +468,7 @@ kari_app_extension_finalize (GObject *object)
   g_clear_pointer (&self->pages, g_ptr_array_unref);
   g_clear_pointer (&self->search_text, g_free);
   g_clear_pointer (&self->reason, g_free);
+  g_clear_pointer (&self->sort_key, g_free);
   G_OBJECT_CLASS (kari_app_extension_parent_class)->finalize (object);
 }
 

@@ -32,6 +32,7 @@ KariAppExtension *kari_app_extension_new              (KariManifest     *manifes
                                                        KariState         state);
 const char       *kari_app_extension_get_name         (KariAppExtension *self);
 const char       *kari_app_extension_get_title        (KariAppExtension *self);
+const char       *kari_app_extension_get_sort_key     (KariAppExtension *self);
 const char       *kari_app_extension_get_description  (KariAppExtension *self);
 const char       *kari_app_extension_get_version      (KariAppExtension *self);
 const char       *kari_app_extension_get_icon_name    (KariAppExtension *self);

@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "kari-app-host-private.h"
@@ -26,6 +28,7 @@ struct _KariAppHost
   GHashTable           *by_name;      /* name → KariAppExtension, borrowed */
   GPtrArray            *alerts;       /* KariAppAlert, oldest first */
   KariHostManager      *manager;      /* io.github.kari.Manager1 over the supervisors */
+  GThread              *scan;         /* the first scan, while the registry opens */
 };
 
 /* The alerts kept for the Health page. */
@@ -49,13 +52,31 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+static gpointer
+scan_in_thread (gpointer data)
+{
+  kari_discovery_scan (data);
+  return NULL;
+}
+
+/* Waits for the first scan: nothing reads the discovery before. */
+static void
+finish_scan (KariAppHost *self)
+{
+  if (self->scan != NULL)
+    g_thread_join (g_steal_pointer (&self->scan));
+}
+
 /* A corrupt registry is set aside and rebuilt from what is installed. */
 static gboolean
 rebuild_registry (KariRegistry  *registry,
                   gpointer       user_data,
                   GError       **error)
 {
-  return kari_catalog_sync (registry, user_data, NULL, error);
+  KariAppHost *self = user_data;
+
+  finish_scan (self);
+  return kari_catalog_sync (registry, self->discovery, NULL, error);
 }
 
 static int
@@ -63,8 +84,8 @@ compare_titles (gconstpointer a,
                 gconstpointer b,
                 gpointer      user_data)
 {
-  return g_utf8_collate (kari_app_extension_get_title ((KariAppExtension *) a),
-                         kari_app_extension_get_title ((KariAppExtension *) b));
+  return strcmp (kari_app_extension_get_sort_key ((KariAppExtension *) a),
+                 kari_app_extension_get_sort_key ((KariAppExtension *) b));
 }
 
 /* g_ptr_array_sort_with_data() hands pointers to the elements. */
@@ -88,6 +109,8 @@ load_extensions (KariAppHost *self)
   g_autoptr(GHashTable) states = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) found = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+  /* One query for all, not one for each of a hundred extensions. */
+  g_autoptr(GHashTable) disabled = kari_registry_dup_disabled (self->registry, self->tenant, NULL);
 
   for (guint i = 0; entries != NULL && i < entries->len; i++)
     {
@@ -102,7 +125,7 @@ load_extensions (KariAppHost *self)
       KariState state = stored != NULL ? GPOINTER_TO_INT (stored) - 1 : KARI_STATE_VALIDATED;
       KariAppExtension *ext = g_hash_table_lookup (self->by_name, kari_manifest_get_name (m));
 
-      gboolean here = kari_registry_is_enabled (self->registry, kari_manifest_get_name (m), self->tenant, NULL);
+      gboolean here = disabled != NULL && !g_hash_table_contains (disabled, kari_manifest_get_name (m));
 
       g_hash_table_add (found, (gpointer) kari_manifest_get_name (m));
       if (ext != NULL)
@@ -223,8 +246,12 @@ kari_app_host_new (const char  *tenant,
 
   self->user = g_strdup (g_get_user_name ());
   self->discovery = kari_discovery_new ();
-  kari_discovery_scan (self->discovery);
-  self->registry = kari_registry_open (path, rebuild_registry, self->discovery, error);
+  /* Reading a hundred manifests takes as long as opening the registry
+   * and the audit log: the two overlap. */
+  self->scan = g_thread_try_new ("kari-scan", scan_in_thread, self->discovery, NULL);
+  if (self->scan == NULL)
+    kari_discovery_scan (self->discovery);
+  self->registry = kari_registry_open (path, rebuild_registry, self, error);
   if (self->registry == NULL)
     return NULL;
   /* A tenant deleted since (by kari-ext) is the default one. */
@@ -232,6 +259,10 @@ kari_app_host_new (const char  *tenant,
     g_autoptr(KariTenant) known = kari_registry_lookup_tenant (self->registry, tenant, NULL);
     self->tenant = g_strdup (known != NULL ? tenant : KARI_TENANT_DEFAULT);
   }
+  self->audit = kari_audit_log_open (kari_registry_get_path (self->registry), error);
+  if (self->audit == NULL)
+    return NULL;
+  finish_scan (self);
   /* A removal that was interrupted is finished before anything looks at
    * what is installed; one that cannot finish yet (no keyring) waits. */
   if (!kari_removal_resume (self->registry, &n_finished, &local_error))
@@ -239,9 +270,6 @@ kari_app_host_new (const char  *tenant,
   else if (n_finished > 0)
     kari_discovery_scan (self->discovery);
   if (!kari_catalog_sync (self->registry, self->discovery, NULL, error))
-    return NULL;
-  self->audit = kari_audit_log_open (kari_registry_get_path (self->registry), error);
-  if (self->audit == NULL)
     return NULL;
   self->engine = kari_permission_engine_new (self->registry, self->audit, NULL, error);
   if (self->engine == NULL)
@@ -692,31 +720,6 @@ kari_app_host_restart (KariAppHost       *self,
   return TRUE;
 }
 
-/**
- * kari_app_host_can_remove:
- * @why_not: (out) (optional): when it cannot, why, for a person
- *
- * Only extensions in the person's own folder
- * (kari_removal_extensions_dir()) are Kari's to delete; a system one is
- * switched off instead.
- */
-gboolean
-kari_app_host_can_remove (KariAppHost       *self,
-                          KariAppExtension  *extension,
-                          char             **why_not)
-{
-  g_autofree char *own = kari_removal_extensions_dir ();
-  g_autofree char *parent = g_path_get_dirname (kari_manifest_get_dir (kari_app_extension_get_manifest (extension)));
-
-  if (g_strcmp0 (own, parent) == 0)
-    return TRUE;
-  if (why_not != NULL)
-    *why_not = g_strdup_printf (_("%s is installed in %s, outside your own extensions folder %s: "
-                                  "switch it off, or ask who installed it there to remove it."),
-                                kari_app_extension_get_title (extension), parent, own);
-  return FALSE;
-}
-
 static void
 on_stopped_at_exit (GObject      *source,
                     GAsyncResult *result,
@@ -779,6 +782,8 @@ kari_app_host_finalize (GObject *object)
 {
   KariAppHost *self = KARI_APP_HOST (object);
 
+  /* A host that failed to open may still be scanning. */
+  finish_scan (self);
   if (self->manager != NULL)
     kari_host_manager_set_supervisor_func (self->manager, NULL, NULL, NULL);
   g_clear_object (&self->manager);

@@ -96,6 +96,19 @@ GtkWidget  *kari_extension_page_new         (KariAppHost         *host,
                                              KariAppExtension    *extension,
                                              const KariAppPage   *page);
 
+/* kari-window-sidebar.c: the sidebar's rows. */
+char       *kari_sidebar_page_id            (KariAppExtension    *extension,
+                                             const KariAppPage   *page);
+GtkWidget  *kari_sidebar_page_icon_new      (const char          *icon);
+GtkWidget  *kari_sidebar_row_new            (const char          *id,
+                                             const char          *group,
+                                             const char          *title,
+                                             GtkWidget           *icon);
+const char *kari_sidebar_row_get_page       (GtkListBoxRow       *row);
+void        kari_sidebar_header             (GtkListBoxRow       *row,
+                                             GtkListBoxRow       *before,
+                                             gpointer             user_data);
+
 /* kari-app-util.c */
 void        kari_app_toast                  (GtkWidget           *widget,
                                              const char          *message);
@@ -105,6 +118,8 @@ char       *kari_app_format_bytes           (guint64              bytes);
 GtkWidget  *kari_app_state_label_new        (void);
 void        kari_app_state_label_update     (GtkWidget           *label,
                                              KariState            state);
+void        kari_app_set_tooltip_text       (GtkWidget           *widget,
+                                             const char          *text);
 void        kari_app_set_enabled            (GtkWidget           *widget,
                                              KariAppHost         *host,
                                              KariAppExtension    *extension,

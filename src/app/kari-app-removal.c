@@ -146,3 +146,28 @@ kari_app_host_remove_finish (KariAppHost   *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/**
+ * kari_app_host_can_remove:
+ * @why_not: (out) (optional): when it cannot, why, for a person
+ *
+ * Only extensions in the person's own folder
+ * (kari_removal_extensions_dir()) are Kari's to delete; a system one is
+ * switched off instead.
+ */
+gboolean
+kari_app_host_can_remove (KariAppHost       *self,
+                          KariAppExtension  *extension,
+                          char             **why_not)
+{
+  g_autofree char *own = kari_removal_extensions_dir ();
+  g_autofree char *parent = g_path_get_dirname (kari_manifest_get_dir (kari_app_extension_get_manifest (extension)));
+
+  if (g_strcmp0 (own, parent) == 0)
+    return TRUE;
+  if (why_not != NULL)
+    *why_not = g_strdup_printf (_("%s is installed in %s, outside your own extensions folder %s: "
+                                  "switch it off, or ask who installed it there to remove it."),
+                                kari_app_extension_get_title (extension), parent, own);
+  return FALSE;
+}

@@ -128,3 +128,27 @@ kari_app_sentence (char *words)
     memcpy (words, head, n);
   return words;
 }
+
+/**
+ * kari_app_set_tooltip_text:
+ * @widget: a widget being made
+ * @text: its tooltip
+ *
+ * gtk_widget_set_tooltip_text() for the many rows made at start: GTK
+ * 4.8 asks the display where the pointer is each time the tooltip of a
+ * visible widget is set (a round trip to the X server, dozens of them
+ * for the sidebar and the Installed rows), so it is set while @widget
+ * is hidden, which shows the same tooltip.
+ */
+void
+kari_app_set_tooltip_text (GtkWidget  *widget,
+                           const char *text)
+{
+  gboolean visible = gtk_widget_get_visible (widget);
+
+  if (visible)
+    gtk_widget_set_visible (widget, FALSE);
+  gtk_widget_set_tooltip_text (widget, text);
+  if (visible)
+    gtk_widget_set_visible (widget, TRUE);
+}

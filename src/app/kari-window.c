@@ -29,6 +29,8 @@ struct _KariWindow
   GtkWidget            *content;
   GtkButton            *back_button;
   GtkMenuButton        *tenant_button;
+  GtkMenuButton        *primary_button;
+  GMenuModel           *primary_menu;
   AdwWindowTitle       *content_title;
   GtkStack             *stack;
   KariInstalledPage    *installed_page;
@@ -52,80 +54,6 @@ static const struct {
   { "health",      N_("Health"),      "power-profile-performance-symbolic" },
 };
 
-#define ROW_PAGE  "kari-page"
-#define ROW_GROUP "kari-group"
-
-static char *
-extension_page_id (KariAppExtension  *extension,
-                   const KariAppPage *page)
-{
-  return g_strconcat ("ext:", kari_app_extension_get_name (extension), ":", page->path, NULL);
-}
-
-/* An icon name from the theme, or the manifest's text (an emoji) as is. */
-static GtkWidget *
-page_icon_new (const char *icon)
-{
-  GtkWidget *label;
-
-  if (icon == NULL || *icon == '\0')
-    return gtk_image_new_from_icon_name ("view-grid-symbolic");
-  if (g_str_has_suffix (icon, "-symbolic"))
-    return gtk_image_new_from_icon_name (icon);
-  label = gtk_label_new (NULL);
-  {
-    g_autofree char *shown = kari_permission_escape_for_display_len (icon, 16);
-    gtk_label_set_text (GTK_LABEL (label), shown);
-  }
-  gtk_widget_set_size_request (label, 16, -1);
-  return label;
-}
-
-static GtkWidget *
-sidebar_row_new (const char *id,
-                 const char *group,
-                 const char *title,
-                 GtkWidget  *icon)
-{
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  GtkWidget *label = gtk_label_new (title);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_box_append (GTK_BOX (box), icon);
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_widget_set_tooltip_text (row, title);
-  g_object_set_data_full (G_OBJECT (row), ROW_PAGE, g_strdup (id), g_free);
-  g_object_set_data_full (G_OBJECT (row), ROW_GROUP, g_strdup (group), g_free);
-  return row;
-}
-
-static void
-sidebar_header (GtkListBoxRow *row,
-                GtkListBoxRow *before,
-                gpointer       user_data)
-{
-  const char *group = g_object_get_data (G_OBJECT (row), ROW_GROUP);
-  GtkWidget *label;
-
-  if (before != NULL && g_strcmp0 (group, g_object_get_data (G_OBJECT (before), ROW_GROUP)) == 0)
-    {
-      gtk_list_box_row_set_header (row, NULL);
-      return;
-    }
-  label = gtk_label_new (group);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (label, "heading");
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_widget_set_margin_start (label, 12);
-  gtk_widget_set_margin_top (label, before != NULL ? 12 : 6);
-  gtk_widget_set_margin_bottom (label, 6);
-  gtk_list_box_row_set_header (row, label);
-}
-
 static void
 select_current_row (KariWindow *self)
 {
@@ -137,7 +65,7 @@ select_current_row (KariWindow *self)
   for (child = gtk_widget_get_first_child (GTK_WIDGET (self->sidebar_list)); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     if (GTK_IS_LIST_BOX_ROW (child)
-        && g_strcmp0 (g_object_get_data (G_OBJECT (child), ROW_PAGE), current) == 0)
+        && g_strcmp0 (kari_sidebar_row_get_page (GTK_LIST_BOX_ROW (child)), current) == 0)
       {
         gtk_list_box_select_row (self->sidebar_list, GTK_LIST_BOX_ROW (child));
         return;
@@ -175,16 +103,16 @@ rebuild_sidebar (KariWindow *self)
 
           if (!kari_app_host_may_see_page (self->host, page))
             continue;
-          id = extension_page_id (ext, page);
+          id = kari_sidebar_page_id (ext, page);
           gtk_list_box_append (self->sidebar_list,
-                               sidebar_row_new (id, kari_app_extension_get_title (ext), page->title,
-                                                page_icon_new (page->icon)));
+                               kari_sidebar_row_new (id, kari_app_extension_get_title (ext), page->title,
+                                                     kari_sidebar_page_icon_new (page->icon)));
         }
     }
   for (guint i = 0; i < G_N_ELEMENTS (manage_pages); i++)
     gtk_list_box_append (self->sidebar_list,
-                         sidebar_row_new (manage_pages[i].id, _("Manage"), _(manage_pages[i].title),
-                                          gtk_image_new_from_icon_name (manage_pages[i].icon)));
+                         kari_sidebar_row_new (manage_pages[i].id, _("Manage"), _(manage_pages[i].title),
+                                               gtk_image_new_from_icon_name (manage_pages[i].icon)));
   select_current_row (self);
 }
 
@@ -267,7 +195,7 @@ lookup_extension_page (KariWindow         *self,
       for (guint p = 0; p < pages->len; p++)
         {
           const KariAppPage *page = g_ptr_array_index (pages, p);
-          g_autofree char *page_id = extension_page_id (ext, page);
+          g_autofree char *page_id = kari_sidebar_page_id (ext, page);
 
           if (g_str_equal (page_id, id) && kari_app_host_may_see_page (self->host, page))
             {
@@ -462,7 +390,7 @@ static void
 on_sidebar_row_activated (KariWindow    *self,
                           GtkListBoxRow *row)
 {
-  kari_window_show_page (self, g_object_get_data (G_OBJECT (row), ROW_PAGE));
+  kari_window_show_page (self, kari_sidebar_row_get_page (row));
 }
 
 static void
@@ -540,11 +468,11 @@ update_tenant_button (KariWindow *self)
 {
   const char *id = kari_app_host_get_tenant (self->host);
   g_autoptr(KariTenant) tenant = kari_registry_lookup_tenant (kari_app_host_get_registry (self->host), id, NULL);
-  g_autoptr(GMenuModel) menu = kari_window_get_tenant_menu (self);
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "tenant");
 
+  /* Its menu is made as it opens (on_tenant_popup()), with the tenants
+   * of that moment. */
   gtk_menu_button_set_label (self->tenant_button, tenant != NULL ? tenant->display_name : id);
-  gtk_menu_button_set_menu_model (self->tenant_button, menu);
   if (action != NULL)
     g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (id));
 }
@@ -556,6 +484,16 @@ on_tenant_popup (GtkMenuButton *button,
   g_autoptr(GMenuModel) menu = kari_window_get_tenant_menu (user_data);
 
   gtk_menu_button_set_menu_model (button, menu);
+}
+
+static void
+on_primary_popup (GtkMenuButton *button,
+                  gpointer       user_data)
+{
+  KariWindow *self = user_data;
+
+  if (gtk_menu_button_get_menu_model (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->primary_menu);
 }
 
 /* Pages, switches, grants and activity are the new tenant's. */
@@ -733,6 +671,19 @@ kari_window_class_init (KariWindowClass *klass)
    * kept (it registers itself when loaded). */
   (void) kari_app_get_resource ();
 
+  /* The template's types, registered here: GtkBuilder would look each
+   * one it does not know yet up with dlsym() through every library
+   * loaded, most of a millisecond at start. */
+  g_type_ensure (ADW_TYPE_TOAST_OVERLAY);
+  g_type_ensure (ADW_TYPE_LEAFLET);
+  g_type_ensure (ADW_TYPE_LEAFLET_PAGE);
+  g_type_ensure (ADW_TYPE_HEADER_BAR);
+  g_type_ensure (ADW_TYPE_WINDOW_TITLE);
+  g_type_ensure (GTK_TYPE_MENU_BUTTON);
+  g_type_ensure (GTK_TYPE_LIST_BOX);
+  g_type_ensure (GTK_TYPE_SCROLLED_WINDOW);
+  g_type_ensure (GTK_TYPE_SEPARATOR);
+  g_type_ensure (GTK_TYPE_STACK);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/kari/ControlRoom/kari-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KariWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KariWindow, leaflet);
@@ -740,6 +691,8 @@ kari_window_class_init (KariWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KariWindow, content);
   gtk_widget_class_bind_template_child (widget_class, KariWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, KariWindow, tenant_button);
+  gtk_widget_class_bind_template_child (widget_class, KariWindow, primary_button);
+  gtk_widget_class_bind_template_child (widget_class, KariWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, KariWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, KariWindow, stack);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
@@ -752,7 +705,10 @@ kari_window_init (KariWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
   gtk_menu_button_set_create_popup_func (self->tenant_button, on_tenant_popup, self, NULL);
-  gtk_list_box_set_header_func (self->sidebar_list, sidebar_header, NULL, NULL);
+  gtk_menu_button_set_create_popup_func (self->primary_button, on_primary_popup, self, NULL);
+  kari_app_set_tooltip_text (GTK_WIDGET (self->tenant_button), _("Tenant"));
+  kari_app_set_tooltip_text (GTK_WIDGET (self->primary_button), _("Main Menu"));
+  gtk_list_box_set_header_func (self->sidebar_list, kari_sidebar_header, NULL, NULL);
   g_signal_connect_object (self->stack, "notify::visible-child", G_CALLBACK (on_visible_child),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (update_header),

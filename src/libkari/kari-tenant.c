@@ -478,3 +478,55 @@ kari_registry_is_enabled (KariRegistry  *self,
   g_mutex_unlock (&self->lock);
   return enabled;
 }
+
+/**
+ * kari_registry_dup_disabled:
+ * @self: a #KariRegistry
+ * @tenant: a tenant
+ * @error: return location for a #GError
+ *
+ * Every extension kari_registry_is_enabled() calls disabled in @tenant,
+ * read in one query: what a start asks of many extensions at once.
+ *
+ * Returns: (transfer full) (element-type utf8 utf8): a set of the names
+ *   of the extensions disabled in @tenant (any other is enabled), or
+ *   %NULL with @error set on a database error
+ */
+GHashTable *
+kari_registry_dup_disabled (KariRegistry  *self,
+                            const char    *tenant,
+                            GError       **error)
+{
+  g_autoptr(KariSqlStmt) stmt = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GHashTable) disabled = NULL;
+  int rc = SQLITE_ERROR;
+
+  g_return_val_if_fail (KARI_IS_REGISTRY (self), NULL);
+  g_return_val_if_fail (tenant != NULL, NULL);
+
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  disabled = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_mutex_lock (&self->lock);
+  /* The tenant's own choice first, as in kari_registry_is_enabled(). */
+  stmt = _kari_registry_prepare (self,
+                                 "SELECT extension, enabled FROM enablement WHERE tenant IN (?1, ?2) "
+                                 "ORDER BY extension, tenant = ?2",
+                                 error, 2, tenant, EVERY_TENANT);
+  while (stmt != NULL && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *name = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (name == NULL || g_hash_table_contains (seen, name))
+        continue;
+      g_hash_table_add (seen, g_strdup (name));
+      if (sqlite3_column_int (stmt, 1) == 0)
+        g_hash_table_add (disabled, g_strdup (name));
+    }
+  if (stmt != NULL && rc != SQLITE_DONE)
+    _kari_registry_set_sqlite_error (error, self->db, rc, "Reading which extensions are enabled");
+  g_mutex_unlock (&self->lock);
+  if (stmt == NULL || rc != SQLITE_DONE)
+    return NULL;
+  return g_steal_pointer (&disabled);
+}

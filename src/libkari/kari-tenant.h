@@ -77,5 +77,8 @@ gboolean    kari_registry_is_enabled         (KariRegistry  *self,
                                               const char    *extension,
                                               const char    *tenant,
                                               GError       **error);
+GHashTable *kari_registry_dup_disabled       (KariRegistry  *self,
+                                              const char    *tenant,
+                                              GError       **error);
 
 G_END_DECLS

@@ -80,27 +80,25 @@ static const char * const re_sources[KARI_RE_N] = {
   [KARI_RE_BUILDSTRIP] = "(?:\\+([a-zA-Z0-9-]+(?:\\.[a-zA-Z0-9-]+)*))",
 };
 
+/* Each expression is compiled (and JIT-compiled) the first time it is
+ * used: reading a manifest's version needs only KARI_RE_FULL, and a
+ * program that starts by reading a hundred manifests should not wait
+ * for the range expressions too. */
 GRegex *
 _kari_re (KariRe which)
 {
   static GRegex *compiled[KARI_RE_N];
-  static gsize initialized = 0;
 
-  if (g_once_init_enter (&initialized))
+  if (g_once_init_enter (&compiled[which]))
     {
-      for (guint i = 0; i < KARI_RE_N; i++)
-        {
-          g_autoptr(GError) error = NULL;
+      g_autoptr(GError) error = NULL;
+      /* DOLLAR_ENDONLY: in JavaScript `$` never matches before a final
+       * newline. Inputs are validated as UTF-8 before they get here. */
+      GRegex *re = g_regex_new (re_sources[which], G_REGEX_DOLLAR_ENDONLY | G_REGEX_OPTIMIZE, 0, &error);
 
-          /* DOLLAR_ENDONLY: in JavaScript `$` never matches before a final
-           * newline. Inputs are validated as UTF-8 before they get here. */
-          compiled[i] = g_regex_new (re_sources[i],
-                                     G_REGEX_DOLLAR_ENDONLY | G_REGEX_OPTIMIZE,
-                                     0, &error);
-          if (compiled[i] == NULL)
-            g_error ("semver expression %u does not compile: %s", i, error->message);
-        }
-      g_once_init_leave (&initialized, 1);
+      if (re == NULL)
+        g_error ("semver expression %u does not compile: %s", which, error->message);
+      g_once_init_leave (&compiled[which], re);
     }
 
   return compiled[which];
