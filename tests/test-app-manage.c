@@ -424,6 +424,17 @@ test_manage_tenants (void)
   ui_close (&ui);
 }
 
+/* Changes are stored off the main loop: waits until the page's are. */
+static void
+wait_stored (KariConfigPage *page)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (kari_config_page_is_storing (page) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (kari_config_page_is_storing (page));
+}
+
 static KariConfigPage *
 open_preferences (Ui         *ui,
                   GtkWidget **window)
@@ -508,20 +519,24 @@ test_preferences (void)
 
   /* Valid changes are stored at once. */
   gtk_switch_set_active (GTK_SWITCH (find (row, GTK_TYPE_SWITCH, NULL, NULL)), TRUE);
+  wait_stored (page);
   value = stored_value (&ui, "/verbose");
   g_assert_cmpstr (value, ==, "true");
   g_clear_pointer (&value, g_free);
   gtk_spin_button_set_value (spin, 1024);
+  wait_stored (page);
   value = stored_value (&ui, "/max_tokens");
   g_assert_cmpstr (value, ==, "1024");
   g_clear_pointer (&value, g_free);
   adw_combo_row_set_selected (ADW_COMBO_ROW (kari_config_page_get_row (page, "/colour")), 1);
+  wait_stored (page);
   value = stored_value (&ui, "/colour");
   g_assert_cmpstr (value, ==, "\"blue\"");
   g_clear_pointer (&value, g_free);
   row = kari_config_page_get_row (page, "/proxy/host");
   gtk_editable_set_text (GTK_EDITABLE (row), "proxy.example.com");
   g_signal_emit_by_name (row, "apply");
+  wait_stored (page);
   value = stored_value (&ui, "proxy.host");
   g_assert_cmpstr (value, ==, "\"proxy.example.com\"");
   g_clear_pointer (&value, g_free);
@@ -532,6 +547,7 @@ test_preferences (void)
   row = kari_config_page_get_row (page, "/model");
   gtk_editable_set_text (GTK_EDITABLE (row), "ab");
   g_signal_emit_by_name (row, "apply");
+  wait_stored (page);
   after = stored_document (&ui);
   g_assert_cmpstr (after, ==, before);
   g_assert_true (has_error_class (row));
@@ -545,6 +561,7 @@ test_preferences (void)
   /* Corrected, it is stored and the message goes. */
   gtk_editable_set_text (GTK_EDITABLE (row), "gpt-small");
   g_signal_emit_by_name (row, "apply");
+  wait_stored (page);
   g_assert_false (has_error_class (row));
   g_assert_null (kari_config_page_get_message (page, "/model"));
   g_assert_false (gtk_widget_get_visible (label));
@@ -554,6 +571,7 @@ test_preferences (void)
 
   /* Reset to Defaults forgets it all. */
   g_signal_emit_by_name (find (window, GTK_TYPE_BUTTON, widget_name_is, "reset"), "clicked");
+  wait_stored (page);
   value = stored_value (&ui, "/model");
   g_assert_cmpstr (value, ==, "\"distilgpt2\"");
   g_clear_pointer (&value, g_free);
@@ -590,6 +608,7 @@ test_preferences_secret (void)
   /* Too short: refused, not in the keyring. */
   gtk_editable_set_text (GTK_EDITABLE (row), "abc");
   g_signal_emit_by_name (row, "apply");
+  wait_stored (page);
   g_assert_true (has_error_class (row));
   g_assert_false (kari_config_secret_is_set (kari_config_page_get_config (page), "/api_key", NULL));
 
@@ -597,6 +616,7 @@ test_preferences_secret (void)
    * show it again. */
   gtk_editable_set_text (GTK_EDITABLE (row), SECRET);
   g_signal_emit_by_name (row, "apply");
+  wait_stored (page);
   g_assert_false (has_error_class (row));
   g_assert_true (kari_config_secret_is_set (kari_config_page_get_config (page), "/api_key", NULL));
   secret = kari_config_get_value (kari_config_page_get_config (page), "/api_key", TRUE, &error);
@@ -610,6 +630,7 @@ test_preferences_secret (void)
 
   /* Reset to Defaults takes it out of the keyring. */
   g_signal_emit_by_name (find (window, GTK_TYPE_BUTTON, widget_name_is, "reset"), "clicked");
+  wait_stored (page);
   g_assert_false (kari_config_secret_is_set (kari_config_page_get_config (page), "/api_key", NULL));
   g_clear_pointer (&secret, json_node_unref);
   secret = kari_config_get_value (kari_config_page_get_config (page), "/api_key", TRUE, &error);

@@ -337,6 +337,92 @@ files_hold (const char *dir,
 }
 
 static void
+on_changed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GString *order = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = kari_config_set_finish (KARI_CONFIG (source), result, &error);
+
+  /* Back in the caller's context, one letter per change: o(k) or r(efused). */
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  g_string_append_c (order, ok ? 'o' : 'r');
+  if (!ok)
+    g_assert_error (error, KARI_CONFIG_ERROR, KARI_CONFIG_ERROR_INVALID);
+}
+
+static void
+on_reset (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kari_config_reset_finish (KARI_CONFIG (source), result, &error));
+  g_assert_no_error (error);
+  g_string_append_c (user_data, 'x');
+}
+
+/* Changes made without waiting are stored in the order they were asked
+ * for, off the caller's thread, each answered in the caller's context. */
+static void
+test_async_in_order (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *app = g_build_filename (f->data_home, "kari", "extensions", "crm", NULL);
+  g_autofree char *db = g_build_filename (f->data_home, "kari", "registry.db", NULL);
+  g_autoptr(GString) order = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariRegistry) registry = NULL;
+  g_autoptr(KariManifest) manifest = NULL;
+  g_autoptr(KariConfig) config = NULL;
+  g_autoptr(JsonNode) value = NULL;
+  gint64 deadline;
+
+  write_crm (f);
+  {
+    /* Installed in the registry by kari-ext's catalog sync. */
+    g_auto(Result) r = run (f, "config", "get", "crm");
+    g_assert_cmpint (r.status, ==, 0);
+  }
+  registry = kari_registry_open (db, NULL, NULL, &error);
+  g_assert_no_error (error);
+  manifest = kari_manifest_load_dir (app, NULL, &error);
+  g_assert_no_error (error);
+  config = kari_config_new (registry, manifest, "default", &error);
+  g_assert_no_error (error);
+
+  for (int i = 0; i < 20; i++)
+    {
+      g_autoptr(JsonNode) tokens = json_node_init_int (json_node_alloc (), 100 + i);
+
+      kari_config_set_async (config, "max_tokens", tokens, NULL, on_changed, order);
+    }
+  {
+    g_autoptr(JsonNode) bad = json_node_init_int (json_node_alloc (), 5);
+    g_autoptr(JsonNode) colour = json_node_init_string (json_node_alloc (), "blue");
+
+    kari_config_set_async (config, "max_tokens", bad, NULL, on_changed, order);
+    kari_config_reset_async (config, "colour", NULL, on_reset, order);
+    kari_config_set_async (config, "colour", colour, NULL, on_changed, order);
+  }
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (order->len < 23 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (order->str, ==, "oooooooooooooooooooorxo");
+
+  /* The last good value of each stands. */
+  value = kari_config_get_value (config, "/max_tokens", FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_node_get_int (value), ==, 119);
+  g_clear_pointer (&value, json_node_unref);
+  value = kari_config_get_value (config, "/colour", FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_node_get_string (value), ==, "blue");
+}
+
+static void
 test_secrets (Fixture       *f,
               gconstpointer  data)
 {
@@ -439,6 +525,7 @@ main (int    argc,
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/config/get-set-reset", test_get_set_reset);
   ADD ("/config/secrets-in-keyring", test_secrets);
+  ADD ("/config/async-in-order", test_async_in_order);
 #undef ADD
 
   status = g_test_run ();

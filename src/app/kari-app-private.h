@@ -80,6 +80,7 @@ GtkWidget  *kari_config_page_get_row        (KariConfigPage      *self,
                                              const char          *pointer);
 const char *kari_config_page_get_message    (KariConfigPage      *self,
                                              const char          *pointer);
+gboolean    kari_config_page_is_storing    (KariConfigPage      *self);
 GtkWidget  *kari_details_page_open_preferences (KariDetailsPage  *self);
 
 /* kari-tenants-dialog.c: Manage Tenants. */

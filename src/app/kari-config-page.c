@@ -6,9 +6,11 @@
  * A row per setting (kari_json_schema_list_fields()): a switch for a
  * boolean, a spin button for a number, an entry for text, a password
  * entry for a secret, a combo for a choice; an object is a group of its
- * own. Every change goes through kari_config_set(), which validates the
- * whole document: a value that breaks a rule is not stored, and its
+ * own. Every change goes through kari_config_set_async(), which validates
+ * the whole document: a value that breaks a rule is not stored, and its
  * message is shown under the row's group, the row marked as an error.
+ * Changes are stored off the main loop, in order: a secret goes to the
+ * keyring, which may have to be unlocked first.
  */
 #include "config.h"
 
@@ -31,6 +33,7 @@ struct _KariConfigPage
   GHashTable         *errors;     /* group → its error label, borrowed */
   GHashTable         *messages;   /* pointer → message shown */
   gboolean            loading;    /* widgets set from the config, not by a person */
+  guint               pending;    /* changes being stored */
 };
 
 G_DEFINE_FINAL_TYPE (KariConfigPage, kari_config_page, ADW_TYPE_PREFERENCES_PAGE)
@@ -113,30 +116,72 @@ show_problem (KariConfigPage *self,
 static void load_row (KariConfigPage *self,
                       GtkWidget      *row);
 
-/* Stores @value (taken) for @row's setting; says so, or why not. */
-static gboolean
+typedef struct
+{
+  KariConfigPage *self;
+  GtkWidget      *row;
+  gboolean        reload_on_failure;
+} Change;
+
+static void
+on_stored (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Change *change = user_data;
+  KariConfigPage *self = change->self;
+  const KariJsonSchemaField *field = g_object_get_data (G_OBJECT (change->row), ROW_FIELD);
+  g_autoptr(GError) error = NULL;
+
+  self->pending--;
+  if (!kari_config_set_finish (KARI_CONFIG (source), result, &error))
+    {
+      show_problem (self, change->row, error->message);
+      if (change->reload_on_failure)
+        load_row (self, change->row);
+    }
+  else
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” saved"), field_title (field));
+
+      show_problem (self, change->row, NULL);
+      announce (self, message);
+      if (field->secret)
+        load_row (self, change->row);
+    }
+  g_object_unref (change->row);
+  g_object_unref (change->self);
+  g_free (change);
+}
+
+/* Stores @value (taken) for @row's setting; says so, or why not, when it
+ * is done. A row whose widget shows the refused value gets the stored
+ * one back when @reload_on_failure. */
+static void
 store (KariConfigPage *self,
        GtkWidget      *row,
-       JsonNode       *value)
+       JsonNode       *value,
+       gboolean        reload_on_failure)
 {
   g_autoptr(JsonNode) owned = value;
   const KariJsonSchemaField *field = g_object_get_data (G_OBJECT (row), ROW_FIELD);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
+  Change *change;
 
   if (self->loading)
-    return TRUE;
-  if (owned == NULL || !kari_config_set (self->config, field->pointer, owned, &error))
+    return;
+  if (owned == NULL)
     {
-      show_problem (self, row, error != NULL ? error->message : _("This value cannot be read"));
-      return FALSE;
+      show_problem (self, row, _("This value cannot be read"));
+      if (reload_on_failure)
+        load_row (self, row);
+      return;
     }
-  show_problem (self, row, NULL);
-  message = g_strdup_printf (_("“%s” saved"), field_title (field));
-  announce (self, message);
-  if (field->secret)
-    load_row (self, row);
-  return TRUE;
+  change = g_new0 (Change, 1);
+  change->self = g_object_ref (self);
+  change->row = g_object_ref (row);
+  change->reload_on_failure = reload_on_failure;
+  self->pending++;
+  kari_config_set_async (self->config, field->pointer, owned, NULL, on_stored, change);
 }
 
 static void
@@ -146,8 +191,7 @@ on_switch_active (GtkSwitch      *toggle,
 {
   GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (toggle), ADW_TYPE_ACTION_ROW);
 
-  if (!store (self, row, json_node_init_boolean (json_node_alloc (), gtk_switch_get_active (toggle))))
-    load_row (self, row);
+  store (self, row, json_node_init_boolean (json_node_alloc (), gtk_switch_get_active (toggle)), TRUE);
 }
 
 static void
@@ -160,8 +204,7 @@ on_spin_value (GtkSpinButton  *spin,
                     ? json_node_init_int (json_node_alloc (), (gint64) gtk_spin_button_get_value (spin))
                     : json_node_init_double (json_node_alloc (), gtk_spin_button_get_value (spin));
 
-  if (!store (self, row, value))
-    load_row (self, row);
+  store (self, row, value, TRUE);
 }
 
 static void
@@ -174,8 +217,7 @@ on_combo_selected (AdwComboRow    *combo,
 
   if (selected >= json_array_get_length (field->choices))
     return;
-  if (!store (self, GTK_WIDGET (combo), json_node_copy (json_array_get_element (field->choices, selected))))
-    load_row (self, GTK_WIDGET (combo));
+  store (self, GTK_WIDGET (combo), json_node_copy (json_array_get_element (field->choices, selected)), TRUE);
 }
 
 /* Text, secret or not: read as the schema says (kari_config_parse_value()). */
@@ -193,7 +235,8 @@ on_entry_apply (AdwEntryRow    *entry,
       show_problem (self, GTK_WIDGET (entry), error->message);
       return;
     }
-  store (self, GTK_WIDGET (entry), value);
+  /* The entry keeps what was typed, to be corrected. */
+  store (self, GTK_WIDGET (entry), value, FALSE);
 }
 
 /* Shows what is stored (never a secret's value: only whether it is set). */
@@ -349,11 +392,15 @@ group_new (KariConfigPage *self,
 }
 
 static void
-on_reset_clicked (KariConfigPage *self)
+on_reset (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
 {
+  g_autoptr(KariConfigPage) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!kari_config_reset (self->config, NULL, &error))
+  self->pending--;
+  if (!kari_config_reset_finish (KARI_CONFIG (source), result, &error))
     {
       g_autofree char *message = g_strdup_printf (_("Could not reset the preferences: %s"), error->message);
       announce (self, message);
@@ -361,6 +408,13 @@ on_reset_clicked (KariConfigPage *self)
     }
   kari_config_page_reload (self);
   announce (self, _("Preferences reset to their defaults"));
+}
+
+static void
+on_reset_clicked (KariConfigPage *self)
+{
+  self->pending++;
+  kari_config_reset_async (self->config, NULL, NULL, on_reset, g_object_ref (self));
 }
 
 static void
@@ -521,4 +575,17 @@ kari_config_page_init (KariConfigPage *self)
   self->errors = g_hash_table_new (NULL, NULL);
   self->messages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->groups = g_ptr_array_new ();
+}
+
+/**
+ * kari_config_page_is_storing:
+ * @self: a #KariConfigPage
+ *
+ * Returns: whether changes made on the page are still being stored
+ */
+gboolean
+kari_config_page_is_storing (KariConfigPage *self)
+{
+  g_return_val_if_fail (KARI_IS_CONFIG_PAGE (self), FALSE);
+  return self->pending > 0;
 }

@@ -45,43 +45,21 @@ request_free (gpointer data)
   g_free (request);
 }
 
-/* In a worker thread. */
+/* In a worker thread: reading may wait on the keyring too. */
 static void
-run_request (GTask        *task,
-             gpointer      source,
-             gpointer      task_data,
-             GCancellable *cancellable)
+run_get (GTask        *task,
+         gpointer      source,
+         gpointer      task_data,
+         GCancellable *cancellable)
 {
-  KariConfig *config = KARI_CONFIG (source);
   Request *request = task_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) doc = kari_config_get (KARI_CONFIG (source), request->with_secrets, &error);
 
-  switch (request->op)
-    {
-    case OP_GET:
-      {
-        g_autoptr(JsonNode) doc = kari_config_get (config, request->with_secrets, &error);
-
-        if (doc == NULL)
-          g_task_return_error (task, g_steal_pointer (&error));
-        else
-          g_task_return_pointer (task, json_to_string (doc, FALSE), g_free);
-      }
-      break;
-    case OP_SET:
-      if (kari_config_set (config, request->key, request->value, &error))
-        g_task_return_pointer (task, g_strdup (""), g_free);
-      else
-        g_task_return_error (task, g_steal_pointer (&error));
-      break;
-    case OP_RESET:
-    default:
-      if (kari_config_reset (config, request->key, &error))
-        g_task_return_pointer (task, g_strdup (""), g_free);
-      else
-        g_task_return_error (task, g_steal_pointer (&error));
-      break;
-    }
+  if (doc == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, json_to_string (doc, FALSE), g_free);
 }
 
 typedef struct
@@ -92,15 +70,11 @@ typedef struct
 } Reply;
 
 static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+reply_done (Reply        *reply,
+            const char   *text,
+            const GError *error)
 {
-  Reply *reply = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = g_task_propagate_pointer (G_TASK (result), &error);
-
-  if (text == NULL)
+  if (error != NULL)
     {
       const char *name = g_error_matches (error, KARI_CONFIG_ERROR, KARI_CONFIG_ERROR_INVALID)
                          || g_error_matches (error, KARI_CONFIG_ERROR, KARI_CONFIG_ERROR_BAD_KEY)
@@ -121,22 +95,55 @@ on_done (GObject      *source,
 }
 
 static void
+on_got (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_task_propagate_pointer (G_TASK (result), &error);
+
+  reply_done (user_data, text, error);
+}
+
+static void
+on_changed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Reply *reply = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Changes go in order, with the app's own, on libkari's change queue. */
+  if (reply->op == OP_SET)
+    kari_config_set_finish (KARI_CONFIG (source), result, &error);
+  else
+    kari_config_reset_finish (KARI_CONFIG (source), result, &error);
+  reply_done (reply, NULL, error);
+}
+
+static void
 start_request (KariBroker            *broker,
                GDBusMethodInvocation *invocation,
                gpointer               data)
 {
   Request *request = data;
   Reply *reply = g_new0 (Reply, 1);
-  g_autoptr(GTask) task = NULL;
-  Request *copy = g_new0 (Request, 1);
 
   *reply = (Reply) { g_object_ref (broker), invocation, request->op };
-  /* The check frees @data when it is done; the task keeps its own. */
-  *copy = (Request) { request->op, request->with_secrets, g_strdup (request->key),
-                      request->value != NULL ? json_node_ref (request->value) : NULL };
-  task = g_task_new (broker->config, NULL, on_done, reply);
-  g_task_set_task_data (task, copy, request_free);
-  g_task_run_in_thread (task, run_request);
+  if (request->op == OP_SET)
+    kari_config_set_async (broker->config, request->key, request->value, NULL, on_changed, reply);
+  else if (request->op == OP_RESET)
+    kari_config_reset_async (broker->config, request->key, NULL, on_changed, reply);
+  else
+    {
+      g_autoptr(GTask) task = g_task_new (broker->config, NULL, on_got, reply);
+      Request *copy = g_new0 (Request, 1);
+
+      /* The check frees @data when it is done; the task keeps its own. */
+      *copy = (Request) { request->op, request->with_secrets, NULL, NULL };
+      g_task_set_task_data (task, copy, request_free);
+      g_task_run_in_thread (task, run_get);
+    }
 }
 
 /* Every handler starts here: limits, the handshake, argument sizes. */

@@ -610,26 +610,15 @@ set_secret_row (KariConfig  *self,
   return ok;
 }
 
-/**
- * kari_config_set:
- * @self: a #KariConfig
- * @key: a JSON Pointer or dotted path
- * @value: the new value
- * @error: return location for a #GError
- *
- * Validates the settings @value would make against `config.schema`,
- * then stores it: a secret in the keyring, anything else in the
- * registry. Nothing is stored when the value breaks a rule.
- *
- * Returns: %TRUE when stored; %FALSE with %KARI_CONFIG_ERROR_INVALID
- *   naming the instance path and the rule, %KARI_CONFIG_ERROR_NO_SCHEMA,
- *   %KARI_CONFIG_ERROR_BAD_KEY, or a keyring or registry error
- */
-gboolean
-kari_config_set (KariConfig  *self,
-                 const char  *key,
-                 JsonNode    *value,
-                 GError     **error)
+/* Writes in this process take turns: a change is a read, a change and a
+ * write of the stored document (another process can still interleave). */
+G_LOCK_DEFINE_STATIC (writes);
+
+static gboolean
+set_locked (KariConfig  *self,
+            const char  *key,
+            JsonNode    *value,
+            GError     **error)
 {
   g_autofree char *pointer = NULL;
   g_auto(GStrv) segments = NULL;
@@ -637,9 +626,6 @@ kari_config_set (KariConfig  *self,
   g_autoptr(JsonNode) candidate = NULL;
   g_autoptr(JsonNode) doc = NULL;
   KariJsonSchemaField *secret;
-
-  g_return_val_if_fail (KARI_IS_CONFIG (self), FALSE);
-  g_return_val_if_fail (value != NULL, FALSE);
 
   if (self->schema == NULL)
     {
@@ -704,28 +690,15 @@ kari_config_set (KariConfig  *self,
   return TRUE;
 }
 
-/**
- * kari_config_reset:
- * @self: a #KariConfig
- * @key: (nullable): one setting, or %NULL for all of them
- * @error: return location for a #GError
- *
- * Forgets what was set, so the default applies again; a secret is
- * removed from the keyring.
- *
- * Returns: %TRUE on success
- */
-gboolean
-kari_config_reset (KariConfig  *self,
-                   const char  *key,
-                   GError     **error)
+static gboolean
+reset_locked (KariConfig  *self,
+              const char  *key,
+              GError     **error)
 {
   g_autofree char *pointer = NULL;
   g_auto(GStrv) segments = NULL;
   g_autoptr(JsonNode) stored = NULL;
   gboolean ok;
-
-  g_return_val_if_fail (KARI_IS_CONFIG (self), FALSE);
 
   if (key == NULL)
     {
@@ -777,4 +750,64 @@ kari_config_reset (KariConfig  *self,
   if (_kari_config_remove (stored, (const char * const *) segments))
     return save_stored (self, stored, error);
   return TRUE;
+}
+
+/**
+ * kari_config_set:
+ * @self: a #KariConfig
+ * @key: a JSON Pointer or dotted path
+ * @value: the new value
+ * @error: return location for a #GError
+ *
+ * Validates the settings @value would make against `config.schema`,
+ * then stores it: a secret in the keyring, anything else in the
+ * registry. Nothing is stored when the value breaks a rule. It may wait
+ * for the keyring (which may ask the person to unlock it): in a program
+ * with a user interface use kari_config_set_async().
+ *
+ * Returns: %TRUE when stored; %FALSE with %KARI_CONFIG_ERROR_INVALID
+ *   naming the instance path and the rule, %KARI_CONFIG_ERROR_NO_SCHEMA,
+ *   %KARI_CONFIG_ERROR_BAD_KEY, or a keyring or registry error
+ */
+gboolean
+kari_config_set (KariConfig  *self,
+                 const char  *key,
+                 JsonNode    *value,
+                 GError     **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (KARI_IS_CONFIG (self), FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  G_LOCK (writes);
+  ok = set_locked (self, key, value, error);
+  G_UNLOCK (writes);
+  return ok;
+}
+
+/**
+ * kari_config_reset:
+ * @self: a #KariConfig
+ * @key: (nullable): one setting, or %NULL for all of them
+ * @error: return location for a #GError
+ *
+ * Forgets what was set, so the default applies again; a secret is
+ * removed from the keyring.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+kari_config_reset (KariConfig  *self,
+                   const char  *key,
+                   GError     **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (KARI_IS_CONFIG (self), FALSE);
+
+  G_LOCK (writes);
+  ok = reset_locked (self, key, error);
+  G_UNLOCK (writes);
+  return ok;
 }

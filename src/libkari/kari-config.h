@@ -83,5 +83,22 @@ gboolean        kari_config_set               (KariConfig    *self,
 gboolean        kari_config_reset             (KariConfig    *self,
                                                const char    *key,
                                                GError       **error);
+void            kari_config_set_async         (KariConfig          *self,
+                                               const char          *key,
+                                               JsonNode            *value,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean        kari_config_set_finish        (KariConfig          *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+void            kari_config_reset_async       (KariConfig          *self,
+                                               const char          *key,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean        kari_config_reset_finish      (KariConfig          *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
 
 G_END_DECLS
