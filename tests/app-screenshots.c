@@ -138,7 +138,7 @@ main (int    argc,
   KariWindow *window;
   gboolean done = FALSE;
 
-  kari_test_ui_ensure_display (argc, argv);
+  kari_test_gtk_ensure_display (argc, argv);
   if (dir == NULL)
     dir = ".";
   g_mkdir_with_parents (dir, 0755);

@@ -1,14 +1,51 @@
 /* kari-test-gtk.h — a window on the test display and waiting for it, for
- * the tests and benchmarks that run real GTK (under Xvfb when there is
- * no display: see tests/xvfb-run-test.sh)
+ * the tests and benchmarks that run real GTK (under a private Xvfb when
+ * there is no display: kari_test_gtk_ensure_display())
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
+#include <errno.h>
+#include <unistd.h>
+
 #include <adwaita.h>
 
 G_BEGIN_DECLS
+
+/* Re-executes @argv under xvfb-run when there is no display; returns
+ * only when there is one (or aborts saying why there cannot be). */
+static inline void
+kari_test_gtk_ensure_display (int    argc,
+                              char **argv)
+{
+  g_autoptr(GPtrArray) args = NULL;
+  g_autofree char *xvfb_run = NULL;
+  const char *display = g_getenv ("DISPLAY");
+  const char *wayland = g_getenv ("WAYLAND_DISPLAY");
+
+  if ((display != NULL && *display != '\0') || (wayland != NULL && *wayland != '\0'))
+    return;
+  if (g_getenv ("KARI_TEST_XVFB") != NULL)
+    g_error ("xvfb-run started this program, yet DISPLAY is not set");
+  xvfb_run = g_find_program_in_path ("xvfb-run");
+  if (xvfb_run == NULL)
+    g_error ("No display, and xvfb-run is not installed (Debian package xvfb): "
+             "set DISPLAY or install xvfb to run the UI tests");
+
+  args = g_ptr_array_new ();
+  g_ptr_array_add (args, xvfb_run);
+  g_ptr_array_add (args, (char *) "-a");
+  g_ptr_array_add (args, (char *) "-s");
+  g_ptr_array_add (args, (char *) "-screen 0 1280x1024x24 -nolisten tcp");
+  for (int i = 0; i < argc; i++)
+    g_ptr_array_add (args, argv[i]);
+  g_ptr_array_add (args, NULL);
+  g_setenv ("KARI_TEST_XVFB", "1", TRUE);
+  execv (xvfb_run, (char **) args->pdata);
+  g_error ("Could not run %s: %s", xvfb_run, g_strerror (errno));
+}
+
 
 static inline gboolean
 kari_test_gtk_timeout_cb (gpointer data)

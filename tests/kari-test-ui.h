@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A UI test needs an X display. When neither DISPLAY nor WAYLAND_DISPLAY
- * is set (or both are empty), kari_test_ui_ensure_display() runs the program again under
+ * is set (or both are empty), kari_test_gtk_ensure_display() runs the program again under
  * `xvfb-run -a` (a private Xvfb on a free display number), so
  * `meson test` works on a headless machine and in CI without a wrapper.
  */
@@ -15,42 +15,10 @@
 
 #include <adwaita.h>
 
+#include "kari-test-gtk.h"
 #include "kari-test-util.h"
 
 G_BEGIN_DECLS
-
-/* Re-executes @argv under xvfb-run when there is no display; returns
- * only when there is one (or aborts saying why there cannot be). */
-static inline void
-kari_test_ui_ensure_display (int    argc,
-                             char **argv)
-{
-  g_autoptr(GPtrArray) args = NULL;
-  g_autofree char *xvfb_run = NULL;
-  const char *display = g_getenv ("DISPLAY");
-  const char *wayland = g_getenv ("WAYLAND_DISPLAY");
-
-  if ((display != NULL && *display != '\0') || (wayland != NULL && *wayland != '\0'))
-    return;
-  if (g_getenv ("KARI_TEST_XVFB") != NULL)
-    g_error ("xvfb-run started this program, yet DISPLAY is not set");
-  xvfb_run = g_find_program_in_path ("xvfb-run");
-  if (xvfb_run == NULL)
-    g_error ("No display, and xvfb-run is not installed (Debian package xvfb): "
-             "set DISPLAY or install xvfb to run the UI tests");
-
-  args = g_ptr_array_new ();
-  g_ptr_array_add (args, xvfb_run);
-  g_ptr_array_add (args, (char *) "-a");
-  g_ptr_array_add (args, (char *) "-s");
-  g_ptr_array_add (args, (char *) "-screen 0 1280x1024x24 -nolisten tcp");
-  for (int i = 0; i < argc; i++)
-    g_ptr_array_add (args, argv[i]);
-  g_ptr_array_add (args, NULL);
-  g_setenv ("KARI_TEST_XVFB", "1", TRUE);
-  execv (xvfb_run, (char **) args->pdata);
-  g_error ("Could not run %s: %s", xvfb_run, g_strerror (errno));
-}
 
 /* The environment every UI program sets before GTK starts: settings in
  * memory from the build's compiled schema, no portals or accessibility
@@ -99,7 +67,7 @@ kari_test_ui_setup_sandbox_env (int          argc,
   g_autofree char *runtime = NULL;
   char *root;
 
-  kari_test_ui_ensure_display (argc, argv);
+  kari_test_gtk_ensure_display (argc, argv);
   root = g_dir_make_tmp (template, &error);
   g_assert_no_error (error);
   g_assert_cmpint (g_chmod (root, 0755), ==, 0);

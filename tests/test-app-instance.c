@@ -110,7 +110,7 @@ main (int    argc,
   g_autofree char *root = NULL;
   int status;
 
-  kari_test_ui_ensure_display (argc, argv);
+  kari_test_gtk_ensure_display (argc, argv);
   root = g_dir_make_tmp ("kari-app-instance-XXXXXX", &error);
   g_assert_no_error (error);
   kari_test_ui_setup_env (root);

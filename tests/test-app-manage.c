@@ -772,7 +772,7 @@ main (int    argc,
   g_autofree char *keyring_root = NULL;
   int status;
 
-  kari_test_ui_ensure_display (argc, argv);
+  kari_test_gtk_ensure_display (argc, argv);
   test_root = g_dir_make_tmp ("kari-app-manage-XXXXXX", &error);
   g_assert_no_error (error);
   kari_test_ui_setup_env (test_root);

@@ -750,7 +750,7 @@ main (int    argc,
 {
   int result;
 
-  kari_test_ui_ensure_display (argc, argv);
+  kari_test_gtk_ensure_display (argc, argv);
   g_test_init (&argc, &argv, NULL);
 
   test_root = kari_test_supervisor_root ("kari-app-scripting-XXXXXX");

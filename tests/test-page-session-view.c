@@ -217,6 +217,7 @@ main (int    argc,
 {
   int status;
 
+  kari_test_gtk_ensure_display (argc, argv);
   root = kari_test_supervisor_root ("kari-page-session-view-root-XXXXXX");
   g_test_init (&argc, &argv, NULL);
   gtk_init ();

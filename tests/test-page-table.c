@@ -254,6 +254,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  kari_test_gtk_ensure_display (argc, argv);
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
   adw_init ();

@@ -223,7 +223,7 @@ main (int    argc,
 
   if (argc == 2 && g_str_has_prefix (argv[1], "--child="))
     return child_main (argv[1] + strlen ("--child="));
-  kari_test_ui_ensure_display (argc, argv);
+  kari_test_gtk_ensure_display (argc, argv);
   self_path = g_canonicalize_filename (argv[0], NULL);
   root = g_dir_make_tmp ("kari-bench-app-XXXXXX", &error);
   g_assert_no_error (error);

@@ -94,8 +94,8 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *root = kari_test_supervisor_root ("kari-bench-page-update-XXXXXX");
-  g_autofree char *db = g_build_filename (root, "registry.db", NULL);
+  g_autofree char *root = NULL;
+  g_autofree char *db = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(KariRegistry) registry = NULL;
   g_autoptr(KariAuditLog) audit = NULL;
@@ -111,6 +111,9 @@ main (int    argc,
   gboolean stopped = FALSE;
   gulong paint_id;
 
+  kari_test_gtk_ensure_display (argc, argv);
+  root = kari_test_supervisor_root ("kari-bench-page-update-XXXXXX");
+  db = g_build_filename (root, "registry.db", NULL);
   gtk_init ();
   adw_init ();
 

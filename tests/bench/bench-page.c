@@ -9,7 +9,7 @@
  *     (target < 2 ms), with a full rebuild of every widget beside it;
  *   - to pixels: from handing the view the new tree to the frame clock's
  *     next after-paint (target < 16.7 ms, one frame at 60 Hz).
- * Runs on the display there is, or under Xvfb (tests/xvfb-run-test.sh).
+ * Runs on the display there is, or under a private Xvfb it starts.
  */
 #include "config.h"
 
@@ -162,6 +162,7 @@ main (int   argc,
   GtkWidget *view, *window;
   GdkFrameClock *clock;
 
+  kari_test_gtk_ensure_display (argc, argv);
   gtk_init ();
   adw_init ();
 
