@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <sqlite3.h>
+
 #include "kari-registry.h"
 #include "../kari-test-util.h"
 #include "kari-bench-util.h"
@@ -14,6 +16,60 @@
 #define N_EXTENSIONS 1000
 #define N_BATCHES    31
 #define BATCH        5000
+#define N_OPENS      11
+#define N_AUDIT_ROWS 1000000
+
+/* Median milliseconds to open the registry at @path (and close it). */
+static double
+open_ms (const char *path)
+{
+  double ms[N_OPENS];
+
+  for (guint i = 0; i < N_OPENS; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 t0 = g_get_monotonic_time ();
+      g_autoptr(KariRegistry) registry = kari_registry_open (path, NULL, NULL, &error);
+
+      if (registry == NULL)
+        g_error ("%s", error->message);
+      ms[i] = kari_bench_ms_since (t0);
+    }
+  kari_bench_sort (ms, N_OPENS);
+  return ms[N_OPENS / 2];
+}
+
+/* Months of history: @n audit rows, written straight into the table. */
+static void
+fill_audit_log (const char *path,
+                guint       n)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_open (path, &db) != SQLITE_OK
+      || sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK
+      || sqlite3_prepare_v2 (db, "INSERT INTO audit_log (time_usec, kind, extension, tenant, user, permission, "
+                             "resource, decision, decided_by, detail) VALUES (?1, 'check', ?2, 'default', "
+                             "'alice', 'network:http:api.example.com', 'https://api.example.com/v1', 'allow', "
+                             "'grant:7', NULL)", -1, &stmt, NULL) != SQLITE_OK)
+    g_error ("filling the audit log: %s", sqlite3_errmsg (db));
+  for (guint i = 0; i < n; i++)
+    {
+      char extension[32];
+
+      g_snprintf (extension, sizeof extension, "extension-%04u", i % 50);
+      sqlite3_bind_int64 (stmt, 1, (sqlite3_int64) i * 1000);
+      sqlite3_bind_text (stmt, 2, extension, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        g_error ("filling the audit log: %s", sqlite3_errmsg (db));
+      sqlite3_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (sqlite3_exec (db, "COMMIT; PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) != SQLITE_OK)
+    g_error ("filling the audit log: %s", sqlite3_errmsg (db));
+  sqlite3_close (db);
+}
 
 int
 main (void)
@@ -84,6 +140,20 @@ main (void)
           N_BATCHES, BATCH);
 
   g_clear_object (&registry);
+
+  /* Opening (every kari-ext command, every start of the app) must not
+   * grow with the history the logs keep. */
+  {
+    double empty = open_ms (path);
+    double full;
+    GStatBuf st;
+
+    fill_audit_log (path, N_AUDIT_ROWS);
+    full = open_ms (path);
+    printf ("registry: open with %d extensions: %.2f ms with an empty audit log, %.2f ms with %d audit rows "
+            "(%.0f MB), ratio %.2f\n", N_EXTENSIONS, empty, full, N_AUDIT_ROWS,
+            g_stat (path, &st) == 0 ? st.st_size / 1e6 : 0.0, full / empty);
+  }
   g_strfreev (names);
   kari_test_rm_rf (dir);
   return 0;
