@@ -145,15 +145,8 @@ main (int    argc,
   root = g_dir_make_tmp ("kari-screenshots-XXXXXX", &error);
   g_assert_no_error (error);
   kari_test_ui_setup_env (root);
-  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  kari_test_ui_dbus_up (bus);
-  gtk_init ();
-  adw_init ();
+  app = kari_test_ui_app_start (KARI_APP_ID, &bus);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
-
-  app = adw_application_new (KARI_APP_ID, G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
   settings = g_settings_new (KARI_APP_ID);
   g_settings_set_int (settings, "window-width", 1100);
   g_settings_set_int (settings, "window-height", 720);

@@ -115,6 +115,26 @@ kari_test_ui_dbus_up (GTestDBus *bus)
     g_setenv ("DISPLAY", display, TRUE);
 }
 
+/* What every app test starts with: a private session bus (*@bus, for
+ * g_test_dbus_stop() at the end), GTK and libadwaita, and the application
+ * @app_id registered on that bus. */
+static inline AdwApplication *
+kari_test_ui_app_start (const char  *app_id,
+                        GTestDBus  **bus)
+{
+  g_autoptr(GError) error = NULL;
+  AdwApplication *app;
+
+  *bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  kari_test_ui_dbus_up (*bus);
+  gtk_init ();
+  adw_init ();
+  app = adw_application_new (app_id, G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  return app;
+}
+
 /* Copies the top-level files of each folder of the bundled examples
  * into @dest (the manifests and scripts; nothing is built). Returns how
  * many extension folders were copied. */

@@ -779,15 +779,9 @@ main (int    argc,
   keyring_root = g_build_filename (test_root, "keyring", NULL);
 
   g_test_init (&argc, &argv, NULL);
-  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  kari_test_ui_dbus_up (bus);
+  app = kari_test_ui_app_start (KARI_APP_ID, &bus);
   keyring = kari_test_start_keyring (keyring_root);
   have_keyring = keyring != NULL;
-  gtk_init ();
-  adw_init ();
-  app = adw_application_new (KARI_APP_ID, G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
 
   g_test_add_func ("/app/manage/switch-tenant", test_switch_tenant);
   g_test_add_func ("/app/manage/tenants-dialog", test_manage_tenants);

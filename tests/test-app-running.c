@@ -303,13 +303,7 @@ main (int    argc,
                                                 "  \"runtime\": {\"command\": [\"supervisor-ext\", \"hello\"]}"));
 
   g_test_init (&argc, &argv, NULL);
-  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  kari_test_ui_dbus_up (bus);
-  gtk_init ();
-  adw_init ();
-  app = adw_application_new (KARI_APP_ID, G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = kari_test_ui_app_start (KARI_APP_ID, &bus);
 
   g_test_add_func ("/app/running/switch-on-and-off", test_switch_on_and_off);
   g_test_add_func ("/app/running/crash-loop", test_crash_loop);

@@ -775,13 +775,7 @@ main (int    argc,
   kari_test_ui_setup_env (test_root);
 
   g_test_init (&argc, &argv, NULL);
-  bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  kari_test_ui_dbus_up (bus);
-  gtk_init ();
-  adw_init ();
-  app = adw_application_new (KARI_APP_ID, G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
+  app = kari_test_ui_app_start (KARI_APP_ID, &bus);
 
   g_test_add_func ("/app/window/empty", test_empty);
   g_test_add_func ("/app/window/installed", test_installed);
