@@ -47,6 +47,60 @@ supervised_ms (KariSupervisor *supervisor,
   return ms;
 }
 
+/* Milliseconds from spawning /bin/true to its exit, no sandbox. */
+static double
+bare_process_ms (void)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr(GSubprocess) process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "/bin/true", NULL);
+
+  if (process == NULL || !g_subprocess_wait_check (process, NULL, &error))
+    g_error ("/bin/true: %s", error->message);
+  return kari_bench_ms_since (start);
+}
+
+static void
+on_handshake (KariBroker *broker,
+              gpointer    user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Milliseconds from spawning the same extension with a broker of its own
+ * but no sandbox (no bwrap, no limits) to its handshake: what the
+ * extension's start, its connection and authentication cost alone. */
+static double
+unsandboxed_ms (KariPermissionEngine *engine,
+                const char           *socket_dir,
+                const char           *program)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariBroker) broker = kari_broker_new (engine, "bench", "bench", g_get_user_name ());
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                                                       | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocess) process = NULL;
+  gboolean done = FALSE;
+  gint64 start;
+  double ms;
+
+  if (!kari_broker_start (broker, socket_dir, &error))
+    g_error ("broker: %s", error->message);
+  g_signal_connect (broker, "handshake", G_CALLBACK (on_handshake), &done);
+  g_subprocess_launcher_setenv (launcher, "KARI_HOST_ADDRESS", kari_broker_get_address (broker), TRUE);
+  start = g_get_monotonic_time ();
+  process = g_subprocess_launcher_spawn (launcher, &error, program, "hello", NULL);
+  if (process == NULL)
+    g_error ("%s: %s", program, error->message);
+  if (!kari_test_wait_for (&done, 30))
+    g_error ("no handshake from %s", program);
+  ms = kari_bench_ms_since (start);
+  g_subprocess_force_exit (process);
+  g_subprocess_wait (process, NULL, NULL);
+  kari_broker_stop (broker);
+  return ms;
+}
+
 int
 main (void)
 {
@@ -62,7 +116,7 @@ main (void)
   g_autoptr(KariPermissionEngine) engine = NULL;
   g_autoptr(KariManifest) manifest = NULL;
   g_autoptr(KariSupervisor) supervisor = NULL;
-  double bare[RUNS], ours[RUNS], blocked[RUNS], process[RUNS];
+  double bare[RUNS], ours[RUNS], blocked[RUNS], process[RUNS], plain[RUNS], alone[RUNS];
   const char * const exit_at_once[] = { "/app/supervisor-ext", "exit-early", "0", NULL };
 
   g_assert_no_error (error);
@@ -97,10 +151,18 @@ main (void)
       process[i] = kari_bench_bare_bwrap_run_ms (bwrap, app, exit_at_once);
       ours[i] = supervised_ms (supervisor, &blocked[i]);
     }
+  /* Apart, after: a broker's teardown would weigh on the next run. */
+  for (guint i = 0; i < RUNS; i++)
+    {
+      plain[i] = bare_process_ms ();
+      alone[i] = unsandboxed_ms (engine, runtime, g_getenv ("KARI_SUPERVISOR_EXT"));
+    }
   kari_bench_sort (bare, RUNS);
   kari_bench_sort (ours, RUNS);
   kari_bench_sort (blocked, RUNS);
   kari_bench_sort (process, RUNS);
+  kari_bench_sort (plain, RUNS);
+  kari_bench_sort (alone, RUNS);
 
   printf ("supervised start to the first answered call, %d runs each (median, min–max):\n", RUNS);
   printf ("  limits backend: %s\n", kari_supervisor_get_limits_backend (supervisor));
@@ -115,6 +177,13 @@ main (void)
   printf ("  breakdown: bare bwrap running the extension to exit at once %.2f ms, so its own process start "
           "+%.2f ms; sandbox options, limits, connection, authentication and handshake +%.2f ms\n",
           process[RUNS / 2], process[RUNS / 2] - bare[RUNS / 2], ours[RUNS / 2] - process[RUNS / 2]);
+  /* The lowest a sandboxed extension could reach: bwrap's own cost
+   * (bare bwrap less a bare process) added to the extension's start,
+   * connection and handshake without any sandbox. */
+  printf ("  floor of any GDBus extension: spawn to handshake without a sandbox %.2f ms (/bin/true %.2f ms), "
+          "so at best %.2f ms with bwrap, %.2f× of bare bwrap\n",
+          alone[RUNS / 2], plain[RUNS / 2], alone[RUNS / 2] + bare[RUNS / 2] - plain[RUNS / 2],
+          (alone[RUNS / 2] + bare[RUNS / 2] - plain[RUNS / 2]) / bare[RUNS / 2]);
   printf ("  of which the host's main loop was held by kari_supervisor_start(): %.2f ms (%.2f–%.2f)\n",
           blocked[RUNS / 2], blocked[0], blocked[RUNS - 1]);
 
