@@ -14,28 +14,7 @@
 #include "kari-page-chart.h"
 #include "kari-page-view-private.h"
 #include "kari-test-gtk.h"
-
-typedef struct
-{
-  GtkWidget    *window;
-  KariPageView *view;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
-{
-  f->view = KARI_PAGE_VIEW (kari_page_view_new ());
-  f->window = kari_test_gtk_window (GTK_WIDGET (f->view), 800, 600);
-}
-
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  kari_test_gtk_flush ();
-}
+#include "kari-test-page-view.h"
 
 /* Shows a table whose rows are [[rows[0]], [rows[1]], …]. */
 static void
@@ -54,20 +33,6 @@ show_rows (Fixture     *f,
   tree = kari_page_tree_new_from_data (json->str, -1, &error);
   g_assert_no_error (error);
   kari_page_view_set_tree (f->view, tree);
-}
-
-/* A table node's GtkColumnView: in a scrolled window, in the node's card. */
-static GtkWidget *
-table_view (Fixture    *f,
-            const char *id)
-{
-  GtkWidget *card = kari_page_view_lookup (f->view, id);
-  GtkWidget *scrolled;
-
-  g_assert_nonnull (card);
-  scrolled = gtk_widget_get_first_child (card);
-  g_assert_true (GTK_IS_SCROLLED_WINDOW (scrolled));
-  return gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
 }
 
 static GListModel *
