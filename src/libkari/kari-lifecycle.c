@@ -360,17 +360,20 @@ kari_transition_is_crash_loop (const KariTransition *self)
  * kari_transition_is_run_failure:
  * @self: a #KariTransition
  *
- * A move to failed from starting, running, stopping or crashed is a run
- * that failed (a start refused, no handshake in time); one from any
- * other state is the catalog finding a dependency missing.
+ * A move to failed from a state in which the extension was on (enabled,
+ * starting, running, stopping, crashed): a start refused, no handshake
+ * in time, or (from enabled) a dependency that went missing while it was
+ * switched on. A move to failed from installed or disabled is the
+ * catalog finding a dependency missing of one that was off: not a run.
  *
- * Returns: whether @self is a run's failure
+ * Returns: whether @self is the failure of an extension that was on
  */
 gboolean
 kari_transition_is_run_failure (const KariTransition *self)
 {
   return self->to == KARI_STATE_FAILED
-         && (self->from == KARI_STATE_STARTING || self->from == KARI_STATE_RUNNING
+         && (self->from == KARI_STATE_ENABLED
+             || self->from == KARI_STATE_STARTING || self->from == KARI_STATE_RUNNING
              || self->from == KARI_STATE_STOPPING || self->from == KARI_STATE_CRASHED);
 }
 
