@@ -9,7 +9,8 @@
  * error state, and its restart button brings the page back. An
  * extension that fails to start, and one that crashes until its
  * supervisor switches it off, keep their pages, which say why and offer
- * a restart and the details; their Installed rows say what happened.
+ * a restart and the details; their Installed rows say what happened,
+ * and so do a new host and window after a restart of the app.
  * quick-notes (no runtime) draws its tree file.
  */
 #include "config.h"
@@ -654,13 +655,14 @@ test_unprivileged (void)
   kari_test_ui_share_display (root);
   out = kari_test_rerun_as_nobody ("KARI_APP_PAGES_UNPRIVILEGED", TRUE, &successful,
                                    "-p", "/app/pages/runtime-page", "-p", "/app/pages/failed-page",
-                                   "-p", "/app/pages/crash-loop-page", NULL);
+                                   "-p", "/app/pages/crash-loop-page", "-p", "/app/pages/remembered-failure", NULL);
   if (!successful)
     g_printerr ("as nobody:\n%s\n", out);
   g_assert_true (successful);
   g_assert_nonnull (strstr (out, "ok 1 /app/pages/runtime-page"));
   g_assert_nonnull (strstr (out, "ok 2 /app/pages/failed-page"));
   g_assert_nonnull (strstr (out, "ok 3 /app/pages/crash-loop-page"));
+  g_assert_nonnull (strstr (out, "ok 4 /app/pages/remembered-failure"));
 }
 
 int
