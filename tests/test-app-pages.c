@@ -432,6 +432,46 @@ assert_status_failure (const char *name,
   g_assert_cmpint (json_object_get_int_member (last, "time-usec"), >, g_get_real_time () - 600 * G_USEC_PER_SEC);
 }
 
+static void
+on_inspected (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GVariant **reply = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  g_assert_no_error (error);
+}
+
+/* Manager1 Inspect's "last_failure" of @name, through the bus. */
+static void
+assert_inspect_failure (GDBusConnection *connection,
+                        const char      *name,
+                        const char      *kind)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  JsonObject *last;
+  const char *json;
+
+  g_dbus_connection_call (connection, KARI_HOST_MANAGER_BUS_NAME, KARI_HOST_MANAGER_PATH,
+                          "io.github.kari.Manager1", "Inspect", g_variant_new ("(s)", name),
+                          G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, on_inspected, &reply);
+  while (reply == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (reply);
+  g_variant_get (reply, "(&s)", &json);
+  node = json_from_string (json, &error);
+  g_assert_no_error (error);
+  last = json_object_get_object_member (json_node_get_object (node), "last_failure");
+  g_assert_nonnull (last);
+  g_assert_cmpstr (json_object_get_string_member (last, "kind"), ==, kind);
+  g_assert_cmpint (json_object_get_int_member (last, "time_usec"), >, 0);
+}
+
 /* A failed start and a crash loop outlive the host: a new host and
  * window on the same registry show the failure with its time, on the
  * page and the Installed row, and kari-ext status says it; the catalog
@@ -530,6 +570,8 @@ test_remembered_failure (void)
   g_assert_no_error (error);
   assert_status_failure ("fail-page", "failed", data_dir);
   assert_status_failure ("loop-page", "crash-loop", "Exited with status 3");
+  assert_inspect_failure (connection, "loop-page", "crash-loop");
+  assert_inspect_failure (connection, "fail-page", "failed");
 
   /* Restart, the cause gone: it runs, and nothing is remembered. */
   g_assert_cmpint (g_unlink (data_dir), ==, 0);
