@@ -75,7 +75,8 @@ update_row (GtkListItem *item)
         {
           /* From an earlier session: when, too. */
           g_autofree char *ago = kari_app_format_ago (kari_app_extension_get_failure_time (ext));
-          g_autofree char *tip = g_strdup_printf ("%s %s: %s", problem_text, ago,
+          /* TRANSLATORS: "Failed" or "Switched off after crashing", "2 hours ago", the reason */
+          g_autofree char *tip = g_strdup_printf (_("%s %s: %s"), problem_text, ago,
                                                   kari_app_extension_get_reason (ext) != NULL
                                                   ? kari_app_extension_get_reason (ext)
                                                   : _("no reason was recorded"));
