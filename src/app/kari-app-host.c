@@ -99,16 +99,19 @@ compare_title_slots (gconstpointer a,
 
 /* What the last run of @ext left, shown until it moves again: a failed
  * start is re-resolved to installed by the catalog, a crash loop leaves
- * it disabled. Other states are this session's news already. */
+ * it disabled. Other states are this session's news already, and one
+ * off in the tenant (@here false) shows no failure: no query for those,
+ * so a hundred extensions that are off cost nothing at start. */
 static void
 remember_failure (KariAppHost      *self,
-                  KariAppExtension *ext)
+                  KariAppExtension *ext,
+                  gboolean          here)
 {
   KariState state = kari_app_extension_get_state (ext);
   g_autoptr(KariTransition) failure = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  if (state == KARI_STATE_INSTALLED || state == KARI_STATE_DISABLED)
+  if (here && (state == KARI_STATE_INSTALLED || state == KARI_STATE_DISABLED))
     {
       failure = kari_registry_get_last_failure (self->registry, kari_app_extension_get_name (ext),
                                                 &local_error);
@@ -154,13 +157,13 @@ load_extensions (KariAppHost *self)
           if (kari_app_extension_get_supervisor (ext) == NULL)
             {
               kari_app_extension_set_state (ext, state);
-              remember_failure (self, ext);
+              remember_failure (self, ext, here);
             }
           kari_app_extension_set_tenant_enabled (ext, here);
           continue;
         }
       ext = kari_app_extension_new (m, state);
-      remember_failure (self, ext);
+      remember_failure (self, ext, here);
       kari_app_extension_set_tenant_enabled (ext, here);
       g_hash_table_insert (self->by_name, (gpointer) kari_app_extension_get_name (ext), ext);
       g_ptr_array_add (added, ext);
