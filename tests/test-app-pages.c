@@ -528,12 +528,14 @@ test_remembered_failure (void)
   looped = kari_app_host_lookup (host, "loop-page");
   g_assert_cmpint (kari_app_extension_get_state (failed), ==, KARI_STATE_INSTALLED);
   g_assert_true (kari_app_extension_get_failed (failed));
+  g_assert_true (kari_app_extension_get_active (failed));
   g_assert_false (kari_app_extension_get_crash_looped (failed));
   g_assert_cmpint (kari_app_extension_get_failure_time (failed), >, 0);
   g_assert_nonnull (strstr (kari_app_extension_get_reason (failed), data_dir));
   g_assert_cmpint (kari_app_extension_get_state (looped), ==, KARI_STATE_DISABLED);
   g_assert_true (kari_app_extension_get_failed (looped));
   g_assert_true (kari_app_extension_get_crash_looped (looped));
+  g_assert_false (kari_app_extension_get_active (looped));
   g_assert_nonnull (strstr (kari_app_extension_get_reason (looped), "Exited with status 3"));
 
   window = kari_window_new (app, host, settings);
@@ -545,6 +547,7 @@ test_remembered_failure (void)
   g_assert_nonnull (strstr (error_description (view), "Switched off after crashing just now: "));
   g_assert_nonnull (strstr (error_description (view), "Exited with status 3"));
   installed_row (window, "loop-page", &toggle, &problem);
+  g_assert_false (gtk_switch_get_active (toggle));
   g_assert_true (gtk_widget_get_mapped (problem));
   g_assert_cmpstr (problem_text (problem), ==, "Switched off after crashing");
 
@@ -556,6 +559,7 @@ test_remembered_failure (void)
   g_assert_nonnull (strstr (error_description (view), "Failed just now: "));
   g_assert_nonnull (strstr (error_description (view), data_dir));
   installed_row (window, "fail-page", &toggle, &problem);
+  g_assert_true (gtk_switch_get_active (toggle));   /* on, as when it failed */
   g_assert_true (gtk_widget_get_mapped (problem));
   g_assert_cmpstr (problem_text (problem), ==, "Failed");
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (problem), "Failed just now: "));
@@ -592,6 +596,14 @@ test_remembered_failure (void)
     g_assert_false (json_object_has_member (status, "last-failure"));
     g_assert_cmpstr (json_object_get_string_member (status, "state"), ==, "running");
   }
+
+  /* Switched off by the person, the crash loop is no longer news. */
+  enabled = FALSE;
+  kari_app_host_set_enabled_async (host, looped, FALSE, NULL, kari_test_app_on_enabled, &enabled);
+  g_assert_true (kari_test_wait_for (&enabled, 30));
+  g_assert_false (kari_app_extension_get_failed (looped));
+  installed_row (window, "loop-page", &toggle, &problem);
+  g_assert_false (gtk_widget_get_visible (problem));
 
   kari_host_manager_unexport (kari_app_host_get_manager (host));
   gtk_window_destroy (GTK_WINDOW (window));

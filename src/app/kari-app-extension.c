@@ -368,6 +368,7 @@ void
 kari_app_extension_set_last_failure (KariAppExtension     *self,
                                      const KariTransition *failure)
 {
+  gboolean was_active = kari_app_extension_get_active (self);
   gboolean was_failed = kari_app_extension_get_failed (self);
 
   if (failure == NULL)
@@ -385,6 +386,8 @@ kari_app_extension_set_last_failure (KariAppExtension     *self,
       g_free (self->reason);
       self->reason = g_strdup (failure->reason);
     }
+  if (was_active != kari_app_extension_get_active (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
   if (was_failed != kari_app_extension_get_failed (self))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILED]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
@@ -440,12 +443,17 @@ kari_app_extension_set_tenant_enabled (KariAppExtension *self,
  *
  * Returns: whether the extension is on in the host's tenant: enabled,
  *   starting, running, crashed (waiting to be restarted) or failed (on,
- *   but it cannot run), and enabled in that tenant
+ *   but it cannot run, in this session or remembered from an earlier
+ *   one), and enabled in that tenant
  */
 gboolean
 kari_app_extension_get_active (KariAppExtension *self)
 {
-  return self->tenant_enabled && state_is_active (self->state);
+  /* A failed start remembered from an earlier session is on, as it was
+   * when it failed; a remembered crash loop is off, as its supervisor
+   * left it. */
+  return self->tenant_enabled
+         && (state_is_active (self->state) || (self->remembered_usec != 0 && !self->crash_looped));
 }
 
 gboolean
