@@ -9,7 +9,8 @@
  * error state, and its restart button brings the page back. An
  * extension that fails to start, and one that crashes until its
  * supervisor switches it off, keep their pages, which say why and offer
- * a restart and the details; their Installed rows say what happened.
+ * a restart and the details; their Installed rows say what happened,
+ * and so do a new host and window after a restart of the app.
  * quick-notes (no runtime) draws its tree file.
  */
 #include "config.h"
@@ -371,6 +372,248 @@ test_crash_loop_page (void)
   kari_app_host_stop_all (host);
 }
 
+typedef struct
+{
+  char     *out;
+  gboolean  successful;
+  gboolean  done;
+} Ran;
+
+static void
+on_communicated (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Ran *ran = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &ran->out, NULL, &error);
+  g_assert_no_error (error);
+  ran->successful = g_subprocess_get_successful (G_SUBPROCESS (source));
+  ran->done = TRUE;
+}
+
+/* `kari-ext status --json NAME`, answered by this process's host: the
+ * main loop runs while it does. */
+static JsonObject *
+kari_ext_status (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, g_getenv ("KARI_EXT"),
+                                                   "status", "--json", name, NULL);
+  g_autoptr(JsonNode) node = NULL;
+  Ran ran = { NULL, FALSE, FALSE };
+
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (child, NULL, NULL, on_communicated, &ran);
+  g_assert_true (kari_test_wait_for (&ran.done, 60));
+  g_assert_true (ran.successful);
+  node = json_from_string (ran.out, &error);
+  g_assert_no_error (error);
+  g_free (ran.out);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  return json_object_ref (json_node_get_object (node));
+}
+
+/* "last-failure" of `kari-ext status --json NAME`: its kind and reason. */
+static void
+assert_status_failure (const char *name,
+                       const char *kind,
+                       const char *in_reason)
+{
+  g_autoptr(JsonObject) status = kari_ext_status (name);
+  JsonObject *last;
+
+  g_assert_true (json_object_has_member (status, "last-failure"));
+  last = json_object_get_object_member (status, "last-failure");
+  g_assert_nonnull (last);
+  g_assert_cmpstr (json_object_get_string_member (last, "kind"), ==, kind);
+  g_assert_nonnull (strstr (json_object_get_string_member (last, "reason"), in_reason));
+  g_assert_cmpint (json_object_get_int_member (last, "time-usec"), >, g_get_real_time () - 600 * G_USEC_PER_SEC);
+}
+
+static void
+on_inspected (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GVariant **reply = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  g_assert_no_error (error);
+}
+
+/* Manager1 Inspect's "last_failure" of @name, through the bus. */
+static void
+assert_inspect_failure (GDBusConnection *connection,
+                        const char      *name,
+                        const char      *kind)
+{
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  JsonObject *last;
+  const char *json;
+
+  g_dbus_connection_call (connection, KARI_HOST_MANAGER_BUS_NAME, KARI_HOST_MANAGER_PATH,
+                          "io.github.kari.Manager1", "Inspect", g_variant_new ("(s)", name),
+                          G_VARIANT_TYPE ("(s)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, on_inspected, &reply);
+  while (reply == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (reply);
+  g_variant_get (reply, "(&s)", &json);
+  node = json_from_string (json, &error);
+  g_assert_no_error (error);
+  last = json_object_get_object_member (json_node_get_object (node), "last_failure");
+  g_assert_nonnull (last);
+  g_assert_cmpstr (json_object_get_string_member (last, "kind"), ==, kind);
+  g_assert_cmpint (json_object_get_int_member (last, "time_usec"), >, 0);
+}
+
+/* A failed start and a crash loop outlive the host: a new host and
+ * window on the same registry show the failure with its time, on the
+ * page and the Installed row, and kari-ext status says it; the catalog
+ * still re-resolves the failed one to installed. Restart clears it. */
+static void
+test_remembered_failure (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (KARI_APP_ID);
+  g_autofree char *data_dir = g_build_filename (g_get_user_data_dir (), "kari", "data", "default", "fail-page", NULL);
+  g_autofree char *tenant_dir = g_path_get_dirname (data_dir);
+  g_autoptr(GDBusConnection) connection = NULL;
+  KariAppHost *host;
+  KariAppExtension *failed, *looped;
+  KariWindow *window;
+  KariPageView *view;
+  GtkWidget *restart, *problem;
+  GtkSwitch *toggle;
+  gboolean done = FALSE, enabled = FALSE;
+
+  /* The first session: a start that fails, and a crash loop. */
+  host = kari_app_host_new ("default", &error);
+  g_assert_no_error (error);
+  failed = kari_app_host_lookup (host, "fail-page");
+  looped = kari_app_host_lookup (host, "loop-page");
+  g_assert_cmpint (g_mkdir_with_parents (tenant_dir, 0700), ==, 0);
+  /* The folder an earlier run made is in the way of the file. */
+  kari_test_rm_rf (data_dir);
+  g_assert_true (g_file_set_contents (data_dir, "in the way", -1, &error));
+  g_assert_no_error (error);
+  window = kari_window_new (app, host, settings);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (window)));
+  kari_app_host_set_enabled_async (host, failed, TRUE, NULL, on_enable_failed, &done);
+  g_assert_true (kari_test_wait_for (&done, 30));
+  g_assert_cmpint (kari_app_extension_get_state (failed), ==, KARI_STATE_FAILED);
+  g_assert_cmpint (kari_app_extension_get_failure_time (failed), ==, 0);
+  kari_app_host_set_enabled_async (host, looped, TRUE, NULL, kari_test_app_on_enabled, &enabled);
+  kari_supervisor_set_backoff (kari_app_extension_get_supervisor (looped), 50, 100);
+  kari_supervisor_set_crash_loop (kari_app_extension_get_supervisor (looped), 2, 60000);
+  g_assert_true (kari_test_wait_for (&enabled, 30));
+  g_assert_true (wait_failed (looped, TRUE));
+  gtk_window_destroy (GTK_WINDOW (window));
+  kari_test_ui_settle ();
+  kari_app_host_stop_all (host);
+  g_assert_true (kari_app_host_close (host, &error));
+  g_assert_no_error (error);
+  g_object_unref (host);
+
+  /* The second: re-resolved to installed, the failure remembered. */
+  host = kari_app_host_new ("default", &error);
+  g_assert_no_error (error);
+  failed = kari_app_host_lookup (host, "fail-page");
+  looped = kari_app_host_lookup (host, "loop-page");
+  g_assert_cmpint (kari_app_extension_get_state (failed), ==, KARI_STATE_INSTALLED);
+  g_assert_true (kari_app_extension_get_failed (failed));
+  g_assert_true (kari_app_extension_get_active (failed));
+  g_assert_false (kari_app_extension_get_crash_looped (failed));
+  g_assert_cmpint (kari_app_extension_get_failure_time (failed), >, 0);
+  g_assert_nonnull (strstr (kari_app_extension_get_reason (failed), data_dir));
+  g_assert_cmpint (kari_app_extension_get_state (looped), ==, KARI_STATE_DISABLED);
+  g_assert_true (kari_app_extension_get_failed (looped));
+  g_assert_true (kari_app_extension_get_crash_looped (looped));
+  g_assert_false (kari_app_extension_get_active (looped));
+  g_assert_nonnull (strstr (kari_app_extension_get_reason (looped), "Exited with status 3"));
+
+  window = kari_window_new (app, host, settings);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (window)));
+  view = open_page (window, "ext:loop-page:/main");
+  g_assert_nonnull (wait_node (view, KARI_PAGE_SESSION_RESTART_ID, NULL));
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (window)));
+  g_assert_nonnull (strstr (error_description (view), "Switched off after crashing just now: "));
+  g_assert_nonnull (strstr (error_description (view), "Exited with status 3"));
+  installed_row (window, "loop-page", &toggle, &problem);
+  g_assert_false (gtk_switch_get_active (toggle));
+  g_assert_true (gtk_widget_get_mapped (problem));
+  g_assert_cmpstr (problem_text (problem), ==, "Switched off after crashing");
+
+  view = open_page (window, "ext:fail-page:/main");
+  restart = wait_node (view, KARI_PAGE_SESSION_RESTART_ID, NULL);
+  g_assert_true (GTK_IS_BUTTON (restart));
+  g_assert_true (GTK_IS_BUTTON (kari_page_view_lookup (view, KARI_EXTENSION_PAGE_DETAILS_ID)));
+  g_assert_true (kari_test_ui_wait_for_frame (GTK_WIDGET (window)));
+  g_assert_nonnull (strstr (error_description (view), "Failed just now: "));
+  g_assert_nonnull (strstr (error_description (view), data_dir));
+  installed_row (window, "fail-page", &toggle, &problem);
+  g_assert_true (gtk_switch_get_active (toggle));   /* on, as when it failed */
+  g_assert_true (gtk_widget_get_mapped (problem));
+  g_assert_cmpstr (problem_text (problem), ==, "Failed");
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (problem), "Failed just now: "));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (problem), data_dir));
+
+  /* Scripts see it too. */
+  connection = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (kari_host_manager_export (kari_app_host_get_manager (host), connection, &error));
+  g_assert_no_error (error);
+  g_assert_true (kari_host_manager_own_name (kari_app_host_get_manager (host), &error));
+  g_assert_no_error (error);
+  assert_status_failure ("fail-page", "failed", data_dir);
+  assert_status_failure ("loop-page", "crash-loop", "Exited with status 3");
+  assert_inspect_failure (connection, "loop-page", "crash-loop");
+  assert_inspect_failure (connection, "fail-page", "failed");
+
+  /* Restart, the cause gone: it runs, and nothing is remembered. */
+  g_assert_cmpint (g_unlink (data_dir), ==, 0);
+  g_assert_true (open_page (window, "ext:fail-page:/main") == view);
+  gtk_widget_activate (restart);
+  g_assert_nonnull (wait_node (view, "count", "count: 0"));
+  g_assert_false (kari_app_extension_get_failed (failed));
+  g_assert_cmpint (kari_app_extension_get_failure_time (failed), ==, 0);
+  installed_row (window, "fail-page", &toggle, &problem);
+  g_assert_false (gtk_widget_get_visible (problem));
+  {
+    g_autoptr(KariTransition) last = kari_registry_get_last_failure (kari_app_host_get_registry (host),
+                                                                     "fail-page", &error);
+    g_autoptr(JsonObject) status = kari_ext_status ("fail-page");
+
+    g_assert_no_error (error);
+    g_assert_null (last);
+    g_assert_false (json_object_has_member (status, "last-failure"));
+    g_assert_cmpstr (json_object_get_string_member (status, "state"), ==, "running");
+  }
+
+  /* Switched off by the person, the crash loop is no longer news. */
+  enabled = FALSE;
+  kari_app_host_set_enabled_async (host, looped, FALSE, NULL, kari_test_app_on_enabled, &enabled);
+  g_assert_true (kari_test_wait_for (&enabled, 30));
+  g_assert_false (kari_app_extension_get_failed (looped));
+  installed_row (window, "loop-page", &toggle, &problem);
+  g_assert_false (gtk_widget_get_visible (problem));
+
+  kari_host_manager_unexport (kari_app_host_get_manager (host));
+  gtk_window_destroy (GTK_WINDOW (window));
+  kari_test_ui_settle ();
+  kari_app_host_stop_all (host);
+  g_assert_true (kari_app_host_close (host, &error));
+  g_assert_no_error (error);
+  g_object_unref (host);
+}
+
 static void
 test_declarative_page (void)
 {
@@ -466,13 +709,14 @@ test_unprivileged (void)
   kari_test_ui_share_display (root);
   out = kari_test_rerun_as_nobody ("KARI_APP_PAGES_UNPRIVILEGED", TRUE, &successful,
                                    "-p", "/app/pages/runtime-page", "-p", "/app/pages/failed-page",
-                                   "-p", "/app/pages/crash-loop-page", NULL);
+                                   "-p", "/app/pages/crash-loop-page", "-p", "/app/pages/remembered-failure", NULL);
   if (!successful)
     g_printerr ("as nobody:\n%s\n", out);
   g_assert_true (successful);
   g_assert_nonnull (strstr (out, "ok 1 /app/pages/runtime-page"));
   g_assert_nonnull (strstr (out, "ok 2 /app/pages/failed-page"));
   g_assert_nonnull (strstr (out, "ok 3 /app/pages/crash-loop-page"));
+  g_assert_nonnull (strstr (out, "ok 4 /app/pages/remembered-failure"));
 }
 
 int
@@ -538,6 +782,7 @@ main (int    argc,
   g_test_add_func ("/app/pages/runtime-page", test_runtime_page);
   g_test_add_func ("/app/pages/failed-page", test_failed_page);
   g_test_add_func ("/app/pages/crash-loop-page", test_crash_loop_page);
+  g_test_add_func ("/app/pages/remembered-failure", test_remembered_failure);
   g_test_add_func ("/app/pages/declarative-page", test_declarative_page);
   g_test_add_func ("/app/pages/file-rule", test_file_rule);
   if (geteuid () == 0 && g_getenv ("KARI_APP_PAGES_UNPRIVILEGED") == NULL)

@@ -147,6 +147,93 @@ test_dependency_lost_and_found (Fixture       *f,
 }
 
 static void
+set_state (Fixture    *f,
+           const char *name,
+           KariState   state,
+           const char *reason)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kari_registry_set_state (f->registry, name, state, reason, &error));
+  g_assert_no_error (error);
+}
+
+/* A failed start is re-resolved to installed at the next sync, yet the
+ * registry still remembers it (kari_registry_get_last_failure()) until
+ * it starts again, however long its history; a crash loop likewise; a
+ * dependency lost while it was off is not a run's failure. */
+static void
+test_failure_remembered (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *auth = kari_test_write_extension (f->exts, "auth", "auth", "3.0.0", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_free (kari_test_write_extension (f->exts, "crm", "crm", "2.0.0",
+                                     "\"dependencies\": {\"extensions\": [\"auth@^3\"]}"));
+  sync_catalog (f);
+  g_assert_null (kari_registry_get_last_failure (f->registry, "auth", &error));
+  g_assert_no_error (error);
+
+  /* Many runs, then a start that fails. */
+  set_state (f, "auth", KARI_STATE_ENABLED, NULL);
+  for (guint i = 0; i < 20; i++)
+    {
+      set_state (f, "auth", KARI_STATE_STARTING, NULL);
+      set_state (f, "auth", KARI_STATE_RUNNING, NULL);
+      set_state (f, "auth", KARI_STATE_STOPPING, NULL);
+      set_state (f, "auth", KARI_STATE_STOPPED, NULL);
+    }
+  set_state (f, "auth", KARI_STATE_STARTING, NULL);
+  set_state (f, "auth", KARI_STATE_FAILED, "No handshake within 10000 ms");
+  sync_catalog (f);
+  g_assert_cmpint (state_of (f, "auth"), ==, KARI_STATE_INSTALLED);
+  {
+    g_autoptr(KariTransition) last = kari_registry_get_last_failure (f->registry, "auth", &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (last);
+    g_assert_true (kari_transition_is_run_failure (last));
+    g_assert_false (kari_transition_is_crash_loop (last));
+    g_assert_cmpstr (last->reason, ==, "No handshake within 10000 ms");
+    g_assert_cmpint (last->time_usec, >, 0);
+  }
+  /* A sync more leaves it; a start clears it. */
+  sync_catalog (f);
+  {
+    g_autoptr(KariTransition) last = kari_registry_get_last_failure (f->registry, "auth", &error);
+    g_assert_nonnull (last);
+  }
+  set_state (f, "auth", KARI_STATE_ENABLED, "Switched on");
+  g_assert_null (kari_registry_get_last_failure (f->registry, "auth", &error));
+  g_assert_no_error (error);
+
+  /* A crash loop. */
+  set_state (f, "auth", KARI_STATE_STARTING, NULL);
+  set_state (f, "auth", KARI_STATE_CRASHED, "Exited with status 3");
+  set_state (f, "auth", KARI_STATE_DISABLED, "Crashed 5 times within 300 s; disabled");
+  sync_catalog (f);
+  {
+    g_autoptr(KariTransition) last = kari_registry_get_last_failure (f->registry, "auth", &error);
+
+    g_assert_nonnull (last);
+    g_assert_true (kari_transition_is_crash_loop (last));
+    g_assert_cmpstr (last->reason, ==, "Crashed 5 times within 300 s; disabled");
+  }
+
+  /* crm, off, loses auth: failed, but no run failed. */
+  kari_test_rm_rf (auth);
+  sync_catalog (f);
+  g_assert_cmpint (state_of (f, "crm"), ==, KARI_STATE_FAILED);
+  g_assert_null (kari_registry_get_last_failure (f->registry, "crm", &error));
+  g_assert_no_error (error);
+
+  /* Not installed: an error, not a crash. */
+  g_assert_null (kari_registry_get_last_failure (f->registry, "no-such", &error));
+  g_assert_error (error, KARI_REGISTRY_ERROR, KARI_REGISTRY_ERROR_NOT_FOUND);
+}
+
+static void
 test_busy_extension_untouched (Fixture       *f,
                                gconstpointer  data)
 {
@@ -211,6 +298,7 @@ main (int argc, char **argv)
   ADD ("/catalog/dependency-lost-and-found", test_dependency_lost_and_found);
   ADD ("/catalog/busy-extension-untouched", test_busy_extension_untouched);
   ADD ("/catalog/other-search-paths", test_other_search_paths);
+  ADD ("/catalog/failure-remembered", test_failure_remembered);
 #undef ADD
 
   return g_test_run ();

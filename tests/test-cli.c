@@ -158,6 +158,7 @@ test_list_info_resolve (Fixture       *f,
   g_autoptr(JsonNode) list = NULL;
   g_autoptr(JsonNode) info = NULL;
   g_autoptr(JsonNode) resolve = NULL;
+  g_autoptr(GError) error = NULL;
   JsonArray *array, *order, *unresolved;
   JsonObject *first, *u;
 
@@ -241,12 +242,48 @@ test_list_info_resolve (Fixture       *f,
     last = json_array_get_object_element (history, json_array_get_length (history) - 1);
     g_assert_cmpstr (json_object_get_string_member (last, "to"), ==, "installed");
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "versions")), ==, 1);
+    g_assert_true (json_object_get_null_member (o, "last_failure"));
   }
   {
     g_auto(Result) r = run (f, "info", "auth");
     g_assert_cmpint (r.status, ==, 0);
     g_assert_nonnull (strstr (r.out, "auth 2.4.1"));
     g_assert_nonnull (strstr (r.out, "History:"));
+    g_assert_null (strstr (r.out, "Last run:"));
+  }
+  /* A start that failed: re-resolved to installed by the next command,
+   * and still said, for scripts too. */
+  {
+    g_autofree char *db = g_build_filename (f->data_home, "kari", "registry.db", NULL);
+    g_autoptr(KariRegistry) registry = kari_registry_open (db, NULL, NULL, &error);
+    const KariState moves[] = { KARI_STATE_ENABLED, KARI_STATE_STARTING, KARI_STATE_FAILED };
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < G_N_ELEMENTS (moves); i++)
+      {
+        g_assert_true (kari_registry_set_state (registry, "auth", moves[i],
+                                                i == 2 ? "No handshake within 10000 ms" : NULL, &error));
+        g_assert_no_error (error);
+      }
+  }
+  {
+    g_auto(Result) r = run (f, "info", "auth", "--json");
+    g_autoptr(JsonNode) auth = parse_json (r.out);
+    JsonObject *o = json_node_get_object (auth);
+    JsonObject *last = json_object_get_object_member (o, "last_failure");
+
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, "installed");
+    g_assert_nonnull (last);
+    g_assert_cmpstr (json_object_get_string_member (last, "kind"), ==, "failed");
+    g_assert_cmpstr (json_object_get_string_member (last, "reason"), ==, "No handshake within 10000 ms");
+    g_assert_cmpint (json_object_get_int_member (last, "time_usec"), >, 0);
+  }
+  {
+    g_auto(Result) r = run (f, "info", "auth");
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_nonnull (strstr (r.out, "Last run:    failed "));
+    g_assert_nonnull (strstr (r.out, ": No handshake within 10000 ms"));
   }
   {
     g_auto(Result) r = run (f, "info", "nobody");

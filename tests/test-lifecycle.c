@@ -245,6 +245,74 @@ test_transition_boxed (void)
   }
 }
 
+/* Builds a history from (from, to) pairs, oldest first. */
+static GPtrArray *
+history_of (const KariState *moves,
+            guint            n_moves)
+{
+  GPtrArray *history = g_ptr_array_new_with_free_func ((GDestroyNotify) kari_transition_free);
+
+  for (guint i = 0; i + 1 < n_moves; i += 2)
+    g_ptr_array_add (history, kari_transition_new (moves[i], moves[i + 1], "why", 1000 + i));
+  return history;
+}
+
+#define FIND(...) find_in ((const KariState[]) { __VA_ARGS__ }, \
+                           sizeof ((const KariState[]) { __VA_ARGS__ }) / sizeof (KariState))
+
+/* The index in the history of the failure found, or -1. */
+static int
+find_in (const KariState *moves,
+         guint            n_moves)
+{
+  g_autoptr(GPtrArray) history = history_of (moves, n_moves);
+  const KariTransition *found = kari_lifecycle_find_failure (history);
+
+  for (guint i = 0; i < history->len; i++)
+    if (g_ptr_array_index (history, i) == found)
+      return i;
+  g_assert_null (found);
+  return -1;
+}
+
+/* What a host remembers of a run: the failure of one that was on, or the
+ * supervisor's crash loop, through the catalog's walk back to installed
+ * and until anything else happens. */
+static void
+test_find_failure (void)
+{
+  g_assert_null (kari_lifecycle_find_failure (NULL));
+  /* A start that failed, then re-resolved at the next load. */
+  g_assert_cmpint (FIND (KARI_STATE_INSTALLED, KARI_STATE_ENABLED,
+                         KARI_STATE_ENABLED, KARI_STATE_FAILED,
+                         KARI_STATE_FAILED, KARI_STATE_VALIDATED,
+                         KARI_STATE_VALIDATED, KARI_STATE_RESOLVED,
+                         KARI_STATE_RESOLVED, KARI_STATE_INSTALLED), ==, 1);
+  g_assert_cmpint (FIND (KARI_STATE_ENABLED, KARI_STATE_STARTING,
+                         KARI_STATE_STARTING, KARI_STATE_FAILED), ==, 1);
+  /* Started again since: nothing to remember. */
+  g_assert_cmpint (FIND (KARI_STATE_STARTING, KARI_STATE_FAILED,
+                         KARI_STATE_FAILED, KARI_STATE_VALIDATED,
+                         KARI_STATE_VALIDATED, KARI_STATE_RESOLVED,
+                         KARI_STATE_RESOLVED, KARI_STATE_INSTALLED,
+                         KARI_STATE_INSTALLED, KARI_STATE_ENABLED), ==, -1);
+  /* The crash loop; a person's switch-off goes through stopped. */
+  g_assert_cmpint (FIND (KARI_STATE_RUNNING, KARI_STATE_CRASHED,
+                         KARI_STATE_CRASHED, KARI_STATE_DISABLED), ==, 1);
+  g_assert_cmpint (FIND (KARI_STATE_CRASHED, KARI_STATE_STOPPED,
+                         KARI_STATE_STOPPED, KARI_STATE_DISABLED), ==, -1);
+  g_assert_cmpint (FIND (KARI_STATE_CRASHED, KARI_STATE_DISABLED,
+                         KARI_STATE_DISABLED, KARI_STATE_ENABLED), ==, -1);
+  /* A dependency missing for one that was off is not a run's failure. */
+  g_assert_cmpint (FIND (KARI_STATE_INSTALLED, KARI_STATE_FAILED), ==, -1);
+  g_assert_cmpint (FIND (KARI_STATE_DISABLED, KARI_STATE_FAILED,
+                         KARI_STATE_FAILED, KARI_STATE_VALIDATED), ==, -1);
+  /* An update since clears it too. */
+  g_assert_cmpint (FIND (KARI_STATE_CRASHED, KARI_STATE_DISABLED,
+                         KARI_STATE_DISABLED, KARI_STATE_UPDATING,
+                         KARI_STATE_UPDATING, KARI_STATE_INSTALLED), ==, -1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -260,6 +328,7 @@ main (int    argc,
   g_test_add_func ("/lifecycle/names/round-trip", test_names_round_trip);
   g_test_add_func ("/lifecycle/names/unknown", test_names_unknown);
   g_test_add_func ("/lifecycle/transition/boxed", test_transition_boxed);
+  g_test_add_func ("/lifecycle/find-failure", test_find_failure);
 
   return g_test_run ();
 }

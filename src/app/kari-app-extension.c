@@ -21,6 +21,7 @@ struct _KariAppExtension
   KariState       state;
   char           *reason;           /* the supervisor's, for the state; nullable */
   gboolean        crash_looped;     /* disabled by its supervisor after a crash loop */
+  gint64          remembered_usec;  /* a failure read from the registry, or 0 */
   gboolean        tenant_enabled;   /* in the host's tenant */
   GPtrArray      *pages;     /* KariAppPage */
   char           *search_text;
@@ -297,6 +298,8 @@ kari_app_extension_set_state_full (KariAppExtension *self,
       return;
     }
   self->crash_looped = state == KARI_STATE_DISABLED && self->state == KARI_STATE_CRASHED;
+  /* Any move is news that replaces what the registry remembered. */
+  self->remembered_usec = 0;
   self->state = state;
   g_free (self->reason);
   self->reason = g_strdup (reason);
@@ -346,7 +349,61 @@ gboolean
 kari_app_extension_get_failed (KariAppExtension *self)
 {
   return self->tenant_enabled
-         && (self->state == KARI_STATE_FAILED || kari_app_extension_get_crash_looped (self));
+         && (self->state == KARI_STATE_FAILED || kari_app_extension_get_crash_looped (self)
+             || self->remembered_usec != 0);
+}
+
+/**
+ * kari_app_extension_set_last_failure:
+ * @failure: (nullable): what the registry remembers of its last run
+ *   (kari_registry_get_last_failure()), or %NULL
+ *
+ * Shows a failure or crash loop of an earlier session: the host
+ * re-resolves a failed extension to installed when it loads, and a
+ * crash loop leaves it disabled, so the state alone no longer says it.
+ * The extension is failed (kari_app_extension_get_failed(), with
+ * @failure's reason) until its next state.
+ */
+void
+kari_app_extension_set_last_failure (KariAppExtension     *self,
+                                     const KariTransition *failure)
+{
+  gboolean was_active = kari_app_extension_get_active (self);
+  gboolean was_failed = kari_app_extension_get_failed (self);
+
+  if (failure == NULL)
+    {
+      if (self->remembered_usec == 0)
+        return;
+      self->remembered_usec = 0;
+      self->crash_looped = FALSE;
+    }
+  else
+    {
+      /* A time of 0 (a registry written by hand) is still a failure. */
+      self->remembered_usec = MAX (failure->time_usec, 1);
+      self->crash_looped = kari_transition_is_crash_loop (failure);
+      g_free (self->reason);
+      self->reason = g_strdup (failure->reason);
+    }
+  if (was_active != kari_app_extension_get_active (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE]);
+  if (was_failed != kari_app_extension_get_failed (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILED]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+/**
+ * kari_app_extension_get_failure_time:
+ *
+ * Returns: when the failure kari_app_extension_set_last_failure() gave
+ *   happened (µs since the epoch), or 0 when the failure shown, if any,
+ *   is of this session
+ */
+gint64
+kari_app_extension_get_failure_time (KariAppExtension *self)
+{
+  return self->remembered_usec;
 }
 
 /**
@@ -386,12 +443,17 @@ kari_app_extension_set_tenant_enabled (KariAppExtension *self,
  *
  * Returns: whether the extension is on in the host's tenant: enabled,
  *   starting, running, crashed (waiting to be restarted) or failed (on,
- *   but it cannot run), and enabled in that tenant
+ *   but it cannot run, in this session or remembered from an earlier
+ *   one), and enabled in that tenant
  */
 gboolean
 kari_app_extension_get_active (KariAppExtension *self)
 {
-  return self->tenant_enabled && state_is_active (self->state);
+  /* A failed start remembered from an earlier session is on, as it was
+   * when it failed; a remembered crash loop is off, as its supervisor
+   * left it. */
+  return self->tenant_enabled
+         && (state_is_active (self->state) || (self->remembered_usec != 0 && !self->crash_looped));
 }
 
 gboolean

@@ -46,6 +46,9 @@ void              kari_app_extension_set_state_full   (KariAppExtension *self,
 const char       *kari_app_extension_get_reason       (KariAppExtension *self);
 gboolean          kari_app_extension_get_failed       (KariAppExtension *self);
 gboolean          kari_app_extension_get_crash_looped (KariAppExtension *self);
+void              kari_app_extension_set_last_failure (KariAppExtension     *self,
+                                                       const KariTransition *failure);
+gint64            kari_app_extension_get_failure_time (KariAppExtension *self);
 gboolean          kari_app_extension_get_active       (KariAppExtension *self);
 gboolean          kari_app_extension_get_tenant_enabled (KariAppExtension *self);
 void              kari_app_extension_set_tenant_enabled (KariAppExtension *self,

@@ -97,6 +97,30 @@ compare_title_slots (gconstpointer a,
   return compare_titles (*(KariAppExtension * const *) a, *(KariAppExtension * const *) b, user_data);
 }
 
+/* What the last run of @ext left, shown until it moves again: a failed
+ * start is re-resolved to installed by the catalog, a crash loop leaves
+ * it disabled. Other states are this session's news already, and one
+ * off in the tenant (@here false) shows no failure: no query for those,
+ * so a hundred extensions that are off cost nothing at start. */
+static void
+remember_failure (KariAppHost      *self,
+                  KariAppExtension *ext,
+                  gboolean          here)
+{
+  KariState state = kari_app_extension_get_state (ext);
+  g_autoptr(KariTransition) failure = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (here && (state == KARI_STATE_INSTALLED || state == KARI_STATE_DISABLED))
+    {
+      failure = kari_registry_get_last_failure (self->registry, kari_app_extension_get_name (ext),
+                                                &local_error);
+      if (local_error != NULL)
+        g_debug ("No remembered failure of %s: %s", kari_app_extension_get_name (ext), local_error->message);
+    }
+  kari_app_extension_set_last_failure (ext, failure);
+}
+
 /* Brings the list in line with what discovery found: new extensions are
  * added, gone ones removed (unless running), and every state is read
  * again from the registry. Objects of extensions that stay are kept, so
@@ -131,11 +155,15 @@ load_extensions (KariAppHost *self)
       if (ext != NULL)
         {
           if (kari_app_extension_get_supervisor (ext) == NULL)
-            kari_app_extension_set_state (ext, state);
+            {
+              kari_app_extension_set_state (ext, state);
+              remember_failure (self, ext, here);
+            }
           kari_app_extension_set_tenant_enabled (ext, here);
           continue;
         }
       ext = kari_app_extension_new (m, state);
+      remember_failure (self, ext, here);
       kari_app_extension_set_tenant_enabled (ext, here);
       g_hash_table_insert (self->by_name, (gpointer) kari_app_extension_get_name (ext), ext);
       g_ptr_array_add (added, ext);

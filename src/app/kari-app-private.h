@@ -114,6 +114,7 @@ void        kari_sidebar_header             (GtkListBoxRow       *row,
 void        kari_app_toast                  (GtkWidget           *widget,
                                              const char          *message);
 char       *kari_app_format_time            (gint64               usec);
+char       *kari_app_format_ago             (gint64               usec);
 char       *kari_app_sentence               (char                *words);
 char       *kari_app_format_bytes           (guint64              bytes);
 GtkWidget  *kari_app_state_label_new        (void);

@@ -44,6 +44,30 @@ kari_app_format_time (gint64 usec)
   return local != NULL ? g_date_time_format (local, "%Y-%m-%d %H:%M:%S") : g_strdup ("—");
 }
 
+/* How long ago @usec was, for a sentence ("Failed 2 hours ago"); past
+ * a week, the date. */
+char *
+kari_app_format_ago (gint64 usec)
+{
+  gint64 seconds = (g_get_real_time () - usec) / G_USEC_PER_SEC;
+  g_autofree char *when = NULL;
+
+  if (seconds < 60)
+    return g_strdup (_("just now"));
+  if (seconds < 3600)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u minute ago", "%u minutes ago", seconds / 60),
+                            (guint) (seconds / 60));
+  if (seconds < 24 * 3600)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u hour ago", "%u hours ago", seconds / 3600),
+                            (guint) (seconds / 3600));
+  if (seconds < 7 * 24 * 3600)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u day ago", "%u days ago", seconds / 86400),
+                            (guint) (seconds / 86400));
+  when = kari_app_format_time (usec);
+  /* TRANSLATORS: %s is a date and time */
+  return g_strdup_printf (_("on %s"), when);
+}
+
 char *
 kari_app_format_bytes (guint64 bytes)
 {

@@ -152,11 +152,26 @@ show_failed (Glue *glue)
   const char *title = kari_app_extension_get_title (glue->extension);
   g_autofree char *what = NULL;
 
-  if (kari_app_extension_get_crash_looped (glue->extension))
-    what = g_strdup_printf (_("%s was switched off after crashing too often: %s"), title,
-                            reason != NULL ? reason : _("no reason was recorded"));
+  gint64 remembered = kari_app_extension_get_failure_time (glue->extension);
+
+  if (reason == NULL)
+    reason = _("no reason was recorded");
+  /* One from an earlier session says when, since it is not news. */
+  if (remembered != 0)
+    {
+      g_autofree char *ago = kari_app_format_ago (remembered);
+
+      if (kari_app_extension_get_crash_looped (glue->extension))
+        /* TRANSLATORS: "Switched off after crashing 2 hours ago: Crashed 5 times…" */
+        what = g_strdup_printf (_("Switched off after crashing %s: %s"), ago, reason);
+      else
+        /* TRANSLATORS: "Failed 2 hours ago: No handshake within 10000 ms" */
+        what = g_strdup_printf (_("Failed %s: %s"), ago, reason);
+    }
+  else if (kari_app_extension_get_crash_looped (glue->extension))
+    what = g_strdup_printf (_("%s was switched off after crashing too often: %s"), title, reason);
   else
-    what = g_strdup_printf (_("%s failed: %s"), title, reason != NULL ? reason : _("no reason was recorded"));
+    what = g_strdup_printf (_("%s failed: %s"), title, reason);
   show_problem (glue, what);
 }
 

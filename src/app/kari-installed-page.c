@@ -71,7 +71,19 @@ update_row (GtkListItem *item)
   if (problem_text != NULL)
     {
       gtk_label_set_text (g_object_get_data (G_OBJECT (problem), "kari-label"), problem_text);
-      gtk_widget_set_tooltip_text (problem, kari_app_extension_get_reason (ext));
+      if (kari_app_extension_get_failure_time (ext) != 0)
+        {
+          /* From an earlier session: when, too. */
+          g_autofree char *ago = kari_app_format_ago (kari_app_extension_get_failure_time (ext));
+          /* TRANSLATORS: "Failed" or "Switched off after crashing", "2 hours ago", the reason */
+          g_autofree char *tip = g_strdup_printf (_("%s %s: %s"), problem_text, ago,
+                                                  kari_app_extension_get_reason (ext) != NULL
+                                                  ? kari_app_extension_get_reason (ext)
+                                                  : _("no reason was recorded"));
+          gtk_widget_set_tooltip_text (problem, tip);
+        }
+      else
+        gtk_widget_set_tooltip_text (problem, kari_app_extension_get_reason (ext));
     }
   gtk_switch_set_state (toggle, kari_app_extension_get_active (ext));
   gtk_switch_set_active (toggle, kari_app_extension_get_active (ext));

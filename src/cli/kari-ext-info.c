@@ -33,6 +33,27 @@ history_to_json (GPtrArray *history)
   return node;
 }
 
+/* "last_failure": what its last run left (kari_lifecycle_find_failure()),
+ * or null. */
+static JsonNode *
+failure_to_json (const KariTransition *failure)
+{
+  JsonObject *o;
+  g_autoptr(GDateTime) when = NULL;
+  g_autofree char *iso = NULL;
+
+  if (failure == NULL)
+    return json_node_new (JSON_NODE_NULL);
+  o = json_object_new ();
+  when = g_date_time_new_from_unix_utc (failure->time_usec / G_USEC_PER_SEC);
+  iso = when ? g_date_time_format_iso8601 (when) : NULL;
+  json_object_set_string_member (o, "kind", kari_transition_is_crash_loop (failure) ? "crash-loop" : "failed");
+  json_object_set_string_member (o, "reason", failure->reason);
+  json_object_set_string_member (o, "time", iso);
+  json_object_set_int_member (o, "time_usec", failure->time_usec);
+  return json_node_init_object (json_node_alloc (), o);
+}
+
 static JsonNode *
 dependencies_to_json (GPtrArray *dependencies)
 {
@@ -135,6 +156,7 @@ kari_ext_info (int    argc,
       json_object_set_member (o, "dependencies",
                               dependencies_to_json (kari_manifest_get_dependencies (m)));
       json_object_set_member (o, "history", history_to_json (history));
+      json_object_set_member (o, "last_failure", failure_to_json (kari_lifecycle_find_failure (history)));
       for (guint i = 0; versions != NULL && i < versions->len; i++)
         json_array_add_string_element (vs, ((KariRegistryEntry *) g_ptr_array_index (versions, i))->version);
       json_object_set_array_member (o, "versions", vs);
@@ -158,6 +180,19 @@ kari_ext_info (int    argc,
                                                                : _("declarative only"));
   if (unresolved_reason != NULL)
     printf (_("Unresolved:  %s\n"), unresolved_reason);
+  {
+    const KariTransition *failure = kari_lifecycle_find_failure (history);
+
+    if (failure != NULL)
+      {
+        g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (failure->time_usec / G_USEC_PER_SEC);
+        g_autofree char *stamp = when ? g_date_time_format (when, "%Y-%m-%d %H:%M:%S") : g_strdup ("?");
+
+        printf (kari_transition_is_crash_loop (failure) ? _("Last run:    switched off after crashing %s: %s\n")
+                                                        : _("Last run:    failed %s: %s\n"),
+                stamp, _kari_ext_or_dash (failure->reason));
+      }
+  }
   printf ("\n");
 
   {

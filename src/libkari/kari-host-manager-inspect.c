@@ -112,6 +112,28 @@ add_history (JsonBuilder  *builder,
   json_builder_end_array (builder);
 }
 
+/* "last_failure": what the last run left (kari_registry_get_last_failure()),
+ * or null. */
+static void
+add_last_failure (JsonBuilder  *builder,
+                  KariRegistry *registry,
+                  const char   *name)
+{
+  g_autoptr(KariTransition) failure = kari_registry_get_last_failure (registry, name, NULL);
+
+  json_builder_set_member_name (builder, "last_failure");
+  if (failure == NULL)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+  json_builder_begin_object (builder);
+  add_string (builder, "kind", kari_transition_is_crash_loop (failure) ? "crash-loop" : "failed");
+  add_string (builder, "reason", failure->reason);
+  add_int (builder, "time_usec", failure->time_usec);
+  json_builder_end_object (builder);
+}
+
 static void
 add_grants (JsonBuilder          *builder,
             KariPermissionEngine *engine,
@@ -202,6 +224,7 @@ _kari_host_manager_do_inspect (KariHostManager       *self,
   add_int (builder, "pid", supervisor != NULL ? kari_supervisor_get_pid (supervisor) : 0);
   add_int (builder, "starts", supervisor != NULL ? kari_supervisor_get_n_starts (supervisor) : 0);
   add_history (builder, self->registry, name);
+  add_last_failure (builder, self->registry, name);
   add_grants (builder, self->engine, name);
   if (!add_enablement (builder, self->registry, name, &error))
     {

@@ -290,6 +290,24 @@ do_status (KariHostManager       *self,
   g_variant_dict_insert (&dict, "pid", "i", (gint32) kari_supervisor_get_pid (s));
   g_variant_dict_insert (&dict, "starts", "u", kari_supervisor_get_n_starts (s));
   g_variant_dict_insert (&dict, "log-path", "s", or_empty (kari_supervisor_get_log_path (s)));
+  /* What the last run left (kept across restarts of the host), for
+   * scripts as the Control Room shows it. */
+  if (self->registry != NULL)
+    {
+      g_autoptr(KariTransition) failure = kari_registry_get_last_failure (self->registry,
+                                                                          kari_supervisor_get_name (s), NULL);
+      if (failure != NULL)
+        {
+          GVariantDict last;
+
+          g_variant_dict_init (&last, NULL);
+          g_variant_dict_insert (&last, "kind", "s",
+                                 kari_transition_is_crash_loop (failure) ? "crash-loop" : "failed");
+          g_variant_dict_insert (&last, "reason", "s", or_empty (failure->reason));
+          g_variant_dict_insert (&last, "time-usec", "x", failure->time_usec);
+          g_variant_dict_insert_value (&dict, "last-failure", g_variant_dict_end (&last));
+        }
+    }
   kari_dbus_manager1_complete_status (self->skeleton, invocation, g_variant_dict_end (&dict));
 }
 

@@ -339,3 +339,79 @@ kari_transition_free (KariTransition *self)
   g_free (self->reason);
   g_free (self);
 }
+
+/**
+ * kari_transition_is_crash_loop:
+ * @self: a #KariTransition
+ *
+ * Crashed → disabled is the supervisor switching an extension off after
+ * a crash loop, and nothing else: a person's switch goes through
+ * stopping or stopped first (kari_supervisor_stop_async()).
+ *
+ * Returns: whether @self is a supervisor's crash-loop switch-off
+ */
+gboolean
+kari_transition_is_crash_loop (const KariTransition *self)
+{
+  return self->from == KARI_STATE_CRASHED && self->to == KARI_STATE_DISABLED;
+}
+
+/**
+ * kari_transition_is_run_failure:
+ * @self: a #KariTransition
+ *
+ * A move to failed from a state in which the extension was on (enabled,
+ * starting, running, stopping, crashed): a start refused, no handshake
+ * in time, or (from enabled) a dependency that went missing while it was
+ * switched on. A move to failed from installed or disabled is the
+ * catalog finding a dependency missing of one that was off: not a run.
+ *
+ * Returns: whether @self is the failure of an extension that was on
+ */
+gboolean
+kari_transition_is_run_failure (const KariTransition *self)
+{
+  return self->to == KARI_STATE_FAILED
+         && (self->from == KARI_STATE_ENABLED
+             || self->from == KARI_STATE_STARTING || self->from == KARI_STATE_RUNNING
+             || self->from == KARI_STATE_STOPPING || self->from == KARI_STATE_CRASHED);
+}
+
+/* The catalog's way back from failed (kari_catalog_sync()) is
+ * bookkeeping, not something a person did. */
+static gboolean
+is_recovery (const KariTransition *t)
+{
+  return (t->from == KARI_STATE_FAILED && t->to == KARI_STATE_VALIDATED)
+         || (t->from == KARI_STATE_VALIDATED && t->to == KARI_STATE_RESOLVED)
+         || (t->from == KARI_STATE_RESOLVED && t->to == KARI_STATE_INSTALLED);
+}
+
+/**
+ * kari_lifecycle_find_failure:
+ * @history: (element-type KariTransition): a state history, oldest first
+ *   (kari_registry_get_history())
+ *
+ * Finds what to remember of the last run: its failure
+ * (kari_transition_is_run_failure()) or its crash loop
+ * (kari_transition_is_crash_loop()), when that is the newest move other
+ * than the catalog's walk back from failed to installed. Any other move
+ * since (enabled, a start, an update) clears it.
+ *
+ * Returns: (transfer none) (nullable): the transition in @history, or
+ *   %NULL when the last run did not fail or someone acted since
+ */
+const KariTransition *
+kari_lifecycle_find_failure (GPtrArray *history)
+{
+  for (guint i = history != NULL ? history->len : 0; i > 0; i--)
+    {
+      const KariTransition *t = g_ptr_array_index (history, i - 1);
+
+      if (kari_transition_is_run_failure (t) || kari_transition_is_crash_loop (t))
+        return t;
+      if (!is_recovery (t))
+        return NULL;
+    }
+  return NULL;
+}

@@ -87,6 +87,9 @@ KariTransition *kari_transition_new         (KariState             from,
                                              gint64                time_usec);
 KariTransition *kari_transition_copy        (const KariTransition *self);
 void            kari_transition_free        (KariTransition       *self);
+gboolean        kari_transition_is_crash_loop (const KariTransition *self);
+gboolean        kari_transition_is_run_failure (const KariTransition *self);
+const KariTransition *kari_lifecycle_find_failure (GPtrArray       *history);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KariTransition, kari_transition_free)
 

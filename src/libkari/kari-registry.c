@@ -55,6 +55,13 @@ static const char * const stmt_sql[N_STMTS] = {
     "SELECT from_state, to_state, reason, time_usec FROM state_history "
     "WHERE name = ?1 ORDER BY id",
   [STMT_DELETE_EXTENSION] = "DELETE FROM extensions WHERE name = ?1",
+  /* The last failure is at most the catalog's three steps back from
+   * failed away (kari_lifecycle_find_failure()): four rows, oldest first,
+   * not months of history for each extension the host loads. */
+  [STMT_RECENT_HISTORY] =
+    "SELECT from_state, to_state, reason, time_usec FROM "
+    "(SELECT id, from_state, to_state, reason, time_usec FROM state_history "
+    " WHERE name = ?1 ORDER BY id DESC LIMIT 4) ORDER BY id",
 };
 
 G_DEFINE_FINAL_TYPE (KariRegistry, kari_registry, G_TYPE_OBJECT)
@@ -451,6 +458,39 @@ kari_registry_get_history (KariRegistry  *self,
   return collect_for_extension (self, STMT_HISTORY, name, (gpointer) transition_from_row,
                                 (GDestroyNotify) kari_transition_free,
                                 "Reading the state history", error);
+}
+
+/**
+ * kari_registry_get_last_failure:
+ * @self: a #KariRegistry
+ * @name: an installed extension
+ * @error: return location for a #GError
+ *
+ * What @name's last run left to remember: its failure or the crash loop
+ * that switched it off (kari_lifecycle_find_failure()), kept across
+ * restarts of the host until someone starts or enables it again.
+ *
+ * Returns: (transfer full) (nullable): the transition, or %NULL (with
+ *   @error set only when the history cannot be read)
+ */
+KariTransition *
+kari_registry_get_last_failure (KariRegistry  *self,
+                                const char    *name,
+                                GError       **error)
+{
+  g_autoptr(GPtrArray) history = NULL;
+  const KariTransition *found;
+
+  g_return_val_if_fail (KARI_IS_REGISTRY (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  history = collect_for_extension (self, STMT_RECENT_HISTORY, name, (gpointer) transition_from_row,
+                                   (GDestroyNotify) kari_transition_free,
+                                   "Reading the state history", error);
+  if (history == NULL)
+    return NULL;
+  found = kari_lifecycle_find_failure (history);
+  return found != NULL ? kari_transition_copy (found) : NULL;
 }
 
 /**

@@ -139,6 +139,9 @@ gboolean           kari_registry_set_state        (KariRegistry            *self
 GPtrArray         *kari_registry_get_history      (KariRegistry            *self,
                                                    const char              *name,
                                                    GError                 **error);
+KariTransition    *kari_registry_get_last_failure (KariRegistry            *self,
+                                                   const char              *name,
+                                                   GError                 **error);
 gboolean           kari_registry_install_values   (KariRegistry            *self,
                                                    const char              *name,
                                                    const char              *version,
