@@ -1,0 +1,412 @@
+/* test-limits-systemd.c — the systemd limits backend end to end
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The systemd backend talks to the systemd user manager over the session
+ * bus. No user manager can run on this machine (systemd refuses to start
+ * as a user instance: "the system has not been booted with systemd"), so
+ * these tests run the real backend, unchanged, against tests/systemd-standin,
+ * a STAND-IN for that one part: it owns org.freedesktop.systemd1 on a
+ * private GTestDBus session bus and implements the documented subset of
+ * the org.freedesktop.systemd1 API the backend uses, with systemd's real
+ * signatures, property names and types, and errors (see its header
+ * comment). As root it enforces the limits in real cgroup v1 groups and
+ * reports real readings and OOM kills; otherwise it only records, and the
+ * tests that need enforcement are skipped.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include "kari-limits-private.h"
+#include "kari-limits-probe.h"
+
+#define MiB (1024 * 1024)
+#define HOG_LIMIT (64 * MiB)
+
+static GDBusConnection *test_bus;
+static gboolean enforcing;
+
+static GVariant *
+standin_call (const char          *path,
+              const char          *iface,
+              const char          *method,
+              GVariant            *args,
+              const GVariantType  *reply_type,
+              GError             **error)
+{
+  return g_dbus_connection_call_sync (test_bus, "org.freedesktop.systemd1", path, iface, method,
+                                      args, reply_type, G_DBUS_CALL_FLAGS_NONE, 5000, NULL, error);
+}
+
+/* The Manager calls the stand-in saw for @unit, in order. */
+static GStrv
+calls_for (const char *unit)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = standin_call ("/io/github/kari/Test/SystemdStandin",
+                                            "io.github.kari.Test.SystemdStandin", "Calls", NULL,
+                                            G_VARIANT_TYPE ("(as)"), &error);
+  g_autoptr(GStrvBuilder) out = g_strv_builder_new ();
+  g_autofree const char **all = NULL;
+  g_autofree char *quoted = g_strdup_printf ("('%s'", unit);
+
+  g_assert_no_error (error);
+  g_variant_get (reply, "(^a&s)", &all);
+  for (guint i = 0; all[i]; i++)
+    if (strstr (all[i], quoted) != NULL)
+      g_strv_builder_add (out, all[i]);
+  return g_strv_builder_end (out);
+}
+
+static void
+print_calls (GStrv calls)
+{
+  for (guint i = 0; calls[i]; i++)
+    g_test_message ("call: %s", calls[i]);
+}
+
+static gboolean
+has_call (GStrv       calls,
+          const char *prefix)
+{
+  for (guint i = 0; calls[i]; i++)
+    if (g_str_has_prefix (calls[i], prefix))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+unit_loaded (const char *unit)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = standin_call ("/org/freedesktop/systemd1",
+                                            "org.freedesktop.systemd1.Manager", "GetUnit",
+                                            g_variant_new ("(s)", unit), G_VARIANT_TYPE ("(o)"),
+                                            &error);
+
+  if (reply == NULL)
+    {
+      g_autofree char *remote = g_dbus_error_get_remote_error (error);
+
+      g_assert_cmpstr (remote, ==, "org.freedesktop.systemd1.NoSuchUnit");
+    }
+  return reply != NULL;
+}
+
+static void
+test_picked (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariLimits) limits = NULL;
+  g_auto(GStrv) calls = NULL;
+
+  g_assert_cmpint (kari_limits_detect_backend (&error), ==, KARI_LIMITS_BACKEND_SYSTEMD);
+  g_assert_no_error (error);
+  limits = kari_limits_new ("test.systemd", 32 * MiB, 20, 8, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (kari_limits_get_backend_name (limits), ==, "systemd");
+  g_assert_true (g_str_has_prefix (kari_limits_get_group_path (limits), "kari-test.systemd-"));
+  g_assert_true (g_str_has_suffix (kari_limits_get_group_path (limits), ".scope"));
+  /* Nothing is made before the first process. */
+  g_assert_true (kari_limits_destroy (limits, &error));
+  g_assert_no_error (error);
+  calls = calls_for (kari_limits_get_group_path (limits));
+  g_assert_cmpuint (g_strv_length (calls), ==, 0);
+}
+
+static GSubprocess *
+spawn_sleep (GPid *pid)
+{
+  g_autoptr(GError) error = NULL;
+  GSubprocess *proc = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "sleep", "60", NULL);
+
+  g_assert_no_error (error);
+  *pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (proc), NULL, 10);
+  return proc;
+}
+
+static void
+test_attach (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariLimits) limits = kari_limits_new_with_backend (KARI_LIMITS_BACKEND_SYSTEMD,
+                                                               "test.attach", 64 * MiB, 50, 16,
+                                                               &error);
+  g_autoptr(GSubprocess) first = NULL;
+  g_autoptr(GSubprocess) second = NULL;
+  g_auto(GStrv) calls = NULL;
+  g_autofree char *start = NULL;
+  g_autofree char *attach = NULL;
+  g_autofree char *kill_call = NULL;
+  const char *unit;
+  guint64 memory = 0, peak = 0, cpu = 0;
+  guint tasks = 0;
+  GPid pid, pid2;
+
+  g_assert_no_error (error);
+  unit = kari_limits_get_group_path (limits);
+  first = spawn_sleep (&pid);
+  g_assert_true (kari_limits_attach (limits, pid, &error));
+  g_assert_no_error (error);
+
+  /* The scope was asked for as systemd wants it, with our limits. */
+  calls = calls_for (unit);
+  start = g_strdup_printf ("StartTransientUnit ('%s', 'fail', [('Description', <'Kari extension ", unit);
+  g_test_message ("%s", calls[0]);
+  g_assert_true (g_str_has_prefix (calls[0], start));
+  {
+    g_autofree char *pids = g_strdup_printf ("('PIDs', <[uint32 %d]>)", (int) pid);
+
+    g_assert_nonnull (strstr (calls[0], pids));
+  }
+  g_assert_nonnull (strstr (calls[0], "('MemoryMax', <uint64 67108864>)"));
+  g_assert_nonnull (strstr (calls[0], "('MemorySwapMax', <uint64 0>)"));
+  g_assert_nonnull (strstr (calls[0], "('CPUQuotaPerSecUSec', <uint64 500000>)"));
+  g_assert_nonnull (strstr (calls[0], "('TasksMax', <uint64 16>)"));
+  g_assert_true (g_str_has_suffix (calls[0], "], [])"));
+  g_assert_true (has_call (calls, "GetUnit"));
+  g_clear_pointer (&calls, g_strfreev);
+
+  /* A later process joins with AttachProcessesToUnit. */
+  second = spawn_sleep (&pid2);
+  g_assert_true (kari_limits_attach (limits, pid2, &error));
+  g_assert_no_error (error);
+  calls = calls_for (unit);
+  print_calls (calls);
+  attach = g_strdup_printf ("AttachProcessesToUnit ('%s', '', [%d])", unit, (int) pid2);
+  g_assert_true (g_strv_contains ((const char *const *) calls, attach));
+  g_clear_pointer (&calls, g_strfreev);
+
+  g_assert_true (kari_limits_read_usage (limits, &memory, &peak, &cpu, &tasks, &error));
+  g_assert_no_error (error);
+  g_test_message ("usage: %" G_GUINT64_FORMAT " bytes, peak %" G_GUINT64_FORMAT ", %"
+                  G_GUINT64_FORMAT " µs, %u tasks", memory, peak, cpu, tasks);
+  if (enforcing)
+    {
+      g_autofree char *cgroup_path = g_strdup_printf ("/proc/%d/cgroup", (int) pid2);
+      g_autofree char *cgroup = NULL;
+
+      /* Real readings of the two sleeps in the stand-in's real group. */
+      g_assert_cmpuint (tasks, ==, 2);
+      g_assert_cmpuint (memory, >, 0);
+      g_assert_cmpuint (peak, >=, memory);
+      g_assert_true (g_file_get_contents (cgroup_path, &cgroup, NULL, NULL));
+      g_assert_nonnull (strstr (cgroup, unit));
+    }
+  else
+    {
+      /* Recording only: systemd's "unknown" reads as 0. */
+      g_assert_cmpuint (tasks, ==, 0);
+      g_assert_cmpuint (memory, ==, 0);
+    }
+
+  g_assert_true (kari_limits_kill_all (limits, &error));
+  g_assert_no_error (error);
+  g_subprocess_wait (first, NULL, NULL);
+  g_subprocess_wait (second, NULL, NULL);
+  g_assert_cmpint (g_subprocess_get_term_sig (first), ==, SIGKILL);
+  g_assert_cmpint (g_subprocess_get_term_sig (second), ==, SIGKILL);
+  g_assert_false (kari_limits_was_oom_killed (limits));
+
+  g_assert_true (kari_limits_destroy (limits, &error));
+  g_assert_no_error (error);
+  calls = calls_for (unit);
+  kill_call = g_strdup_printf ("KillUnit ('%s', 'all', %d)", unit, SIGKILL);
+  g_assert_true (g_strv_contains ((const char *const *) calls, kill_call));
+  {
+    g_autofree char *stop = g_strdup_printf ("StopUnit ('%s', 'fail')", unit);
+    g_autofree char *reset = g_strdup_printf ("ResetFailedUnit ('%s',)", unit);
+
+    g_assert_true (g_strv_contains ((const char *const *) calls, stop));
+    g_assert_true (g_strv_contains ((const char *const *) calls, reset));
+  }
+  g_assert_false (unit_loaded (unit));
+}
+
+/* systemd refuses a name that is loaded: so does the backend, clearly. */
+static void
+test_refused (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariLimits) limits = kari_limits_new_with_backend (KARI_LIMITS_BACKEND_SYSTEMD,
+                                                               "test.refused", 0, 0, 0, &error);
+  g_autoptr(GSubprocess) squatter = NULL;
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) props = NULL;
+  const char *unit;
+  GPid pid;
+
+  g_assert_no_error (error);
+  unit = kari_limits_get_group_path (limits);
+  squatter = spawn_sleep (&pid);
+  props = g_variant_ref_sink (_kari_limits_systemd_properties (
+      &(KariLimitsSpec) { .unique = "squatter" }, pid));
+  reply = standin_call ("/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
+                        "StartTransientUnit",
+                        g_variant_new ("(ss@a(sv)a(sa(sv)))", unit, "fail", props, NULL),
+                        G_VARIANT_TYPE ("(o)"), &error);
+  g_assert_no_error (error);
+
+  child = spawn_sleep (&pid);
+  g_assert_false (kari_limits_attach (limits, pid, &error));
+  g_assert_error (error, KARI_LIMITS_ERROR, KARI_LIMITS_ERROR_FAILED);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, unit));
+  g_assert_nonnull (strstr (error->message, "org.freedesktop.systemd1.UnitExists"));
+  g_assert_null (strstr (error->message, "GDBus.Error"));
+  /* The squatter's scope is not ours: destroy leaves it alone. */
+  g_assert_true (kari_limits_destroy (limits, NULL));
+  g_assert_true (unit_loaded (unit));
+
+  g_subprocess_force_exit (child);
+  g_subprocess_force_exit (squatter);
+  g_subprocess_wait (child, NULL, NULL);
+  g_subprocess_wait (squatter, NULL, NULL);
+}
+
+static void
+assert_start_refused (GVariant   *props,
+                      const char *remote_name,
+                      const char *what)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree char *remote = NULL;
+
+  reply = standin_call ("/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
+                        "StartTransientUnit",
+                        g_variant_new ("(ss@a(sv)a(sa(sv)))", "kari-check.scope", "fail", props,
+                                       NULL),
+                        G_VARIANT_TYPE ("(o)"), &error);
+  g_assert_null (reply);
+  remote = g_dbus_error_get_remote_error (error);
+  g_assert_cmpstr (remote, ==, remote_name);
+  g_assert_nonnull (strstr (error->message, what));
+}
+
+/* The stand-in checks what systemd checks, or the tests above prove less. */
+static void
+test_standin_checks (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree char *remote = NULL;
+  g_auto(GVariantBuilder) unknown = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a(sv)"));
+  g_auto(GVariantBuilder) wrong = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a(sv)"));
+
+  reply = standin_call ("/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
+                        "StartTransientUnit", g_variant_new ("(ss)", "kari-check.scope", "fail"),
+                        NULL, &error);
+  g_assert_null (reply);
+  remote = g_dbus_error_get_remote_error (error);
+  g_assert_cmpstr (remote, ==, "org.freedesktop.DBus.Error.InvalidArgs");
+
+  g_variant_builder_add (&unknown, "(sv)", "MemoryLimitPlease", g_variant_new_uint64 (1));
+  assert_start_refused (g_variant_builder_end (&unknown), "org.freedesktop.DBus.Error.PropertyReadOnly",
+                        "MemoryLimitPlease");
+  g_variant_builder_add (&wrong, "(sv)", "MemoryMax", g_variant_new_uint32 (1));
+  assert_start_refused (g_variant_builder_end (&wrong), "org.freedesktop.DBus.Error.InvalidArgs",
+                        "MemoryMax");
+  g_assert_false (unit_loaded ("kari-check.scope"));
+}
+
+static void
+test_hog (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariLimits) limits = NULL;
+  g_autoptr(KariLimitsProbe) probe = NULL;
+  g_autofree char *cap = g_strdup_printf ("%d", 8 * HOG_LIMIT);
+  g_autofree char *reset = NULL;
+  g_auto(GStrv) calls = NULL;
+  guint64 allocated = 0;
+  gboolean failed = FALSE;
+  char *line;
+
+  if (!enforcing)
+    {
+      g_test_skip ("the stand-in enforces only as root with writable cgroup v1 hierarchies");
+      return;
+    }
+  limits = kari_limits_new ("test.hog", HOG_LIMIT, 0, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (kari_limits_get_backend_name (limits), ==, "systemd");
+  probe = kari_limits_probe_start (limits, "hog", cap, &error);
+  g_assert_no_error (error);
+  while (!failed && (line = kari_limits_probe_read_line (probe)) != NULL)
+    {
+      const char *space = strchr (line, ' ');
+
+      failed = g_str_has_prefix (line, "failed ");
+      allocated = space ? g_ascii_strtoull (space + 1, NULL, 10) : 0;
+      g_free (line);
+    }
+  kari_limits_probe_finish (probe);
+  g_test_message ("allocated %" G_GUINT64_FORMAT " MiB of %d", allocated / MiB, HOG_LIMIT / MiB);
+  g_assert_false (failed);
+  g_assert_cmpint (g_subprocess_get_term_sig (probe->proc), ==, SIGKILL);
+  g_assert_cmpuint (allocated, <=, HOG_LIMIT + HOG_LIMIT / 10);
+  g_assert_cmpuint (allocated, >=, HOG_LIMIT / 2);
+  /* The scope's Result says why, once the manager has seen it. */
+  for (guint i = 0; i < 200 && !kari_limits_was_oom_killed (limits); i++)
+    g_usleep (10 * 1000);
+  g_assert_true (kari_limits_was_oom_killed (limits));
+  /* A failed scope stays loaded until destroy resets it. */
+  g_assert_true (kari_limits_destroy (limits, &error));
+  g_assert_no_error (error);
+  calls = calls_for (kari_limits_get_group_path (limits));
+  reset = g_strdup_printf ("ResetFailedUnit ('%s',)", kari_limits_get_group_path (limits));
+  g_assert_true (g_strv_contains ((const char *const *) calls, reset));
+  g_assert_false (unit_loaded (kari_limits_get_group_path (limits)));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GTestDBus) dbus = NULL;
+  g_autoptr(GSubprocess) standin = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autofree char *ready = NULL;
+  const char *path = g_getenv ("KARI_SYSTEMD_STANDIN");
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  if (path == NULL)
+    g_error ("KARI_SYSTEMD_STANDIN is unset: run this test with meson test");
+
+  dbus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (dbus);
+  standin = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, path, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (standin));
+  ready = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ready, ==, "ready");
+  test_bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  reply = standin_call ("/io/github/kari/Test/SystemdStandin", "io.github.kari.Test.SystemdStandin",
+                        "Enforcing", NULL, G_VARIANT_TYPE ("(b)"), &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(b)", &enforcing);
+  g_test_message ("the stand-in %s", enforcing ? "enforces in cgroup v1 groups" : "only records");
+
+  g_test_add_func ("/limits/systemd/picked", test_picked);
+  g_test_add_func ("/limits/systemd/attach", test_attach);
+  g_test_add_func ("/limits/systemd/refused", test_refused);
+  g_test_add_func ("/limits/systemd/standin-checks", test_standin_checks);
+  g_test_add_func ("/limits/systemd/hog", test_hog);
+  ret = g_test_run ();
+
+  g_subprocess_send_signal (standin, SIGTERM);
+  g_subprocess_wait (standin, NULL, NULL);
+  g_dbus_connection_close_sync (test_bus, NULL, NULL);
+  g_clear_object (&test_bus);
+  g_test_dbus_down (dbus);
+  return ret;
+}
