@@ -21,12 +21,14 @@
 
 #include "kari-limits-private.h"
 #include "kari-limits-probe.h"
+#include "kari-test-sandbox.h"
 
 #define MiB (1024 * 1024)
 #define HOG_LIMIT (64 * MiB)
 
 static GDBusConnection *test_bus;
 static gboolean enforcing;
+static char *root;
 
 static GVariant *
 standin_call (const char          *path,
@@ -134,8 +136,9 @@ test_attach (void)
   g_autoptr(KariLimits) limits = kari_limits_new_with_backend (KARI_LIMITS_BACKEND_SYSTEMD,
                                                                "test.attach", 64 * MiB, 50, 16,
                                                                &error);
-  g_autoptr(GSubprocess) first = NULL;
+  g_autoptr(KariLimitsProbe) first = NULL;
   g_autoptr(GSubprocess) second = NULL;
+  g_autofree char *forks = NULL;
   g_auto(GStrv) calls = NULL;
   g_autofree char *start = NULL;
   g_autofree char *attach = NULL;
@@ -147,9 +150,12 @@ test_attach (void)
 
   g_assert_no_error (error);
   unit = kari_limits_get_group_path (limits);
-  first = spawn_sleep (&pid);
-  g_assert_true (kari_limits_attach (limits, pid, &error));
+  /* A probe that forks three sleeping children once it is in the scope. */
+  first = kari_limits_probe_start (limits, "forkbomb", "3", &error);
   g_assert_no_error (error);
+  forks = kari_limits_probe_read_line (first);
+  g_assert_cmpstr (forks, ==, "forks 3");
+  pid = (GPid) g_ascii_strtoll (g_subprocess_get_identifier (first->proc), NULL, 10);
 
   /* The scope was asked for as systemd wants it, with our limits. */
   calls = calls_for (unit);
@@ -188,8 +194,9 @@ test_attach (void)
       g_autofree char *cgroup_path = g_strdup_printf ("/proc/%d/cgroup", (int) pid2);
       g_autofree char *cgroup = NULL;
 
-      /* Real readings of the two sleeps in the stand-in's real group. */
-      g_assert_cmpuint (tasks, ==, 2);
+      /* Real readings of the probe, its children and the sleep in the
+       * stand-in's real group (what the children touched is charged). */
+      g_assert_cmpuint (tasks, ==, 5);
       g_assert_cmpuint (memory, >, 0);
       g_assert_cmpuint (peak, >=, memory);
       g_assert_true (g_file_get_contents (cgroup_path, &cgroup, NULL, NULL));
@@ -204,9 +211,9 @@ test_attach (void)
 
   g_assert_true (kari_limits_kill_all (limits, &error));
   g_assert_no_error (error);
-  g_subprocess_wait (first, NULL, NULL);
+  kari_limits_probe_finish (first);
   g_subprocess_wait (second, NULL, NULL);
-  g_assert_cmpint (g_subprocess_get_term_sig (first), ==, SIGKILL);
+  g_assert_cmpint (g_subprocess_get_term_sig (first->proc), ==, SIGKILL);
   g_assert_cmpint (g_subprocess_get_term_sig (second), ==, SIGKILL);
   g_assert_false (kari_limits_was_oom_killed (limits));
 
@@ -350,9 +357,8 @@ test_hog (void)
   g_assert_cmpint (g_subprocess_get_term_sig (probe->proc), ==, SIGKILL);
   g_assert_cmpuint (allocated, <=, HOG_LIMIT + HOG_LIMIT / 10);
   g_assert_cmpuint (allocated, >=, HOG_LIMIT / 2);
-  /* The scope's Result says why, once the manager has seen it. */
-  for (guint i = 0; i < 200 && !kari_limits_was_oom_killed (limits); i++)
-    g_usleep (10 * 1000);
+  /* The scope's Result says why: asked at once, before the manager may
+   * have seen the kill, the backend waits for the scope to settle. */
   g_assert_true (kari_limits_was_oom_killed (limits));
   /* A failed scope stays loaded until destroy resets it. */
   g_assert_true (kari_limits_destroy (limits, &error));
@@ -361,6 +367,223 @@ test_hog (void)
   reset = g_strdup_printf ("ResetFailedUnit ('%s',)", kari_limits_get_group_path (limits));
   g_assert_true (g_strv_contains ((const char *const *) calls, reset));
   g_assert_false (unit_loaded (kari_limits_get_group_path (limits)));
+}
+
+/* A registry, an audit log and a permission engine for a supervisor. */
+typedef struct
+{
+  char                 *dir;
+  char                 *db;
+  char                 *app;
+  KariRegistry         *registry;
+  KariAuditLog         *audit;
+  KariPermissionEngine *engine;
+  KariSupervisor       *supervisor;
+  GPtrArray            *reasons;
+  gboolean              stopped;
+} Host;
+
+static void
+on_state_changed (KariSupervisor *supervisor,
+                  int             state,
+                  const char     *reason,
+                  Host           *host)
+{
+  g_ptr_array_add (host->reasons, g_strdup (reason ? reason : ""));
+}
+
+static void
+host_start (Host       *host,
+            const char *name,
+            const char *extra_json,
+            const char *binary_variable,
+            const char *binary,
+            const char *run_sh)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariManifest) manifest = NULL;
+  g_autofree char *folder = g_strdup_printf ("app-%s", name);
+
+  kari_test_tmp_db ("kari-limits-systemd-XXXXXX", "registry.db", &host->dir, &host->db);
+  host->registry = kari_registry_open (host->db, NULL, NULL, &error);
+  g_assert_no_error (error);
+  host->audit = kari_audit_log_open (host->db, &error);
+  g_assert_no_error (error);
+  host->engine = kari_permission_engine_new (host->registry, host->audit, NULL, &error);
+  g_assert_no_error (error);
+  host->reasons = g_ptr_array_new_with_free_func (g_free);
+  host->app = kari_test_write_extension_with (root, folder, name, extra_json, binary_variable, binary);
+  if (run_sh != NULL)
+    {
+      g_autofree char *script = g_build_filename (host->app, "run.sh", NULL);
+
+      g_assert_true (g_file_set_contents (script, run_sh, -1, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (g_chmod (script, 0644), ==, 0);
+    }
+  manifest = kari_test_install (host->registry, host->app);
+  host->supervisor = kari_supervisor_new (manifest, host->app, "acme", host->engine, host->registry);
+  kari_supervisor_set_handshake_timeout (host->supervisor, 20000);
+  kari_supervisor_set_grace_period (host->supervisor, 2000);
+  kari_supervisor_set_ping (host->supervisor, 0, 1000);
+  kari_supervisor_set_backoff (host->supervisor, 5000, 5000);
+  g_signal_connect (host->supervisor, "state-changed", G_CALLBACK (on_state_changed), host);
+  kari_supervisor_start (host->supervisor, &error);
+  g_assert_no_error (error);
+}
+
+static void
+on_stopped (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Host *host = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kari_supervisor_stop_finish (KARI_SUPERVISOR (source), result, &error));
+  g_assert_no_error (error);
+  host->stopped = TRUE;
+}
+
+static void
+host_stop (Host *host)
+{
+  kari_supervisor_stop_async (host->supervisor, NULL, on_stopped, host);
+  g_assert_true (kari_test_wait_for (&host->stopped, 30));
+  g_clear_object (&host->supervisor);
+  g_clear_object (&host->engine);
+  g_clear_object (&host->audit);
+  g_clear_object (&host->registry);
+  kari_test_rm_rf (host->app);
+  g_free (host->app);
+  kari_test_tmp_db_clear (&host->dir, &host->db);
+  g_ptr_array_unref (host->reasons);
+}
+
+static gboolean
+wait_state (Host      *host,
+            KariState  state)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (kari_supervisor_get_state (host->supervisor) != state && g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return kari_supervisor_get_state (host->supervisor) == state;
+}
+
+/* The scope's group in the stand-in's memory hierarchy. */
+static char *
+control_group (const char *unit)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) path = standin_call ("/org/freedesktop/systemd1",
+                                           "org.freedesktop.systemd1.Manager", "GetUnit",
+                                           g_variant_new ("(s)", unit), G_VARIANT_TYPE ("(o)"),
+                                           &error);
+  g_autoptr(GVariant) value = NULL;
+  g_autoptr(GVariant) inner = NULL;
+  const char *object;
+
+  g_assert_no_error (error);
+  g_variant_get (path, "(&o)", &object);
+  value = standin_call (object, "org.freedesktop.DBus.Properties", "Get",
+                        g_variant_new ("(ss)", "org.freedesktop.systemd1.Scope", "ControlGroup"),
+                        G_VARIANT_TYPE ("(v)"), &error);
+  g_assert_no_error (error);
+  g_variant_get (value, "(v)", &inner);
+  g_assert_true (g_variant_is_of_type (inner, G_VARIANT_TYPE_STRING));
+  return g_variant_dup_string (inner, NULL);
+}
+
+/* A real extension in a real sandbox, its whole tree in the scope. */
+static void
+test_supervised (void)
+{
+  Host host = { 0 };
+  g_autofree char *group = NULL;
+  g_autofree char *procs_path = NULL;
+  g_autofree char *procs = NULL;
+  g_autofree char *pid = NULL;
+  g_autofree char *unit = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) calls = NULL;
+  g_autofree char *stop = NULL;
+
+  if (!enforcing)
+    {
+      g_test_skip ("the stand-in enforces only as root with writable cgroup v1 hierarchies");
+      return;
+    }
+  host_start (&host, "hello",
+              "\"runtime\": {\"command\": [\"supervisor-ext\", \"hello\"]},\n"
+              "  \"resources\": {\"max_memory_mb\": 256, \"max_cpu_percent\": 50}",
+              "KARI_SUPERVISOR_EXT", "supervisor-ext", NULL);
+  g_assert_true (wait_state (&host, KARI_STATE_RUNNING));
+  g_assert_cmpstr (kari_supervisor_get_limits_backend (host.supervisor), ==, "systemd");
+  unit = g_strdup (kari_supervisor_get_limits_group (host.supervisor));
+  g_assert_true (g_str_has_suffix (unit, ".scope"));
+
+  group = control_group (unit);
+  procs_path = g_build_filename (group, "cgroup.procs", NULL);
+  g_assert_true (g_file_get_contents (procs_path, &procs, NULL, NULL));
+  g_test_message ("%s: %s", procs_path, procs);
+  lines = g_strsplit (procs, "\n", -1);
+  pid = g_strdup_printf ("%d", kari_supervisor_get_pid (host.supervisor));
+  g_assert_true (g_strv_contains ((const char *const *) lines, pid));
+  /* bwrap, its child in the sandbox and the extension at least. */
+  g_assert_cmpuint (g_strv_length (lines), >=, 3);
+  calls = calls_for (unit);
+  g_assert_nonnull (strstr (calls[0], "('MemoryMax', <uint64 268435456>)"));
+  g_assert_nonnull (strstr (calls[0], "('CPUQuotaPerSecUSec', <uint64 500000>)"));
+  g_clear_pointer (&calls, g_strfreev);
+
+  host_stop (&host);
+  calls = calls_for (unit);
+  stop = g_strdup_printf ("StopUnit ('%s', 'fail')", unit);
+  g_assert_true (g_strv_contains ((const char *const *) calls, stop));
+  g_assert_false (unit_loaded (unit));
+}
+
+/* A supervised memory hog: killed in the scope, and the reason says so. */
+static void
+test_supervised_hog (void)
+{
+  Host host = { 0 };
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  const char *oom = NULL;
+
+  if (!enforcing)
+    {
+      g_test_skip ("the stand-in enforces only as root with writable cgroup v1 hierarchies");
+      return;
+    }
+  /* The probe waits for a byte on stdin, then hogs up to 1 GiB. */
+  host_start (&host, "hog",
+              "\"runtime\": {\"command\": [\"sh\", \"run.sh\"]},\n"
+              "  \"resources\": {\"max_memory_mb\": 64}",
+              "KARI_LIMITS_PROBE", "limits-probe",
+              "echo x | /app/limits-probe hog 1073741824\n");
+  while (oom == NULL && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+      for (guint i = 0; i < host.reasons->len && oom == NULL; i++)
+        if (g_str_has_prefix (host.reasons->pdata[i], "Out of memory"))
+          oom = host.reasons->pdata[i];
+    }
+  for (guint i = 0; i < host.reasons->len; i++)
+    g_test_message ("reason: %s", (const char *) host.reasons->pdata[i]);
+  g_assert_nonnull (oom);
+  {
+    g_autofree char *size = g_format_size_full (HOG_LIMIT, G_FORMAT_SIZE_IEC_UNITS);
+    g_autofree char *limit = g_strdup_printf ("over its memory limit of %s", size);
+
+    g_assert_nonnull (strstr (oom, limit));
+    g_assert_nonnull (strstr (oom, "(Killed by signal 9)"));
+  }
+  g_assert_cmpstr (kari_supervisor_get_limits_backend (host.supervisor), ==, "systemd");
+  host_stop (&host);
 }
 
 int
@@ -376,6 +599,8 @@ main (int    argc,
   const char *path = g_getenv ("KARI_SYSTEMD_STANDIN");
   int ret;
 
+  /* Before GLib caches them: everything of the supervisor goes here. */
+  root = kari_test_supervisor_root ("kari-limits-systemd-root-XXXXXX");
   g_test_init (&argc, &argv, NULL);
   if (path == NULL)
     g_error ("KARI_SYSTEMD_STANDIN is unset: run this test with meson test");
@@ -401,6 +626,8 @@ main (int    argc,
   g_test_add_func ("/limits/systemd/refused", test_refused);
   g_test_add_func ("/limits/systemd/standin-checks", test_standin_checks);
   g_test_add_func ("/limits/systemd/hog", test_hog);
+  g_test_add_func ("/limits/systemd/supervised", test_supervised);
+  g_test_add_func ("/limits/systemd/supervised-hog", test_supervised_hog);
   ret = g_test_run ();
 
   g_subprocess_send_signal (standin, SIGTERM);
@@ -408,5 +635,7 @@ main (int    argc,
   g_dbus_connection_close_sync (test_bus, NULL, NULL);
   g_clear_object (&test_bus);
   g_test_dbus_down (dbus);
+  kari_test_rm_rf (root);
+  g_free (root);
   return ret;
 }

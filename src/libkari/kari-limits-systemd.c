@@ -293,15 +293,38 @@ systemd_read_usage (gpointer          data,
   return TRUE;
 }
 
+#define SETTLE_TIMEOUT_USEC (G_USEC_PER_SEC / 2)
+
+/* The manager learns of an OOM kill from the kernel on its own time: the
+ * caller, told its process died, may ask before the scope's Result says
+ * so. An active scope with no task left has not been seen empty yet, so
+ * wait (briefly) until it has settled. */
 static gboolean
 systemd_was_oom_killed (gpointer data)
 {
   Systemd *self = data;
-  g_autoptr(GVariant) props = scope_properties (self, NULL);
-  const char *result = NULL;
+  gint64 deadline = g_get_monotonic_time () + SETTLE_TIMEOUT_USEC;
 
-  return props != NULL && g_variant_lookup (props, "Result", "&s", &result)
-         && g_strcmp0 (result, "oom-kill") == 0;
+  for (;;)
+    {
+      g_autoptr(GVariant) props = scope_properties (self, NULL);
+      g_autoptr(GVariant) unit = NULL;
+      const char *result = NULL;
+      const char *state = NULL;
+      guint64 tasks = G_MAXUINT64;
+
+      if (props == NULL)
+        return FALSE;
+      if (g_variant_lookup (props, "Result", "&s", &result) && g_strcmp0 (result, "oom-kill") == 0)
+        return TRUE;
+      unit = unit_properties (self, SYSTEMD_UNIT, NULL);
+      g_variant_lookup (props, "TasksCurrent", "t", &tasks);
+      if (unit == NULL || !g_variant_lookup (unit, "ActiveState", "&s", &state)
+          || (g_strcmp0 (state, "active") != 0 && g_strcmp0 (state, "deactivating") != 0)
+          || tasks != 0 || g_get_monotonic_time () >= deadline)
+        return FALSE;
+      g_usleep (5 * 1000);
+    }
 }
 
 static gboolean
