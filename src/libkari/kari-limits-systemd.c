@@ -307,20 +307,23 @@ systemd_was_oom_killed (gpointer data)
 
   for (;;)
     {
-      g_autoptr(GVariant) props = scope_properties (self, NULL);
-      g_autoptr(GVariant) unit = NULL;
+      /* The state first: once it has settled, the Result read after it
+       * is final. */
+      g_autoptr(GVariant) unit = unit_properties (self, SYSTEMD_UNIT, NULL);
+      g_autoptr(GVariant) props = NULL;
       const char *result = NULL;
       const char *state = NULL;
       guint64 tasks = G_MAXUINT64;
 
+      if (unit == NULL || !g_variant_lookup (unit, "ActiveState", "&s", &state))
+        return FALSE;
+      props = scope_properties (self, NULL);
       if (props == NULL)
         return FALSE;
       if (g_variant_lookup (props, "Result", "&s", &result) && g_strcmp0 (result, "oom-kill") == 0)
         return TRUE;
-      unit = unit_properties (self, SYSTEMD_UNIT, NULL);
       g_variant_lookup (props, "TasksCurrent", "t", &tasks);
-      if (unit == NULL || !g_variant_lookup (unit, "ActiveState", "&s", &state)
-          || (g_strcmp0 (state, "active") != 0 && g_strcmp0 (state, "deactivating") != 0)
+      if ((g_strcmp0 (state, "active") != 0 && g_strcmp0 (state, "deactivating") != 0)
           || tasks != 0 || g_get_monotonic_time () >= deadline)
         return FALSE;
       g_usleep (5 * 1000);
