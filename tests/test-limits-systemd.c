@@ -370,6 +370,73 @@ test_hog (void)
   g_assert_false (unit_loaded (kari_limits_get_group_path (limits)));
 }
 
+/* TasksMax and CPUQuotaPerSecUSec hold in the stand-in's groups. */
+static void
+test_tasks_and_cpu (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KariLimits) limits = NULL;
+  g_autoptr(KariLimitsProbe) bomb = NULL;
+  g_autoptr(KariLimitsProbe) spin = NULL;
+  g_autoptr(GSubprocess) sleeper = NULL;
+  GPid sleeper_pid;
+  g_autofree char *line = NULL;
+  g_autofree char *spun = NULL;
+  guint64 forks, cpu_usec = 0;
+  guint tasks = 0;
+  gint64 start;
+  double share;
+
+  if (!enforcing)
+    {
+      g_test_skip ("the stand-in enforces only as root with writable cgroup v1 hierarchies");
+      return;
+    }
+  limits = kari_limits_new ("test.tasks", 0, 20, 8, &error);
+  g_assert_no_error (error);
+  bomb = kari_limits_probe_start (limits, "forkbomb", "200", &error);
+  g_assert_no_error (error);
+  line = kari_limits_probe_read_line (bomb);
+  g_assert_true (g_str_has_prefix (line, "forks "));
+  forks = g_ascii_strtoull (line + 6, NULL, 10);
+  g_test_message ("%" G_GUINT64_FORMAT " forks of 200 with TasksMax=8", forks);
+  g_assert_cmpuint (forks, ==, 7);
+  g_assert_true (kari_limits_read_usage (limits, NULL, NULL, NULL, &tasks, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tasks, ==, 8);
+  g_assert_true (kari_limits_kill_all (limits, &error));
+  g_assert_no_error (error);
+  kari_limits_probe_finish (bomb);
+  g_assert_true (kari_limits_destroy (limits, &error));
+  g_assert_no_error (error);
+  g_clear_object (&limits);
+
+  /* The scope goes when its last process does, and its readings with it:
+   * a sleep keeps it while the spinner ends. */
+  limits = kari_limits_new ("test.cpu", 0, 20, 0, &error);
+  g_assert_no_error (error);
+  start = g_get_monotonic_time ();
+  spin = kari_limits_probe_start (limits, "spin", "2", &error);
+  g_assert_no_error (error);
+  sleeper = spawn_sleep (&sleeper_pid);
+  g_assert_true (kari_limits_attach (limits, sleeper_pid, &error));
+  g_assert_no_error (error);
+  spun = kari_limits_probe_read_line (spin);
+  g_assert_cmpstr (spun, ==, "spun");
+  g_assert_true (kari_limits_read_usage (limits, NULL, NULL, &cpu_usec, NULL, &error));
+  g_assert_no_error (error);
+  share = (double) cpu_usec / (double) (g_get_monotonic_time () - start);
+  g_test_message ("%.1f %% of a CPU with CPUQuota=20%%", share * 100);
+  g_assert_cmpuint (cpu_usec, >, 0);
+  g_assert_cmpfloat (share, <, 0.2 * 1.2 + 0.05);
+  kari_limits_probe_finish (spin);
+  g_assert_true (kari_limits_kill_all (limits, &error));
+  g_assert_no_error (error);
+  g_subprocess_wait (sleeper, NULL, NULL);
+  g_assert_true (kari_limits_destroy (limits, &error));
+  g_assert_no_error (error);
+}
+
 /* A registry, an audit log and a permission engine for a supervisor. */
 typedef struct
 {
@@ -611,6 +678,7 @@ test_unprivileged (void)
   g_assert_true (successful);
   g_assert_nonnull (strstr (out, "the stand-in only records"));
   g_assert_nonnull (strstr (out, "ok 5 /limits/systemd/supervised"));
+  g_assert_null (strstr (out, "not ok"));
 }
 
 int
@@ -659,6 +727,7 @@ main (int    argc,
   g_test_add_func ("/limits/systemd/refused", test_refused);
   g_test_add_func ("/limits/systemd/standin-checks", test_standin_checks);
   g_test_add_func ("/limits/systemd/hog", test_hog);
+  g_test_add_func ("/limits/systemd/tasks-and-cpu", test_tasks_and_cpu);
   g_test_add_func ("/limits/systemd/supervised", test_supervised);
   g_test_add_func ("/limits/systemd/supervised-hog", test_supervised_hog);
   if (geteuid () == 0 && g_getenv ("KARI_LIMITS_SYSTEMD_UNPRIVILEGED") == NULL)
@@ -667,6 +736,9 @@ main (int    argc,
 
   g_subprocess_send_signal (standin, SIGTERM);
   g_subprocess_wait (standin, NULL, NULL);
+  /* It cleans up and exits 0 (and, under ASan, leaks nothing). */
+  g_assert_true (g_subprocess_get_if_exited (standin));
+  g_assert_cmpint (g_subprocess_get_exit_status (standin), ==, 0);
   g_dbus_connection_close_sync (test_bus, NULL, NULL);
   g_clear_object (&test_bus);
   g_test_dbus_down (dbus);
