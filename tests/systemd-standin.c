@@ -40,7 +40,8 @@
  * kill count rises. Without them it only records: the properties are
  * checked and kept, the PIDs are tracked by liveness, and the readings are
  * UINT64_MAX. Its own cgroup file helpers are libkari's (the kernel side),
- * not kari-limits-systemd.c (the side under test).
+ * not kari-limits-systemd.c (the side under test); the groups are in
+ * systemd-standin-cgroup.c.
  *
  * Every Manager call is recorded; the tests read the record with
  * io.github.kari.Test.SystemdStandin.Calls() at
@@ -58,7 +59,7 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 
-#include "kari-limits-private.h"
+#include "systemd-standin.h"
 
 #define MANAGER_PATH "/org/freedesktop/systemd1"
 #define TEST_PATH "/io/github/kari/Test/SystemdStandin"
@@ -67,7 +68,6 @@
 #define ERR_NO_SUCH_PROCESS "org.freedesktop.systemd1.NoSuchProcess"
 #define ERR_INVALID_ARGS "org.freedesktop.DBus.Error.InvalidArgs"
 #define ERR_READ_ONLY "org.freedesktop.DBus.Error.PropertyReadOnly"
-#define UNKNOWN G_MAXUINT64
 #define STOP_KILL_USEC (2 * G_USEC_PER_SEC)
 
 static const char introspection[] =
@@ -126,29 +126,10 @@ static const struct
   { "TasksMax", "t" }, { "Delegate", "b" },
 };
 
-static const char *const controllers[] = { "memory", "cpu", "pids", "cpuacct" };
-enum { C_MEMORY, C_CPU, C_PIDS, C_CPUACCT, C_N };
-
-typedef struct
-{
-  char       *name;
-  char       *path;
-  GVariant   *props;      /* a{sv} of what was set */
-  GArray     *pids;       /* recorded, for the record-only mode */
-  char       *dirs[C_N];  /* the groups, when enforcing */
-  const char *state;      /* "active", "deactivating", "failed" */
-  const char *result;     /* "success", "oom-kill" */
-  guint64     oom_base;
-  gint64      stop_at;
-  guint       reg_unit;
-  guint       reg_scope;
-} Unit;
-
 static GDBusConnection *bus;
 static GDBusNodeInfo *info;
-static GHashTable *units;   /* name → Unit */
+static GHashTable *units;   /* name → StandinUnit */
 static GPtrArray *calls;
-static char *parents[C_N];  /* where groups go, or all NULL when only recording */
 static gboolean enforcing;
 static guint job_counter;
 static GMainLoop *loop;
@@ -156,7 +137,7 @@ static GMainLoop *loop;
 static void
 unit_free (gpointer data)
 {
-  Unit *u = data;
+  StandinUnit *u = data;
 
   if (u->reg_unit)
     g_dbus_connection_unregister_object (bus, u->reg_unit);
@@ -213,57 +194,19 @@ valid_job_mode (const char *mode)
   return g_strv_contains (modes, mode);
 }
 
-static GArray *
-group_procs (Unit *u)
-{
-  GArray *pids = g_array_new (FALSE, FALSE, sizeof (GPid));
-
-  if (u->dirs[C_PIDS] != NULL)
-    {
-      g_autofree char *path = g_build_filename (u->dirs[C_PIDS], "cgroup.procs", NULL);
-      g_autofree char *text = NULL;
-      g_auto(GStrv) lines = NULL;
-
-      if (g_file_get_contents (path, &text, NULL, NULL))
-        {
-          lines = g_strsplit (text, "\n", -1);
-          for (guint i = 0; lines[i]; i++)
-            if (*lines[i])
-              {
-                GPid pid = (GPid) g_ascii_strtoll (lines[i], NULL, 10);
-                g_array_append_val (pids, pid);
-              }
-        }
-      return pids;
-    }
-  /* Recording only: the recorded pids still alive (a zombie is not). */
-  for (guint i = 0; i < u->pids->len; i++)
-    {
-      GPid pid = g_array_index (u->pids, GPid, i);
-      g_autofree char *stat_path = g_strdup_printf ("/proc/%d/stat", (int) pid);
-      g_autofree char *stat = NULL;
-      const char *paren;
-
-      if (g_file_get_contents (stat_path, &stat, NULL, NULL)
-          && (paren = strrchr (stat, ')')) != NULL && paren[1] == ' ' && paren[2] != 'Z')
-        g_array_append_val (pids, pid);
-    }
-  return pids;
-}
-
 static void
-signal_unit (Unit *u,
-             int   sig)
+signal_unit (StandinUnit *u,
+             int          sig)
 {
-  g_autoptr(GArray) pids = group_procs (u);
+  g_autoptr(GArray) pids = standin_group_procs (u);
 
   for (guint i = 0; i < pids->len; i++)
     kill (g_array_index (pids, GPid, i), sig);
 }
 
 static void
-set_state (Unit       *u,
-           const char *state)
+set_state (StandinUnit *u,
+           const char  *state)
 {
   g_auto(GVariantBuilder) changed = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a{sv}"));
 
@@ -278,44 +221,6 @@ set_state (Unit       *u,
                                  NULL);
 }
 
-static guint64
-read_u64 (Unit       *u,
-          guint       c,
-          const char *file)
-{
-  guint64 value = UNKNOWN;
-
-  if (u->dirs[c] == NULL || !_kari_limits_cgroup_read_u64 (u->dirs[c], file, &value, NULL))
-    return UNKNOWN;
-  return value;
-}
-
-static guint64
-oom_kills (Unit *u)
-{
-  g_autofree char *path = NULL;
-  g_autofree char *text = NULL;
-  guint64 kills = 0;
-
-  if (u->dirs[C_MEMORY] == NULL)
-    return 0;
-  path = g_build_filename (u->dirs[C_MEMORY], "memory.oom_control", NULL);
-  if (g_file_get_contents (path, &text, NULL, NULL))
-    _kari_limits_parse_keyed_u64 (text, "oom_kill", &kills);
-  return kills;
-}
-
-static guint64
-prop_u64 (Unit       *u,
-          const char *name,
-          guint64     fallback)
-{
-  guint64 value = fallback;
-
-  g_variant_lookup (u->props, name, "t", &value);
-  return value;
-}
-
 static GVariant *
 get_property (GDBusConnection  *connection,
               const char       *sender,
@@ -325,7 +230,7 @@ get_property (GDBusConnection  *connection,
               GError          **error,
               gpointer          user_data)
 {
-  Unit *u = g_hash_table_lookup (units, (const char *) user_data);
+  StandinUnit *u = g_hash_table_lookup (units, (const char *) user_data);
   gboolean b = FALSE;
   const char *s = NULL;
 
@@ -351,78 +256,22 @@ get_property (GDBusConnection  *connection,
   if (g_str_equal (property_name, "ControlGroup"))
     return g_variant_new_string (u->dirs[C_MEMORY] ? u->dirs[C_MEMORY] : "");
   if (g_str_equal (property_name, "MemoryCurrent"))
-    return g_variant_new_uint64 (read_u64 (u, C_MEMORY, "memory.usage_in_bytes"));
+    return g_variant_new_uint64 (standin_read_u64 (u, C_MEMORY, "memory.usage_in_bytes"));
   if (g_str_equal (property_name, "MemoryPeak"))
-    return g_variant_new_uint64 (read_u64 (u, C_MEMORY, "memory.max_usage_in_bytes"));
+    return g_variant_new_uint64 (standin_read_u64 (u, C_MEMORY, "memory.max_usage_in_bytes"));
   if (g_str_equal (property_name, "CPUUsageNSec"))
-    return g_variant_new_uint64 (read_u64 (u, C_CPUACCT, "cpuacct.usage"));
+    return g_variant_new_uint64 (standin_read_u64 (u, C_CPUACCT, "cpuacct.usage"));
   if (g_str_equal (property_name, "TasksCurrent"))
-    return g_variant_new_uint64 (read_u64 (u, C_PIDS, "pids.current"));
+    return g_variant_new_uint64 (standin_read_u64 (u, C_PIDS, "pids.current"));
   if (g_str_has_suffix (property_name, "Accounting"))
     {
       g_variant_lookup (u->props, property_name, "b", &b);
       return g_variant_new_boolean (b);
     }
-  return g_variant_new_uint64 (prop_u64 (u, property_name, UNKNOWN));
+  return g_variant_new_uint64 (standin_prop_u64 (u, property_name, STANDIN_UNKNOWN));
 }
 
 static const GDBusInterfaceVTable unit_vtable = { NULL, get_property, NULL, { 0 } };
-
-/* Writes the limits and moves the pids in, or says what failed. */
-static gboolean
-enforce (Unit     *u,
-         GError  **error)
-{
-  guint64 mem = prop_u64 (u, "MemoryMax", UNKNOWN);
-  guint64 quota = prop_u64 (u, "CPUQuotaPerSecUSec", UNKNOWN);
-  guint64 tasks = prop_u64 (u, "TasksMax", UNKNOWN);
-  g_autofree char *unit_dir = g_strdelimit (g_strdup (u->name), "\\", '_');
-
-  for (guint c = 0; c < C_N; c++)
-    {
-      if (parents[c] == NULL)
-        continue;
-      u->dirs[c] = g_build_filename (parents[c], unit_dir, NULL);
-      if (g_mkdir_with_parents (u->dirs[c], 0755) != 0)
-        {
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "Cannot create %s: %s",
-                       u->dirs[c], g_strerror (errno));
-          return FALSE;
-        }
-    }
-  if (mem != UNKNOWN)
-    {
-      g_autofree char *value = g_strdup_printf ("%" G_GUINT64_FORMAT, mem);
-
-      if (!_kari_limits_cgroup_write (u->dirs[C_MEMORY], "memory.limit_in_bytes", value, error))
-        return FALSE;
-      /* MemorySwapMax=0: memory plus swap capped at the memory limit. */
-      if (prop_u64 (u, "MemorySwapMax", UNKNOWN) == 0)
-        _kari_limits_cgroup_write (u->dirs[C_MEMORY], "memory.memsw.limit_in_bytes", value, NULL);
-    }
-  if (quota != UNKNOWN)
-    {
-      g_autofree char *value = g_strdup_printf ("%" G_GUINT64_FORMAT, MAX (quota / 10, 1000));
-
-      if (!_kari_limits_cgroup_write (u->dirs[C_CPU], "cpu.cfs_period_us", "100000", error)
-          || !_kari_limits_cgroup_write (u->dirs[C_CPU], "cpu.cfs_quota_us", value, error))
-        return FALSE;
-    }
-  if (tasks != UNKNOWN)
-    {
-      g_autofree char *value = g_strdup_printf ("%" G_GUINT64_FORMAT, tasks);
-
-      if (!_kari_limits_cgroup_write (u->dirs[C_PIDS], "pids.max", value, error))
-        return FALSE;
-    }
-  for (guint i = 0; i < u->pids->len; i++)
-    for (guint c = 0; c < C_N; c++)
-      if (u->dirs[c] != NULL
-          && !_kari_limits_cgroup_attach (u->dirs[c], g_array_index (u->pids, GPid, i), error))
-        return FALSE;
-  u->oom_base = oom_kills (u);
-  return TRUE;
-}
 
 static void
 record (const char *method,
@@ -521,11 +370,11 @@ new_job (void)
   return g_variant_new ("(o)", path);
 }
 
-static Unit *
+static StandinUnit *
 lookup_unit (GDBusMethodInvocation *invocation,
              const char            *name)
 {
-  Unit *u = g_hash_table_lookup (units, name);
+  StandinUnit *u = g_hash_table_lookup (units, name);
 
   if (u == NULL)
     return_error (invocation, ERR_NO_SUCH_UNIT,
@@ -541,7 +390,7 @@ start_transient_unit (GDBusMethodInvocation *invocation,
   g_autoptr(GVariant) props = NULL;
   g_autoptr(GVariant) aux = NULL;
   g_autoptr(GError) error = NULL;
-  Unit *u;
+  StandinUnit *u;
   GDBusInterfaceInfo *iface;
 
   g_variant_get (parameters, "(&s&s@a(sv)@a(sa(sv)))", &name, &mode, &props, &aux);
@@ -564,7 +413,7 @@ start_transient_unit (GDBusMethodInvocation *invocation,
           "Unit %s was already loaded or has a fragment file.", name);
       return;
     }
-  u = g_new0 (Unit, 1);
+  u = g_new0 (StandinUnit, 1);
   u->pids = g_array_new (FALSE, FALSE, sizeof (GPid));
   if (!check_properties (props, &u->props, u->pids, invocation))
     {
@@ -583,7 +432,7 @@ start_transient_unit (GDBusMethodInvocation *invocation,
       u->state = "failed";
       u->result = "resources";
     }
-  else if (enforcing && !enforce (u, &error))
+  else if (enforcing && !standin_enforce (u, &error))
     {
       g_warning ("systemd-standin: %s: %s", name, error->message);
       u->state = "failed";
@@ -609,7 +458,7 @@ manager_call (GDBusConnection       *connection,
               gpointer               user_data)
 {
   const char *name = NULL;
-  Unit *u;
+  StandinUnit *u;
 
   if (g_str_equal (interface_name, "io.github.kari.Test.SystemdStandin"))
     {
@@ -725,7 +574,7 @@ manager_call (GDBusConnection       *connection,
         }
       g_dbus_method_invocation_return_value (invocation, new_job ());
     }
-  else /* ResetFailedUnit */
+  else /* ResetFailedStandinUnit */
     {
       if (g_str_equal (u->state, "failed"))
         g_hash_table_remove (units, name);
@@ -740,7 +589,7 @@ static gboolean
 watch_units (gpointer data)
 {
   GHashTableIter iter;
-  Unit *u;
+  StandinUnit *u;
 
   g_hash_table_iter_init (&iter, units);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &u))
@@ -749,7 +598,7 @@ watch_units (gpointer data)
 
       if (g_str_equal (u->state, "failed"))
         continue;
-      if (g_str_equal (u->state, "active") && oom_kills (u) > u->oom_base)
+      if (g_str_equal (u->state, "active") && standin_oom_kills (u) > u->oom_base)
         {
           /* OOMPolicy=stop, the default: the rest of the scope goes too. */
           u->result = "oom-kill";
@@ -757,7 +606,7 @@ watch_units (gpointer data)
         }
       if (g_str_equal (u->state, "deactivating") && g_get_monotonic_time () > u->stop_at)
         signal_unit (u, SIGKILL);
-      procs = group_procs (u);
+      procs = standin_group_procs (u);
       if (procs->len > 0)
         continue;
       if (!g_str_equal (u->result, "success"))
@@ -802,28 +651,13 @@ main (int    argc,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainLoop) main_loop = g_main_loop_new (NULL, FALSE);
-  g_autofree char *own = NULL;
-
   loop = main_loop;
   units = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, unit_free);
   calls = g_ptr_array_new_with_free_func (g_free);
   info = g_dbus_node_info_new_for_xml (introspection, &error);
   g_assert_no_error (error);
 
-  /* Enforce only when every required hierarchy is writable (as root here). */
-  enforcing = TRUE;
-  for (guint c = 0; c < C_N; c++)
-    {
-      g_autofree char *dir = _kari_limits_cgroup_own_dir ("cgroup", controllers[c], NULL);
-
-      if (dir != NULL && access (dir, W_OK) == 0)
-        parents[c] = g_strdup_printf ("%s/systemd-standin-%d", dir, (int) getpid ());
-      else if (c != C_CPUACCT)
-        enforcing = FALSE;
-    }
-  if (!enforcing)
-    for (guint c = 0; c < C_N; c++)
-      g_clear_pointer (&parents[c], g_free);
+  enforcing = standin_find_parents ();
 
   bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
   if (bus == NULL)
@@ -847,12 +681,7 @@ main (int    argc,
   g_main_loop_run (loop);
 
   g_hash_table_destroy (units);
-  for (guint c = 0; c < C_N; c++)
-    if (parents[c] != NULL)
-      {
-        g_rmdir (parents[c]);
-        g_free (parents[c]);
-      }
+  standin_clear_parents ();
   g_ptr_array_unref (calls);
   g_dbus_node_info_unref (info);
   g_clear_object (&bus);
