@@ -319,6 +319,47 @@ test_standin_checks (void)
   assert_start_refused (g_variant_builder_end (&wrong), "org.freedesktop.DBus.Error.InvalidArgs",
                         "MemoryMax");
   g_assert_false (unit_loaded ("kari-check.scope"));
+
+  /* A later process joins only a delegated scope, which is why the
+   * backend asks for Delegate=yes. */
+  {
+    g_auto(GVariantBuilder) plain = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE ("a(sv)"));
+    g_autoptr(GSubprocess) first = NULL;
+    g_autoptr(GSubprocess) second = NULL;
+    g_autoptr(GVariant) started = NULL;
+    g_autoptr(GVariant) attached = NULL;
+    g_autofree char *attach_remote = NULL;
+    g_autoptr(GError) attach_error = NULL;
+    guint32 pids[1];
+    GPid pid;
+
+    first = spawn_sleep (&pid);
+    pids[0] = (guint32) pid;
+    g_variant_builder_add (&plain, "(sv)", "PIDs",
+                           g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, pids, 1, sizeof pids[0]));
+    started = standin_call ("/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
+                            "StartTransientUnit",
+                            g_variant_new ("(ss@a(sv)a(sa(sv)))", "kari-plain.scope", "fail",
+                                           g_variant_builder_end (&plain), NULL),
+                            G_VARIANT_TYPE ("(o)"), &attach_error);
+    g_assert_no_error (attach_error);
+    second = spawn_sleep (&pid);
+    pids[0] = (guint32) pid;
+    attached = standin_call ("/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager",
+                             "AttachProcessesToUnit",
+                             g_variant_new ("(ss@au)", "kari-plain.scope", "",
+                                            g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, pids,
+                                                                       1, sizeof pids[0])),
+                             NULL, &attach_error);
+    g_assert_null (attached);
+    attach_remote = g_dbus_error_get_remote_error (attach_error);
+    g_assert_cmpstr (attach_remote, ==, "org.freedesktop.DBus.Error.InvalidArgs");
+    g_assert_nonnull (strstr (attach_error->message, "non-delegated"));
+        g_subprocess_force_exit (first);
+    g_subprocess_force_exit (second);
+    g_subprocess_wait (first, NULL, NULL);
+    g_subprocess_wait (second, NULL, NULL);
+  }
 }
 
 static void
