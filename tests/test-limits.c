@@ -125,14 +125,15 @@ test_systemd_properties (void)
   g_assert_cmpstr (text, ==,
                    "[('Description', <'Kari extension demo-12-0'>), ('PIDs', <[uint32 4242]>), "
                    "('MemoryAccounting', <true>), ('CPUAccounting', <true>), "
-                   "('TasksAccounting', <true>), ('MemoryMax', <uint64 67108864>), "
+                   "('TasksAccounting', <true>), ('Delegate', <true>), "
+                   "('MemoryMax', <uint64 67108864>), "
                    "('MemorySwapMax', <uint64 0>), ('CPUQuotaPerSecUSec', <uint64 250000>), "
                    "('TasksMax', <uint64 16>)]");
   /* No limit asked, no limit property sent (systemd would read 0 as 0). */
   g_assert_cmpstr (bare_text, ==,
                    "[('Description', <'Kari extension demo-12-1'>), ('PIDs', <[uint32 7]>), "
                    "('MemoryAccounting', <true>), ('CPUAccounting', <true>), "
-                   "('TasksAccounting', <true>)]");
+                   "('TasksAccounting', <true>), ('Delegate', <true>)]");
 }
 
 static void

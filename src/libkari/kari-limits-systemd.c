@@ -15,6 +15,7 @@
 #define SYSTEMD_PATH "/org/freedesktop/systemd1"
 #define SYSTEMD_MANAGER "org.freedesktop.systemd1.Manager"
 #define SYSTEMD_SCOPE "org.freedesktop.systemd1.Scope"
+#define SYSTEMD_UNIT "org.freedesktop.systemd1.Unit"
 #define CALL_TIMEOUT_MSEC 5000
 #define START_TIMEOUT_USEC (5 * G_USEC_PER_SEC)
 
@@ -44,6 +45,10 @@ _kari_limits_systemd_properties (const KariLimitsSpec *spec,
   g_variant_builder_add (&props, "(sv)", "MemoryAccounting", g_variant_new_boolean (TRUE));
   g_variant_builder_add (&props, "(sv)", "CPUAccounting", g_variant_new_boolean (TRUE));
   g_variant_builder_add (&props, "(sv)", "TasksAccounting", g_variant_new_boolean (TRUE));
+  /* systemd moves later processes in (AttachProcessesToUnit) only into
+   * a delegated unit: "Process migration not available on non-delegated
+   * units." */
+  g_variant_builder_add (&props, "(sv)", "Delegate", g_variant_new_boolean (TRUE));
   if (spec->memory_bytes)
     {
       g_variant_builder_add (&props, "(sv)", "MemoryMax", g_variant_new_uint64 (spec->memory_bytes));
@@ -157,10 +162,13 @@ manager_call (Systemd             *self,
                                       CALL_TIMEOUT_MSEC, NULL, error);
 }
 
-/* All the scope's properties, or NULL when the unit is not loaded. */
+/* All the unit's properties on @iface (SYSTEMD_SCOPE has the cgroup
+ * readings and Result, SYSTEMD_UNIT the states), or NULL when the unit
+ * is not loaded. */
 static GVariant *
-scope_properties (Systemd  *self,
-                  GError  **error)
+unit_properties (Systemd     *self,
+                 const char  *iface,
+                 GError     **error)
 {
   g_autoptr(GVariant) unit = manager_call (self, "GetUnit", g_variant_new ("(s)", self->unit),
                                            G_VARIANT_TYPE ("(o)"), error);
@@ -172,10 +180,17 @@ scope_properties (Systemd  *self,
   g_variant_get (unit, "(&o)", &path);
   all = g_dbus_connection_call_sync (self->bus, SYSTEMD_BUS_NAME, path,
                                      "org.freedesktop.DBus.Properties", "GetAll",
-                                     g_variant_new ("(s)", SYSTEMD_SCOPE),
+                                     g_variant_new ("(s)", iface),
                                      G_VARIANT_TYPE ("(a{sv})"), G_DBUS_CALL_FLAGS_NONE,
                                      CALL_TIMEOUT_MSEC, NULL, error);
   return all ? g_variant_get_child_value (all, 0) : NULL;
+}
+
+static GVariant *
+scope_properties (Systemd  *self,
+                  GError  **error)
+{
+  return unit_properties (self, SYSTEMD_SCOPE, error);
 }
 
 static gboolean
@@ -185,6 +200,7 @@ systemd_attach (gpointer   data,
 {
   Systemd *self = data;
   g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) local = NULL;
   gint64 deadline;
 
   if (kill (pid, 0) != 0 && errno == ESRCH)
@@ -193,13 +209,14 @@ systemd_attach (gpointer   data,
                    "Cannot attach process %d to %s: no such process", (int) pid, self->unit);
       return FALSE;
     }
-  /* A later process joins the running scope (systemd 238+). */
+  /* A later process joins the running scope (systemd 238+); an empty
+   * subcgroup is the scope's own group. */
   if (self->started)
     {
       guint32 pids[1] = { (guint32) pid };
 
       reply = manager_call (self, "AttachProcessesToUnit",
-                            g_variant_new ("(ss@au)", self->unit, "/",
+                            g_variant_new ("(ss@au)", self->unit, "",
                                            g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, pids,
                                                                       1, sizeof pids[0])),
                             NULL, error);
@@ -208,16 +225,26 @@ systemd_attach (gpointer   data,
   reply = manager_call (self, "StartTransientUnit",
                         g_variant_new ("(ss@a(sv)a(sa(sv)))", self->unit, "fail",
                                        _kari_limits_systemd_properties (&self->spec, pid), NULL),
-                        G_VARIANT_TYPE ("(o)"), error);
+                        G_VARIANT_TYPE ("(o)"), &local);
   if (reply == NULL)
-    return FALSE;
+    {
+      g_autofree char *remote = g_dbus_error_get_remote_error (local);
+
+      g_dbus_error_strip_remote_error (local);
+      g_set_error (error, KARI_LIMITS_ERROR, KARI_LIMITS_ERROR_FAILED,
+                   "systemd refused the scope %s%s%s%s: %s", self->unit,
+                   remote ? " (" : "", remote ? remote : "", remote ? ")" : "", local->message);
+      return FALSE;
+    }
   self->started = TRUE;
 
-  /* The pid moves when the job runs: wait until the scope is active. */
+  /* The pid moves when the job runs: wait until the scope is active.
+   * ActiveState is a property of org.freedesktop.systemd1.Unit, not of
+   * the Scope interface. */
   deadline = g_get_monotonic_time () + START_TIMEOUT_USEC;
   while (g_get_monotonic_time () < deadline)
     {
-      g_autoptr(GVariant) props = scope_properties (self, NULL);
+      g_autoptr(GVariant) props = unit_properties (self, SYSTEMD_UNIT, NULL);
       const char *state = NULL;
 
       if (props != NULL && g_variant_lookup (props, "ActiveState", "&s", &state))
@@ -266,15 +293,41 @@ systemd_read_usage (gpointer          data,
   return TRUE;
 }
 
+#define SETTLE_TIMEOUT_USEC (G_USEC_PER_SEC / 2)
+
+/* The manager learns of an OOM kill from the kernel on its own time: the
+ * caller, told its process died, may ask before the scope's Result says
+ * so. An active scope with no task left has not been seen empty yet, so
+ * wait (briefly) until it has settled. */
 static gboolean
 systemd_was_oom_killed (gpointer data)
 {
   Systemd *self = data;
-  g_autoptr(GVariant) props = scope_properties (self, NULL);
-  const char *result = NULL;
+  gint64 deadline = g_get_monotonic_time () + SETTLE_TIMEOUT_USEC;
 
-  return props != NULL && g_variant_lookup (props, "Result", "&s", &result)
-         && g_strcmp0 (result, "oom-kill") == 0;
+  for (;;)
+    {
+      /* The state first: once it has settled, the Result read after it
+       * is final. */
+      g_autoptr(GVariant) unit = unit_properties (self, SYSTEMD_UNIT, NULL);
+      g_autoptr(GVariant) props = NULL;
+      const char *result = NULL;
+      const char *state = NULL;
+      guint64 tasks = G_MAXUINT64;
+
+      if (unit == NULL || !g_variant_lookup (unit, "ActiveState", "&s", &state))
+        return FALSE;
+      props = scope_properties (self, NULL);
+      if (props == NULL)
+        return FALSE;
+      if (g_variant_lookup (props, "Result", "&s", &result) && g_strcmp0 (result, "oom-kill") == 0)
+        return TRUE;
+      g_variant_lookup (props, "TasksCurrent", "t", &tasks);
+      if ((g_strcmp0 (state, "active") != 0 && g_strcmp0 (state, "deactivating") != 0)
+          || tasks != 0 || g_get_monotonic_time () >= deadline)
+        return FALSE;
+      g_usleep (5 * 1000);
+    }
 }
 
 static gboolean
@@ -299,6 +352,7 @@ systemd_destroy (gpointer   data,
   g_autoptr(GVariant) stop = NULL;
   g_autoptr(GVariant) reset = NULL;
   g_autoptr(GError) local = NULL;
+  gint64 deadline;
 
   if (!self->started)
     return TRUE;
@@ -308,6 +362,21 @@ systemd_destroy (gpointer   data,
     {
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
+    }
+  /* StopUnit only queues a job: a scope whose processes an OOM kill took
+   * turns "failed" when the job has run, and a reset sent before that is
+   * a no-op that leaves a failed unit loaded for good. So wait until the
+   * unit is gone or has settled, then reset. */
+  deadline = g_get_monotonic_time () + START_TIMEOUT_USEC;
+  while (stop != NULL && g_get_monotonic_time () < deadline)
+    {
+      g_autoptr(GVariant) props = unit_properties (self, SYSTEMD_UNIT, NULL);
+      const char *state = NULL;
+
+      if (props == NULL || !g_variant_lookup (props, "ActiveState", "&s", &state)
+          || g_strcmp0 (state, "inactive") == 0 || g_strcmp0 (state, "failed") == 0)
+        break;
+      g_usleep (5 * 1000);
     }
   /* A failed scope (an OOM kill) stays loaded until its failure is reset. */
   reset = manager_call (self, "ResetFailedUnit", g_variant_new ("(s)", self->unit), NULL, NULL);
