@@ -127,31 +127,12 @@ kari_test_host_open (KariTestHost *host,
   kari_test_host_beat_start (host);
 }
 
-static void
-kari_test_host_on_stopped (GObject      *source,
-                           GAsyncResult *result,
-                           gpointer      user_data)
-{
-  g_assert_true (kari_supervisor_stop_finish (KARI_SUPERVISOR (source), result, NULL));
-  *(gboolean *) user_data = TRUE;
-}
-
-/* Stops @supervisor and waits for it. */
-static inline void
-kari_test_host_stop_and_wait (KariSupervisor *supervisor)
-{
-  gboolean stopped = FALSE;
-
-  kari_supervisor_stop_async (supervisor, NULL, kari_test_host_on_stopped, &stopped);
-  g_assert_true (kari_test_wait_for (&stopped, 30));
-}
-
 static inline void
 kari_test_host_close (KariTestHost *host)
 {
   g_clear_handle_id (&host->beat_id, g_source_remove);
   if (host->neighbour != NULL)
-    kari_test_host_stop_and_wait (host->neighbour);
+    kari_test_supervisor_stop (host->neighbour);
   g_clear_object (&host->neighbour);
   g_free (host->neighbour_data);
   kari_test_engine_close (&host->dir, &host->db, &host->registry, &host->audit, &host->engine);

@@ -144,4 +144,26 @@ kari_test_rerun_as_nobody (const char *flag,
   return out;
 }
 
+static inline void
+kari_test_supervisor_on_stopped (GObject      *source,
+                                 GAsyncResult *result,
+                                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (kari_supervisor_stop_finish (KARI_SUPERVISOR (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Stops @supervisor and waits for it (a minute at most). */
+static inline void
+kari_test_supervisor_stop (KariSupervisor *supervisor)
+{
+  gboolean stopped = FALSE;
+
+  kari_supervisor_stop_async (supervisor, NULL, kari_test_supervisor_on_stopped, &stopped);
+  g_assert_true (kari_test_wait_for (&stopped, 60));
+}
+
 G_END_DECLS

@@ -172,21 +172,7 @@ typedef struct
   KariAuditLog         *audit;
   KariPermissionEngine *engine;
   KariSupervisor       *supervisor;
-  gboolean              stopped;
 } Fixture;
-
-static void
-on_stopped (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Fixture *f = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (kari_supervisor_stop_finish (KARI_SUPERVISOR (source), result, &error));
-  g_assert_no_error (error);
-  f->stopped = TRUE;
-}
 
 static void
 on_state_changed (KariSupervisor *supervisor,
@@ -367,8 +353,7 @@ test_supervisor_quota (void)
   g_assert_cmpstr (answer, ==, "size 100");
   g_clear_pointer (&answer, g_free);
 
-  kari_supervisor_stop_async (f->supervisor, NULL, on_stopped, f);
-  g_assert_true (kari_test_wait_for (&f->stopped, 30));
+  kari_test_supervisor_stop (f->supervisor);
   g_clear_object (&f->supervisor);
   g_clear_object (&f->engine);
   g_clear_object (&f->audit);

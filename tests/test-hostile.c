@@ -52,7 +52,7 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   if (f->hostile != NULL)
-    kari_test_host_stop_and_wait (f->hostile);
+    kari_test_supervisor_stop (f->hostile);
   g_clear_object (&f->hostile);
   kari_test_rm_rf (f->app);
   g_free (f->app);
@@ -343,7 +343,7 @@ test_data_symlink (Fixture       *f,
 
   assert_result (report, "/data/first-run", "OK");
   g_assert_true (g_file_test (first, G_FILE_TEST_IS_REGULAR));
-  kari_test_host_stop_and_wait (f->hostile);
+  kari_test_supervisor_stop (f->hostile);
 
   /* Between runs, the data folder becomes a link to the neighbour's. */
   kari_test_rm_rf (data_dir);
@@ -547,7 +547,7 @@ test_fork_bomb (Fixture       *f,
   /* Stopping it takes every fork with it. With rlimits the user's task
    * count is shared by every extension (and the host): until the
    * orphans are reaped, nothing else of this user can start. */
-  kari_test_host_stop_and_wait (f->hostile);
+  kari_test_supervisor_stop (f->hostile);
   stopped = g_get_monotonic_time ();
   while (kari_test_count_own_tasks () > before + 8 && g_get_monotonic_time () - stopped < 30 * G_USEC_PER_SEC)
     g_usleep (10000);

@@ -489,7 +489,6 @@ typedef struct
   KariPermissionEngine *engine;
   KariSupervisor       *supervisor;
   GPtrArray            *reasons;
-  gboolean              stopped;
 } Host;
 
 static void
@@ -542,23 +541,9 @@ host_start (Host       *host,
 }
 
 static void
-on_stopped (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Host *host = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (kari_supervisor_stop_finish (KARI_SUPERVISOR (source), result, &error));
-  g_assert_no_error (error);
-  host->stopped = TRUE;
-}
-
-static void
 host_stop (Host *host)
 {
-  kari_supervisor_stop_async (host->supervisor, NULL, on_stopped, host);
-  g_assert_true (kari_test_wait_for (&host->stopped, 30));
+  kari_test_supervisor_stop (host->supervisor);
   g_clear_object (&host->supervisor);
   g_clear_object (&host->engine);
   g_clear_object (&host->audit);

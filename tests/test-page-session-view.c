@@ -26,7 +26,6 @@ typedef struct
   KariPageView         *view;
   guint                 n_patches;
   guint                 n_failed;
-  gboolean              stopped;
 } Fixture;
 
 static char *root;
@@ -107,17 +106,6 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-on_stopped (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Fixture *f = user_data;
-
-  g_assert_true (kari_supervisor_stop_finish (KARI_SUPERVISOR (source), result, NULL));
-  f->stopped = TRUE;
-}
-
-static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
@@ -125,8 +113,7 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->session);
   gtk_window_destroy (GTK_WINDOW (f->window));
   kari_test_gtk_flush ();
-  kari_supervisor_stop_async (f->supervisor, NULL, on_stopped, f);
-  g_assert_true (kari_test_wait_for (&f->stopped, 30));
+  kari_test_supervisor_stop (f->supervisor);
   g_object_unref (f->supervisor);
   g_clear_object (&f->engine);
   g_clear_object (&f->audit);

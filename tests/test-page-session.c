@@ -29,7 +29,6 @@ typedef struct
   guint                 n_rebuilds;   /* trees that came without a patch */
   guint                 n_failed;
   GError               *error;
-  gboolean              stopped;
 } Fixture;
 
 static char *root;
@@ -73,25 +72,13 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-on_stopped (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Fixture *f = user_data;
-
-  g_assert_true (kari_supervisor_stop_finish (KARI_SUPERVISOR (source), result, NULL));
-  f->stopped = TRUE;
-}
-
-static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   g_clear_object (&f->session);
   if (f->supervisor != NULL)
     {
-      kari_supervisor_stop_async (f->supervisor, NULL, on_stopped, f);
-      g_assert_true (kari_test_wait_for (&f->stopped, 30));
+      kari_test_supervisor_stop (f->supervisor);
       g_object_unref (f->supervisor);
     }
   g_clear_object (&f->engine);

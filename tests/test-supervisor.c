@@ -20,7 +20,6 @@ typedef struct
   GPtrArray            *states;   /* of KariState, as GINT_TO_POINTER */
   char                 *crash_loop;
   guint                 n_log_lines;
-  gboolean              stopped;
   gboolean              ticked;
 } Fixture;
 
@@ -69,24 +68,9 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-on_stopped (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Fixture *f = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (kari_supervisor_stop_finish (KARI_SUPERVISOR (source), result, &error));
-  g_assert_no_error (error);
-  f->stopped = TRUE;
-}
-
-static void
 stop (Fixture *f)
 {
-  f->stopped = FALSE;
-  kari_supervisor_stop_async (f->supervisor, NULL, on_stopped, f);
-  g_assert_true (kari_test_wait_for (&f->stopped, 30));
+  kari_test_supervisor_stop (f->supervisor);
 }
 
 static void
