@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <signal.h>
+
 #include <string.h>
 
 #include "kari-test-sandbox.h"
@@ -262,6 +264,24 @@ wait_running (Fixture    *f,
         g_usleep (10000);
     }
   g_assert_true (running);
+}
+
+/* Ends `kari-ext run` with SIGINT, as a person's Ctrl+C, waits for its
+ * output to end and checks that it exited cleanly. */
+static inline void
+host_quit (GSubprocess *host,
+           HostWatch   *w)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_send_signal (host, SIGINT);
+  g_assert_true (kari_test_wait_for (&w->eof, 60));
+  g_subprocess_wait (host, NULL, &error);
+  g_assert_no_error (error);
+  if (g_test_verbose ())
+    g_printerr ("%s", w->out->str);
+  g_assert_true (g_subprocess_get_if_exited (host));
+  g_assert_cmpint (g_subprocess_get_exit_status (host), ==, 0);
 }
 
 G_END_DECLS

@@ -323,14 +323,7 @@ test_control (Fixture       *f,
     g_assert_nonnull (strstr (r.err, "This host runs no extension called “nosuch”"));
   }
 
-  g_subprocess_send_signal (host, SIGINT);
-  g_assert_true (kari_test_wait_for (&w.eof, 60));
-  g_subprocess_wait (host, NULL, &error);
-  g_assert_no_error (error);
-  if (g_test_verbose ())
-    g_printerr ("%s", text->str);
-  g_assert_true (g_subprocess_get_if_exited (host));
-  g_assert_cmpint (g_subprocess_get_exit_status (host), ==, 0);
+  host_quit (host, &w);
 
   g_bus_unwatch_name (watch);
   g_clear_object (&bus);
@@ -432,13 +425,7 @@ test_viewer_role (Fixture       *f,
     g_assert_true (found);
   }
 
-  g_subprocess_send_signal (host, SIGINT);
-  g_assert_true (kari_test_wait_for (&w.eof, 60));
-  g_subprocess_wait (host, NULL, &error);
-  g_assert_no_error (error);
-  if (g_test_verbose ())
-    g_printerr ("%s", text->str);
-  g_assert_cmpint (g_subprocess_get_exit_status (host), ==, 0);
+  host_quit (host, &w);
 
   /* A role the tenant does not have is a usage error. */
   {
@@ -495,12 +482,7 @@ test_remove_running (Fixture       *f,
   g_assert_false (g_file_test (app, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (data_dir, G_FILE_TEST_EXISTS));
 
-  g_subprocess_send_signal (host, SIGINT);
-  g_assert_true (kari_test_wait_for (&w.eof, 60));
-  g_subprocess_wait (host, NULL, &error);
-  g_assert_no_error (error);
-  if (g_test_verbose ())
-    g_printerr ("%s", text->str);
+  host_quit (host, &w);
   g_test_dbus_down (bus_daemon);
 }
 
@@ -568,12 +550,7 @@ test_data_while_running (Fixture       *f,
     g_assert_nonnull (strstr (r.out, "\"acme\""));
   }
 
-  g_subprocess_send_signal (host, SIGINT);
-  g_assert_true (kari_test_wait_for (&w.eof, 60));
-  g_subprocess_wait (host, NULL, &error);
-  g_assert_no_error (error);
-  if (g_test_verbose ())
-    g_printerr ("%s", text->str);
+  host_quit (host, &w);
 
   /* Without a host, nothing runs. */
   {
