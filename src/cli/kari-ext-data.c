@@ -114,7 +114,7 @@ kari_ext_data (int    argc,
       g_autofree char *running = NULL;
 
       /* The host would go on writing to the store it has open. */
-      if (!_kari_ext_running_in_host (name, tenant, &running, &error))
+      if (!_kari_ext_running_in_host (name, tenant, &running, NULL, &error))
         return _kari_ext_fail (NULL, error);
       if (running != NULL)
         {

@@ -116,10 +116,11 @@ int            kari_ext_remove         (int argc, char **argv);
 int            kari_ext_config         (int argc, char **argv);
 void           _kari_ext_announce_config (const char *extension,
                                         const char *tenant);
-gboolean       _kari_ext_running_in_host (const char  *name,
-                                          const char  *tenant,
-                                          char       **found,
-                                          GError     **error);
+gboolean       _kari_ext_running_in_host (const char        *name,
+                                          const char        *tenant,
+                                          char             **found,
+                                          GDBusConnection  **host_bus,
+                                          GError           **error);
 gboolean       _kari_ext_confirm       (const char *format,
                                         ...) G_GNUC_PRINTF (1, 2);
 

@@ -79,6 +79,8 @@ host_tenant (GDBusConnection  *bus,
  * @name: (nullable): an extension, or %NULL for any
  * @tenant: (nullable): only in this tenant, or %NULL for any
  * @found: (out) (optional): the extension found running, or %NULL
+ * @host_bus: (out) (optional): the bus the host is on, when it is found
+ *   running there
  * @error: return location for a #GError
  *
  * Asks the host on the session bus, when one is there, whether it has
@@ -88,10 +90,11 @@ host_tenant (GDBusConnection  *bus,
  * Returns: %FALSE with @error when a host is there but did not answer
  */
 gboolean
-_kari_ext_running_in_host (const char  *name,
-                           const char  *tenant,
-                           char       **found,
-                           GError     **error)
+_kari_ext_running_in_host (const char        *name,
+                           const char        *tenant,
+                           char             **found,
+                           GDBusConnection  **host_bus,
+                           GError           **error)
 {
   g_autoptr(GDBusConnection) bus = _kari_ext_find_host (TRUE);
   g_autoptr(GVariant) list = NULL;
@@ -100,6 +103,8 @@ _kari_ext_running_in_host (const char  *name,
 
   if (found != NULL)
     *found = NULL;
+  if (host_bus != NULL)
+    *host_bus = NULL;
   if (bus == NULL)
     return TRUE;
   list = g_dbus_connection_call_sync (bus, KARI_HOST_MANAGER_BUS_NAME, KARI_HOST_MANAGER_PATH,
@@ -132,6 +137,8 @@ _kari_ext_running_in_host (const char  *name,
         }
       if (found != NULL)
         *found = g_strdup (ext_name);
+      if (host_bus != NULL)
+        *host_bus = g_steal_pointer (&bus);
       return TRUE;
     }
   return TRUE;
@@ -147,9 +154,9 @@ stop_in_host (const char  *name,
   g_autoptr(GVariant) reply = NULL;
   g_autofree char *running = NULL;
 
-  if (!_kari_ext_running_in_host (name, NULL, &running, error))
+  if (!_kari_ext_running_in_host (name, NULL, &running, &bus, error))
     return FALSE;
-  if (running == NULL || (bus = _kari_ext_find_host (TRUE)) == NULL)
+  if (running == NULL)
     return TRUE;
 
   if (!json)

@@ -183,7 +183,7 @@ kari_ext_tenant (int    argc,
   {
     g_autofree char *running = NULL;
 
-    if (!_kari_ext_running_in_host (NULL, argv[2], &running, &error))
+    if (!_kari_ext_running_in_host (NULL, argv[2], &running, NULL, &error))
       return _kari_ext_fail (NULL, error);
     if (running != NULL)
       {
